@@ -1,0 +1,67 @@
+package io.conmonj.host.sys;
+
+import com.sun.jna.Memory;
+
+/**
+ * An epoll instance. {@code struct epoll_event} is packed on x86_64: a 32-bit
+ * event mask followed by a 64-bit data word, 12 bytes; the fd is kept in the
+ * data word.
+ */
+public final class Epoll implements AutoCloseable {
+    public static final int IN = 0x001, OUT = 0x004, ERR = 0x008, HUP = 0x010, RDHUP = 0x2000;
+
+    private static final int CTL_ADD = 1, CTL_DEL = 2, CTL_MOD = 3;
+    private static final int EVENT_SIZE = 12;
+    private static final int MAX_EVENTS = 32;
+
+    private final int epfd;
+    private final Memory control = new Memory(EVENT_SIZE);
+    private final Memory ready = new Memory((long) EVENT_SIZE * MAX_EVENTS);
+
+    public Epoll() throws NativeCallException {
+        epfd = Sys.check("epoll_create1", LibC.epoll_create1(Sys.O_CLOEXEC));
+    }
+
+    public void add(int fd, int events) throws NativeCallException {
+        control(CTL_ADD, "epoll_ctl ADD", fd, events);
+    }
+
+    public void modify(int fd, int events) throws NativeCallException {
+        control(CTL_MOD, "epoll_ctl MOD", fd, events);
+    }
+
+    public void remove(int fd) throws NativeCallException {
+        control(CTL_DEL, "epoll_ctl DEL", fd, 0);
+    }
+
+    private void control(int op, String call, int fd, int events) throws NativeCallException {
+        control.setInt(0, events);
+        control.setLong(4, fd);
+        Sys.check(call, LibC.epoll_ctl(epfd, op, fd, control));
+    }
+
+    /** Waits for events; returns how many are ready (0 on timeout or EINTR). */
+    public int await(int timeoutMillis) throws NativeCallException {
+        int n = LibC.epoll_wait(epfd, ready, MAX_EVENTS, timeoutMillis);
+        if (n < 0) {
+            if (Sys.errno() == Sys.EINTR) {
+                return 0;
+            }
+            throw new NativeCallException("epoll_wait", Sys.errno());
+        }
+        return n;
+    }
+
+    public int readyFd(int index) {
+        return (int) ready.getLong((long) index * EVENT_SIZE + 4);
+    }
+
+    public int readyEvents(int index) {
+        return ready.getInt((long) index * EVENT_SIZE);
+    }
+
+    @Override
+    public void close() {
+        Sys.closeQuietly(epfd);
+    }
+}
