@@ -50,7 +50,13 @@ public interface LogClock {
         @Override
         public long epochNanos() {
             Instant now = fixedAt != null ? fixedAt : Instant.now();
-            return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+            long sec = now.getEpochSecond();
+            int nano = now.getNano();
+            if (sec < 0 && nano > 0) { // keep the intermediate product in range down to Long.MIN_VALUE
+                sec++;
+                nano -= 1_000_000_000;
+            }
+            return Math.addExact(Math.multiplyExact(sec, 1_000_000_000L), nano);
         }
 
         @Override
