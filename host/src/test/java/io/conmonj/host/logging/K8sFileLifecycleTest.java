@@ -157,6 +157,20 @@ class K8sFileLifecycleTest {
     }
 
     @Test
+    void writeErrorsAreWarningsAndCounted() throws IOException {
+        // /dev/full fails every write with ENOSPC; conmon warns, drops the data and carries on.
+        try (K8sFileLog log = new K8sFileLog(K8sFileOptions.of(Path.of("/dev/full")), CLOCK, warnings)) {
+            write(log, Stream.STDOUT, "a\nb\n");
+            write(log, Stream.STDOUT, "c");
+            assertEquals(47 + 47 + 47, log.totalBytesWritten());
+            log.sync();
+        }
+        assertEquals(List.of("failed to flush buffer to log", "failed to flush buffer to log"), warnings.list.subList(0, 2));
+        assertEquals(3, warnings.list.size(), warnings.list::toString);
+        assertTrue(warnings.list.get(2).startsWith("Failed to sync log file before exit: "), warnings.list::toString);
+    }
+
+    @Test
     void syncAndCloseAreQuietAndIdempotent() throws IOException {
         K8sFileLog log = open();
         write(log, Stream.STDOUT, "x\n");
