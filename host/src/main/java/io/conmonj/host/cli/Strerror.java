@@ -63,8 +63,28 @@ public final class Strerror {
         try {
             BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
             return trailingSlash && !attrs.isDirectory() ? "Not a directory" : "Permission denied";
+        } catch (NoSuchFileException e) {
+            return enoentOrEnotdir(p);
         } catch (IOException e) {
             return of(e);
         }
+    }
+
+    /**
+     * JDK 25's stat path reports ENOTDIR as {@link NoSuchFileException}; the kernel says ENOTDIR
+     * when an intermediate component exists but is not a directory, so look for one.
+     */
+    private static String enoentOrEnotdir(Path p) {
+        Path root = p.getRoot();
+        for (int i = 1; i < p.getNameCount(); i++) {
+            Path prefix = root == null ? p.subpath(0, i) : root.resolve(p.subpath(0, i));
+            if (!Files.exists(prefix)) {
+                break;
+            }
+            if (!Files.isDirectory(prefix)) {
+                return "Not a directory";
+            }
+        }
+        return "No such file or directory";
     }
 }
