@@ -116,17 +116,16 @@ final class GOptionParser {
             if (name.length() != len && name.charAt(len) != '=') {
                 continue;
             }
-            String optionName = "--" + longName;
             String value = null;
             if (name.length() > len) {
                 value = name.substring(len + 1);
             } else if (option.kind().takesValue()) {
                 if (i + 1 >= argv.length) {
-                    throw new OptionParsingException("Missing argument for " + optionName);
+                    throw new OptionParsingException("Missing argument for " + optionName(option, false));
                 }
                 value = argv[++i];
             }
-            store(result, option, optionName, value);
+            store(result, option, false, value);
             return i;
         }
         throw new OptionParsingException("Unknown option " + argv[i]);
@@ -150,19 +149,18 @@ final class GOptionParser {
                 // GLib reports the whole element, even when an earlier letter consumed a value.
                 throw new OptionParsingException("Unknown option " + arg);
             }
-            String optionName = "-" + c;
             String value = null;
             if (option.kind().takesValue()) {
                 if (consumedUpTo > i) {
-                    throw new OptionParsingException("Error parsing option " + optionName);
+                    throw new OptionParsingException("Error parsing option " + optionName(option, true));
                 }
                 if (i + 1 >= argv.length) {
-                    throw new OptionParsingException("Missing argument for " + optionName);
+                    throw new OptionParsingException("Missing argument for " + optionName(option, true));
                 }
                 consumedUpTo = i + 1;
                 value = argv[consumedUpTo];
             }
-            store(result, option, optionName, value);
+            store(result, option, true, value);
         }
         return consumedUpTo;
     }
@@ -179,8 +177,16 @@ final class GOptionParser {
         return null;
     }
 
-    /** Stores a value the way GLib's parse_arg does; {@code optionName} is how the user spelled it. */
-    private static void store(Result result, ConmonOption option, String optionName, String value)
+    /** How GLib names the option in messages: as the user spelled it, {@code -T} or {@code --timeout}. */
+    private static String optionName(ConmonOption option, boolean asShort) {
+        return asShort ? "-".concat(String.valueOf(option.shortName())) : "--".concat(option.longName());
+    }
+
+    /**
+     * Stores a value the way GLib's parse_arg does. (No lambdas or string concatenation on this
+     * path: their invokedynamic bootstraps cost start-up time in every container's monitor.)
+     */
+    private static void store(Result result, ConmonOption option, boolean asShort, String value)
             throws OptionParsingException {
         ConmonOption target = option.target();
         switch (option.kind()) {
@@ -188,11 +194,15 @@ final class GOptionParser {
             case STRING -> result.values.put(target, value);
             case STRING_ARRAY -> {
                 @SuppressWarnings("unchecked")
-                List<String> list = (List<String>) result.values.computeIfAbsent(target, k -> new ArrayList<String>());
+                List<String> list = (List<String>) result.values.get(target);
+                if (list == null) {
+                    list = new ArrayList<>();
+                    result.values.put(target, list);
+                }
                 list.add(value);
             }
-            case INT -> result.values.put(target, CInteger.parseInt(value, optionName));
-            case INT64 -> result.values.put(target, CInteger.parseInt64(value, optionName));
+            case INT -> result.values.put(target, CInteger.parseInt(value, optionName(option, asShort)));
+            case INT64 -> result.values.put(target, CInteger.parseInt64(value, optionName(option, asShort)));
         }
     }
 }

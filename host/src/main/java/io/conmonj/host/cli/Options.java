@@ -79,7 +79,8 @@ public final class Options {
      * @throws OptionParsingException GOption error; print {@link OptionParsingException#line()}, exit 1
      */
     public static Options parse(String[] argv) throws OptionParsingException {
-        return parse(argv, System.getProperty("user.dir"), System::getenv);
+        // null getenv = System.getenv, avoiding a method reference (lambda bootstrap at start-up)
+        return new Options(GOptionParser.parse(argv), System.getProperty("user.dir"), null);
     }
 
     /**
@@ -141,13 +142,17 @@ public final class Options {
         version = r.flag(ConmonOption.VERSION);
         seccompNotifySocket = r.string(ConmonOption.SECCOMP_NOTIFY_SOCKET);
         String plugins = r.string(ConmonOption.SECCOMP_NOTIFY_PLUGINS);
-        seccompNotifyPlugins = plugins != null ? plugins : getenv.apply("CONMON_SECCOMP_NOTIFY_PLUGINS");
+        if (plugins == null) {
+            String key = "CONMON_SECCOMP_NOTIFY_PLUGINS";
+            plugins = getenv == null ? System.getenv(key) : getenv.apply(key);
+        }
+        seccompNotifyPlugins = plugins;
 
         String explicitBundle = r.string(ConmonOption.BUNDLE);
         bundle = explicitBundle != null || exec ? explicitBundle : cwd;
         String explicitPidfile = r.string(ConmonOption.CONTAINER_PIDFILE); // includes --pidfile
         containerPidfile = explicitPidfile != null || cid == null
-                ? explicitPidfile : cwd + "/pidfile-" + cid;
+                ? explicitPidfile : cwd.concat("/pidfile-").concat(cid);
     }
 
     /** {@code -h}, {@code -?}, {@code --help} or {@code --help-all} was seen: print {@link Usage#text()}, exit 0. */
