@@ -233,6 +233,13 @@ class OptionsParsingTest {
     }
 
     @Test
+    void dashFollowedByDigitIsAShortOptionNotAPositional() throws Exception {
+        // So a negative number must always be the value of an integer option.
+        assertEquals("Unknown option -1", error("-1"));
+        assertEquals(-1, parse("--exit-delay", "-1").exitDelay());
+    }
+
+    @Test
     void doubleDashEndsOptionParsing() throws Exception {
         Options o = parse("--cid", "x", "--", "--cid", "y", "--foo", "--version", "-h");
         assertEquals("x", o.cid());
