@@ -265,6 +265,46 @@ class ConmonHarnessTest {
         }
     }
 
+    /** Without --api-version the sync key is "pid" (contract §3.3). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void legacySyncKeyIsPid(Monitor m) {
+        Fixtures.Bundle b = Fixtures.get().sh("exit 0");
+        List<String> argv = without(run(m, b).k8sLog().argv(), List.of("--api-version"));
+        try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {
+            r.spawn().sendStart();
+            assertEquals(0, r.waitLauncher(Duration.ofSeconds(10)));
+            Json.SyncMessage msg = r.readSync(T);
+            assertEquals("pid", msg.key(), msg.raw());
+            assertTrue(msg.value() > 1, msg.raw());
+            assertEquals(0, Fixtures.runc("start", r.cid).status());
+            assertEquals("0", r.awaitExitFile(T));
+        }
+    }
+
+    /**
+     * Podman's --preserve-fds layout: one extra fd at 3, sync/start at 4/5, {@code --runtime-opt --preserve-fds 1}.
+     * The container writes to its fd 3 and we read it on our end; the monitor must close its inherited copy
+     * before the exit file is written (contract §11.9), so our end reads EOF once the exit file exists.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void preservedFdReachesContainerAndIsReleasedBeforeExitFile(Monitor m) {
+        try (ConmonRun r = shRun(m, "echo via-fd3 >&3; exec 3>&-; sleep 0.3").k8sLog().preserveFds(1)
+                .args("--runtime-opt", "--preserve-fds", "--runtime-opt", "1")) {
+            r.startContainer();
+            int fd = r.preservedFd(0);
+            assertTrue(Libc.pollIn(fd, 10_000), "container output on the preserved fd");
+            byte[] buf = new byte[256];
+            long n = Libc.C.read(fd, buf, buf.length);
+            assertEquals("via-fd3\n", new String(buf, 0, (int) Math.max(n, 0), StandardCharsets.ISO_8859_1));
+            assertEquals("0", r.awaitExitFile(T));
+            // a compliant monitor closed its inherited copy before renaming the exit file into place: EOF is already pending
+            assertTrue(Libc.pollIn(fd, 0), "preserved fd released (EOF) by the time the exit file exists");
+            assertEquals(0, Libc.C.read(fd, buf, buf.length), "EOF: no holder of the preserved fd is left");
+        }
+    }
+
     // ---------------------------------------------------------------- §14a case 6, 8, SIGTERM
 
     @ParameterizedTest(name = "{0}")

@@ -40,6 +40,8 @@ final class ConmonRun implements AutoCloseable {
     private int syncFd = -1;
     private int startFd = -1;
     private boolean withStartPipe = true;
+    private int preserved;
+    private int[] preservedParentFds = new int[0];
     private long startByteNanos;
 
     ConmonRun(Monitor monitor, Fixtures.Bundle bundle) {
@@ -83,6 +85,17 @@ final class ConmonRun implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Passes n extra SEQPACKET socket ends at fds 3..3+n-1 (Podman's --preserve-fds layout); the sync and start
+     * pipes then move to 3+n and 4+n. Our ends are returned by {@link #preservedFd(int)}.
+     */
+    ConmonRun preserveFds(int n) {
+        preserved = n;
+        return this;
+    }
+
+    int preservedFd(int i) { return preservedParentFds[i]; }
+
     ConmonRun noStartPipe() {
         withStartPipe = false;
         return this;
@@ -95,6 +108,13 @@ final class ConmonRun implements AutoCloseable {
         monitor.requirePresent();
         int[] sync = Libc.seqpacketPair();
         int[] start = withStartPipe ? Libc.seqpacketPair() : null;
+        int[][] extra = new int[preserved][];
+        preservedParentFds = new int[preserved];
+        for (int i = 0; i < preserved; i++) {
+            extra[i] = Libc.seqpacketPair();
+            preservedParentFds[i] = extra[i][0];
+        }
+        int syncNo = 3 + preserved, startNo = 4 + preserved;
         syncFd = sync[0];
         if (start != null) startFd = start[0];
         Memory fa = Libc.alloc(256), attr = Libc.alloc(1024), sigs = Libc.alloc(256), sigdef = Libc.alloc(256);
@@ -104,9 +124,10 @@ final class ConmonRun implements AutoCloseable {
             c.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", Libc.O_RDONLY, 0);
             c.posix_spawn_file_actions_addopen(fa, 1, launcherOut.toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0644);
             c.posix_spawn_file_actions_addopen(fa, 2, launcherErr.toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0644);
-            c.posix_spawn_file_actions_adddup2(fa, sync[1], 3);
-            if (start != null) c.posix_spawn_file_actions_adddup2(fa, start[1], 4);
-            c.posix_spawn_file_actions_addclosefrom_np(fa, start != null ? 5 : 4);
+            for (int i = 0; i < preserved; i++) c.posix_spawn_file_actions_adddup2(fa, extra[i][1], 3 + i);
+            c.posix_spawn_file_actions_adddup2(fa, sync[1], syncNo);
+            if (start != null) c.posix_spawn_file_actions_adddup2(fa, start[1], startNo);
+            c.posix_spawn_file_actions_addclosefrom_np(fa, start != null ? startNo + 1 : syncNo + 1);
             c.posix_spawnattr_init(attr);
             c.sigemptyset(sigs);
             c.posix_spawnattr_setsigmask(attr, sigs);
@@ -119,8 +140,8 @@ final class ConmonRun implements AutoCloseable {
             argv.addAll(args);
             Map<String, String> env = new TreeMap<>(System.getenv());
             env.remove("NOTIFY_SOCKET");
-            env.put("_OCI_SYNCPIPE", "3");
-            if (start != null) env.put("_OCI_STARTPIPE", "4");
+            env.put("_OCI_SYNCPIPE", Integer.toString(syncNo));
+            if (start != null) env.put("_OCI_STARTPIPE", Integer.toString(startNo));
             env.putAll(extraEnv);
             List<String> envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
             IntByReference pid = new IntByReference();
@@ -133,6 +154,7 @@ final class ConmonRun implements AutoCloseable {
             c.posix_spawnattr_destroy(attr);
             c.close(sync[1]);
             if (start != null) c.close(start[1]);
+            for (int[] e : extra) c.close(e[1]);
         }
         return this;
     }
@@ -140,8 +162,12 @@ final class ConmonRun implements AutoCloseable {
     /** Writes Podman's single 0x00 start byte. */
     ConmonRun sendStart() {
         startByteNanos = System.nanoTime();
-        if (Libc.C.write(startFd, new byte[] {0}, 1) != 1)
-            throw new IllegalStateException("start byte write failed: errno " + Native.getLastError());
+        if (Libc.C.write(startFd, new byte[] {0}, 1) != 1) {
+            int errno = Native.getLastError();
+            boolean exited = launcherExited();
+            throw new AssertionError(monitor + ": start byte write failed: errno " + errno + (exited ? "; launcher already exited "
+                    + launcherStatus : "") + "; stdout: " + stdout() + "; stderr: " + stderr());
+        }
         return this;
     }
 
@@ -202,7 +228,7 @@ final class ConmonRun implements AutoCloseable {
         spawn();
         sendStart();
         int st = waitLauncher(Duration.ofSeconds(20));
-        if (st != 0) throw new AssertionError(monitor + ": launcher exit " + st + ", stderr: " + stderr());
+        if (st != 0) throw new AssertionError(monitor + ": launcher exit " + st + "; stdout: " + stdout() + "; stderr: " + stderr());
         Json.SyncMessage m = readSync(Duration.ofSeconds(30));
         if (m.value() <= 0) throw new AssertionError(monitor + ": create failed: " + m.raw());
         Fixtures.Proc p = Fixtures.runc("start", cid);
@@ -309,6 +335,8 @@ final class ConmonRun implements AutoCloseable {
         }
         // The monitor should leave by itself once the container is gone; kill it if it lingers.
         if (!awaitMonitorGone(Duration.ofSeconds(5))) Libc.C.kill(monitorPid(), Libc.SIGKILL);
+        for (int fd : preservedParentFds) Libc.C.close(fd);
+        preservedParentFds = new int[0];
         if (syncFd >= 0) Libc.C.close(syncFd);
         if (startFd >= 0) Libc.C.close(startFd);
         syncFd = startFd = -1;
