@@ -108,6 +108,13 @@ class ConmonHarnessTest {
                 inv("k8s-file with log-tag", List.of(), List.of("--log-tag", "t"), "k8s-file doesn't support --log-tag"),
                 new Invalid("k8s-file with log-label", List.of(), List.of("--log-label", "A=b"),
                         "k8s-file doesn't support --log-label", "--log-label is 2.2.0+ (2.1.6: Unknown option)"),
+                new Invalid("label without =", List.of("-l", "-c", "-u"),
+                        List.of("-c", "0123456789abcdef", "-u", "0123456789abcdef", "-l", "journald", "--log-label", "NOVALUE"),
+                        "Container labels must be in format LABEL=VALUE (", "--log-label is 2.2.0+ (2.1.6: Unknown option)"),
+                new Invalid("label name lower case", List.of("-l", "-c", "-u"),
+                        List.of("-c", "0123456789abcdef", "-u", "0123456789abcdef", "-l", "journald", "--log-label", "lower=v"),
+                        "Container label names must contain only uppercase letters, numbers and underscore (",
+                        "--log-label is 2.2.0+ (2.1.6: Unknown option)"),
                 inv("journald with short cid", List.of("-l", "-c", "-u"), List.of("-c", "short", "-u", "short", "-l", "journald"),
                         "Container ID must be longer than 12 characters"));
         return Monitor.monitors().flatMap(m -> cases.stream().map(c -> Arguments.of(m, c)));
@@ -150,7 +157,11 @@ class ConmonHarnessTest {
             } else {
                 // 2.1.x prints "[conmon:e] " for some and "[conmon:e]: " for others; 2.2.x "[conmon:e]: ". Not contractual.
                 String normalized = err.replaceFirst("^\\[conmon:e\\]:? ", "");
-                assertEquals(c.message() + "\n", normalized, "stderr");
+                if (c.message().endsWith("(")) // the parenthesised detail is not pinned by the contract
+                    assertTrue(normalized.startsWith(c.message()) && normalized.endsWith(")\n") && normalized.indexOf('\n') == normalized.length() - 1,
+                            "stderr: " + normalized);
+                else
+                    assertEquals(c.message() + "\n", normalized, "stderr");
                 assertEquals("", out);
             }
             assertFalse(Files.exists(r.conmonPidfile), "no fork: -P must not be written");

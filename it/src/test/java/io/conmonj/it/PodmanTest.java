@@ -151,10 +151,19 @@ class PodmanTest {
     }
 
     static Running start(List<String> cmd) {
+        return start(cmd, null);
+    }
+
+    static Running start(List<String> cmd, byte[] stdin) {
         try {
             Path o = Files.createTempFile(base, "out", ".txt"), e = Files.createTempFile(base, "err", ".txt");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(o.toFile()).redirectError(e.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (stdin != null) {
+                Path in = Files.createTempFile(base, "in", ".txt");
+                Files.write(in, stdin);
+                pb.redirectInput(in.toFile());
+            }
             pb.environment().put("CONTAINERS_CONF", conf.toString());
             pb.environment().remove("NOTIFY_SOCKET");
             return new Running(pb.start(), o, e, cmd);
@@ -338,6 +347,47 @@ class PodmanTest {
         }
         assertEquals(List.of(), left.stream().map(pid -> pid + ": " + cmdline(pid)).toList(), "processes left using the store");
         assertEquals("", ok(podman(m, "ps", "-aq"), "ps").out(), "no containers left");
+    }
+
+    // ---------------------------------------------------------------- extras beyond the brief: stdin, exec, tty
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void runInteractiveStdinReachesContainer(Monitor m) {
+        m.requirePresent();
+        Fixtures.Proc p = start(cmd(m, "run", "--rm", "-i", "--network", "none", IMG, "sh", "-c", "cat; echo done"),
+                "xyz\n".getBytes(StandardCharsets.US_ASCII)).await(90);
+        assertEquals(0, p.status(), p.err());
+        assertEquals("xyz\ndone\n", p.out(), "stdin forwarded through the attach socket, then EOF");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void execExitCodeOutputAndStdin(Monitor m) {
+        String n = name(m, "exec");
+        try {
+            ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
+            Fixtures.Proc e = podman(m, "exec", n, "sh", "-c", "echo in-exec; echo exec-err >&2; exit 6");
+            assertEquals(6, e.status(), e.err());
+            assertEquals("in-exec\n", e.out());
+            assertEquals("exec-err\n", e.err());
+            Fixtures.Proc i = start(cmd(m, "exec", "-i", n, "cat"), "abc\n".getBytes(StandardCharsets.US_ASCII)).await(90);
+            assertEquals(0, i.status(), i.err());
+            assertEquals("abc\n", i.out());
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void runTtyGetsTerminalSizeAndCrLf(Monitor m) {
+        m.requirePresent();
+        String podman = cmd(m, "run", "--rm", "-t", "--network", "none", IMG, "sh", "-c", "stty size; exit 5").stream()
+                .map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+        Fixtures.Proc p = exec(List.of("script", "-qec", "stty cols 123 rows 45; " + podman, "/dev/null"), 90);
+        assertEquals(5, p.status(), p.err());
+        assertEquals("45 123\r\n", p.out(), "terminal size from the caller's tty, ONLCR output");
     }
 
     static String cmdline(long pid) {
