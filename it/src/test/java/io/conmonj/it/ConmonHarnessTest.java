@@ -276,6 +276,32 @@ class ConmonHarnessTest {
         }
     }
 
+    /**
+     * Contract §1.1 syntax Podman relies on: {@code --long=value} for every long option, a stray positional after
+     * {@code --api-version}, integers with base auto-detection ({@code -T 0x2} = 2 s).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void optionSyntaxEqualsFormAndHexInteger(Monitor m) {
+        Fixtures.Bundle b = Fixtures.get().sh("sleep 30");
+        List<String> in = run(m, b).k8sLog().argv();
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            String a = in.get(i);
+            if (a.startsWith("--") && !a.equals("--api-version") && !a.equals("--full-attach") && i + 1 < in.size())
+                argv.add(a + "=" + in.get(++i));
+            else argv.add(a);
+        }
+        argv.addAll(List.of("-T", "0x2"));
+        try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {
+            long t0 = System.nanoTime();
+            r.startContainer();
+            assertEquals("-1", r.awaitExitFile(T), "argv " + argv);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 1800 && ms < 15000, "-T 0x2 fired after " + ms + " ms");
+        }
+    }
+
     /** Without --api-version the sync key is "pid" (contract §3.3). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -452,6 +478,34 @@ class ConmonHarnessTest {
             assertEquals(0, Fixtures.runc("kill", r.cid, "KILL").status());
             assertEquals("137", r.awaitExitFile(T));
             assertTrue(r.awaitMonitorGone(T));
+        }
+    }
+
+    /**
+     * Contract §2: the monitor must not keep the caller's stdout/stderr open after daemonizing (Podman's cmd.Wait()
+     * would block until the container exits). Launcher stdio is one socket here; it must reach EOF right after
+     * the launcher exits while the container still runs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void callerStdioReleasedAfterDaemonizing(Monitor m) {
+        try (ConmonRun r = shRun(m, "sleep 30").k8sLog().stdioPipe()) {
+            long ctr = r.startContainer();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (true) {
+                assertTrue(System.nanoTime() < deadline, "caller's stdio still held 5 s after the launcher exited; got: " + seen);
+                if (!Libc.pollIn(r.stdioFd(), 200)) continue;
+                long n = Libc.C.read(r.stdioFd(), buf, buf.length);
+                if (n <= 0) break;
+                seen.append(new String(buf, 0, (int) n, StandardCharsets.ISO_8859_1));
+            }
+            assertTrue(ConmonRun.alive(ctr), "container still running");
+            assertTrue(ConmonRun.alive(r.monitorPid()), "monitor still running");
+            // --log-level debug output before the fork is allowed (2.1.6 prints e.g.
+            // "[conmon:d]: failed to write to /proc/self/oom_score_adj: Permission denied" here).
+            System.out.println("[" + m + "] launcher stdio: " + seen.toString().strip());
         }
     }
 

@@ -41,6 +41,8 @@ final class ConmonRun implements AutoCloseable {
     private int startFd = -1;
     private boolean withStartPipe = true;
     private int preserved;
+    private boolean stdioPipe;
+    private int stdioFd = -1;
     private int[] preservedParentFds = new int[0];
     private long startByteNanos;
 
@@ -96,6 +98,14 @@ final class ConmonRun implements AutoCloseable {
 
     int preservedFd(int i) { return preservedParentFds[i]; }
 
+    /** Gives the launcher one socket as stdout+stderr (like Podman's buffers) instead of files; see {@link #stdioFd()}. */
+    ConmonRun stdioPipe() {
+        stdioPipe = true;
+        return this;
+    }
+
+    int stdioFd() { return stdioFd; }
+
     ConmonRun noStartPipe() {
         withStartPipe = false;
         return this;
@@ -115,6 +125,8 @@ final class ConmonRun implements AutoCloseable {
             preservedParentFds[i] = extra[i][0];
         }
         int syncNo = 3 + preserved, startNo = 4 + preserved;
+        int[] stdio = stdioPipe ? Libc.seqpacketPair() : null;
+        if (stdio != null) stdioFd = stdio[0];
         syncFd = sync[0];
         if (start != null) startFd = start[0];
         Memory fa = Libc.alloc(256), attr = Libc.alloc(1024), sigs = Libc.alloc(256), sigdef = Libc.alloc(256);
@@ -122,8 +134,13 @@ final class ConmonRun implements AutoCloseable {
         try {
             c.posix_spawn_file_actions_init(fa);
             c.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", Libc.O_RDONLY, 0);
-            c.posix_spawn_file_actions_addopen(fa, 1, launcherOut.toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0644);
-            c.posix_spawn_file_actions_addopen(fa, 2, launcherErr.toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0644);
+            if (stdio != null) {
+                c.posix_spawn_file_actions_adddup2(fa, stdio[1], 1);
+                c.posix_spawn_file_actions_adddup2(fa, stdio[1], 2);
+            } else {
+                c.posix_spawn_file_actions_addopen(fa, 1, launcherOut.toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0644);
+                c.posix_spawn_file_actions_addopen(fa, 2, launcherErr.toString(), Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0644);
+            }
             for (int i = 0; i < preserved; i++) c.posix_spawn_file_actions_adddup2(fa, extra[i][1], 3 + i);
             c.posix_spawn_file_actions_adddup2(fa, sync[1], syncNo);
             if (start != null) c.posix_spawn_file_actions_adddup2(fa, start[1], startNo);
@@ -155,6 +172,7 @@ final class ConmonRun implements AutoCloseable {
             c.close(sync[1]);
             if (start != null) c.close(start[1]);
             for (int[] e : extra) c.close(e[1]);
+            if (stdio != null) c.close(stdio[1]);
         }
         return this;
     }
@@ -336,6 +354,8 @@ final class ConmonRun implements AutoCloseable {
         // The monitor should leave by itself once the container is gone; kill it if it lingers.
         if (!awaitMonitorGone(Duration.ofSeconds(5))) Libc.C.kill(monitorPid(), Libc.SIGKILL);
         for (int fd : preservedParentFds) Libc.C.close(fd);
+        if (stdioFd >= 0) Libc.C.close(stdioFd);
+        stdioFd = -1;
         preservedParentFds = new int[0];
         if (syncFd >= 0) Libc.C.close(syncFd);
         if (startFd >= 0) Libc.C.close(startFd);
