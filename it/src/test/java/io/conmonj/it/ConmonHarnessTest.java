@@ -55,7 +55,7 @@ class ConmonHarnessTest {
     void versionFormat(Monitor m) {
         try (ConmonRun r = new ConmonRun(m, Fixtures.get().sh("true")).args("--version").noStartPipe()) {
             r.spawn();
-            assertEquals(0, r.waitLauncher(T));
+            assertEquals(0, r.waitLauncher(Duration.ofSeconds(10)));
             String out = r.stdout();
             assertTrue(Pattern.compile("conmon version (\\d+)\\.(\\d+)\\.(\\d+)\ncommit: \\S[^\n]*\n").matcher(out).matches(),
                     "version output: " + out);
@@ -144,7 +144,7 @@ class ConmonHarnessTest {
         argv.addAll(c.add());
         try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {
             r.spawn();
-            int st = r.waitLauncher(Duration.ofSeconds(20));
+            int st = r.waitLauncher(Duration.ofSeconds(10));
             String err = new String(r.stderr().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             String out = new String(r.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             assertEquals(1, st, "exit status; stderr: " + err);

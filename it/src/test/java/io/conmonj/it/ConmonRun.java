@@ -345,6 +345,9 @@ final class ConmonRun implements AutoCloseable {
         } catch (Throwable ignored) {
         }
         if (launcherPid > 0 && !launcherExited()) {
+            // its own process group (POSIX_SPAWN_SETPGROUP): takes helpers like a wrapper script's child along;
+            // a properly daemonized monitor has left the group through setsid()
+            Libc.C.kill(-launcherPid, Libc.SIGKILL);
             Libc.C.kill(launcherPid, Libc.SIGKILL);
             try {
                 waitLauncher(Duration.ofSeconds(10));

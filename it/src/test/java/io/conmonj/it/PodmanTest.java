@@ -121,7 +121,7 @@ class PodmanTest {
 
     static Fixtures.Proc podman(Monitor m, String... args) {
         m.requirePresent();
-        return exec(cmd(m, args), 90);
+        return exec(cmd(m, args), 60);
     }
 
     /** A started helper process with captured output. */
