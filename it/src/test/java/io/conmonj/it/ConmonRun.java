@@ -65,11 +65,11 @@ final class ConmonRun implements AutoCloseable {
         }
     }
 
-    /** Podman-like create argv (api-version 1, full-attach, k8s-file log, private runc root). */
+    /** Podman-like create argv (api-version 1, full-attach, --log-level warning as Podman passes, private runc root). */
     ConmonRun podmanArgs() {
         args.addAll(List.of("--api-version", "1", "-c", cid, "-u", cid, "-r", Fixtures.RUNC, "-b", dir.toString(),
                 "-p", dir.resolve("pidfile").toString(), "-n", "name-" + cid, "--exit-dir", exitDir.toString(),
-                "--persist-dir", persistDir.toString(), "--full-attach", "--log-level", "debug",
+                "--persist-dir", persistDir.toString(), "--full-attach", "--log-level", "warning",
                 "--runtime-arg", "--root", "--runtime-arg", Fixtures.get().runcRoot.toString(),
                 "--conmon-pidfile", conmonPidfile.toString()));
         return this;
