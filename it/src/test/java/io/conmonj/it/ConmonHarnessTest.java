@@ -198,7 +198,18 @@ class ConmonHarnessTest {
             assertTrue(Files.exists(r.dir.resolve("ctl")), "ctl FIFO kept");
             assertTrue(Files.exists(r.dir.resolve("winsz")), "winsz FIFO kept");
             assertEquals(List.of(r.cid), list(r.exitDir), "exit dir holds only the exit file (atomic write, no temp left)");
+            assertEquals("rw-r--r--", mode(r.exitDir.resolve(r.cid)), "exit file mode 0644");
+            assertEquals("rw-r--r--", mode(r.persistDir.resolve("exit")), "persist exit file mode 0644");
+            assertEquals("rw-r--r--", mode(r.conmonPidfile), "-P mode 0644");
+            // Deliberate difference: k8s-file is created 0640 by 2.2.x (what conmon-j implements), 0600 by 2.1.x.
+            assertEquals(m.isConmonJ() ? "rw-r-----" : "rw-------", mode(r.log), "k8s-file mode (2.2.x: 0640, 2.1.x: 0600)");
+            System.out.println("[" + m + "] modes: log " + mode(r.log) + ", exit file " + mode(r.exitDir.resolve(r.cid))
+                    + ", persist exit " + mode(r.persistDir.resolve("exit")) + ", -P " + mode(r.conmonPidfile));
         }
+    }
+
+    static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
     static List<String> list(Path dir) throws IOException {

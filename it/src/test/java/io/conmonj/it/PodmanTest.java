@@ -216,6 +216,11 @@ class PodmanTest {
             assertEquals("0\n", ok(podman(m, "wait", n), "wait").out());
             assertEquals("l1\nl2\nl3\nl4\n", ok(podman(m, "logs", n), "logs").out());
             assertEquals("l3\nl4\n", ok(podman(m, "logs", "--tail", "2", n), "logs --tail").out());
+            List<String> stamped = ok(podman(m, "logs", "-t", n), "logs -t").out().lines().toList();
+            assertEquals(4, stamped.size(), "logs -t: " + stamped);
+            for (int i = 0; i < 4; i++)
+                assertTrue(stamped.get(i).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d+(Z|[+-]\\d{2}:\\d{2}) l" + (i + 1)),
+                        "podman parsed conmon's timestamps: " + stamped.get(i));
             ok(podman(m, "start", n), "start again");
             assertEquals("0\n", ok(podman(m, "wait", n), "wait").out());
             assertEquals("l1\nl2\nl3\nl4\nl1\nl2\nl3\nl4\n", ok(podman(m, "logs", n), "logs after restart").out());
@@ -347,6 +352,27 @@ class PodmanTest {
         }
         assertEquals(List.of(), left.stream().map(pid -> pid + ": " + cmdline(pid)).toList(), "processes left using the store");
         assertEquals("", ok(podman(m, "ps", "-aq"), "ps").out(), "no containers left");
+    }
+
+    /**
+     * cgroup-v1 memcg OOM kill (test-environment.md): exit 137 for both. Deliberate difference: the reference 2.1.6
+     * does not report the OOM on this host ({{.State.OOMKilled}} stays false); conmon-j must (persist-dir/oom).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void oomKillExit137AndOomKilledForConmonJ(Monitor m) {
+        String n = name(m, "oom");
+        try {
+            Fixtures.Proc p = podman(m, "run", "--name", n, "--memory", "8m", "--memory-swap", "8m", "--network", "none", IMG,
+                    "sh", "-c", "tail /dev/zero");
+            assertEquals(137, p.status(), p.err());
+            String oom = ok(podman(m, "inspect", "-f", "{{.State.OOMKilled}}", n), "inspect").out().strip();
+            System.out.println("[" + m + "] OOMKilled=" + oom);
+            m.onlyConmonJ("OOMKilled: 2.1.6 does not report the cgroup-v1 OOM here (observed false); conmon-j does");
+            assertEquals("true", oom);
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+        }
     }
 
     // ---------------------------------------------------------------- extras beyond the brief: stdin, exec, tty
