@@ -313,6 +313,32 @@ class ConmonHarnessTest {
         }
     }
 
+    /**
+     * §14a case 3: boolean flags take {@code =anything} and are still set: {@code --api-version=0} selects the
+     * "data" key, {@code --terminal=false} turns terminal mode ON (the runtime gets a console socket; the bundle
+     * asks for a terminal, so without one runc create would fail). The pty's ONLCR shows as "\r" in the log.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void case3_booleanFlagsWithValueAreSet(Monitor m) {
+        Fixtures.Bundle b = Fixtures.get().shTerminal("echo hi; [ -t 1 ] && echo tty");
+        List<String> argv = new ArrayList<>(without(run(m, b).k8sLog().argv(), List.of("--api-version")));
+        argv.addAll(List.of("--api-version=0", "--terminal=false"));
+        try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {
+            r.spawn().sendStart();
+            assertEquals(0, r.waitLauncher(Duration.ofSeconds(10)));
+            Json.SyncMessage msg = r.readSync(T);
+            assertEquals("data", msg.key(), msg.raw());
+            assertTrue(msg.value() > 1, "terminal set up: " + msg.raw());
+            assertEquals(0, Fixtures.runc("start", r.cid).status());
+            assertEquals("0", r.awaitExitFile(T));
+            assertTrue(r.awaitMonitorGone(T));
+            List<K8sLog.Rec> recs = K8sLog.parse(r.logBytes());
+            assertEquals("hi\r\ntty\r\n", K8sLog.text(recs, "stdout"));
+            assertTrue(recs.stream().allMatch(x -> x.stream().equals("stdout")), "terminal mode: everything is stdout");
+        }
+    }
+
     /** Without --api-version the sync key is "pid" (contract §3.3). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)

@@ -84,6 +84,18 @@ final class Fixtures {
 
     Bundle sh(String script) { return bundle(List.of("/bin/sh", "-c", script)); }
 
+    /** Like {@link #sh} but with {@code process.terminal: true} (the runtime then needs conmon's console socket). */
+    Bundle shTerminal(String script) {
+        Bundle b = sh(script);
+        try {
+            Path cfg = b.dir().resolve("config.json");
+            Files.writeString(cfg, Json.replaceScalar(Files.readString(cfg), "terminal", "true"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b;
+    }
+
     record Bundle(String cid, Path dir) {}
 
     record Proc(int status, String out, String err) {}
