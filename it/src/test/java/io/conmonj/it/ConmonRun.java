@@ -133,6 +133,8 @@ final class ConmonRun implements AutoCloseable {
         Libc c = Libc.C;
         try {
             c.posix_spawn_file_actions_init(fa);
+            // cwd = the run dir: relative paths a monitor writes (2.1.6 writes "oom" into its cwd) stay private
+            c.posix_spawn_file_actions_addchdir_np(fa, dir.toString());
             c.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", Libc.O_RDONLY, 0);
             if (stdio != null) {
                 c.posix_spawn_file_actions_adddup2(fa, stdio[1], 1);

@@ -43,6 +43,7 @@ interface Libc extends Library {
     int posix_spawn_file_actions_adddup2(Pointer fa, int fd, int newfd);
     int posix_spawn_file_actions_addopen(Pointer fa, int fd, String path, int oflag, int mode);
     int posix_spawn_file_actions_addclosefrom_np(Pointer fa, int from);
+    int posix_spawn_file_actions_addchdir_np(Pointer fa, String path);
     int posix_spawnattr_init(Pointer attr);
     int posix_spawnattr_destroy(Pointer attr);
     int posix_spawnattr_setflags(Pointer attr, short flags);

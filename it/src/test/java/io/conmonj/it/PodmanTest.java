@@ -37,7 +37,7 @@ class PodmanTest {
         Fixtures fx = Fixtures.get();
         base = Files.createTempDirectory("conmonj-podman-");
         Runtime.getRuntime().addShutdownHook(new Thread(PodmanTest::teardownQuietly));
-        for (String d : List.of("root", "runroot", "tmp")) Files.createDirectories(base.resolve(d));
+        for (String d : List.of("root", "runroot", "tmp", "cwd")) Files.createDirectories(base.resolve(d));
         conf = base.resolve("containers.conf");
         Files.writeString(conf, """
                 [containers]
@@ -164,6 +164,8 @@ class PodmanTest {
                 Files.write(in, stdin);
                 pb.redirectInput(in.toFile());
             }
+            // podman (and so conmon) run in a private cwd: 2.1.6 drops an "oom" file into its cwd on OOM
+            pb.directory(base.resolve("cwd").toFile());
             pb.environment().put("CONTAINERS_CONF", conf.toString());
             pb.environment().remove("NOTIFY_SOCKET");
             return new Running(pb.start(), o, e, cmd);
@@ -360,18 +362,25 @@ class PodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void oomKillExit137AndOomKilledForConmonJ(Monitor m) {
+    void oomKillExit137AndOomKilledForConmonJ(Monitor m) throws IOException {
         String n = name(m, "oom");
         try {
             Fixtures.Proc p = podman(m, "run", "--name", n, "--memory", "8m", "--memory-swap", "8m", "--network", "none", IMG,
                     "sh", "-c", "tail /dev/zero");
             assertEquals(137, p.status(), p.err());
             String oom = ok(podman(m, "inspect", "-f", "{{.State.OOMKilled}}", n), "inspect").out().strip();
-            System.out.println("[" + m + "] OOMKilled=" + oom);
-            m.onlyConmonJ("OOMKilled: 2.1.6 does not report the cgroup-v1 OOM here (observed false); conmon-j does");
+            Path stray = base.resolve("cwd/oom");
+            System.out.println("[" + m + "] OOMKilled=" + oom + ", stray oom file in podman's cwd: " + Files.exists(stray));
+            m.onlyConmonJ("OOMKilled: 2.1.6 does not report the cgroup-v1 OOM to Podman 4.3.1 (observed false; it writes"
+                    + " an empty 'oom' file into its cwd instead); conmon-j does");
             assertEquals("true", oom);
+            assertTrue(!Files.exists(stray), "no stray 'oom' file in the caller's cwd");
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
+            try {
+                Files.deleteIfExists(base.resolve("cwd/oom"));
+            } catch (IOException ignored) {
+            }
         }
     }
 
