@@ -1,0 +1,42 @@
+package io.conmonj.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** A conmon binary under test: the C reference or conmon-j. */
+record Monitor(String name, Path binary) {
+    static final Path REFERENCE = Path.of("/usr/bin/conmon");
+
+    static Monitor reference() { return new Monitor("reference", REFERENCE); }
+
+    static Monitor conmonJ() {
+        String p = System.getProperty("conmonj.binary", "../host/target/conmon/bin/conmon");
+        return new Monitor("conmon-j", Path.of(p).toAbsolutePath().normalize());
+    }
+
+    /** Both binaries; used by every case as {@code @MethodSource("io.conmonj.it.Monitor#monitors")}. */
+    static Stream<Monitor> monitors() { return Stream.of(reference(), conmonJ()); }
+
+    boolean isConmonJ() { return name.equals("conmon-j"); }
+
+    /**
+     * Skips (visibly, with the reason) when the binary does not exist yet. With -Dconmonj.require=true a
+     * missing conmon-j binary fails instead.
+     */
+    void requirePresent() {
+        if (Files.isExecutable(binary)) return;
+        if (isConmonJ() && Boolean.getBoolean("conmonj.require"))
+            throw new AssertionError("conmon-j binary missing: " + binary);
+        assumeTrue(false, name + " binary not built yet: " + binary);
+    }
+
+    /** Marks a case or assertion as conmon-j only (a 2.2.x feature 2.1.6 lacks, or a deliberate improvement). */
+    void onlyConmonJ(String why) {
+        assumeTrue(isConmonJ(), "conmon-j only, not checked against the reference 2.1.6: " + why);
+    }
+
+    @Override public String toString() { return name; }
+}
