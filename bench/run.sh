@@ -92,9 +92,17 @@ now_ns() { date +%s%N; }
 ERRF=$(mktemp /tmp/conmonj-bench-err.XXXXXX)
 
 # pm MON ARGS...: podman with MON as its monitor, bounded; stderr kept in $ERRF
+# Podman silently falls back to /usr/bin/conmon when the --conmon binary's "--version" is not
+# "conmon version X.Y.Z" (>= its minimum); it only logs a warning. That warning fails the call.
 pm() {
-    local mon=$1; shift
-    timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" --conmon "${MON_BIN[$mon]}" "$@" 2>"$ERRF"
+    local mon=$1 rc; shift
+    timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" --conmon "${MON_BIN[$mon]}" "$@" 2>"$ERRF"; rc=$?
+    if grep -q 'msg="Conmon at .* invalid' "$ERRF"; then
+        grep -o 'Conmon at .* invalid[^"]*' "$ERRF" | head -n 1 | sed 's/^/podman rejected it: /' > "$ERRF.x"
+        mv "$ERRF.x" "$ERRF"
+        return 97
+    fi
+    return "$rc"
 }
 # pq ARGS...: podman for queries (inspect), bounded. Podman runs "MONITOR --version" at every
 # start, so queries use the default monitor and cost the same for both columns.
@@ -102,7 +110,7 @@ pq() { timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" "$@" 2>"$ERRF"; }
 # one-line reason from the last podman failure (rc in $1), safe inside a table cell
 why() {
     local rc=$1 msg
-    msg=$(grep -v '^[[:space:]]*$' "$ERRF" | tail -n 1 | tr '|' '/' | cut -c1-90)
+    msg=$(grep -v '^[[:space:]]*$' "$ERRF" | tail -n 1 | tr '|' '/' | cut -c1-160)
     (( rc == 124 || rc == 137 )) && msg="timed out after ${T_PODMAN}s${msg:+: $msg}"
     echo "${msg:-exit status $rc}"
 }
@@ -127,6 +135,14 @@ monitor_pid() {
     (( rc == 0 )) || { echo "inspect failed: $(why $rc)"; return 1; }
     [[ $pid =~ ^[1-9][0-9]*$ ]] || { echo "no ConmonPid ('$pid')"; return 1; }
     [ -r "/proc/$pid/smaps_rollup" ] || { echo "ConmonPid $pid is not running"; return 1; }
+    # make sure the process measured is the monitor under test, not a fallback
+    local exe; exe=$(readlink "/proc/$pid/exe")
+    if [ "$mon" = c ] && [ "$exe" != "$(readlink -f "$CONMON_C")" ]; then
+        echo "ConmonPid $pid runs $exe, not $CONMON_C"; return 1
+    fi
+    if [ "$mon" = j ] && [ "$exe" = "$(readlink -f "$CONMON_C")" ]; then
+        echo "ConmonPid $pid runs the C conmon $exe"; return 1
+    fi
     echo "$pid"
 }
 # kB from /proc/PID/smaps_rollup (field Rss or Pss)
@@ -294,31 +310,56 @@ log "sandbox $SANDBOX_DIR: importing the busybox image"
 sandbox_init "$SANDBOX_DIR" || die "sandbox_init failed (podman import)"
 timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" image exists "$IMAGE" || die "image $IMAGE missing after sandbox_init"
 
-# machine facts
-c_version=$("$CONMON_C" --version 2>&1 | head -n 1)
-j_version=""
-if [ ! -e "$CONMONJ" ]; then
-    MON_NA[j]="no binary at $CONMONJ"; MON_NA_SHORT[j]="not built"
-elif [ ! -x "$CONMONJ" ]; then
-    MON_NA[j]="$CONMONJ is not executable"; MON_NA_SHORT[j]="not executable"
-elif ! j_version=$(timeout -k 5 30 "$CONMONJ" --version 2>"$ERRF" | head -n 1) || [ -z "$j_version" ]; then
-    MON_NA[j]="--version failed: $(why 1)"; MON_NA_SHORT[j]="--version failed"
-else
-    # a monitor that cannot run a container gets n/a in every row, with the reason
-    log "[j] smoke test: podman --conmon $CONMONJ run --rm $IMAGE true"
-    pm j run --rm "$IMAGE" true >/dev/null; rc=$?
-    (( rc == 0 )) || { MON_NA[j]="podman run with it failed: $(why $rc)"; MON_NA_SHORT[j]="podman run failed"; }
+# Preflight, per monitor: binary, --version, Podman really picks it, and one container runs
+# with it as its monitor. A monitor failing here gets n/a in every row, with the reason.
+declare -A MON_VERSION=() MON_EXE=()
+preflight() {
+    local mon=$1 bin=${MON_BIN[$1]} v picked ctr pid rc
+    [ -e "$bin" ] || { MON_NA[$mon]="no binary at $bin"; MON_NA_SHORT[$mon]="not built"; return; }
+    [ -x "$bin" ] || { MON_NA[$mon]="$bin is not executable"; MON_NA_SHORT[$mon]="not executable"; return; }
+    v=$(timeout -k 5 30 "$bin" --version 2>"$ERRF" | head -n 1); rc=$?
+    if (( rc != 0 )) || [ -z "$v" ]; then
+        MON_NA[$mon]="--version failed: $(why $rc)"; MON_NA_SHORT[$mon]="--version failed"; return
+    fi
+    MON_VERSION[$mon]=$v
+    picked=$(pm "$mon" info --format '{{.Host.Conmon.Path}}'); rc=$?
+    if (( rc != 0 )) || [ "$(readlink -f "$picked")" != "$(readlink -f "$bin")" ]; then
+        MON_NA[$mon]="Podman does not use it (picked '$picked'): $(why $rc)"
+        MON_NA_SHORT[$mon]="rejected by Podman"; return
+    fi
+    log "[$mon] smoke test: podman --conmon $bin run -d $IMAGE sleep 600"
+    ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+    if (( rc != 0 )); then
+        MON_NA[$mon]="podman run with it failed: $(why $rc)"; MON_NA_SHORT[$mon]="podman run failed"
+    elif ! pid=$(monitor_pid "$ctr" "$mon"); then
+        MON_NA[$mon]="$pid"; MON_NA_SHORT[$mon]="no monitor process"
+    else
+        MON_EXE[$mon]=$(readlink "/proc/$pid/exe")
+    fi
     reset_containers
-fi
-[ -n "${MON_NA[j]:-}" ] && log "conmon-j column is n/a: ${MON_NA[j]}"
+}
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+reset_containers
+for mon in "${MONS[@]}"; do
+    preflight "$mon"
+    [ -n "${MON_NA[$mon]:-}" ] && log "[$mon] column is n/a: ${MON_NA[$mon]}"
+done
+c_version=${MON_VERSION[c]:-$("$CONMON_C" --version 2>&1 | head -n 1)}
 
 facts() {
     echo "## conmon (C) vs conmon-j — $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "- machine: $(nproc) CPUs, kernel $(uname -r), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- machine: $(nproc) CPUs, kernel $(uname -r), load average at start $LOAD0"
     echo "- $(podman --version), $(runc --version | head -n 1)"
-    echo "- C monitor: \`$CONMON_C\`: $c_version"
-    echo "- conmon-j: \`$CONMONJ\`: ${j_version:-n/a (${MON_NA[j]})}"
+    local mon name
+    for mon in "${MONS[@]}"; do
+        [ "$mon" = c ] && name="conmon (C)" || name=conmon-j
+        if [ -n "${MON_NA[$mon]:-}" ]; then
+            echo "- $name: \`${MON_BIN[$mon]}\`: n/a (${MON_NA[$mon]})"
+        else
+            echo "- $name: \`${MON_BIN[$mon]}\`: ${MON_VERSION[$mon]}; monitor process runs \`${MON_EXE[$mon]}\`"
+        fi
+    done
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
 }
 
@@ -328,7 +369,6 @@ declare -A SECTION_ROWS=(
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0")
-reset_containers
 for s in "${sections[@]}"; do
     for mon in "${MONS[@]}"; do
         if [ -n "${MON_NA[$mon]:-}" ]; then
