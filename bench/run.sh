@@ -110,7 +110,9 @@ pq() { timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" "$@" 2>"$ERRF"; }
 # one-line reason from the last podman failure (rc in $1), safe inside a table cell
 why() {
     local rc=$1 msg
-    msg=$(grep -v '^[[:space:]]*$' "$ERRF" | tail -n 1 | tr '|' '/' | cut -c1-160)
+    msg=$(grep -v '^[[:space:]]*$' "$ERRF" | tail -n 1 | tr '|' '/')
+    [ -n "${SANDBOX:-}" ] && msg=${msg//$SANDBOX/SANDBOX}
+    msg=$(sed -E 's/[0-9a-f]{64}/ID/g' <<<"$msg" | cut -c1-140)
     (( rc == 124 || rc == 137 )) && msg="timed out after ${T_PODMAN}s${msg:+: $msg}"
     echo "${msg:-exit status $rc}"
 }
@@ -317,7 +319,9 @@ preflight() {
     local mon=$1 bin=${MON_BIN[$1]} v picked ctr pid rc
     [ -e "$bin" ] || { MON_NA[$mon]="no binary at $bin"; MON_NA_SHORT[$mon]="not built"; return; }
     [ -x "$bin" ] || { MON_NA[$mon]="$bin is not executable"; MON_NA_SHORT[$mon]="not executable"; return; }
-    v=$(timeout -k 5 30 "$bin" --version 2>"$ERRF" | head -n 1); rc=$?
+    # the line Podman parses is "conmon version X.Y.Z"; show any other first line too
+    v=$(timeout -k 5 30 "$bin" --version 2>"$ERRF" | head -n 5); rc=$?
+    v=$(grep -m 1 'version' <<<"$v" || head -n 1 <<<"$v")
     if (( rc != 0 )) || [ -z "$v" ]; then
         MON_NA[$mon]="--version failed: $(why $rc)"; MON_NA_SHORT[$mon]="--version failed"; return
     fi
