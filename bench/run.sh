@@ -81,6 +81,7 @@ cleanup() {
         reset_containers
         sandbox_cleanup
     fi
+    rm -f "${ERRF:-}" "${ERRF:-}.x"
     exit "$rc"
 }
 trap cleanup EXIT
