@@ -321,8 +321,10 @@ preflight() {
     [ -e "$bin" ] || { MON_NA[$mon]="no binary at $bin"; MON_NA_SHORT[$mon]="not built"; return; }
     [ -x "$bin" ] || { MON_NA[$mon]="$bin is not executable"; MON_NA_SHORT[$mon]="not executable"; return; }
     # the line Podman parses is "conmon version X.Y.Z"; show any other first line too
-    v=$(timeout -k 5 30 "$bin" --version 2>"$ERRF" | head -n 5); rc=$?
-    v=$(grep -m 1 'version' <<<"$v" || head -n 1 <<<"$v")
+    local out first
+    out=$(timeout -k 5 30 "$bin" --version 2>"$ERRF" | head -n 5); rc=$?
+    first=$(head -n 1 <<<"$out" | tr '|' '/' | cut -c1-100)
+    v=$(grep -m 1 'version' <<<"$out" || echo "$first")
     if (( rc != 0 )) || [ -z "$v" ]; then
         MON_NA[$mon]="--version failed: $(why $rc)"; MON_NA_SHORT[$mon]="--version failed"; return
     fi
@@ -330,6 +332,7 @@ preflight() {
     picked=$(pm "$mon" info --format '{{.Host.Conmon.Path}}'); rc=$?
     if (( rc != 0 )) || [ "$(readlink -f "$picked")" != "$(readlink -f "$bin")" ]; then
         MON_NA[$mon]="Podman does not use it (picked '$picked'): $(why $rc)"
+        [[ $first == "conmon version "* ]] || MON_NA[$mon]+="; first line of its --version stdout: '$first'"
         MON_NA_SHORT[$mon]="rejected by Podman"; return
     fi
     log "[$mon] smoke test: podman --conmon $bin run -d $IMAGE sleep 600"
