@@ -131,7 +131,7 @@ set_rows_na() { # set_rows_na MON REASON ROW...
     local r; for r in "$@"; do R[$r:$mon]=$(na "$reason"); done
 }
 
-# monitor_pid CTR: ConmonPid, checked to be a live monitor of this sandbox
+# monitor_pid CTR MON: ConmonPid of CTR, checked to be a live process running MON
 monitor_pid() {
     local ctr=$1 mon=$2 pid rc
     pid=$(pq inspect --format '{{.State.ConmonPid}}' "$ctr"); rc=$?
