@@ -1,0 +1,441 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of the C conmon and conmon-j under a real Podman, in one run.
+# Prints figures, asserts nothing. Usage: sudo bench/run.sh [CONMONJ_BIN]
+# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_SETTLE (2 s),
+#              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh).
+# See bench/README.md for what each row measures and how to read it.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+CONMONJ=${1:-$repo/host/target/conmon/bin/conmon}
+CONMON_C=${BENCH_C_CONMON:-/usr/bin/conmon}
+RUNS=${BENCH_RUNS:-10}
+IDLE_N=${BENCH_IDLE_N:-20}
+MB=${BENCH_MB:-200}
+SETTLE=${BENCH_SETTLE:-2}
+OUT_DIR=$here/out
+T_PODMAN=120          # seconds allowed for any single podman command
+T_WAIT=30             # seconds allowed for a monitor to appear/settle/exit
+T_LOG=600             # seconds allowed for the k8s-file run to log everything
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for v in RUNS IDLE_N MB SETTLE; do
+    [[ ${!v} =~ ^[0-9]+$ ]] && (( ${!v} > 0 )) || die "BENCH_$v must be a positive integer (got '${!v}')"
+done
+(( RUNS >= 1 )) || die "BENCH_RUNS must be >= 1"
+[ "$(id -u)" = 0 ] || die "must run as root (Podman with runc and cgroupfs): sudo $0 [CONMONJ_BIN]"
+for tool in podman runc timeout awk; do
+    command -v "$tool" >/dev/null || die "'$tool' is not installed"
+done
+[ -x "$CONMON_C" ] || die "C conmon not found at $CONMON_C (set BENCH_C_CONMON)"
+
+# The Podman sandbox helper: this checkout's scripts/, else the main worktree's.
+sandbox_sh=${BENCH_SANDBOX_SH:-}
+if [ -z "$sandbox_sh" ]; then
+    sandbox_sh=$repo/scripts/podman-sandbox.sh
+    if [ ! -f "$sandbox_sh" ]; then
+        main_wt=$(git -C "$repo" worktree list --porcelain 2>/dev/null | awk 'NR==1 {print $2}')
+        [ -n "$main_wt" ] && sandbox_sh=$main_wt/scripts/podman-sandbox.sh
+    fi
+fi
+[ -f "$sandbox_sh" ] || die "scripts/podman-sandbox.sh not found (set BENCH_SANDBOX_SH)"
+# shellcheck source=../scripts/podman-sandbox.sh
+. "$sandbox_sh"
+
+# ---------------------------------------------------------------- cleanup
+# pids of monitors started in our sandbox: only monitors get "--exit-dir <sandbox>/..."
+sandbox_monitors() {
+    local files
+    [ -n "${SANDBOX:-}" ] || return 0
+    files=$(grep -lszxF -e --exit-dir /proc/[0-9]*/cmdline) || return 0
+    # shellcheck disable=SC2086
+    grep -lszF -e "$SANDBOX/" $files | sed -n 's|^/proc/\([0-9]*\)/cmdline$|\1|p'
+}
+
+# Remove every container and wait (bounded) until no monitor of ours is left.
+reset_containers() {
+    local deadline left
+    timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1 \
+        || log "warning: 'podman rm -af' failed or timed out"
+    deadline=$(( $(date +%s) + T_WAIT ))
+    while left=$(sandbox_monitors) && [ -n "$left" ]; do
+        if (( $(date +%s) >= deadline )); then
+            log "warning: monitor(s) still running ${T_WAIT}s after their containers were removed: $(echo $left); killing them"
+            kill -KILL $left 2>/dev/null
+            sleep 0.5
+            break
+        fi
+        sleep 0.1
+    done
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "${SANDBOX:-}" ]; then
+        log "cleaning up $SANDBOX"
+        reset_containers
+        sandbox_cleanup
+    fi
+    rm -f "${ERRF:-}" "${ERRF:-}.x"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+now_ns() { date +%s%N; }
+ERRF=$(mktemp /tmp/conmonj-bench-err.XXXXXX)
+
+# pm MON ARGS...: podman with MON as its monitor, bounded; stderr kept in $ERRF
+# Podman silently falls back to /usr/bin/conmon when the --conmon binary's "--version" is not
+# "conmon version X.Y.Z" (>= its minimum); it only logs a warning. That warning fails the call.
+pm() {
+    local mon=$1 rc; shift
+    timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" --conmon "${MON_BIN[$mon]}" "$@" 2>"$ERRF"; rc=$?
+    if grep -q 'msg="Conmon at .* invalid' "$ERRF"; then
+        grep -o 'Conmon at .* invalid[^"]*' "$ERRF" | head -n 1 | sed 's/^/podman rejected it: /' > "$ERRF.x"
+        mv "$ERRF.x" "$ERRF"
+        return 97
+    fi
+    return "$rc"
+}
+# pq ARGS...: podman for queries (inspect), bounded. Podman runs "MONITOR --version" at every
+# start, so queries use the default monitor and cost the same for both columns.
+pq() { timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" "$@" 2>"$ERRF"; }
+# one-line reason from the last podman failure (rc in $1), safe inside a table cell
+why() {
+    local rc=$1 msg
+    msg=$(grep -v '^[[:space:]]*$' "$ERRF" | tail -n 1 | tr '|' '/')
+    [ -n "${SANDBOX:-}" ] && msg=${msg//$SANDBOX/SANDBOX}
+    msg=$(sed -E 's/[0-9a-f]{64}/ID/g' <<<"$msg" | cut -c1-140)
+    (( rc == 124 || rc == 137 )) && msg="timed out after ${T_PODMAN}s${msg:+: $msg}"
+    echo "${msg:-exit status $rc}"
+}
+
+declare -A MON_BIN=([c]=$CONMON_C [j]=$CONMONJ)
+declare -A MON_NA=()      # MON_NA[j]="reason": the whole column is n/a
+declare -A MON_NA_SHORT=()  # the same, shortened for the table cells
+declare -A R=()           # R[row:mon] = figure or "n/a (reason)"
+MONS=(c j)
+
+na() { echo "n/a ($*)"; }
+set_row() { R[$1:$2]=$3; }
+set_rows_na() { # set_rows_na MON REASON ROW...
+    local mon=$1 reason=$2; shift 2
+    local r; for r in "$@"; do R[$r:$mon]=$(na "$reason"); done
+}
+
+# monitor_pid CTR MON: ConmonPid of CTR, checked to be a live process running MON
+monitor_pid() {
+    local ctr=$1 mon=$2 pid rc
+    pid=$(pq inspect --format '{{.State.ConmonPid}}' "$ctr"); rc=$?
+    (( rc == 0 )) || { echo "inspect failed: $(why $rc)"; return 1; }
+    [[ $pid =~ ^[1-9][0-9]*$ ]] || { echo "no ConmonPid ('$pid')"; return 1; }
+    [ -r "/proc/$pid/smaps_rollup" ] || { echo "ConmonPid $pid is not running"; return 1; }
+    # make sure the process measured is the monitor under test, not a fallback
+    local exe; exe=$(readlink "/proc/$pid/exe")
+    if [ "$mon" = c ] && [ "$exe" != "$(readlink -f "$CONMON_C")" ]; then
+        echo "ConmonPid $pid runs $exe, not $CONMON_C"; return 1
+    fi
+    if [ "$mon" = j ] && [ "$exe" = "$(readlink -f "$CONMON_C")" ]; then
+        echo "ConmonPid $pid runs the C conmon $exe"; return 1
+    fi
+    echo "$pid"
+}
+# kB from /proc/PID/smaps_rollup (field Rss or Pss)
+smaps_kb() { awk -v k="$2:" '$1 == k { print $2; found=1 } END { if (!found) exit 1 }' "/proc/$1/smaps_rollup"; }
+threads() { awk '$1 == "Threads:" { print $2 }' "/proc/$1/status"; }
+# utime+stime in seconds, from /proc/PID/stat (fields after the ")" of comm)
+cpu_s() {
+    local stat rest
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    rest=${stat##*) }
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }' <<<"$rest"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.2f", k / 1024 }'; }
+
+# ---------------------------------------------------------------- sections
+# 1. podman run --rm IMG true
+bench_latency() {
+    local mon=$1 i t0 t1 rc ms=()
+    log "[$mon] latency: warm-up + $RUNS x podman run --rm $IMAGE true"
+    pm "$mon" run --rm "$IMAGE" true >/dev/null; rc=$?
+    if (( rc != 0 )); then
+        set_rows_na "$mon" "warm-up failed: $(why $rc)" lat_p50 lat_p90; return
+    fi
+    for (( i = 1; i <= RUNS; i++ )); do
+        t0=$(now_ns)
+        pm "$mon" run --rm "$IMAGE" true >/dev/null; rc=$?
+        t1=$(now_ns)
+        if (( rc != 0 )); then
+            set_rows_na "$mon" "run $i/$RUNS failed: $(why $rc)" lat_p50 lat_p90; return
+        fi
+        ms+=( $(( (t1 - t0) / 1000000 )) )
+    done
+    # median (mean of the two middle values for even N), p90 by nearest rank
+    local stats
+    stats=$(printf '%s\n' "${ms[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+        n = NR; med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        r = int(0.9 * n); if (r < 0.9 * n) r++; if (r < 1) r = 1
+        printf "%.0f %d", med, v[r] }')
+    set_row lat_p50 "$mon" "${stats% *}"
+    set_row lat_p90 "$mon" "${stats#* }"
+    log "[$mon] latency ms: ${ms[*]}"
+}
+
+# 2. one idle monitor: RSS, PSS, threads
+bench_idle1() {
+    local mon=$1 ctr rc pid rss pss
+    log "[$mon] idle, 1 container: podman run -d $IMAGE sleep 600, settle ${SETTLE}s"
+    ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+    if (( rc != 0 )); then
+        set_rows_na "$mon" "run -d failed: $(why $rc)" idle1_rss idle1_pss idle1_thr; return
+    fi
+    sleep "$SETTLE"
+    if ! pid=$(monitor_pid "$ctr" "$mon"); then
+        set_rows_na "$mon" "$pid" idle1_rss idle1_pss idle1_thr; return
+    fi
+    rss=$(smaps_kb "$pid" Rss) && pss=$(smaps_kb "$pid" Pss) || {
+        set_rows_na "$mon" "cannot read /proc/$pid/smaps_rollup" idle1_rss idle1_pss idle1_thr; return; }
+    set_row idle1_rss "$mon" "$(mib "$rss")"
+    set_row idle1_pss "$mon" "$(mib "$pss")"
+    set_row idle1_thr "$mon" "$(threads "$pid")"
+}
+
+# 3. IDLE_N idle monitors: PSS per monitor, mean RSS
+bench_idleN() {
+    local mon=$1 i ctr rc pid ctrs=() pids=() sum_pss=0 sum_rss=0 kb
+    log "[$mon] idle, $IDLE_N containers: podman run -d $IMAGE sleep 600 x $IDLE_N, settle ${SETTLE}s"
+    for (( i = 1; i <= IDLE_N; i++ )); do
+        ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+        if (( rc != 0 )); then
+            set_rows_na "$mon" "run -d $i/$IDLE_N failed: $(why $rc)" idleN_pss idleN_rss; return
+        fi
+        ctrs+=("$ctr")
+    done
+    sleep "$SETTLE"
+    for ctr in "${ctrs[@]}"; do
+        if ! pid=$(monitor_pid "$ctr" "$mon"); then
+            set_rows_na "$mon" "$pid" idleN_pss idleN_rss; return
+        fi
+        pids+=("$pid")
+    done
+    # read all figures in one pass, after every monitor is up (PSS depends on the sharers)
+    for pid in "${pids[@]}"; do
+        kb=$(smaps_kb "$pid" Pss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
+        sum_pss=$(( sum_pss + kb ))
+        kb=$(smaps_kb "$pid" Rss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
+        sum_rss=$(( sum_rss + kb ))
+    done
+    local distinct
+    distinct=$(printf '%s\n' "${pids[@]}" | sort -u | wc -l)
+    if (( distinct != IDLE_N )); then
+        set_rows_na "$mon" "only $distinct distinct monitor pids for $IDLE_N containers" idleN_pss idleN_rss; return
+    fi
+    set_row idleN_pss "$mon" "$(mib $(( sum_pss / IDLE_N )))"
+    set_row idleN_rss "$mon" "$(mib $(( sum_rss / IDLE_N )))"
+}
+
+# 4. k8s-file throughput and monitor CPU
+# Each payload line is 99 characters + newline = 100 bytes, so MB*10^6 bytes are whole lines.
+PAYLOAD=$(printf 'conmon-bench-payload-%078d' 0)
+bench_k8s() {
+    local mon=$1 ctr rc pid logf deadline cpu0 cpu1 size first last t_first t_last
+    local rows=(k8s_mbs k8s_cpu k8s_cpu0)
+    local bytes=$(( MB * 1000000 ))
+    log "[$mon] k8s-file: container writes $MB MB to stdout"
+    # the monitor is idle during "sleep 2" (CPU baseline), then logs the payload and a marker,
+    # and the container stays alive 10 s so the monitor can be read right after the marker.
+    ctr=$(pm "$mon" run -d --log-driver k8s-file "$IMAGE" sh -c \
+        'echo BENCH-START; sleep 2; yes "$0" | head -c "$1"; echo BENCH-END; sleep 10' \
+        "$PAYLOAD" "$bytes"); rc=$?
+    if (( rc != 0 )); then set_rows_na "$mon" "run -d failed: $(why $rc)" "${rows[@]}"; return; fi
+    if ! pid=$(monitor_pid "$ctr" "$mon"); then set_rows_na "$mon" "$pid" "${rows[@]}"; return; fi
+    logf=$(pq inspect --format '{{.HostConfig.LogConfig.Path}}' "$ctr") && [ -n "$logf" ] || {
+        set_rows_na "$mon" "no log path from inspect" "${rows[@]}"; return; }
+
+    deadline=$(( $(date +%s) + T_WAIT ))
+    until [ -f "$logf" ] && grep -q BENCH-START "$logf" 2>/dev/null; do
+        if (( $(date +%s) >= deadline )); then
+            set_rows_na "$mon" "BENCH-START not logged within ${T_WAIT}s" "${rows[@]}"; return
+        fi
+        sleep 0.05
+    done
+    cpu0=$(cpu_s "$pid") || { set_rows_na "$mon" "monitor $pid exited early" "${rows[@]}"; return; }
+    size=$(stat -c %s "$logf")
+    (( size > 1000000 )) && log "warning: [$mon] payload started before the CPU baseline was read ($size bytes logged)"
+
+    deadline=$(( $(date +%s) + T_LOG ))
+    until tail -c 4096 "$logf" 2>/dev/null | grep -q BENCH-END; do
+        if (( $(date +%s) >= deadline )); then
+            set_rows_na "$mon" "marker not logged within ${T_LOG}s" "${rows[@]}"; return
+        fi
+        if [ ! -e "/proc/$pid" ]; then
+            set_rows_na "$mon" "monitor exited before logging the marker" "${rows[@]}"; return
+        fi
+        sleep 0.05
+    done
+    cpu1=$(cpu_s "$pid") || { set_rows_na "$mon" "monitor exited right after the marker" "${rows[@]}"; return; }
+
+    # record timestamps: the first record after BENCH-START's, and the marker's
+    first=$(awk 'f { print $1; exit } / BENCH-START$/ { f = 1 }' "$logf")
+    last=$(tail -c 4096 "$logf" | grep -F BENCH-END | tail -n 1 | cut -d' ' -f1)
+    t_first=$(date -d "$first" +%s%N 2>/dev/null) && t_last=$(date -d "$last" +%s%N 2>/dev/null) || {
+        set_rows_na "$mon" "unparsable record timestamps '$first' / '$last'" "${rows[@]}"; return; }
+    (( t_last > t_first )) || { set_rows_na "$mon" "marker not after the first record" "${rows[@]}"; return; }
+
+    # check that the log holds the whole payload: the stdout bytes the records carry (content,
+    # plus the newline of each full "F" record) minus "BENCH-START\n" and "BENCH-END\n"
+    local logged
+    logged=$(LC_ALL=C awk '$2 == "stdout" { n += length($0) - length($1) - length($2) - length($3) - 3 + ($3 == "F") }
+        END { printf "%.0f", n - 22 }' "$logf")
+    local mbs
+    mbs=$(awk -v b="$bytes" -v ns=$(( t_last - t_first )) 'BEGIN { printf "%.0f", b / 1e6 / (ns / 1e9) }')
+    if [ "$logged" != "$bytes" ]; then
+        mbs="$mbs (log holds $logged of $bytes payload bytes!)"
+        log "warning: [$mon] k8s-file log holds $logged of $bytes payload bytes"
+    fi
+    set_row k8s_mbs "$mon" "$mbs"
+    set_row k8s_cpu "$mon" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
+    set_row k8s_cpu0 "$mon" "$cpu0"
+    log "[$mon] k8s-file: $MB MB in $(( (t_last - t_first) / 1000000 )) ms, monitor CPU $cpu0 s before, $cpu1 s at marker"
+}
+
+# ---------------------------------------------------------------- run
+SANDBOX_DIR=$(mktemp -d /var/tmp/conmonj-bench.XXXXXX)
+log "sandbox $SANDBOX_DIR: importing the busybox image"
+sandbox_init "$SANDBOX_DIR" || die "sandbox_init failed (podman import)"
+timeout -k 5 "$T_PODMAN" "${PODMAN[@]}" image exists "$IMAGE" || die "image $IMAGE missing after sandbox_init"
+
+# Preflight, per monitor: binary, --version, Podman really picks it, and one container runs
+# with it as its monitor. A monitor failing here gets n/a in every row, with the reason.
+declare -A MON_VERSION=() MON_EXE=()
+preflight() {
+    local mon=$1 bin=${MON_BIN[$1]} v picked ctr pid rc
+    [ -e "$bin" ] || { MON_NA[$mon]="no binary at $bin"; MON_NA_SHORT[$mon]="not built"; return; }
+    [ -x "$bin" ] || { MON_NA[$mon]="$bin is not executable"; MON_NA_SHORT[$mon]="not executable"; return; }
+    # the line Podman parses is "conmon version X.Y.Z"; show any other first line too
+    local out first
+    out=$(timeout -k 5 30 "$bin" --version 2>"$ERRF" | head -n 5); rc=$?
+    first=$(head -n 1 <<<"$out" | tr '|' '/' | cut -c1-100)
+    v=$(grep -m 1 'version' <<<"$out" || echo "$first")
+    if (( rc != 0 )) || [ -z "$v" ]; then
+        MON_NA[$mon]="--version failed: $(why $rc)"; MON_NA_SHORT[$mon]="--version failed"; return
+    fi
+    MON_VERSION[$mon]=$v
+    picked=$(pm "$mon" info --format '{{.Host.Conmon.Path}}'); rc=$?
+    if (( rc != 0 )) || [ "$(readlink -f "$picked")" != "$(readlink -f "$bin")" ]; then
+        MON_NA[$mon]="Podman does not use it (picked '$picked'): $(why $rc)"
+        [[ $first == "conmon version "* ]] || MON_NA[$mon]+="; first line of its --version stdout: '$first'"
+        MON_NA_SHORT[$mon]="rejected by Podman"; return
+    fi
+    log "[$mon] smoke test: podman --conmon $bin run -d $IMAGE sleep 600"
+    ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+    if (( rc != 0 )); then
+        MON_NA[$mon]="podman run with it failed: $(why $rc)"; MON_NA_SHORT[$mon]="podman run failed"
+    elif ! pid=$(monitor_pid "$ctr" "$mon"); then
+        MON_NA[$mon]="$pid"; MON_NA_SHORT[$mon]="no monitor process"
+    else
+        MON_EXE[$mon]=$(readlink "/proc/$pid/exe")
+    fi
+    reset_containers
+}
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+reset_containers
+for mon in "${MONS[@]}"; do
+    preflight "$mon"
+    [ -n "${MON_NA[$mon]:-}" ] && log "[$mon] column is n/a: ${MON_NA[$mon]}"
+done
+c_version=${MON_VERSION[c]:-$("$CONMON_C" --version 2>&1 | head -n 1)}
+
+facts() {
+    echo "## conmon (C) vs conmon-j — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "- machine: $(nproc) CPUs, kernel $(uname -r), load average at start $LOAD0"
+    echo "- $(podman --version), $(runc --version | head -n 1)"
+    local mon name
+    for mon in "${MONS[@]}"; do
+        [ "$mon" = c ] && name="conmon (C)" || name=conmon-j
+        if [ -n "${MON_NA[$mon]:-}" ]; then
+            echo "- $name: \`${MON_BIN[$mon]}\`: n/a (${MON_NA[$mon]})"
+        else
+            echo "- $name: \`${MON_BIN[$mon]}\`: ${MON_VERSION[$mon]}; monitor process runs \`${MON_EXE[$mon]}\`"
+        fi
+    done
+    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
+}
+
+sections=(bench_latency bench_idle1 bench_idleN bench_k8s)
+declare -A SECTION_ROWS=(
+    [bench_latency]="lat_p50 lat_p90"
+    [bench_idle1]="idle1_rss idle1_pss idle1_thr"
+    [bench_idleN]="idleN_pss idleN_rss"
+    [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0")
+for s in "${sections[@]}"; do
+    for mon in "${MONS[@]}"; do
+        if [ -n "${MON_NA[$mon]:-}" ]; then
+            # shellcheck disable=SC2086
+            set_rows_na "$mon" "${MON_NA_SHORT[$mon]}, see above" ${SECTION_ROWS[$s]}
+            continue
+        fi
+        "$s" "$mon"
+        reset_containers   # sections and monitors never overlap
+    done
+done
+
+# ---------------------------------------------------------------- report
+ROW_IDS=(lat_p50 lat_p90 idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0)
+declare -A ROW_NAME=(
+    [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
+    [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
+    [idle1_rss]="idle, 1 container: monitor RSS (MiB)"
+    [idle1_pss]="idle, 1 container: monitor PSS (MiB)"
+    [idle1_thr]="idle, 1 container: monitor threads"
+    [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB)"
+    [idleN_rss]="idle, $IDLE_N containers: mean monitor RSS (MiB)"
+    [k8s_mbs]="k8s-file, $MB MB of stdout: MB/s (record timestamps)"
+    [k8s_cpu]="k8s-file, $MB MB of stdout: monitor CPU s while logging"
+    [k8s_cpu0]="k8s-file: monitor CPU s from start to first output")
+
+ratio() {
+    local c=$1 j=$2
+    [[ $c =~ ^[0-9.]+$ && $j =~ ^[0-9.]+$ ]] || { echo "–"; return; }
+    awk -v c="$c" -v j="$j" 'BEGIN { if (c + 0 == 0) print "–"; else printf "%.2f×\n", j / c }'
+}
+
+report() {
+    facts
+    echo
+    echo "| metric | conmon (C) ${c_version##* } | conmon-j | ratio |"
+    echo "|---|---|---|---|"
+    local r
+    for r in "${ROW_IDS[@]}"; do
+        echo "| ${ROW_NAME[$r]} | ${R[$r:c]:-n/a} | ${R[$r:j]:-n/a} | $(ratio "${R[$r:c]:-}" "${R[$r:j]:-}") |"
+    done
+    cat <<NOTES
+
+ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the throughput row).
+- latency: wall time of a whole \`podman run --rm IMG true\` (Podman, runc and the monitor, including
+  Podman's own \`conmon --version\` probe), after one warm-up run; p90 by nearest rank.
+- idle, 1 container: \`podman run -d IMG sleep 600\`, ${SETTLE} s to settle, then the ConmonPid
+  process's Rss/Pss from /proc/PID/smaps_rollup and Threads from /proc/PID/status.
+- idle, $IDLE_N containers: $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N
+  (shared pages counted once across them) and the mean Rss.
+- k8s-file: \`podman run -d --log-driver k8s-file\` of a container that prints one line, sleeps 2 s,
+  then writes $MB×10^6 bytes of 100-byte lines (\`yes | head -c\`) and a marker line.
+  MB/s = payload bytes ÷ (marker record's timestamp − first payload record's timestamp), both
+  written by the monitor into the log, so container start-up is excluded. CPU = the monitor's
+  utime+stime (/proc/PID/stat) when the marker is logged minus its value before the payload.
+- the machine may be shared: treat differences under ~20 % as noise.
+NOTES
+}
+
+mkdir -p "$OUT_DIR"
+report | tee "$OUT_DIR/results.md"
+log "saved $OUT_DIR/results.md"
