@@ -159,6 +159,24 @@ public final class AttachSocket {
         return socket;
     }
 
+    /**
+     * The {@code onClientInputClosed} policy of contract §5.5: with {@code -i}
+     * and without {@code --leave-stdin-open}, container stdin is closed when
+     * a client's input ends (later clients cannot feed it anymore); otherwise
+     * nothing happens ({@code info} gets conmon's "Not closing input" when
+     * stdin stays open on purpose).
+     */
+    public static Runnable closeStdinOnDetach(StdinSink stdin, boolean interactive, boolean leaveStdinOpen,
+                                              Consumer<String> info) {
+        if (!interactive) {
+            return () -> { };
+        }
+        if (leaveStdinOpen) {
+            return () -> info.accept("Not closing input");
+        }
+        return stdin::closeStdin;
+    }
+
     private void bindAndListen(String parentDir) throws AttachSetupException, NativeCallException {
         int parentFd;
         try {

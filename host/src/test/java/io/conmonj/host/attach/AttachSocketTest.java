@@ -358,4 +358,41 @@ class AttachSocketTest {
                 AttachSocket.Placement.fullAttach(missing), driver.loop, StdinSink.DISCARD, () -> { }, warnings::add));
         assertEquals("failed to open socket path parent dir " + missing + " No such file or directory", e.getMessage());
     }
+
+    @Test
+    void clientPacketsAreReadWithA32KiBBuffer() throws Exception {
+        openFullAttach();
+        int client = connectAndAccept();
+        byte[] big = new byte[40000];
+        Arrays.fill(big, (byte) 'a');
+        UnixSeqpacket.send(client, big, big.length, 0);
+        UnixSeqpacket.send(client, ascii("b"), 1, 0);
+        assertTrue(driver.runUntil(() -> stdin.size() == 32769));
+        driver.runFor(20);
+        assertEquals(32769, stdin.size(), "the packet's tail beyond 32768 bytes is gone");
+        assertEquals('b', stdin.toByteArray()[32768]);
+    }
+
+    @Test
+    void stdinIsClosedOnDetachOnlyWithDashIAndWithoutLeaveStdinOpen() {
+        List<String> info = new ArrayList<>();
+        AttachSocket.closeStdinOnDetach(recordingSink, false, false, info::add).run();
+        assertEquals(0, stdinClosed.get());
+        AttachSocket.closeStdinOnDetach(recordingSink, true, true, info::add).run();
+        assertEquals(0, stdinClosed.get());
+        assertEquals(List.of("Not closing input"), info);
+        AttachSocket.closeStdinOnDetach(recordingSink, true, false, info::add).run();
+        assertEquals(1, stdinClosed.get());
+    }
+
+    @Test
+    void detachWithDashIClosesStdinThroughTheCallback() throws Exception {
+        socket = AttachSocket.open(AttachSocket.Placement.fullAttach(bundle.toString()), driver.loop, recordingSink,
+                AttachSocket.closeStdinOnDetach(recordingSink, true, false, warnings::add), warnings::add);
+        int client = connectAndAccept();
+        UnixSeqpacket.send(client, ascii("x\n"), 2, 0);
+        UnixSeqpacket.shutdown(client, UnixSeqpacket.SHUT_WR);
+        assertTrue(driver.runUntil(() -> stdinClosed.get() == 1));
+        assertEquals("x\n", stdin.toString(StandardCharsets.US_ASCII), "input first, then EOF");
+    }
 }
