@@ -23,6 +23,10 @@
  *      message on the caller's stderr). EOF = the monitor died: report it and
  *      relay its exit status, so a failure never looks like success.
  *
+ * `conmon --version` alone is answered here, without a JVM: Podman runs it on
+ * every command (even `podman ps`), and the text is fixed at build time
+ * (CONMON_VERSION, CONMONJ_VERSION; the JVM prints the same for other argvs).
+ *
  * The JVM, its options and the jar are found relative to this executable:
  * ROOT/bin/conmon, ROOT/runtime/bin/java (jlink image), ROOT/conf/jvm.options
  * (one option a line, "@ROOT@" replaced), ROOT/lib/conmon-j.jar.
@@ -131,9 +135,9 @@ static char *with_root(const char *root, const char *text)
 
 static int read_jvm_options(const char *root, char **options)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/conf/jvm.options", root);
+    char *path = with_root(root, "@ROOT@/conf/jvm.options");
     FILE *file = fopen(path, "re");
+    free(path);
     if (file == NULL)
         return 0;
     int count = 0;
@@ -202,8 +206,16 @@ static int relay_exit(pid_t pid, int announce)
     return 128 + WTERMSIG(status);
 }
 
+#ifndef CONMON_VERSION
+#error "build with -DCONMON_VERSION=... -DCONMONJ_VERSION=..."
+#endif
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        fputs("conmon version " CONMON_VERSION "\ncommit: conmon-j " CONMONJ_VERSION "\n", stdout);
+        return 0;
+    }
     umask(0022);
 
     char fds[2048];

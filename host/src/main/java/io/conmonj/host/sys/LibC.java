@@ -25,7 +25,7 @@ final class LibC {
         Native.register(LibC.class, NativeLibrary.getInstance(libcPath()));
     }
 
-    private static String libcPath() {
+    static String libcPath() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
                 int slash = line.indexOf('/');
@@ -52,6 +52,7 @@ final class LibC {
     // processes
     static native int getpid();
     static native int setsid();
+    static native int getpgid(int pid);
     static native int kill(int pid, int sig);
     static native int waitpid(int pid, int[] status, int options);
     static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);

@@ -4,10 +4,6 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * Raw libc entry points for unix sockets and for the file-system calls the
  * attach socket and the ctl/winsz FIFOs need (mkfifo, symlink, chmod, ...),
@@ -16,28 +12,13 @@ import java.nio.file.Path;
  * a failed call into a {@link NativeCallException} naming the call.
  *
  * Kept apart from {@link LibC} so that the two can evolve independently; it
- * binds the same libc, found the same way (by full path from
- * /proc/self/maps: opening it by name makes JNA fork /sbin/ldconfig).
+ * binds the same libc, found by {@link LibC#libcPath()}.
  */
 final class SocketCalls {
     private SocketCalls() {}
 
     static {
-        Native.register(SocketCalls.class, NativeLibrary.getInstance(libcPath()));
-    }
-
-    private static String libcPath() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                int slash = line.indexOf('/');
-                if (slash > 0 && line.endsWith("/libc.so.6")) {
-                    return line.substring(slash);
-                }
-            }
-        } catch (IOException e) {
-            // fall through to the soname, which dlopen resolves itself
-        }
-        return "libc.so.6";
+        Native.register(SocketCalls.class, NativeLibrary.getInstance(LibC.libcPath()));
     }
 
     // sockets; addresses are struct sockaddr_un images (see UnixSeqpacket)

@@ -145,6 +145,11 @@ public final class Sys {
         check("prctl PR_SET_CHILD_SUBREAPER", LibC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
     }
 
+    /** The process group of {@code pid}, or -1 if it cannot be found. */
+    public static int getpgid(int pid) {
+        return LibC.getpgid(pid);
+    }
+
     /** Sends a signal; false if the process does not exist (ESRCH). */
     public static boolean kill(int pid, int signal) throws NativeCallException {
         if (LibC.kill(pid, signal) == 0) {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds conmon-j's install tree, target/conmon:
+#   bin/conmon                 native launcher (what Podman executes)
+#   libexec/conmon-j-exec      pre-exec helper for the runtime and the exit command
+#   lib/conmon-j.jar, jna.jar  the monitor
+#   lib/native/                JNA's dispatch library, pre-extracted
+#   lib/conmon-j.aot           AOT cache from a training run (regenerated on every build)
+#   runtime/                   jlink'ed JDK (java.base + java.logging)
+#   conf/jvm.options           JVM flags, read by the launcher
+# Usage: assemble.sh MODULE_DIR TARGET_DIR JNA_JAR CONMON_VERSION CONMONJ_VERSION
+set -euo pipefail
+module=$1 target=$2 jna_jar=$3 conmon_version=$4 conmonj_version=$5
+root=$target/conmon
+java_home=${JAVA_HOME:?JAVA_HOME must point at a JDK 25}
+
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/libexec" "$root/lib/native" "$root/conf"
+
+cflags=(-O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong)
+gcc "${cflags[@]}" -DCONMON_VERSION="\"$conmon_version\"" -DCONMONJ_VERSION="\"$conmonj_version\"" \
+    -o "$root/bin/conmon" "$module/src/main/c/launcher.c"
+gcc "${cflags[@]}" -o "$root/libexec/conmon-j-exec" "$module/src/main/c/exec-helper.c"
+
+cp "$target/conmon-j.jar" "$root/lib/conmon-j.jar"
+cp "$jna_jar" "$root/lib/$(basename "$jna_jar")"
+(cd "$root/lib/native" && unzip -q -j "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so')
+
+"$java_home/bin/jlink" --add-modules java.base,java.logging --strip-debug --no-man-pages \
+    --no-header-files --compress=zip-6 --output "$root/runtime"
+
+# AOT cache: train on a real monitor run (fake runtime, see training-runtime.sh),
+# started through the launcher with the final options minus the cache itself.
+grep -v '^-XX:AOTCache=' "$module/src/main/dist/conf/jvm.options" > "$root/conf/jvm.options"
+bash "$module/src/build/train-aot.sh" "$root"
+cp "$module/src/main/dist/conf/jvm.options" "$root/conf/jvm.options"

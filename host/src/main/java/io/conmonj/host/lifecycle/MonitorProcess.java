@@ -1,0 +1,195 @@
+package io.conmonj.host.lifecycle;
+
+import io.conmonj.host.Diagnostics;
+import io.conmonj.host.cli.ConfigError;
+import io.conmonj.host.cli.LogTarget;
+import io.conmonj.host.cli.OptionParsingException;
+import io.conmonj.host.cli.Options;
+import io.conmonj.host.cli.Usage;
+import io.conmonj.host.cli.ValidatedConfig;
+import io.conmonj.host.cli.Validator;
+import io.conmonj.host.cli.Version;
+import io.conmonj.host.exit.AtomicFile;
+import io.conmonj.host.exit.ChildReaper;
+import io.conmonj.host.exit.ExitCommand;
+import io.conmonj.host.logging.ContainerLog;
+import io.conmonj.host.logging.ContainerLogs;
+import io.conmonj.host.logging.K8sFileLog;
+import io.conmonj.host.logging.K8sFileOptions;
+import io.conmonj.host.logging.LogFileException;
+import io.conmonj.host.sys.NativeCallException;
+import io.conmonj.host.sys.Sys;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The life of one conmon-j process, in conmon's order (contract §2):
+ * arguments checked and logs opened while the caller still waits, a verdict
+ * to the native launcher (which then exits), stdio released, the container
+ * monitored, exit files, exit command. Returns the process exit status.
+ */
+public final class MonitorProcess {
+    private final LauncherLink launcher;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    public MonitorProcess(LauncherLink launcher, PrintStream stdout, PrintStream stderr) {
+        this.launcher = launcher;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public int run(String[] argv) {
+        Sys.umask(0022);
+        Options options;
+        ContainerLog log;
+        ProcessState process;
+        try {
+            options = Options.parse(argv);
+            if (options.helpRequested()) {
+                stdout.print(Usage.text());
+                return answer(0);
+            }
+            if (options.version()) {
+                Version.load().print(stdout);
+                return answer(0);
+            }
+            List<ContainerLog> opened = new ArrayList<>();
+            ValidatedConfig config = Validator.validate(options, targets -> opened.addAll(openLogs(options, targets)));
+            log = ContainerLogs.of(opened);
+            Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
+            config.warnings().forEach(Diagnostics::warn);
+            NotYetSupported.check(config);
+            process = new ProcessState(installRoot(), launcher.inheritedFds());
+            PodmanPipes.attach(options, process, launcher);
+        } catch (OptionParsingException e) {
+            stdout.println(e.line()); // conmon prints this one with g_print(): stdout
+            return answer(1);
+        } catch (ConfigError e) {
+            stderr.println(e.line());
+            return answer(1);
+        } catch (IOException e) {
+            stderr.println("[conmon:e]: " + e.getMessage());
+            return answer(1);
+        }
+
+        process.protectFromOomKiller();
+        if (options.sync()) {
+            launcher.synchronous();
+        } else if (writeConmonPidfile(options)) {
+            launcher.daemonized();
+        }
+        return monitor(options, process, log);
+    }
+
+    /** Everything after the launcher has gone: failures now reach Podman only through the sync pipe and syslog. */
+    private int monitor(Options options, ProcessState process, ContainerLog log) {
+        int status;
+        try {
+            process.detachStdio();
+            Sys.setsid();
+            Sys.becomeChildSubreaper();
+            status = new Monitor(options, process, log).run();
+        } catch (IOException | RuntimeException e) {
+            Diagnostics.error(String.valueOf(e.getMessage()));
+            reportLateFailure(process, e);
+            status = 1;
+        } finally {
+            closeQuietly(log);
+        }
+        return runExitCommand(options, process, status);
+    }
+
+    /** A failure before the container pid was reported must still reach Podman (never just EOF). */
+    private static void reportLateFailure(ProcessState process, Exception e) {
+        try {
+            process.syncPipe().send(-1, "conmon-j: " + e.getMessage());
+        } catch (NativeCallException ignored) {
+            // the reader is gone: syslog has the message
+        }
+    }
+
+    /**
+     * The exit command runs after the exit files exist, then every child is
+     * reaped; a failing exit command's status becomes ours (§10.8).
+     */
+    private static int runExitCommand(Options options, ProcessState process, int status) {
+        int exitStatus = status & 0xff;
+        try {
+            ChildReaper reaper = new ChildReaper();
+            int pid = -1;
+            if (options.exitCommand() != null) {
+                pid = new ExitCommand(process.execHelper(), options.exitCommand(), options.exitCommandArgs(),
+                        options.exitDelay()).start(process.devNull(), process.childEnvironment(),
+                        process.originalOomScoreAdj());
+            }
+            reaper.reapAll();
+            Integer commandStatus = pid > 0 ? reaper.statusOf(pid) : null;
+            if (commandStatus != null && commandStatus != 0) {
+                return commandStatus & 0xff;
+            }
+        } catch (NativeCallException e) {
+            Diagnostics.error("Failed to run exit command: " + e.getMessage());
+        }
+        return exitStatus;
+    }
+
+    private static List<ContainerLog> openLogs(Options options, List<LogTarget> targets) throws ConfigError {
+        List<ContainerLog> logs = new ArrayList<>();
+        for (LogTarget target : targets) {
+            if (target.driver() == LogTarget.Driver.K8S_FILE) {
+                K8sFileOptions k8s = K8sFileOptions.of(Path.of(target.path()))
+                        .withSizeMax(options.logSizeMax())
+                        .withGlobalSizeMax(options.logGlobalSizeMax())
+                        .withRotate(options.logRotate(), options.logMaxFiles())
+                        .withAllowlistDirs(options.logAllowlistDirs());
+                try {
+                    logs.add(new K8sFileLog(k8s, Diagnostics::warn));
+                } catch (LogFileException e) {
+                    throw ConfigError.error(e.getMessage());
+                }
+            }
+        }
+        return logs;
+    }
+
+    /** -P: the monitor's pid, atomically, before the launcher exits (§2 step 8). */
+    private boolean writeConmonPidfile(Options options) {
+        if (options.conmonPidfile() == null) {
+            return true;
+        }
+        try {
+            AtomicFile.write(Path.of(options.conmonPidfile()), Integer.toString(Sys.getpid()));
+            return true;
+        } catch (IOException e) {
+            // As conmon: the caller sees status 1, the monitor keeps running.
+            stderr.println("[conmon:e]: Failed to write conmon pidfile " + options.conmonPidfile() + ": "
+                    + e.getMessage());
+            launcher.exitWith(1);
+            return false;
+        }
+    }
+
+    private int answer(int status) {
+        stdout.flush();
+        stderr.flush();
+        launcher.exitWith(status);
+        return status;
+    }
+
+    private static Path installRoot() {
+        return Path.of(System.getProperty("conmonj.root", "."));
+    }
+
+    private static void closeQuietly(ContainerLog log) {
+        try {
+            log.close();
+        } catch (IOException e) {
+            Diagnostics.warn("Failed to close the container log: " + e.getMessage());
+        }
+    }
+}

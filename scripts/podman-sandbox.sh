@@ -1,0 +1,34 @@
+# Sourced by scripts/demo.sh and bench/run.sh: a private Podman store and
+# configuration, so nothing touches the host's containers (see
+# ../shared/docs/test-environment.md for why each setting is needed here).
+#   sandbox_init DIR   -> sets PODMAN (array) and IMAGE, imports a busybox image
+#   sandbox_cleanup    -> removes containers, unmounts, deletes DIR
+sandbox_init() {
+    SANDBOX=$1
+    mkdir -p "$SANDBOX"/{root,runroot,tmp,rootfs/bin}
+    cat > "$SANDBOX/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+[engine]
+cgroup_manager = "cgroupfs"
+runtime = "runc"
+events_logger = "file"
+CONF
+    export CONTAINERS_CONF=$SANDBOX/containers.conf
+    PODMAN=(podman --root "$SANDBOX/root" --runroot "$SANDBOX/runroot" --tmpdir "$SANDBOX/tmp"
+            --cgroup-manager cgroupfs --events-backend file)
+    IMAGE=localhost/conmonj-busybox:latest
+    cp /bin/busybox "$SANDBOX/rootfs/bin/busybox"
+    for applet in $(/bin/busybox --list); do
+        [ "$applet" = busybox ] || ln -sf busybox "$SANDBOX/rootfs/bin/$applet"
+    done
+    tar -C "$SANDBOX/rootfs" -c . | "${PODMAN[@]}" import -q - "$IMAGE" >/dev/null
+}
+
+sandbox_cleanup() {
+    [ -n "${SANDBOX:-}" ] || return 0
+    "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1 || true
+    "${PODMAN[@]}" rmi -af >/dev/null 2>&1 || true
+    grep -o " $SANDBOX[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "$SANDBOX"
+}
