@@ -29,6 +29,6 @@ sandbox_cleanup() {
     [ -n "${SANDBOX:-}" ] || return 0
     "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1 || true
     "${PODMAN[@]}" rmi -af >/dev/null 2>&1 || true
-    grep -o " $SANDBOX[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { grep -o " $SANDBOX[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -rf "$SANDBOX"
 }
