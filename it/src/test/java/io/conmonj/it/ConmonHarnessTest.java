@@ -143,7 +143,7 @@ class ConmonHarnessTest {
         List<String> argv = new ArrayList<>(without(base.argv(), c.drop()));
         argv.addAll(c.add());
         try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {
-            r.spawn();
+            r.spawn().offerStart();
             int st = r.waitLauncher(Duration.ofSeconds(10));
             String err = new String(r.stderr().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             String out = new String(r.stdout().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
@@ -321,6 +321,7 @@ class ConmonHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void case3_booleanFlagsWithValueAreSet(Monitor m) {
+        m.pendingInConmonJ("issue #3: --terminal");
         Fixtures.Bundle b = Fixtures.get().shTerminal("echo hi; [ -t 1 ] && echo tty");
         List<String> argv = new ArrayList<>(without(run(m, b).k8sLog().argv(), List.of("--api-version")));
         argv.addAll(List.of("--api-version=0", "--terminal=false"));
@@ -650,7 +651,9 @@ class ConmonHarnessTest {
             String s = all.toString();
             String full = IntStream.rangeClosed(1, 300).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
             assertTrue(full.endsWith(s), "backups + current file hold a contiguous tail of the output: " + s);
-            assertTrue(s.length() > 500 * 2, "backups hold data");
+            long records = s.chars().filter(ch -> ch == '\n').count();
+            // ~49 bytes a record ("1"..."300" after a 45-byte prefix): 4 files of <= 500 bytes hold >= 5 each
+            assertTrue(records >= 4 * 5, "backups hold data: " + records + " records");
         }
     }
 

@@ -191,6 +191,19 @@ final class ConmonRun implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes the start byte the way Podman does for every conmon it starts (right after moving it into its
+     * cgroup), tolerating a monitor that already exited. Validation cases need it: conmon-j's launcher must
+     * read the start byte before the monitor JVM exists (so the JVM is created inside the cgroup Podman moved
+     * the launcher to), so it checks the arguments after the byte, while the C conmon checks them before.
+     * Both report the same message and status to a caller that behaves like Podman or CRI-O.
+     */
+    ConmonRun offerStart() {
+        startByteNanos = System.nanoTime();
+        Libc.C.write(startFd, new byte[] {0}, 1);
+        return this;
+    }
+
     long startByteNanos() { return startByteNanos; }
 
     int launcherPid() { return launcherPid; }

@@ -38,5 +38,13 @@ record Monitor(String name, Path binary) {
         assumeTrue(isConmonJ(), "conmon-j only, not checked against the reference 2.1.6: " + why);
     }
 
+    /**
+     * Skips conmon-j (visibly) for a feature a later issue implements; conmon-j refuses these options with
+     * "... is not supported yet by conmon-j" until then. Remove the call when the issue lands.
+     */
+    void pendingInConmonJ(String issue) {
+        assumeTrue(!isConmonJ(), "not implemented in conmon-j yet (" + issue + ")");
+    }
+
     @Override public String toString() { return name; }
 }

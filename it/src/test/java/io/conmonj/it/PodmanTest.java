@@ -363,6 +363,7 @@ class PodmanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void oomKillExit137AndOomKilledForConmonJ(Monitor m) throws IOException {
+        m.pendingInConmonJ("issue #3: OOM detection");
         String n = name(m, "oom");
         try {
             Fixtures.Proc p = podman(m, "run", "--name", n, "--memory", "8m", "--memory-swap", "8m", "--network", "none", IMG,
@@ -389,6 +390,7 @@ class PodmanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void runInteractiveStdinReachesContainer(Monitor m) {
+        m.pendingInConmonJ("issue #3: --stdin");
         m.requirePresent();
         Fixtures.Proc p = start(cmd(m, "run", "--rm", "-i", "--network", "none", IMG, "sh", "-c", "cat; echo done"),
                 "xyz\n".getBytes(StandardCharsets.US_ASCII)).await(90);
@@ -399,6 +401,7 @@ class PodmanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void execExitCodeOutputAndStdin(Monitor m) {
+        m.pendingInConmonJ("issue #3: exec sessions");
         String n = name(m, "exec");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -417,6 +420,7 @@ class PodmanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void runTtyGetsTerminalSizeAndCrLf(Monitor m) {
+        m.pendingInConmonJ("issue #3: --terminal");
         m.requirePresent();
         String podman = cmd(m, "run", "--rm", "-t", "--network", "none", IMG, "sh", "-c", "stty size; exit 5").stream()
                 .map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
