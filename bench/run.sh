@@ -189,6 +189,41 @@ bench_latency() {
     log "[$mon] latency ms: ${ms[*]}"
 }
 
+# 1b. the daemonizing hand-off, without Podman: a FIFO start pipe, a stand-in runtime that
+#     records when it was invoked. "launcher exit" is what Podman waits for after the start
+#     byte; "runtime invoked" is when the monitor has done its set-up and starts `runtime create`.
+bench_handoff() {
+    local mon=$1 bin=${MON_BIN[$1]} dir i w t0 t1 t2 lpid mpid exits=() readies=()
+    dir=$(mktemp -d /tmp/conmonj-bench-handoff.XXXXXX)
+    printf '#!/bin/sh\ndate +%%s%%N > %s/runtime-invoked\nexit 1\n' "$dir" > "$dir/runtime"
+    chmod +x "$dir/runtime"
+    log "[$mon] hand-off: $RUNS x launcher with a FIFO start pipe"
+    for (( i = 1; i <= RUNS; i++ )); do
+        rm -f "$dir/start" "$dir/runtime-invoked" "$dir/conmon.pid"
+        mkfifo "$dir/start"
+        ( exec 4<>"$dir/start"; _OCI_STARTPIPE=4 exec "$bin" -c handoff-0123456789abcdef -u u -r "$dir/runtime" \
+            -b "$dir" --full-attach -p "$dir/pidfile" -l "k8s-file:$dir/ctr.log" -P "$dir/conmon.pid" --log-level error \
+            </dev/null >/dev/null 2>&1 ) &
+        lpid=$!
+        sleep 0.3   # the launcher is now blocked on the start pipe
+        t0=$(now_ns); printf x > "$dir/start"; wait "$lpid"; t1=$(now_ns)
+        w=0; while (( w++ < 100 )) && [ ! -s "$dir/runtime-invoked" ]; do sleep 0.05; done
+        t2=$(cat "$dir/runtime-invoked" 2>/dev/null || echo 0)
+        mpid=$(cat "$dir/conmon.pid" 2>/dev/null || echo 0)
+        w=0; while (( w++ < 100 && mpid > 0 )) && kill -0 "$mpid" 2>/dev/null; do sleep 0.05; done
+        exits+=( $(( (t1 - t0) / 1000000 )) )
+        (( t2 > 0 )) && readies+=( $(( (t2 - t0) / 1000000 )) )
+    done
+    rm -rf "$dir"
+    set_row hand_exit "$mon" "$(printf '%s\n' "${exits[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+    if (( ${#readies[@]} == RUNS )); then
+        set_row hand_ready "$mon" "$(printf '%s\n' "${readies[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+    else
+        set_row hand_ready "$mon" "$(na "runtime not invoked in ${#readies[@]}/$RUNS runs")"
+    fi
+    log "[$mon] hand-off ms: launcher exit ${exits[*]}; runtime invoked ${readies[*]}"
+}
+
 # 2. one idle monitor: RSS, PSS, threads
 bench_idle1() {
     local mon=$1 ctr rc pid rss pss
@@ -371,9 +406,10 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
 }
 
-sections=(bench_latency bench_idle1 bench_idleN bench_k8s)
+sections=(bench_latency bench_handoff bench_idle1 bench_idleN bench_k8s)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
+    [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0")
@@ -390,10 +426,12 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0)
+ROW_IDS=(lat_p50 lat_p90 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
+    [hand_exit]="launcher exits after the start byte, median of $RUNS (ms)"
+    [hand_ready]="monitor invokes the runtime after the start byte, median of $RUNS (ms)"
     [idle1_rss]="idle, 1 container: monitor RSS (MiB)"
     [idle1_pss]="idle, 1 container: monitor PSS (MiB)"
     [idle1_thr]="idle, 1 container: monitor threads"
@@ -423,6 +461,8 @@ report() {
 ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the throughput row).
 - latency: wall time of a whole \`podman run --rm IMG true\` (Podman, runc and the monitor, including
   Podman's own \`conmon --version\` probe), after one warm-up run; p90 by nearest rank.
+- hand-off: the launcher started by hand with a FIFO as start pipe and a stand-in runtime
+  that records the time it was invoked; measured from the start byte.
 - idle, 1 container: \`podman run -d IMG sleep 600\`, ${SETTLE} s to settle, then the ConmonPid
   process's Rss/Pss from /proc/PID/smaps_rollup and Threads from /proc/PID/status.
 - idle, $IDLE_N containers: $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N
