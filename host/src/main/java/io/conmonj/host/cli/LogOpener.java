@@ -15,7 +15,7 @@ public interface LogOpener {
      * @param targets every parsed target (at most one per driver); the implementation opens the
      *                {@link LogTarget.Driver#K8S_FILE} one if present and ignores the rest
      * @throws ConfigError e.g. {@code ConfigError.error("Failed to open log file " +
-     *                     Strerror.of(e))}
+     *                     ErrnoText.of(e))}
      */
     void open(List<LogTarget> targets) throws ConfigError;
 }

@@ -64,7 +64,7 @@ public final class Validator {
         if (o.runtime() == null) {
             throw ConfigError.error("Runtime path not provided. Use --runtime");
         }
-        String accessError = Strerror.accessExecutable(o.runtime());
+        String accessError = ExecutableCheck.accessExecutable(o.runtime());
         if (accessError != null) {
             // pexitf: message, one space, strerror (no colon)
             throw ConfigError.error("Runtime path " + o.runtime() + " is not valid " + accessError);

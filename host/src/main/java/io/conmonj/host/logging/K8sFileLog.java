@@ -1,5 +1,7 @@
 package io.conmonj.host.logging;
 
+import io.conmonj.host.sys.ErrnoText;
+
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -95,7 +97,7 @@ public final class K8sFileLog implements ContainerLog {
         try {
             channel = FileChannel.open(path, Set.of(OPEN_APPEND), MODE_0640);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new LogFileException("Failed to open log file " + Errno.strerror(e), e);
+            throw new LogFileException("Failed to open log file " + ErrnoText.of(e), e);
         }
         try {
             written = channel.size();
@@ -202,7 +204,7 @@ public final class K8sFileLog implements ContainerLog {
         try {
             channel.force(true);
         } catch (IOException e) {
-            warnings.accept("Failed to sync log file before exit: " + Errno.strerror(e));
+            warnings.accept("Failed to sync log file before exit: " + ErrnoText.of(e));
         }
     }
 
@@ -288,7 +290,7 @@ public final class K8sFileLog implements ContainerLog {
             channel = FileChannel.open(tmp, Set.of(OPEN_TRUNCATE), MODE_0640);
         } catch (IOException | UnsupportedOperationException e) {
             closed = true;
-            throw new LogFileException("Failed to open log file " + pathString + " " + Errno.strerror(e), e);
+            throw new LogFileException("Failed to open log file " + pathString + " " + ErrnoText.of(e), e);
         }
         try {
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
@@ -296,7 +298,7 @@ public final class K8sFileLog implements ContainerLog {
             closeQuietly(channel);
             channel = null;
             closed = true;
-            throw new LogFileException("Failed to rename log file " + Errno.strerror(e), e);
+            throw new LogFileException("Failed to rename log file " + ErrnoText.of(e), e);
         }
         fileKey = fileKeyOf(path);
     }
@@ -332,7 +334,7 @@ public final class K8sFileLog implements ContainerLog {
             try {
                 fresh = FileChannel.open(newPath, Set.of(OPEN_EXCL), MODE_0640);
             } catch (IOException | UnsupportedOperationException e) {
-                warnings.accept("Failed to create new log file: " + Errno.strerror(e));
+                warnings.accept("Failed to create new log file: " + ErrnoText.of(e));
                 return;
             }
             Object freshKey = fileKeyOf(newPath);
@@ -341,7 +343,7 @@ public final class K8sFileLog implements ContainerLog {
                 try {
                     Files.deleteIfExists(newPath);
                 } catch (IOException e) {
-                    warnings.accept("Failed to remove temporary file: " + Errno.strerror(e));
+                    warnings.accept("Failed to remove temporary file: " + ErrnoText.of(e));
                 }
                 return;
             }
@@ -382,7 +384,7 @@ public final class K8sFileLog implements ContainerLog {
             } catch (NoSuchFileException e) {
                 // missing backups are fine
             } catch (IOException e) {
-                warnings.accept("Failed to shift backup file " + from + " to " + to + ": " + Errno.strerror(e));
+                warnings.accept("Failed to shift backup file " + from + " to " + to + ": " + ErrnoText.of(e));
                 hadErrors = true;
             }
         }
@@ -397,17 +399,17 @@ public final class K8sFileLog implements ContainerLog {
         try {
             Files.move(path, backup, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            warnings.accept("Failed to rotate log file: " + Errno.strerror(e));
+            warnings.accept("Failed to rotate log file: " + ErrnoText.of(e));
             return false;
         }
         try {
             Files.move(newPath, path, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            warnings.accept("Failed to move new log file into place: " + Errno.strerror(e));
+            warnings.accept("Failed to move new log file into place: " + ErrnoText.of(e));
             try {
                 Files.move(backup, path, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e2) {
-                warnings.accept("CRITICAL: Failed to restore original log file: " + Errno.strerror(e2));
+                warnings.accept("CRITICAL: Failed to restore original log file: " + ErrnoText.of(e2));
                 warnings.accept("Original log data may be in backup file");
             }
             return false;
@@ -426,7 +428,7 @@ public final class K8sFileLog implements ContainerLog {
             Path real = path.toRealPath();
             current = Files.readAttributes(real, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
-            warnings.accept("Failed to canonicalize expected path " + pathString + ": " + Errno.strerror(e));
+            warnings.accept("Failed to canonicalize expected path " + pathString + ": " + ErrnoText.of(e));
             return false;
         }
         if (fileKey == null || !fileKey.equals(current)) {

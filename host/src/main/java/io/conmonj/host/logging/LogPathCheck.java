@@ -1,5 +1,6 @@
 package io.conmonj.host.logging;
 
+import io.conmonj.host.sys.ErrnoText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -69,7 +70,7 @@ final class LogPathCheck {
             mode = (Integer) m.get("mode");
             uid = (Integer) m.get("uid");
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            warnings.accept("Failed to stat parent directory: " + Errno.strerror(e));
+            warnings.accept("Failed to stat parent directory: " + ErrnoText.of(e));
             return false;
         }
         if ((mode & 0002) != 0) {

@@ -1,5 +1,6 @@
 package io.conmonj.host.logging;
 
+import io.conmonj.host.sys.ErrnoText;
 import static io.conmonj.host.logging.LogTestSupport.CLOCK;
 import static io.conmonj.host.logging.LogTestSupport.out;
 import static io.conmonj.host.logging.LogTestSupport.read;
@@ -148,12 +149,12 @@ class K8sFileLifecycleTest {
 
     @Test
     void strerrorMapping() {
-        assertEquals("Permission denied", Errno.strerror(new AccessDeniedException("/x")));
-        assertEquals("No such file or directory", Errno.strerror(new NoSuchFileException("/x")));
-        assertEquals("Read-only file system", Errno.strerror(new FileSystemException("/x", null, "Read-only file system")));
-        assertEquals("Too many levels of symbolic links", Errno.strerror(new FileSystemException("/x", null,
+        assertEquals("Permission denied", ErrnoText.of(new AccessDeniedException("/x")));
+        assertEquals("No such file or directory", ErrnoText.of(new NoSuchFileException("/x")));
+        assertEquals("Read-only file system", ErrnoText.of(new FileSystemException("/x", null, "Read-only file system")));
+        assertEquals("Too many levels of symbolic links", ErrnoText.of(new FileSystemException("/x", null,
                 "Too many levels of symbolic links or unable to access attributes of symbolic link")));
-        assertEquals("No space left on device", Errno.strerror(new IOException("No space left on device")));
+        assertEquals("No space left on device", ErrnoText.of(new IOException("No space left on device")));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.conmonj.host.cli;
 
+import io.conmonj.host.sys.ErrnoText;
+
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -10,33 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * C {@code strerror()} texts for failures seen through java.nio, because conmon's error lines
- * end with them ({@code pexit}: {@code "<message> <strerror(errno)>"}).
+ * conmon's {@code access(runtime, X_OK)} check (contract §1.4 step 11) with the strerror text
+ * its error line ends with.
  */
-public final class Strerror {
-    private static final String LOOP_SUFFIX = " or unable to access attributes of symbolic link";
-
-    private Strerror() {
-    }
-
-    /**
-     * The strerror text for an nio exception. The JDK maps ENOENT and EACCES to dedicated
-     * exception types and puts strerror itself in {@link FileSystemException#getReason()} for
-     * the rest (adding a suffix for ELOOP, which is removed here).
-     */
-    public static String of(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "Permission denied";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            String reason = fse.getReason();
-            return reason.endsWith(LOOP_SUFFIX) ? reason.substring(0, reason.length() - LOOP_SUFFIX.length()) : reason;
-        }
-        String message = e.getMessage();
-        return message != null ? message : e.getClass().getSimpleName();
+final class ExecutableCheck {
+    private ExecutableCheck() {
     }
 
     /**
@@ -66,7 +44,7 @@ public final class Strerror {
         } catch (NoSuchFileException e) {
             return enoentOrEnotdir(p);
         } catch (IOException e) {
-            return of(e);
+            return ErrnoText.of(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.conmonj.host.logging;
+package io.conmonj.host.sys;
 
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
@@ -9,14 +9,17 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
-/** Maps JDK I/O exceptions back to the C library's {@code strerror()} text, as conmon prints it. */
-final class Errno {
+/**
+ * Maps JDK I/O exceptions back to the C library's {@code strerror()} text, because conmon's
+ * error lines end with it ({@code "<message> <strerror(errno)>"}).
+ */
+public final class ErrnoText {
     private static final String ELOOP_SUFFIX = " or unable to access attributes of symbolic link";
 
-    private Errno() {
+    private ErrnoText() {
     }
 
-    static String strerror(Throwable e) {
+    public static String of(Throwable e) {
         // The JDK turns ENOENT/EACCES/EEXIST into these subclasses with a null reason.
         if (e instanceof NoSuchFileException) {
             return "No such file or directory";
