@@ -426,6 +426,26 @@ class ConmonHarnessTest {
         }
     }
 
+    // ---------------------------------------------------------------- --log-global-size-max
+
+    /**
+     * §7.1.4: before each record, output stops for good once the bytes written reach the budget; a record that
+     * starts below it is written whole. "1\n".."9\n" make 46-byte records: 6 of them (276) are under 300, the
+     * 7th takes the total to 322, nothing after it is logged.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void logGlobalSizeMaxStopsLoggingForGood(Monitor m) throws IOException {
+        try (ConmonRun r = shRun(m, "seq 1 30; sleep 0.2; echo after").k8sLog().args("--log-global-size-max", "300")) {
+            r.startContainer();
+            assertEquals("0", r.awaitExitFile(T));
+            assertTrue(r.awaitMonitorGone(T));
+            List<K8sLog.Rec> recs = K8sLog.parse(r.logBytes());
+            List<String> expected = IntStream.rangeClosed(1, 7).mapToObj(i -> "stdout F " + i).toList();
+            assertEquals(expected, K8sLog.stripped(recs), "the first records up to the budget, none later");
+        }
+    }
+
     // ---------------------------------------------------------------- §14a case 16: exit command
 
     static Path exitCommandScript(ConmonRun r, String outName) throws IOException {
