@@ -4,13 +4,14 @@ import io.conmonj.host.Diagnostics;
 import io.conmonj.host.attach.AttachSocket;
 import io.conmonj.host.attach.ControlFifos;
 import io.conmonj.host.attach.StdinSink;
+import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.cli.Options;
+import io.conmonj.host.cli.ValidatedConfig;
 import io.conmonj.host.exit.ChildReaper;
 import io.conmonj.host.exit.ExitFiles;
 import io.conmonj.host.logging.ContainerLog;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.host.loop.EventLoop;
-import io.conmonj.host.loop.OutputPump;
 import io.conmonj.host.runtime.RuntimeCommand;
 import io.conmonj.host.runtime.RuntimeProcess;
 import io.conmonj.host.sys.Epoll;
@@ -23,18 +24,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The detached monitor of one container, from runtime start to exit files
- * (contract §2 steps 13-25): it runs `runtime create`, reports the container
- * pid on the sync pipe, moves the container's output into the log until the
- * container is reaped, and leaves the exit status where Podman looks for it.
+ * The detached monitor of one container or exec session, from runtime start
+ * to exit files (contract §2 steps 13-25, §8): it sets up the endpoints
+ * Podman talks to, runs the runtime, reports the pid on the sync pipe, moves
+ * the output into the log and to attach clients until the process is reaped,
+ * and leaves the exit status where Podman looks for it.
  */
 public final class Monitor {
-    private static final int RUNTIME_ERROR_MAX = 8191;
-
     private final Options options;
     private final MonitorContext context;
     private final ContainerLog log;
@@ -46,88 +46,47 @@ public final class Monitor {
     private int containerPid = -1;
     private boolean timedOut;
 
-    public Monitor(Options options, MonitorContext context, ContainerLog log) {
-        this.options = options;
+    private final boolean passthrough;
+
+    public Monitor(ValidatedConfig config, MonitorContext context, ContainerLog log) {
+        this.options = config.options();
+        this.passthrough = config.uses(LogTarget.Driver.PASSTHROUGH);
         this.context = context;
         this.log = log;
     }
 
-    /** Runs the container to its end; returns the container's status (§10.3), or 1 on failure. */
+    /** Runs to the end; returns the process's status (§10.3), or 1 if it could not be started. */
     public int run() throws IOException {
+        ContainerIo io = passthrough ? ContainerIo.passthrough() : ContainerIo.pipes(options.stdin());
         try (EventLoop loop = new EventLoop();
              SignalFd signals = new SignalFd(Sys.SIGCHLD, Sys.SIGUSR1, Sys.SIGTERM, Sys.SIGINT, Sys.SIGQUIT);
              TimerFd timeout = new TimerFd()) {
             loop.register(signals.fd(), Epoll.IN, events -> onSignals(signals));
-            // The attach socket listens before the pid is reported (§5.2); Podman's
-            // `run` streams the container's output through it.
-            attach = AttachSocket.open(placement(), loop, StdinSink.DISCARD,
-                    AttachSocket.closeStdinOnDetach(StdinSink.DISCARD, options.stdin(), options.leaveStdinOpen(),
-                            Diagnostics::info),
-                    Diagnostics::warn);
-            fifos = ControlFifos.open(options.bundle(), loop, log::reopen, Diagnostics::warn);
+            openEndpoints(loop, io);
 
-            int[] stdout = Sys.pipe();
-            int[] stderr = Sys.pipe();
-            runtimePid = new RuntimeProcess(context.execHelper()).start(
-                    RuntimeCommand.build(options, null),
-                    new RuntimeProcess.Stdio(context.devNull(), stdout[1], stderr[1]),
-                    context.runtimeFds(), context.childEnvironment(),
-                    options.replaceListenPid(), context.originalOomScoreAdj());
-            Sys.close(stdout[1]);
-            Sys.close(stderr[1]);
-            Diagnostics.debug("runtime started as pid " + runtimePid);
-
+            startRuntime(io);
             loop.runUntil(() -> reaper.statusOf(runtimePid) != null);
-            int runtimeStatus = reaper.statusOf(runtimePid);
-            if (runtimeStatus != 0) {
-                String message = readRuntimeError(stderr[0]);
-                Diagnostics.error("Failed to create container: exit status " + runtimeStatus);
-                context.syncPipe().send(-1, message);
+            if (!runtimeSucceeded(io)) {
                 return 1;
             }
 
-            try {
-                containerPid = readContainerPid(Path.of(options.containerPidfile()));
-            } catch (IOException | NumberFormatException e) {
-                // Deliberately better than conmon 2.2.1, which sends nothing here (contract §3.4).
-                String message = "Failed to read container pid from " + options.containerPidfile() + ": "
-                        + e.getMessage();
-                Diagnostics.error(message);
-                context.syncPipe().send(-1, message);
-                return 1;
-            }
-            context.syncPipe().send(containerPid);
-
-            OutputPump out = new OutputPump(Stream.STDOUT, stdout[0], this::deliver);
-            OutputPump err = new OutputPump(Stream.STDERR, stderr[0], this::deliver);
-            out.register(loop);
-            err.register(loop);
+            io.pump(loop, this::deliver);
             if (options.timeout() > 0) {
+                // armed once the pid is known: for create, before `runtime start` (pitfall 17)
                 timeout.arm(options.timeout() * 1000L);
                 loop.register(timeout.fd(), Epoll.IN, events -> timedOut = timeout.acknowledge());
             }
-
             loop.runUntil(() -> timedOut || containerEnded());
 
-            int status;
-            if (timedOut) {
-                killContainerGroup();
-                status = -1;
-            } else {
-                out.drain();
-                err.drain();
-                status = reaper.statusOf(containerPid) != null ? reaper.statusOf(containerPid) : 0;
+            int status = finish(io);
+            if (options.exec() && timedOut) {
+                context.syncPipe().send(-1, "command timed out");
+            } else if (options.exec()) {
+                context.syncPipe().send(status);
             }
-            out.close();
-            err.close();
-            if (!options.noSyncLog()) {
-                log.sync();
-            }
-            context.closeInheritedFds();
-            attach.closeClients();
-            new ExitFiles(path(options.persistDir()), path(options.exitDir()), options.cid()).write(status);
             return status;
         } finally {
+            io.close();
             if (attach != null) {
                 attach.closeAll();
             }
@@ -137,10 +96,103 @@ public final class Monitor {
         }
     }
 
+    /**
+     * Attach socket and ctl/winsz FIFOs, listening before the pid is reported
+     * (§5.2); none without a bundle (legacy exec) or with passthrough. For
+     * --exec-attach, Podman waits for {"data": 0} on the attach pipe before it
+     * connects and sends start byte #2.
+     */
+    private void openEndpoints(EventLoop loop, ContainerIo io) throws IOException {
+        if (options.bundle() == null || io.isPassthrough()) {
+            return;
+        }
+        attach = AttachSocket.open(placement(), loop, StdinSink.DISCARD,
+                AttachSocket.closeStdinOnDetach(StdinSink.DISCARD, options.stdin(), options.leaveStdinOpen(),
+                        Diagnostics::info),
+                Diagnostics::warn);
+        fifos = ControlFifos.open(options.bundle(), loop, log::reopen, Diagnostics::warn);
+        if (options.execAttach()) {
+            context.attachPipe().send(0);
+        }
+    }
+
+    private void startRuntime(ContainerIo io) throws IOException {
+        runtimePid = new RuntimeProcess(context.execHelper()).start(
+                RuntimeCommand.build(options, null),
+                io.childStdio(context.devNull()),
+                context.runtimeFds(), context.childEnvironment(),
+                options.replaceListenPid(), context.originalOomScoreAdj(),
+                options.execAttach() ? context.startPipeFd() : -1);
+        if (io.isPassthrough()) {
+            context.detachStdio(); // only now: the runtime had to inherit the caller's stdio (§2 step 16)
+        }
+        io.closeChildEnds();
+        Diagnostics.debug("runtime started as pid " + runtimePid);
+    }
+
+    /**
+     * After the runtime exited: a failed create is reported with the
+     * runtime's own error text (§3.4); for exec only a missing pid is a
+     * failure, the runtime's status may be the process's. Reports the pid
+     * (not for legacy exec, which sends only the final status).
+     */
+    private boolean runtimeSucceeded(ContainerIo io) throws NativeCallException {
+        int runtimeStatus = reaper.statusOf(runtimePid);
+        if (runtimeStatus != 0 && !options.exec()) {
+            Diagnostics.error("Failed to create container: exit status " + runtimeStatus);
+            context.syncPipe().send(-1, io.runtimeError());
+            return false;
+        }
+        try {
+            containerPid = readContainerPid(Path.of(options.containerPidfile()));
+        } catch (IOException | NumberFormatException e) {
+            // conmon 2.2.1 sends nothing here (§3.4); [post-2.2.1] sends the runtime's stderr. We send
+            // that, or say what was wrong with the pidfile.
+            String runtimeError = io.runtimeError();
+            String message = runtimeError != null ? runtimeError
+                    : "Failed to read pid from " + options.containerPidfile() + ": " + e.getMessage();
+            Diagnostics.error(message);
+            context.syncPipe().send(-1, message);
+            return false;
+        }
+        if (!options.exec() || options.apiVersion() > 0) {
+            context.syncPipe().send(containerPid);
+        }
+        return true;
+    }
+
+    /**
+     * The end of the loop (§10.1-§10.4): drain unless timed out, fsync the
+     * log, release Podman's inherited fds and the attach clients, then write
+     * the exit files.
+     */
+    private int finish(ContainerIo io) throws IOException {
+        int status;
+        if (timedOut) {
+            killProcessGroup();
+            status = -1;
+        } else {
+            io.drain();
+            Integer reaped = reaper.statusOf(containerPid);
+            status = reaped != null ? reaped : 0;
+        }
+        if (!options.noSyncLog()) {
+            log.sync();
+        }
+        context.closeInheritedFds();
+        if (attach != null) {
+            attach.closeClients();
+        }
+        new ExitFiles(path(options.persistDir()), path(options.exitDir()), options.cid()).write(status);
+        return status;
+    }
+
     /** Each chunk of container output goes to the logs first, then to attach clients (§7). */
     private void deliver(Stream stream, byte[] buf, int off, int len) throws IOException {
         log.write(stream, buf, off, len);
-        attach.broadcast(stream == Stream.STDOUT ? AttachSocket.STDOUT : AttachSocket.STDERR, buf, off, len);
+        if (attach != null) {
+            attach.broadcast(stream == Stream.STDOUT ? AttachSocket.STDOUT : AttachSocket.STDERR, buf, off, len);
+        }
     }
 
     private AttachSocket.Placement placement() {
@@ -182,18 +234,10 @@ public final class Monitor {
         }
     }
 
-    /** -T expired: SIGKILL the container's process group, or the pid alone if it has none of its own. */
-    private void killContainerGroup() throws NativeCallException {
+    /** -T expired: SIGKILL the process group, or the pid alone if it has none of its own (§10.6). */
+    private void killProcessGroup() throws NativeCallException {
         int pgid = Sys.getpgid(containerPid);
         Sys.kill(pgid > 1 ? -pgid : containerPid, Sys.SIGKILL);
-    }
-
-    /** The runtime's own error text, read once without blocking (§3.4). */
-    private static String readRuntimeError(int fd) throws NativeCallException {
-        Sys.setNonBlocking(fd);
-        byte[] buf = new byte[RUNTIME_ERROR_MAX];
-        int n = Sys.read(fd, buf, buf.length);
-        return n > 0 ? new String(Arrays.copyOf(buf, n), StandardCharsets.UTF_8) : null;
     }
 
     private static int readContainerPid(Path pidfile) throws IOException {
@@ -212,14 +256,28 @@ public final class Monitor {
     /** The pieces of the process's own state the monitor needs. */
     public interface MonitorContext {
         Path execHelper();
+
         int devNull();
+
         SyncPipe syncPipe();
+
+        /** _OCI_ATTACHPIPE (--exec-attach only). */
+        SyncPipe attachPipe();
+
+        /** _OCI_STARTPIPE, kept open for start byte #2 with --exec-attach, else -1. */
+        int startPipeFd();
+
         /** Inherited fds minus conmon's own pipes: passed to the runtime at their numbers. */
-        java.util.Set<Integer> runtimeFds();
-        java.util.Map<String, String> childEnvironment();
+        Set<Integer> runtimeFds();
+
+        Map<String, String> childEnvironment();
+
         String originalOomScoreAdj();
+
+        /** Replaces fds 0-2 with /dev/null, releasing the caller's stdio (§2 step 12/16). */
+        void detachStdio() throws NativeCallException;
+
         /** Releases Podman's reserved ports etc. before the exit files are written (§2 step 24). */
         void closeInheritedFds();
     }
-
 }

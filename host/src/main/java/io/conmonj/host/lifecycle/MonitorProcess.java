@@ -46,6 +46,7 @@ public final class MonitorProcess {
     public int run(String[] argv) {
         Sys.umask(0022);
         Options options;
+        ValidatedConfig config;
         ContainerLog log;
         ProcessState process;
         try {
@@ -59,7 +60,7 @@ public final class MonitorProcess {
                 return answer(0);
             }
             List<ContainerLog> opened = new ArrayList<>();
-            ValidatedConfig config = Validator.validate(options, targets -> opened.addAll(openLogs(options, targets)));
+            config = Validator.validate(options, targets -> opened.addAll(openLogs(options, targets)));
             log = ContainerLogs.of(opened);
             Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
             config.warnings().forEach(Diagnostics::warn);
@@ -83,17 +84,20 @@ public final class MonitorProcess {
         } else if (writeConmonPidfile(options)) {
             launcher.daemonized();
         }
-        return monitor(options, process, log);
+        return monitor(config, process, log);
     }
 
     /** Everything after the launcher has gone: failures now reach Podman only through the sync pipe and syslog. */
-    private int monitor(Options options, ProcessState process, ContainerLog log) {
+    private int monitor(ValidatedConfig config, ProcessState process, ContainerLog log) {
+        Options options = config.options();
         int status;
         try {
-            process.detachStdio();
+            if (!config.uses(LogTarget.Driver.PASSTHROUGH)) {
+                process.detachStdio(); // with passthrough only after the runtime inherited it
+            }
             Sys.setsid();
             Sys.becomeChildSubreaper();
-            status = new Monitor(options, process, log).run();
+            status = new Monitor(config, process, log).run();
         } catch (IOException | RuntimeException e) {
             Diagnostics.error(String.valueOf(e.getMessage()));
             reportLateFailure(process, e);

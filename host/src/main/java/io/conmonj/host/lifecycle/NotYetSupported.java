@@ -16,12 +16,10 @@ final class NotYetSupported {
         Options options = config.options();
         refuse(options.terminal(), "--terminal");
         refuse(options.stdin(), "--stdin");
-        refuse(options.exec(), "--exec");
         refuse(options.sdnotifySocket() != null, "--sdnotify-socket");
         refuse(options.seccompNotifySocket() != null, "--seccomp-notify-socket");
         for (LogTarget target : config.logTargets()) {
             refuse(target.driver() == LogTarget.Driver.JOURNALD, "the journald log driver");
-            refuse(target.driver() == LogTarget.Driver.PASSTHROUGH, "the passthrough log driver");
         }
     }
 

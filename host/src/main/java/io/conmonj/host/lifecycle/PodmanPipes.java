@@ -7,7 +7,8 @@ import io.conmonj.host.sys.Sys;
 
 /**
  * The pipes Podman hands over in the environment (contract §3.1, §3.2):
- * _OCI_SYNCPIPE for status messages, _OCI_STARTPIPE for the "go" byte(s).
+ * _OCI_SYNCPIPE for status messages, _OCI_STARTPIPE for the "go" byte(s),
+ * _OCI_ATTACHPIPE (exec --exec-attach) for "the attach socket is ready".
  *
  * conmon parses these after it has detached, so a bad value only shows up as
  * EOF on the sync pipe; conmon-j checks them while the caller still waits and
@@ -28,9 +29,19 @@ final class PodmanPipes {
             if (!launcher.startPipeConsumed()) {
                 readStartByte(startFd);
             }
-            if (!options.execAttach()) {
+            if (options.execAttach()) {
+                process.keepStartPipe(startFd);
+            } else {
                 Sys.closeQuietly(startFd);
             }
+        }
+        if (options.execAttach()) {
+            int attachFd = parseFd("_OCI_ATTACHPIPE");
+            if (attachFd <= 0) {
+                throw ConfigError.error("--attach specified but _OCI_ATTACHPIPE was not");
+            }
+            claim(process, attachFd, "_OCI_ATTACHPIPE");
+            process.useAttachPipe(new SyncPipe(attachFd, "data"));
         }
     }
 

@@ -25,6 +25,8 @@ public final class ProcessState implements Monitor.MonitorContext {
     private final Set<Integer> ownPipes = new LinkedHashSet<>();
     private final int devNull;
     private SyncPipe syncPipe = new SyncPipe(-1, "data");
+    private SyncPipe attachPipe = new SyncPipe(-1, "data");
+    private int startPipeFd = -1;
     private String originalOomScoreAdj;
 
     public ProcessState(Path installRoot, Set<Integer> inherited) throws NativeCallException {
@@ -43,6 +45,15 @@ public final class ProcessState implements Monitor.MonitorContext {
         this.syncPipe = pipe;
     }
 
+    public void useAttachPipe(SyncPipe pipe) {
+        this.attachPipe = pipe;
+    }
+
+    /** Keeps the start pipe for byte #2 (--exec-attach). */
+    public void keepStartPipe(int fd) {
+        this.startPipeFd = fd;
+    }
+
     /** conmon protects itself from the OOM killer and restores the old value in its children (§2 step 4). */
     public void protectFromOomKiller() {
         try {
@@ -53,7 +64,7 @@ public final class ProcessState implements Monitor.MonitorContext {
         }
     }
 
-    /** Replaces stdin/stdout/stderr with /dev/null so Podman's pipes are released (§2 step 12). */
+    @Override
     public void detachStdio() throws NativeCallException {
         for (int fd = 0; fd <= 2; fd++) {
             Sys.dup2(devNull, fd);
@@ -73,6 +84,16 @@ public final class ProcessState implements Monitor.MonitorContext {
     @Override
     public SyncPipe syncPipe() {
         return syncPipe;
+    }
+
+    @Override
+    public SyncPipe attachPipe() {
+        return attachPipe;
+    }
+
+    @Override
+    public int startPipeFd() {
+        return startPipeFd;
     }
 
     @Override

@@ -27,9 +27,12 @@ public final class RuntimeProcess {
     /** Everything the runtime child needs besides its argv. */
     public record Stdio(int stdin, int stdout, int stderr) {}
 
+    /**
+     * @param startPipeFd the start pipe to read byte #2 from before the runtime runs, or -1
+     */
     public int start(List<String> runtimeArgv, Stdio stdio, Set<Integer> inheritedFds,
                      Map<String, String> environment, boolean replaceListenPid,
-                     String originalOomScoreAdj) throws NativeCallException {
+                     String originalOomScoreAdj, int startPipeFd) throws NativeCallException {
         List<String> argv = new ArrayList<>();
         argv.add(helper.toString());
         argv.add("--parent");
@@ -40,13 +43,20 @@ public final class RuntimeProcess {
             argv.add("--oom-score-adj");
             argv.add(originalOomScoreAdj);
         }
+        Set<Integer> helperFds = new java.util.LinkedHashSet<>(inheritedFds);
+        if (startPipeFd >= 0) {
+            // --exec-attach: the helper waits for start byte #2, then closes the pipe before exec (§3.2)
+            argv.add("--start-fd");
+            argv.add(Integer.toString(startPipeFd));
+            helperFds.add(startPipeFd);
+        }
         argv.add("--");
         argv.addAll(runtimeArgv);
         return new Spawn(helper.toString(), argv)
                 .dup(stdio.stdin(), 0)
                 .dup(stdio.stdout(), 1)
                 .dup(stdio.stderr(), 2)
-                .inherit(inheritedFds)
+                .inherit(helperFds)
                 .environment(environment)
                 .start();
     }
