@@ -189,6 +189,32 @@ bench_latency() {
     log "[$mon] latency ms: ${ms[*]}"
 }
 
+# 1a. podman exec CTR true
+bench_exec() {
+    local mon=$1 ctr i t0 t1 rc ms=()
+    log "[$mon] exec latency: warm-up + $RUNS x podman exec CTR true"
+    ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+    if (( rc != 0 )); then
+        set_rows_na "$mon" "run -d failed: $(why $rc)" exec_p50; return
+    fi
+    pm "$mon" exec "$ctr" true >/dev/null; rc=$?
+    if (( rc != 0 )); then
+        set_rows_na "$mon" "warm-up exec failed: $(why $rc)" exec_p50; return
+    fi
+    for (( i = 1; i <= RUNS; i++ )); do
+        t0=$(now_ns)
+        pm "$mon" exec "$ctr" true >/dev/null; rc=$?
+        t1=$(now_ns)
+        if (( rc != 0 )); then
+            set_rows_na "$mon" "exec $i/$RUNS failed: $(why $rc)" exec_p50; return
+        fi
+        ms+=( $(( (t1 - t0) / 1000000 )) )
+    done
+    set_row exec_p50 "$mon" "$(printf '%s\n' "${ms[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+        n = NR; printf "%.0f", (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }')"
+    log "[$mon] exec latency ms: ${ms[*]}"
+}
+
 # 1b. the daemonizing hand-off, without Podman: a FIFO start pipe, a stand-in runtime that
 #     records when it was invoked. "launcher exit" is what Podman waits for after the start
 #     byte; "runtime invoked" is when the monitor has done its set-up and starts `runtime create`.
@@ -406,9 +432,10 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
 }
 
-sections=(bench_latency bench_handoff bench_idle1 bench_idleN bench_k8s)
+sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
+    [bench_exec]="exec_p50"
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss"
@@ -426,10 +453,11 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0)
+ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
+    [exec_p50]="\`podman exec CTR true\`, median of $RUNS (ms)"
     [hand_exit]="launcher exits after the start byte, median of $RUNS (ms)"
     [hand_ready]="monitor invokes the runtime after the start byte, median of $RUNS (ms)"
     [idle1_rss]="idle, 1 container: monitor RSS (MiB)"
@@ -461,6 +489,7 @@ report() {
 ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the throughput row).
 - latency: wall time of a whole \`podman run --rm IMG true\` (Podman, runc and the monitor, including
   Podman's own \`conmon --version\` probe), after one warm-up run; p90 by nearest rank.
+- exec: \`podman exec CTR true\` against a running \`sleep\` container, after one warm-up exec.
 - hand-off: the launcher started by hand with a FIFO as start pipe and a stand-in runtime
   that records the time it was invoked; measured from the start byte.
 - idle, 1 container: \`podman run -d IMG sleep 600\`, ${SETTLE} s to settle, then the ConmonPid
