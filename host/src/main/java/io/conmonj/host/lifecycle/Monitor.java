@@ -16,6 +16,7 @@ import io.conmonj.host.runtime.RuntimeCommand;
 import io.conmonj.host.runtime.RuntimeProcess;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.NativeCallException;
+import io.conmonj.host.sys.PidFd;
 import io.conmonj.host.sys.SignalFd;
 import io.conmonj.host.sys.Sys;
 import io.conmonj.host.sys.TimerFd;
@@ -65,11 +66,13 @@ public final class Monitor {
             openEndpoints(loop, io);
 
             startRuntime(io);
+            watchExit(loop, runtimePid);
             loop.runUntil(() -> reaper.statusOf(runtimePid) != null);
             if (!runtimeSucceeded(io)) {
                 return 1;
             }
 
+            watchExit(loop, containerPid);
             io.pump(loop, this::deliver);
             if (options.timeout() > 0) {
                 // armed once the pid is known: for create, before `runtime start` (pitfall 17)
@@ -185,6 +188,20 @@ public final class Monitor {
         }
         new ExitFiles(path(options.persistDir()), path(options.exitDir()), options.cid()).write(status);
         return status;
+    }
+
+    /** Reaps as soon as {@code pid} exits, even if its SIGCHLD went to another thread. */
+    private void watchExit(EventLoop loop, int pid) throws NativeCallException {
+        PidFd pidFd = PidFd.open(pid);
+        if (pidFd == null) {
+            reaper.reapAvailable(); // already gone
+            return;
+        }
+        loop.register(pidFd.fd(), Epoll.IN, events -> {
+            loop.unregister(pidFd.fd());
+            pidFd.close();
+            reaper.reapAvailable();
+        });
     }
 
     /** Each chunk of container output goes to the logs first, then to attach clients (§7). */

@@ -53,6 +53,7 @@ final class LibC {
     static native int getpid();
     static native int setsid();
     static native int getpgid(int pid);
+    static native long syscall(long number, long arg1, long arg2);
     static native int kill(int pid, int sig);
     static native int waitpid(int pid, int[] status, int options);
     static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
