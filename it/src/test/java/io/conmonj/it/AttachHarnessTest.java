@@ -77,7 +77,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void attachFramingBroadcastHalfCloseEof(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: attach socket");
         try (ConmonRun r = run(m, Fixtures.get().sh(
                 "seq 1 5000 > /dev/shm/f; dd if=/dev/shm/f bs=65536 count=1 2>/dev/null; echo err >&2; sleep 0.2")).k8sLog()) {
             create(r);
@@ -113,7 +112,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void attachNoReplayOfEarlierOutput(Monitor m) {
-        m.pendingInConmonJ("issue #3: attach socket");
         try (ConmonRun r = run(m, Fixtures.get().sh("echo early; sleep 1; echo late")).k8sLog()) {
             create(r);
             start(r);
@@ -189,7 +187,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void withoutStdinInputIsDiscarded(Monitor m) {
-        m.pendingInConmonJ("issue #3: attach socket");
         try (ConmonRun r = run(m, Fixtures.get().sh("sleep 0.5; cat; echo cat-done")).k8sLog()) {
             create(r);
             try (Attach a = r.attach()) {
@@ -247,7 +244,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void ctlGarbageIgnored(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: ctl FIFO");
         try (ConmonRun r = run(m, Fixtures.get().sh("i=0; while [ $i -lt 40 ]; do echo tick$i; i=$((i+1)); sleep 0.1; done")).k8sLog()) {
             create(r);
             start(r);
@@ -278,7 +274,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void ctlReopenReplacesLogFile(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: ctl FIFO");
         try (ConmonRun r = run(m, Fixtures.get().sh("echo before; sleep 2; echo after")).k8sLog()) {
             create(r);
             start(r);
@@ -386,7 +381,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void socketDirPathSymlinkWithoutFullAttach(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: --socket-dir-path");
         Fixtures.Bundle b = Fixtures.get().sh("echo via-link; sleep 0.5");
         Path sockDir = Files.createDirectories(b.dir().resolve("sockets"));
         List<String> argv = new ArrayList<>(ConmonHarnessTest.without(run(m, b).k8sLog().argv(), List.of("--full-attach", "-u")));
