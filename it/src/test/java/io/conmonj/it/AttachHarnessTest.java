@@ -237,6 +237,27 @@ class AttachHarnessTest {
         }
     }
 
+    /** External writers may write "H W" lines into BUNDLE/winsz directly (§6.2): applied to the pty as well. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void winszDirectWrite(Monitor m) {
+        m.pendingInConmonJ("issue #3: --terminal");
+        try (ConmonRun r = run(m, Fixtures.get().shTerminal(WAIT_FOR_SIZE)).k8sLog().args("-t")) {
+            create(r);
+            int fd = Libc.C.open(r.dir.resolve("winsz").toString(), Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+            assertTrue(fd >= 0, "open winsz for writing");
+            try {
+                byte[] b = "40 100\n".getBytes(StandardCharsets.US_ASCII);
+                assertEquals(b.length, Libc.C.write(fd, b, b.length));
+            } finally {
+                Libc.C.close(fd);
+            }
+            start(r);
+            assertEquals("0", r.awaitExitFile(T));
+            assertEquals("40 100\r\n", K8sLog.text(K8sLog.parse(r.logBytes()), "stdout"));
+        }
+    }
+
     /**
      * Garbage on ctl ({@code foo}, {@code 1 2}, {@code 9 9 9}, {@code 1 2000 10}, a 300-byte line) is dropped; the
      * monitor keeps running and logging, and a later valid message ({@code 2 0 0}) still works.

@@ -59,6 +59,10 @@ class ExecHarnessTest {
      * container ID, {@code -l none}, {@code -e --exec-attach --exec-process-spec}. The run's dir is EXECDIR.
      */
     static ConmonRun execRun(Monitor m, ConmonRun target, Path execDir, Path spec, String... flags) {
+        return execRun(m, target, execDir, spec, true, flags);
+    }
+
+    static ConmonRun execRun(Monitor m, ConmonRun target, Path execDir, Path spec, boolean execAttach, String... flags) {
         ConmonRun r = new ConmonRun(m, new Fixtures.Bundle(target.cid, execDir)).keepContainer();
         String session = "s" + execDir.getFileName().toString().replace("-", "");
         r.args("--api-version", "1", "-c", target.cid, "-u", session, "-r", Fixtures.RUNC, "-b", execDir.toString(),
@@ -66,7 +70,9 @@ class ExecHarnessTest {
                 "--persist-dir", r.persistDir.toString(), "--full-attach", "-l", "none", "--log-level", "warning",
                 "--runtime-arg", "--root", "--runtime-arg", Fixtures.get().runcRoot.toString());
         r.args(flags);
-        r.args("-e", "--exec-attach", "--exec-process-spec", spec.toString());
+        r.args("-e");
+        if (execAttach) r.args("--exec-attach");
+        r.args("--exec-process-spec", spec.toString());
         return r.attachPipe();
     }
 
@@ -237,6 +243,33 @@ class ExecHarnessTest {
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (ConmonRun.alive(pid) && System.nanoTime() < deadline) ConmonRun.sleep(20);
                 assertFalse(ConmonRun.alive(pid), "exec'd process killed");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- exec without --exec-attach (podman exec -d)
+
+    /**
+     * API 1 exec without {@code --exec-attach} (Podman's detached exec; the attach pipe is still passed): one
+     * start byte runs the process, sync gets the PID then the status, exit file written; nothing on the attach pipe.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void execWithoutExecAttachSingleStartByte(Monitor m) throws IOException {
+        m.pendingInConmonJ("issue #3: exec sessions");
+        m.requirePresent();
+        try (ConmonRun ctr = target()) {
+            Path ed = execDir(ctr);
+            try (ConmonRun r = execRun(m, ctr, ed, spec(ed, false, "echo detached-out; exit 5"), false)) {
+                r.spawn().sendStart();
+                Json.SyncMessage pid = r.readSync(T);
+                assertEquals("data", pid.key(), pid.raw());
+                assertTrue(pid.value() > 1, pid.raw());
+                assertEquals("{\"data\": 5}\n", r.readSync(T).raw().replace(":  ", ": "));
+                assertNull(r.readSyncRaw(T));
+                assertEquals("5", r.awaitExitFile(T));
+                assertTrue(r.awaitMonitorGone(T));
+                System.out.println("[" + m + "] exec without --exec-attach: EXECDIR " + AttachHarnessTest.list(ed));
             }
         }
     }
