@@ -159,6 +159,34 @@ class ExecHarnessTest {
         }
     }
 
+    /**
+     * Exec with -t -i: input sent before start byte #2 (no pty yet: the runtime has not run) is held and flushed
+     * into the pty once it arrives (§5.4); the pty echoes it (no raw mode), then the shell's answer follows.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void execTerminalInputHeldUntilPtyExists(Monitor m) {
+        m.pendingInConmonJ("issue #3: exec sessions with --terminal");
+        m.requirePresent();
+        try (ConmonRun ctr = target()) {
+            Path ed = execDir(ctr);
+            try (ConmonRun r = execRun(m, ctr, ed, spec(ed, true, "read l; echo got-$l"), "-t", "-i")) {
+                r.spawn().sendStart();
+                assertEquals(0, r.readAttachPipe(T).value());
+                try (Attach a = r.attach()) {
+                    a.send("abc\n");
+                    ConmonRun.sleep(100);
+                    r.sendStart();
+                    assertTrue(r.readSync(T).value() > 1);
+                    List<byte[]> p = a.readAll(T);
+                    assertEquals("abc\r\ngot-abc\r\n", Attach.payload(p, 2), Attach.describe(p));
+                }
+                assertEquals("{\"data\": 0}\n", r.readSync(T).raw().replace(":  ", ": "));
+                assertEquals("0", r.awaitExitFile(T));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- §14a case 12: legacy exec
 
     @ParameterizedTest(name = "{0}")
