@@ -108,6 +108,44 @@ class AttachHarnessTest {
         }
     }
 
+    /** More clients than the listen backlog (10), all connected before start: every one gets the output. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void attachTwelveClients(Monitor m) {
+        try (ConmonRun r = run(m, Fixtures.get().sh("echo to-all")).k8sLog()) {
+            create(r);
+            List<Attach> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) clients.add(r.attach());
+                start(r);
+                for (int i = 0; i < clients.size(); i++)
+                    assertEquals("to-all\n", Attach.payload(clients.get(i).readAll(T), 2), "client " + i);
+            } finally {
+                clients.forEach(Attach::close);
+            }
+            assertEquals("0", r.awaitExitFile(T));
+        }
+    }
+
+    /** A bundle path far longer than sun_path (108): the socket is bound via /proc/self/fd/N/attach (§5.1). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void attachSocketInLongBundlePath(Monitor m) throws IOException {
+        Fixtures.Bundle b = Fixtures.get().sh("echo long-path");
+        Path deep = Files.createDirectories(b.dir().resolve("d".repeat(100)).resolve("e".repeat(100)));
+        Files.copy(b.dir().resolve("config.json"), deep.resolve("config.json"));
+        assertTrue(deep.resolve("attach").toString().length() > 200);
+        try (ConmonRun r = run(m, new Fixtures.Bundle(b.cid(), deep)).k8sLog()) {
+            create(r);
+            try (Attach a = r.attach()) {
+                start(r);
+                assertEquals("long-path\n", Attach.payload(a.readAll(T), 2));
+            }
+            assertEquals("0", r.awaitExitFile(T));
+            assertFalse(Files.exists(deep.resolve("attach")), "attach socket removed at exit");
+        }
+    }
+
     /** A client that connects while the container runs gets only later output (no replay, §5.3). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -339,6 +377,23 @@ class AttachHarnessTest {
             List<K8sLog.Rec> recs = K8sLog.parse(r.logBytes());
             assertTrue(recs.stream().allMatch(x -> x.stream().equals("stdout")), K8sLog.stripped(recs).toString());
             assertEquals("hi\r\nerr\r\ntty0\r\n", K8sLog.text(recs, "stdout"));
+        }
+    }
+
+    /**
+     * -t: the container closes every pty slave fd (the master sees HUP), then opens /dev/console (the slave) again
+     * later; the monitor keeps polling the master (2.x re-arms every 100 ms, §9.2) and logs the later output.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void terminalSlaveReopenedAfterHangup(Monitor m) {
+        m.pendingInConmonJ("issue #3: --terminal");
+        try (ConmonRun r = run(m, Fixtures.get().shTerminal(
+                "echo first; exec </dev/null >/dev/null 2>&1; sleep 0.6; echo second > /dev/console; sleep 0.2")).k8sLog().args("-t")) {
+            create(r);
+            start(r);
+            assertEquals("0", r.awaitExitFile(T));
+            assertEquals("first\r\nsecond\r\n", K8sLog.text(K8sLog.parse(r.logBytes()), "stdout"));
         }
     }
 
