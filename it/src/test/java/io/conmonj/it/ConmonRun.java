@@ -45,6 +45,9 @@ final class ConmonRun implements AutoCloseable {
     private int stdioFd = -1;
     private int[] preservedParentFds = new int[0];
     private long startByteNanos;
+    private boolean withAttachPipe;
+    private int attachPipeFd = -1;
+    private boolean deleteContainer = true;
 
     ConmonRun(Monitor monitor, Fixtures.Bundle bundle) {
         this.monitor = monitor;
@@ -113,18 +116,58 @@ final class ConmonRun implements AutoCloseable {
 
     List<String> argv() { return List.copyOf(args); }
 
+    /** Exec's third pipe ({@code _OCI_ATTACHPIPE}, right after the start pipe), as Podman passes it. */
+    ConmonRun attachPipe() {
+        withAttachPipe = true;
+        return this;
+    }
+
+    /** For a run against someone else's container (exec): close() must not {@code runc delete} it. */
+    ConmonRun keepContainer() {
+        deleteContainer = false;
+        return this;
+    }
+
+    /** Reads one attach-pipe message (exec: {"data": 0} once the attach socket listens). */
+    Json.SyncMessage readAttachPipe(Duration timeout) {
+        if (!Libc.pollIn(attachPipeFd, (int) timeout.toMillis()))
+            throw new AssertionError(monitor + ": no attach-pipe message within " + timeout + "; stderr: " + stderr());
+        byte[] buf = new byte[65536];
+        long n = Libc.C.read(attachPipeFd, buf, buf.length);
+        if (n <= 0) throw new AssertionError(monitor + ": attach pipe EOF/error " + n + "; stderr: " + stderr());
+        return Json.SyncMessage.parse(new String(buf, 0, (int) n, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Connects to BUNDLE/attach like Podman (O_PATH + /proc/self/fd/N). */
+    Attach attach() { return Attach.connect(dir.resolve("attach")); }
+
+    /** Writes one message to BUNDLE/ctl the way Podman opens it (O_WRONLY|O_NONBLOCK: ENXIO if nobody reads). */
+    void ctl(String line) {
+        int fd = Libc.C.open(dir.resolve("ctl").toString(), Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0) throw new AssertionError(monitor + ": open ctl: errno " + Native.getLastError());
+        try {
+            byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+            long n = Libc.C.write(fd, b, b.length);
+            if (n != b.length) throw new AssertionError(monitor + ": ctl write " + n + " errno " + Native.getLastError());
+        } finally {
+            Libc.C.close(fd);
+        }
+    }
+
     /** Spawns the binary with the child ends at fds 3 (sync) and 4 (start), in its own process group. */
     ConmonRun spawn() {
         monitor.requirePresent();
         int[] sync = Libc.seqpacketPair();
         int[] start = withStartPipe ? Libc.seqpacketPair() : null;
+        int[] attachP = withAttachPipe ? Libc.seqpacketPair() : null;
+        if (attachP != null) attachPipeFd = attachP[0];
         int[][] extra = new int[preserved][];
         preservedParentFds = new int[preserved];
         for (int i = 0; i < preserved; i++) {
             extra[i] = Libc.seqpacketPair();
             preservedParentFds[i] = extra[i][0];
         }
-        int syncNo = 3 + preserved, startNo = 4 + preserved;
+        int syncNo = 3 + preserved, startNo = 4 + preserved, attachNo = (start != null ? startNo : syncNo) + 1;
         int[] stdio = stdioPipe ? Libc.seqpacketPair() : null;
         if (stdio != null) stdioFd = stdio[0];
         syncFd = sync[0];
@@ -146,7 +189,8 @@ final class ConmonRun implements AutoCloseable {
             for (int i = 0; i < preserved; i++) c.posix_spawn_file_actions_adddup2(fa, extra[i][1], 3 + i);
             c.posix_spawn_file_actions_adddup2(fa, sync[1], syncNo);
             if (start != null) c.posix_spawn_file_actions_adddup2(fa, start[1], startNo);
-            c.posix_spawn_file_actions_addclosefrom_np(fa, start != null ? startNo + 1 : syncNo + 1);
+            if (attachP != null) c.posix_spawn_file_actions_adddup2(fa, attachP[1], attachNo);
+            c.posix_spawn_file_actions_addclosefrom_np(fa, attachP != null ? attachNo + 1 : start != null ? startNo + 1 : syncNo + 1);
             c.posix_spawnattr_init(attr);
             c.sigemptyset(sigs);
             c.posix_spawnattr_setsigmask(attr, sigs);
@@ -161,6 +205,7 @@ final class ConmonRun implements AutoCloseable {
             env.remove("NOTIFY_SOCKET");
             env.put("_OCI_SYNCPIPE", Integer.toString(syncNo));
             if (start != null) env.put("_OCI_STARTPIPE", Integer.toString(startNo));
+            if (attachP != null) env.put("_OCI_ATTACHPIPE", Integer.toString(attachNo));
             env.putAll(extraEnv);
             List<String> envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
             IntByReference pid = new IntByReference();
@@ -173,6 +218,7 @@ final class ConmonRun implements AutoCloseable {
             c.posix_spawnattr_destroy(attr);
             c.close(sync[1]);
             if (start != null) c.close(start[1]);
+            if (attachP != null) c.close(attachP[1]);
             for (int[] e : extra) c.close(e[1]);
             if (stdio != null) c.close(stdio[1]);
         }
@@ -355,9 +401,11 @@ final class ConmonRun implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Fixtures.runc("delete", "-f", cid);
-        } catch (Throwable ignored) {
+        if (deleteContainer) {
+            try {
+                Fixtures.runc("delete", "-f", cid);
+            } catch (Throwable ignored) {
+            }
         }
         if (launcherPid > 0 && !launcherExited()) {
             // its own process group (POSIX_SPAWN_SETPGROUP): takes helpers like a wrapper script's child along;
@@ -377,7 +425,8 @@ final class ConmonRun implements AutoCloseable {
         preservedParentFds = new int[0];
         if (syncFd >= 0) Libc.C.close(syncFd);
         if (startFd >= 0) Libc.C.close(startFd);
-        syncFd = startFd = -1;
+        if (attachPipeFd >= 0) Libc.C.close(attachPipeFd);
+        syncFd = startFd = attachPipeFd = -1;
     }
 
     @Override public String toString() { return monitor + " " + cid + " " + Arrays.toString(args.toArray()); }

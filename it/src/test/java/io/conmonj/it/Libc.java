@@ -27,6 +27,12 @@ interface Libc extends Library {
     short POLLIN = 0x1;
     int SIGKILL = 9;
     int SIGTERM = 15;
+    int O_NONBLOCK = 04000;
+    int O_PATH = 010000000;
+    int O_CLOEXEC = 02000000;
+    int SHUT_RD = 0;
+    int SHUT_WR = 1;
+    int EAGAIN = 11;
 
     int socketpair(int domain, int type, int protocol, int[] sv);
     int fcntl(int fd, int cmd, int arg);
@@ -35,6 +41,10 @@ interface Libc extends Library {
     long write(int fd, byte[] buf, long count);
     int poll(Pointer fds, long nfds, int timeoutMs);
     int kill(int pid, int sig);
+    int open(String path, int flags, int mode);
+    int socket(int domain, int type, int protocol);
+    int connect(int fd, Pointer addr, int len);
+    int shutdown(int fd, int how);
     int getsid(int pid);
     int waitpid(int pid, IntByReference status, int options);
 
