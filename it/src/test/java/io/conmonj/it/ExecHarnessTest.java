@@ -192,7 +192,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void case12_legacyExecSingleExitCode(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: exec sessions (legacy)");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -219,7 +218,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void case13_syncExecExitStatusAndNoPidfile(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -242,7 +240,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void execTimeoutKillsProcessAndReportsMinusOne(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions (-T)");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -284,7 +281,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void execWithoutExecAttachSingleStartByte(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: exec sessions");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);

@@ -80,7 +80,6 @@ class PodmanInteractiveTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void execDetached(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions");
         String n = name(m, "execd");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -105,7 +104,7 @@ class PodmanInteractiveTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void healthcheckRun(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions (healthcheck)");
+        m.pendingInConmonJ("issue #3: --stdin (Podman runs health checks as exec sessions with -i)");
         String n = name(m, "health");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", "--health-cmd", "test -e /tmp/ok",
@@ -155,7 +154,6 @@ class PodmanInteractiveTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void logDriverPassthrough(Monitor m) {
-        m.pendingInConmonJ("issue #3: passthrough log driver");
         Fixtures.Proc p = podman(m, "run", "--rm", "--log-driver", "passthrough", "--network", "none", IMG, "sh", "-c",
                 "echo pt-out; echo pt-err >&2; [ -t 1 ] || echo not-a-tty; exit 2");
         assertEquals(2, p.status(), p.err());
