@@ -239,7 +239,12 @@ class AttachHarnessTest {
 
     // ---------------------------------------------------------------- case 3: ctl
 
-    static final String WAIT_FOR_SIZE = "i=0; while [ \"$(stty size)\" = \"0 0\" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; stty size";
+    /**
+     * Waits up to 5 s for a size other than "0 0", then prints it. stty's failures are retried too: busybox stty
+     * occasionally failed ("stty: standard input: No child processes") right after the container started.
+     */
+    static final String WAIT_FOR_SIZE = "i=0; s=$(stty size 2>/dev/null); while { [ -z \"$s\" ] || [ \"$s\" = \"0 0\" ]; }"
+            + " && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); s=$(stty size 2>/dev/null); done; echo \"$s\"";
 
     /** {@code 1 33 77} on ctl with -t: TIOCSWINSZ on the pty master, seen by {@code stty size} in the container. */
     @ParameterizedTest(name = "{0}")

@@ -236,21 +236,22 @@ public final class AttachSocket {
         }
     }
 
-    private void acceptOne() {
+    /** Accepts one pending connection; false when none is pending (or accept failed). */
+    private boolean acceptOne() {
         int fd;
         try {
             fd = UnixSeqpacket.accept(listener);
         } catch (NativeCallException e) {
             warn.accept("Failed to accept client connection on attach socket: " + e.reason());
-            return;
+            return false;
         }
         if (fd == UnixSeqpacket.WOULD_BLOCK) {
-            return;
+            return false;
         }
         if (clients.size() >= MAX_CLIENTS) {
             warn.accept("Refusing attach client: already " + MAX_CLIENTS + " clients connected");
             Sys.closeQuietly(fd);
-            return;
+            return true;
         }
         Client client = new Client(fd);
         try {
@@ -258,9 +259,25 @@ public final class AttachSocket {
         } catch (NativeCallException e) {
             warn.accept("Failed to watch attach client: " + e.getMessage());
             Sys.closeQuietly(fd);
-            return;
+            return true;
         }
         clients.add(client);
+        return true;
+    }
+
+    /**
+     * Accepts every connection waiting in the backlog. A client whose
+     * connect() returned before some output was read must get that output
+     * (and a clean EOF at the end, not a reset), whatever order epoll reports
+     * the listener and the container's pipes in. Deliberately stricter than
+     * conmon, where that order decides.
+     */
+    private void acceptPending() {
+        if (listener >= 0) {
+            while (acceptOne()) {
+                // keep accepting
+            }
+        }
     }
 
     /**
@@ -270,6 +287,7 @@ public final class AttachSocket {
      * @param stream {@link #STDOUT} or {@link #STDERR} (terminal mode: always STDOUT)
      */
     public void broadcast(int stream, byte[] buf, int off, int len) {
+        acceptPending();
         packet[0] = (byte) stream;
         while (len > 0) {
             int n = Math.min(len, MAX_DATA);
@@ -306,6 +324,7 @@ public final class AttachSocket {
      * {@link #unlinkSocket}.
      */
     public void closeClients() {
+        acceptPending(); // so they see EOF rather than a reset
         for (int i = clients.size() - 1; i >= 0; i--) {
             clients.get(i).close();
         }
