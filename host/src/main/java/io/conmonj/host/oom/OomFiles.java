@@ -18,9 +18,15 @@ public final class OomFiles {
     static final String NAME = "oom";
 
     /**
-     * Creates both files, persist dir first. A null bundle means the current
-     * directory (conmon creates its "oom" relative to its working directory,
-     * the bundle). Returns true if the bundle's file exists afterwards.
+     * Creates both files, persist dir first. Pass the real {@code --bundle}
+     * path: conmon (2.1.6 and still upstream) creates its second file as
+     * {@code open("oom")} relative to its working directory, and Podman does
+     * not start conmon in the bundle (conmon issue #504), so with a Podman
+     * that passes no {@code --persist-dir} (4.3.1 here) and checks only
+     * BUNDLE/oom, C conmon's OOM reports are lost. Only a null bundle (no
+     * {@code -b}, where conmon's bundle defaults to the working directory)
+     * falls back to the working directory. Returns true if the bundle's file
+     * exists afterwards.
      */
     public static boolean create(Path persistDir, Path bundle, Consumer<String> warn) {
         if (persistDir != null) {

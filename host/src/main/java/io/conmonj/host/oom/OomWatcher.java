@@ -151,7 +151,9 @@ public final class OomWatcher implements AutoCloseable {
             boolean removed = cgroupRemoved();
             v1Count(Notify.readEventCount(fd), removed);
         } catch (NativeCallException | RuntimeException e) {
+            // level-triggered: an fd that cannot be read would wake the loop forever
             warn.accept("Failed to read oom event from eventfd: " + e.getMessage());
+            stop();
         }
     }
 
@@ -215,6 +217,7 @@ public final class OomWatcher implements AutoCloseable {
             watchGone = drainInotify();
         } catch (NativeCallException | RuntimeException e) {
             warn.accept("Failed to read oom event from inotify: " + e.getMessage());
+            watchGone = true; // level-triggered: an fd that cannot be read would wake the loop forever
         }
         if (!checkMemoryEvents() || watchGone) {
             stop();
