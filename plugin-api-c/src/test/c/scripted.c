@@ -5,7 +5,8 @@
  *
  *   calls=/abs/file       where to log the calls (required)
  *   init-fail=MESSAGE     init returns FATAL with MESSAGE
- *   init-retry=N          init returns RETRY N times, then OK
+ *   init-retry=/abs/file  while the number in that file is > 0, init decrements it and
+ *                         returns RETRY ("collector not up yet")
  *   write-retry=N         the first N write calls return RETRY ("busy <i>"), then OK
  *   write-fatal-at=N      write call number N (1-based) returns FATAL ("disk on fire")
  *   write-status=N        every write returns the raw value N (an unknown status)
@@ -31,7 +32,25 @@ struct scripted {
     char close_fatal[128];
 };
 
-static int init_retries_left = -1; /* shared by instances of this test plugin: tests run one at a time */
+/* Decrements the counter in file path; true if it was > 0. */
+static int take_retry(const char *path)
+{
+    int n = 0;
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%d", &n) != 1)
+        n = 0;
+    fclose(f);
+    if (n <= 0)
+        return 0;
+    f = fopen(path, "we");
+    if (f == NULL)
+        return 0;
+    fprintf(f, "%d\n", n - 1);
+    fclose(f);
+    return 1;
+}
 
 static const char *opt(const char *arg, const char *key)
 {
@@ -53,14 +72,10 @@ static int sc_init(int argc, const char *const *argv, const struct conmon_log_co
             snprintf(errbuf, errlen, "%s", v);
             return CONMON_LOG_FATAL;
         } else if ((v = opt(argv[i], "init-retry"))) {
-            if (init_retries_left < 0)
-                init_retries_left = atoi(v);
-            if (init_retries_left > 0) {
-                init_retries_left--;
+            if (take_retry(v)) {
                 snprintf(errbuf, errlen, "collector not up yet");
                 return CONMON_LOG_RETRY;
             }
-            init_retries_left = -1;
         } else if ((v = opt(argv[i], "write-retry")))
             s.write_retry = atoi(v);
         else if ((v = opt(argv[i], "write-fatal-at")))

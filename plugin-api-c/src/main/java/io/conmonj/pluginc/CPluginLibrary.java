@@ -7,8 +7,6 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.conmonj.plugin.LogDriverException;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -87,11 +85,6 @@ final class CPluginLibrary {
             throw new LogDriverException("cannot open log plugin " + path
                     + ": the path must be absolute (option plugin=/path/to/plugin.so)");
         }
-        if (!Files.exists(Path.of(path))) {
-            // say it in dlopen's words without asking JNA, which would try other names first
-            throw new LogDriverException("cannot open log plugin " + path + ": " + path
-                    + ": cannot open shared object file: No such file or directory");
-        }
         NativeLibrary library;
         try {
             library = NativeLibrary.getInstance(path);
@@ -146,6 +139,10 @@ final class CPluginLibrary {
     /**
      * The dlerror() text out of JNA's message, which lists every name it tried, e.g.
      * "Unable to load library '/x.so':\n/x.so: invalid ELF header\n...".
+     *
+     * <p>JNA forks {@code /sbin/ldconfig -p} once per process unless the system property
+     * {@code jna.platform.library.path} is set (the monitor's jvm.options sets it); loading by
+     * absolute path needs no search path.
      */
     static String dlerror(String message, String path) {
         if (message == null) {
