@@ -38,6 +38,11 @@ final class CPluginLibrary {
 
     private static final Map<String, CPluginLibrary> LOADED = new ConcurrentHashMap<>();
 
+    /**
+     * Held for the life of the process: JNA dlclose()s a NativeLibrary once it becomes
+     * unreachable, which would unmap the functions below under a running driver.
+     */
+    private final NativeLibrary library;
     final String path;
     final String name;
     final Function init;
@@ -46,8 +51,9 @@ final class CPluginLibrary {
     final Function reopen; // null when the plugin has none
     final Function close;
 
-    private CPluginLibrary(String path, String name, Function init, Function write, Function flush,
+    private CPluginLibrary(NativeLibrary library, String path, String name, Function init, Function write, Function flush,
                            Function reopen, Function close) {
+        this.library = library;
         this.path = path;
         this.name = name;
         this.init = init;
@@ -117,7 +123,7 @@ final class CPluginLibrary {
         }
         Pointer namePtr = d.getPointer(16);
         String name = namePtr == null ? null : namePtr.getString(0, "UTF-8");
-        return new CPluginLibrary(path, name,
+        return new CPluginLibrary(library, path, name,
                 required(path, d, 24, "init"), required(path, d, 32, "write"), required(path, d, 40, "flush"),
                 function(d, 48), required(path, d, 56, "close"));
     }
@@ -159,7 +165,8 @@ final class CPluginLibrary {
         return nl < 0 ? first : first.substring(0, nl).strip();
     }
 
-    String describe() {
-        return path;
+    @Override
+    public String toString() {
+        return "log plugin " + path + " (" + (name == null ? "unnamed" : name) + ", " + library.getName() + ")";
     }
 }

@@ -285,6 +285,41 @@ class CPluginProviderTest {
         assertEquals(2, calls(c2).stream().filter(l -> l.startsWith("write")).count());
     }
 
+    @Test
+    void pluginStaysLoadedAcrossGarbageCollections() throws Exception {
+        // JNA dlclose()s a NativeLibrary that becomes unreachable: the loader must hold it
+        Path out = tmp.resolve("out.log");
+        try (LogDriver d = open(so("file-plugin"), "path=" + out)) {
+            for (int i = 0; i < 5; i++) {
+                byte[][] garbage = new byte[1000][];
+                for (int j = 0; j < garbage.length; j++) {
+                    garbage[j] = new byte[1024];
+                }
+                System.gc();
+                Thread.sleep(20);
+            }
+            d.write(rec(LogStream.STDOUT, 1, "still here\n", false));
+        }
+        assertEquals("stdout 1 F 11\nstill here\n\n", Files.readString(out));
+    }
+
+    @Test
+    void calledFromAnotherThreadThanInit() throws Exception {
+        Path out = tmp.resolve("out.log");
+        LogDriver d = open(so("file-plugin"), "path=" + out);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                d.write(rec(LogStream.STDERR, 9, "from a worker\n", false));
+                d.flush();
+                d.close();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        t.join();
+        assertEquals("stderr 9 F 14\nfrom a worker\n\n", Files.readString(out));
+    }
+
     // --- the file-plugin example, byte for byte ----------------------------------------------
 
     static byte[] frame(String stream, long ts, boolean partial, byte[] bytes) {
