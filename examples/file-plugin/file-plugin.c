@@ -8,6 +8,10 @@
  * record of that stream), F a full one. The bytes are exactly the container's, so a reader
  * takes <length> bytes after the header line and skips the '\n' that follows.
  *
+ * Records are gathered in a 64 KiB buffer and written out by flush(), which the host calls
+ * after the records of each read of the container's output (and before it reports the
+ * container's exit), so a burst of short lines costs one write(2), not one per line.
+ *
  * Options (the c-plugin driver's options except plugin=...):
  *     path=/abs/file     the file to append to (required; created 0640 if missing)
  *     fsync=true|false   fsync() the file on every flush (default false)
@@ -26,10 +30,14 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#define BUFFER_SIZE (64 * 1024)
+
 struct file_plugin {
     char *path;
     int fd;
     int fsync_on_flush;
+    size_t used;                /* bytes waiting in buf */
+    char buf[BUFFER_SIZE];
 };
 
 static int open_file(struct file_plugin *fp, char *errbuf, size_t errlen)
@@ -104,6 +112,21 @@ static int write_all(int fd, struct iovec *iov, int iovcnt)
     return 0;
 }
 
+/* Writes out the buffer; on failure the buffered records are dropped (the host reports it). */
+static int drain(struct file_plugin *fp, char *errbuf, size_t errlen)
+{
+    if (fp->used == 0)
+        return CONMON_LOG_OK;
+    struct iovec iov = {fp->buf, fp->used};
+    int rc = write_all(fp->fd, &iov, 1);
+    fp->used = 0;
+    if (rc < 0) {
+        snprintf(errbuf, errlen, "writing %s: %s", fp->path, strerror(errno));
+        return CONMON_LOG_FATAL;
+    }
+    return CONMON_LOG_OK;
+}
+
 static int fp_write(void *handle, const struct conmon_log_record *rec, char *errbuf, size_t errlen)
 {
     struct file_plugin *fp = handle;
@@ -111,15 +134,29 @@ static int fp_write(void *handle, const struct conmon_log_record *rec, char *err
     int hlen = snprintf(header, sizeof(header), "%s %" PRId64 " %c %zu\n",
                         rec->stream == CONMON_LOG_STDERR ? "stderr" : "stdout", rec->timestamp_ns,
                         (rec->flags & CONMON_LOG_PARTIAL) ? 'P' : 'F', rec->length);
+    size_t need = (size_t) hlen + rec->length + 1;
+    if (fp->used + need > sizeof(fp->buf)) {
+        int rc = drain(fp, errbuf, errlen);
+        if (rc != CONMON_LOG_OK)
+            return rc;
+    }
+    if (need <= sizeof(fp->buf)) {
+        memcpy(fp->buf + fp->used, header, (size_t) hlen);
+        if (rec->length > 0)
+            memcpy(fp->buf + fp->used + hlen, rec->data, rec->length);
+        fp->buf[fp->used + need - 1] = '\n';
+        fp->used += need;
+        return CONMON_LOG_OK;
+    }
+    /* larger than the buffer: straight to the file */
     struct iovec iov[3] = {
         {header, (size_t) hlen},
         {(void *) rec->data, rec->length},
         {"\n", 1},
     };
     if (write_all(fp->fd, iov, 3) < 0) {
-        int err = errno;
-        snprintf(errbuf, errlen, "writing %s: %s", fp->path, strerror(err));
-        return (err == EAGAIN || err == EWOULDBLOCK) ? CONMON_LOG_RETRY : CONMON_LOG_FATAL;
+        snprintf(errbuf, errlen, "writing %s: %s", fp->path, strerror(errno));
+        return CONMON_LOG_FATAL;
     }
     return CONMON_LOG_OK;
 }
@@ -127,6 +164,9 @@ static int fp_write(void *handle, const struct conmon_log_record *rec, char *err
 static int fp_flush(void *handle, char *errbuf, size_t errlen)
 {
     struct file_plugin *fp = handle;
+    int rc = drain(fp, errbuf, errlen);
+    if (rc != CONMON_LOG_OK)
+        return rc;
     if (fp->fsync_on_flush && fsync(fp->fd) < 0) {
         snprintf(errbuf, errlen, "fsync %s: %s", fp->path, strerror(errno));
         return CONMON_LOG_FATAL;
@@ -137,8 +177,11 @@ static int fp_flush(void *handle, char *errbuf, size_t errlen)
 static int fp_reopen(void *handle, char *errbuf, size_t errlen)
 {
     struct file_plugin *fp = handle;
+    int rc = drain(fp, errbuf, errlen); /* what was written before belongs to the old file */
+    if (rc != CONMON_LOG_OK)
+        return rc;
     int old = fp->fd;
-    int rc = open_file(fp, errbuf, errlen);
+    rc = open_file(fp, errbuf, errlen);
     if (rc != CONMON_LOG_OK) {
         fp->fd = old; /* keep writing to the old file; the host retries, then reports */
         return CONMON_LOG_RETRY;
@@ -150,8 +193,8 @@ static int fp_reopen(void *handle, char *errbuf, size_t errlen)
 static int fp_close(void *handle, char *errbuf, size_t errlen)
 {
     struct file_plugin *fp = handle;
-    int rc = CONMON_LOG_OK;
-    if (close(fp->fd) < 0) {
+    int rc = drain(fp, errbuf, errlen);
+    if (close(fp->fd) < 0 && rc == CONMON_LOG_OK) {
         snprintf(errbuf, errlen, "closing %s: %s", fp->path, strerror(errno));
         rc = CONMON_LOG_FATAL;
     }
