@@ -12,6 +12,9 @@ import io.conmonj.plugin.LogStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,11 @@ import java.util.TreeMap;
 
 /**
  * One instance of a C plugin (one {@code init} handle) as a {@link LogDriver}.
+ *
+ * <p>Calls: {@code write}, the hot path, goes through a java.lang.foreign downcall handle on the
+ * plugin's function pointer (≈ 20 ns instead of JNA's ≈ 600 ns); the other functions through
+ * JNA {@link Function}s. Both need native access, which the monitor's jar manifest grants
+ * ({@code Enable-Native-Access: ALL-UNNAMED}).
  *
  * <p>Native memory, allocated once per driver and reused for every call (the host calls a
  * driver from one thread at a time, so no locking):
@@ -30,7 +38,7 @@ import java.util.TreeMap;
  *       largest record seen (a power of two, from 64 KiB);</li>
  *   <li>{@code errbuf}: the plugin's error message buffer, {@value #ERRLEN} bytes, set to ""
  *       before each call;</li>
- *   <li>the argument arrays of write/flush/reopen/close, built once.</li>
+ *   <li>the argument arrays of flush/reopen/close, built once.</li>
  * </ul>
  * {@code struct conmon_log_container} (size@0, id@8, name@16, tag@24, image@32, labels@40,
  * env@48, sizeof 56) and argv exist only during {@code init}.
@@ -59,8 +67,13 @@ final class CPluginDriver implements LogDriver {
     private final Memory errbuf = new Memory(ERRLEN);
     private final Memory record = new Memory(RECORD_SIZE);
     private Memory data;
+    // java.lang.foreign views of the same memory, for the write path
+    private final MemorySegment recordSeg;
+    private final MemorySegment errbufSeg;
+    private final MemorySegment handleSeg;
+    private MemorySegment dataSeg;
+    private MethodHandle writeHandle; // made on the first write
     private final Pointer handle;
-    private final Object[] writeArgs;
     private final Object[] callArgs;
     private String disabled; // the message of the FATAL that disabled this instance
     private boolean closed;
@@ -73,8 +86,11 @@ final class CPluginDriver implements LogDriver {
         record.clear();
         record.setLong(0, RECORD_SIZE);
         record.setPointer(24, data);
+        this.recordSeg = view(record);
+        this.errbufSeg = view(errbuf);
+        this.dataSeg = view(data);
+        this.handleSeg = handle == null ? MemorySegment.NULL : MemorySegment.ofAddress(Pointer.nativeValue(handle));
         Long errlen = (long) ERRLEN;
-        this.writeArgs = new Object[] {handle, record, errbuf, errlen};
         this.callArgs = new Object[] {handle, errbuf, errlen};
     }
 
@@ -139,6 +155,10 @@ final class CPluginDriver implements LogDriver {
         }
     }
 
+    private static MemorySegment view(Memory m) {
+        return MemorySegment.ofAddress(Pointer.nativeValue(m)).reinterpret(m.size());
+    }
+
     private static StringArray keyValues(Map<String, String> map) {
         String[] kv = new TreeMap<>(map).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
@@ -172,20 +192,22 @@ final class CPluginDriver implements LogDriver {
     @Override
     public void write(LogRecord rec) throws IOException {
         check("write");
+        if (writeHandle == null) {
+            writeHandle = plugin.writeHandle();
+        }
         int length = rec.length();
-        if (length > data.size()) {
+        if (length > dataSeg.byteSize()) {
             data.close();
             data = new Memory(Math.max(Long.highestOneBit(length - 1L) << 1, 64 * 1024));
-            record.setPointer(24, data);
+            dataSeg = view(data);
+            recordSeg.set(ValueLayout.ADDRESS, 24, dataSeg);
         }
-        if (length > 0) {
-            data.write(0, rec.data(), rec.offset(), length);
-        }
-        record.setInt(8, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
-        record.setInt(12, rec.partial() ? PARTIAL : 0);
-        record.setLong(16, rec.timestampNanos());
-        record.setLong(32, length);
-        call("write", plugin.write, writeArgs);
+        MemorySegment.copy(rec.data(), rec.offset(), dataSeg, ValueLayout.JAVA_BYTE, 0, length);
+        recordSeg.set(ValueLayout.JAVA_INT, 8, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
+        recordSeg.set(ValueLayout.JAVA_INT, 12, rec.partial() ? PARTIAL : 0);
+        recordSeg.set(ValueLayout.JAVA_LONG, 16, rec.timestampNanos());
+        recordSeg.set(ValueLayout.JAVA_LONG, 32, length);
+        call("write", null, null);
     }
 
     @Override
@@ -230,11 +252,20 @@ final class CPluginDriver implements LogDriver {
         }
     }
 
+    private int nativeWrite() {
+        try {
+            return (int) writeHandle.invokeExact(handleSeg, recordSeg, errbufSeg, (long) ERRLEN);
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling log plugin " + plugin.path + ": write", t);
+        }
+    }
+
+    /** Calls f with args (null, null: the plugin's write, through java.lang.foreign), retrying RETRY. */
     private void call(String name, Function f, Object[] args) throws IOException {
         long backoff = 1;
         for (int attempt = 0; ; attempt++) {
-            errbuf.setByte(0, (byte) 0);
-            int status = f.invokeInt(args);
+            errbufSeg.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            int status = f == null ? nativeWrite() : f.invokeInt(args);
             if (status == OK) {
                 return;
             }

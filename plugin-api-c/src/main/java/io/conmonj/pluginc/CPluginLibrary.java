@@ -7,6 +7,11 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.conmonj.plugin.LogDriverException;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,6 +55,7 @@ final class CPluginLibrary {
     final Function flush;
     final Function reopen; // null when the plugin has none
     final Function close;
+    private volatile MethodHandle writeHandle;
 
     private CPluginLibrary(NativeLibrary library, String path, String name, Function init, Function write, Function flush,
                            Function reopen, Function close) {
@@ -163,6 +169,23 @@ final class CPluginLibrary {
         String first = message.strip();
         int nl = first.indexOf('\n');
         return nl < 0 ? first : first.substring(0, nl).strip();
+    }
+
+    /**
+     * {@code write} as a java.lang.foreign downcall: {@code int (void *, const struct
+     * conmon_log_record *, char *, size_t)}. The hot path: ≈ 20 ns a call against ≈ 600 ns
+     * through JNA's {@link Function#invokeInt}. Made on first use, not at start-up (the first
+     * downcall handle of a process costs tens of milliseconds), once per library.
+     */
+    MethodHandle writeHandle() {
+        MethodHandle h = writeHandle;
+        if (h == null) {
+            MemorySegment fn = MemorySegment.ofAddress(Pointer.nativeValue(write));
+            h = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            writeHandle = h;
+        }
+        return h;
     }
 
     @Override
