@@ -121,7 +121,7 @@ enum conmon_log_stream {
  * the unterminated tail of one read (the line goes on in the next record of the same
  * stream). All records of one read share one timestamp. data holds exactly the bytes the
  * container wrote: binary data, NUL bytes and invalid UTF-8 included; it is not
- * NUL-terminated. length may be 0 only for a partial record.
+ * NUL-terminated. length may be 0.
  *
  * Layout on LP64 (x86_64, aarch64): size@0 stream@8 flags@12 timestamp_ns@16 data@24
  * length@32, sizeof 40.

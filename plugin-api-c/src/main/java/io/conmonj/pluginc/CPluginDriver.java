@@ -18,6 +18,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -106,8 +107,8 @@ final class CPluginDriver implements LogDriver {
         Memory errbuf = new Memory(ERRLEN);
         try {
             container.setLong(0, CONTAINER_SIZE);
-            StringArray fields = new StringArray(new String[] {meta.id(), meta.name(), meta.tag(), meta.image()},
-                    "UTF-8");
+            String id = Objects.requireNonNullElse(meta.id(), "");
+            StringArray fields = new StringArray(new String[] {id, meta.name(), meta.tag(), meta.image()}, "UTF-8");
             // StringArray holds NULL for a null string, which is what the struct wants
             for (int i = 0; i < 4; i++) {
                 container.setPointer(8 + 8L * i, fields.getPointer(8L * i));
