@@ -24,9 +24,14 @@ import java.util.TreeMap;
 /**
  * One instance of a C plugin (one {@code init} handle) as a {@link LogDriver}.
  *
- * <p>Calls: {@code write}, the hot path, goes through a java.lang.foreign downcall handle on the
- * plugin's function pointer (≈ 20 ns instead of JNA's ≈ 600 ns); the other functions through
- * JNA {@link Function}s. Both need native access, which the monitor's jar manifest grants
+ * <p>Calls go through JNA {@link Function}s, except {@code write} once a driver has written
+ * {@code ffmAfter} records (system property {@value CPluginProvider#FFM_AFTER_PROPERTY}, default
+ * {@value CPluginProvider#DEFAULT_FFM_AFTER}; 0: from the start; negative: never): then a
+ * daemon thread makes a java.lang.foreign downcall handle on the plugin's write pointer and,
+ * once it is ready, write goes through it (≈ 20–300 ns a call instead of ≈ 600 ns). A
+ * container that logs little never pays the handle's one-time cost (≈ 100 ms of CPU with the
+ * monitor's flags); one that logs a lot switches after a few milliseconds of output. Both
+ * need native access, which the monitor's jar manifest grants
  * ({@code Enable-Native-Access: ALL-UNNAMED}).
  *
  * <p>Native memory, allocated once per driver and reused for every call (the host calls a
@@ -39,7 +44,7 @@ import java.util.TreeMap;
  *       largest record seen (a power of two, from 64 KiB);</li>
  *   <li>{@code errbuf}: the plugin's error message buffer, {@value #ERRLEN} bytes, set to ""
  *       before each call;</li>
- *   <li>the argument arrays of flush/reopen/close, built once.</li>
+ *   <li>the JNA argument arrays of write/flush/reopen/close, built once.</li>
  * </ul>
  * {@code struct conmon_log_container} (size@0, id@8, name@16, tag@24, image@32, labels@40,
  * env@48, sizeof 56) and argv exist only during {@code init}.
@@ -73,14 +78,18 @@ final class CPluginDriver implements LogDriver {
     private final MemorySegment errbufSeg;
     private final MemorySegment handleSeg;
     private MemorySegment dataSeg;
-    private MethodHandle writeHandle; // made on the first write
+    private MethodHandle writeHandle; // java.lang.foreign, once the library has it
+    private final Object[] writeArgs; // JNA, until then
+    private final long ffmAfter;
+    private long writes;
     private final Pointer handle;
     private final Object[] callArgs;
     private String disabled; // the message of the FATAL that disabled this instance
     private boolean closed;
 
-    private CPluginDriver(CPluginLibrary plugin, Pointer handle, int retries) {
+    private CPluginDriver(CPluginLibrary plugin, Pointer handle, int retries, long ffmAfter) {
         this.plugin = plugin;
+        this.ffmAfter = ffmAfter;
         this.handle = handle;
         this.retries = retries;
         this.data = new Memory(64 * 1024);
@@ -92,12 +101,17 @@ final class CPluginDriver implements LogDriver {
         this.dataSeg = view(data);
         this.handleSeg = handle == null ? MemorySegment.NULL : MemorySegment.ofAddress(Pointer.nativeValue(handle));
         Long errlen = (long) ERRLEN;
+        this.writeArgs = new Object[] {handle, record, errbuf, errlen};
+        if (ffmAfter == 0) {
+            plugin.prepareWriteHandle(false);
+            this.writeHandle = plugin.readyWriteHandle();
+        }
         this.callArgs = new Object[] {handle, errbuf, errlen};
     }
 
     /** Calls the plugin's init; a FATAL status (or exhausted RETRYs) is a {@link LogDriverException}. */
-    static CPluginDriver open(CPluginLibrary plugin, ContainerMetadata meta, List<String> argv, int retries)
-            throws LogDriverException {
+    static CPluginDriver open(CPluginLibrary plugin, ContainerMetadata meta, List<String> argv, int retries,
+                              long ffmAfter) throws LogDriverException {
         StringArray argvMem = new StringArray(argv.toArray(new String[0]), "UTF-8");
         StringArray labels = keyValues(meta.labels());
         StringArray env = keyValues(meta.env());
@@ -123,7 +137,7 @@ final class CPluginDriver implements LogDriver {
                 handleOut.setPointer(0, null);
                 int status = plugin.init.invokeInt(args);
                 if (status == OK) {
-                    return new CPluginDriver(plugin, handleOut.getPointer(0), retries);
+                    return new CPluginDriver(plugin, handleOut.getPointer(0), retries, ffmAfter);
                 }
                 String message = message(errbuf, "init", status);
                 if (status == RETRY && attempt < retries) {
@@ -193,8 +207,9 @@ final class CPluginDriver implements LogDriver {
     @Override
     public void write(LogRecord rec) throws IOException {
         check("write");
-        if (writeHandle == null) {
-            writeHandle = plugin.writeHandle();
+        if (writeHandle == null && ffmAfter > 0 && ++writes >= ffmAfter) {
+            plugin.prepareWriteHandle(true); // once per library; then ready a little later
+            writeHandle = plugin.readyWriteHandle();
         }
         int length = rec.length();
         if (length > dataSeg.byteSize()) {
@@ -208,7 +223,11 @@ final class CPluginDriver implements LogDriver {
         recordSeg.set(ValueLayout.JAVA_INT, 12, rec.partial() ? PARTIAL : 0);
         recordSeg.set(ValueLayout.JAVA_LONG, 16, rec.timestampNanos());
         recordSeg.set(ValueLayout.JAVA_LONG, 32, length);
-        call("write", null, null);
+        if (writeHandle != null) {
+            call("write", null, null);
+        } else {
+            call("write", plugin.write, writeArgs);
+        }
     }
 
     @Override
@@ -283,6 +302,11 @@ final class CPluginDriver implements LogDriver {
             disabled = name + ": " + message;
             throw new IOException("log plugin " + plugin.path + ": " + disabled);
         }
+    }
+
+    /** Whether write goes through java.lang.foreign by now (for tests). */
+    boolean writesThroughFfm() {
+        return writeHandle != null;
     }
 
     /** The plugin's handle (for tests). */

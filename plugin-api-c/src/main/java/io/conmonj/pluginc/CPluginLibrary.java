@@ -14,6 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A loaded plugin: its shared object and the functions of its descriptor
@@ -56,6 +57,7 @@ final class CPluginLibrary {
     final Function reopen; // null when the plugin has none
     final Function close;
     private volatile MethodHandle writeHandle;
+    private final AtomicBoolean preparing = new AtomicBoolean();
 
     private CPluginLibrary(NativeLibrary library, String path, String name, Function init, Function write, Function flush,
                            Function reopen, Function close) {
@@ -172,20 +174,38 @@ final class CPluginLibrary {
     }
 
     /**
-     * {@code write} as a java.lang.foreign downcall: {@code int (void *, const struct
-     * conmon_log_record *, char *, size_t)}. The hot path: ≈ 20 ns a call against ≈ 600 ns
-     * through JNA's {@link Function#invokeInt}. Made on first use, not at start-up (the first
-     * downcall handle of a process costs tens of milliseconds), once per library.
+     * {@code write} as a java.lang.foreign downcall, {@code int (void *, const struct
+     * conmon_log_record *, char *, size_t)}, once {@link #prepareWriteHandle} has made it:
+     * ≈ 20–300 ns a call against ≈ 600 ns through JNA's {@link Function#invokeInt}, but the
+     * first downcall handle of a process costs ≈ 35 ms of CPU (≈ 100 ms with the monitor's
+     * C1-only flags). Null until ready.
      */
-    MethodHandle writeHandle() {
-        MethodHandle h = writeHandle;
-        if (h == null) {
-            MemorySegment fn = MemorySegment.ofAddress(Pointer.nativeValue(write));
-            h = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-            writeHandle = h;
+    MethodHandle readyWriteHandle() {
+        return writeHandle;
+    }
+
+    /**
+     * Makes the downcall handle for write, once per library: on the calling thread, or on a
+     * short-lived daemon thread so that no call waits for it. A failure leaves write on JNA.
+     */
+    void prepareWriteHandle(boolean background) {
+        if (!preparing.compareAndSet(false, true)) {
+            return;
         }
-        return h;
+        Runnable make = () -> {
+            try {
+                writeHandle = Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(Pointer.nativeValue(write)),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+            } catch (RuntimeException | Error e) {
+                // no native access for java.lang.foreign, or an unsupported platform: JNA it is
+            }
+        };
+        if (background) {
+            Thread.ofPlatform().daemon().name("c-plugin-downcall").start(make);
+        } else {
+            make.run();
+        }
     }
 
     @Override

@@ -34,6 +34,9 @@ public final class CPluginProvider implements LogDriverProvider {
     /** The option bounding retries of a RETRY status. */
     public static final String OPT_RETRIES = "plugin-retries";
     static final int DEFAULT_RETRIES = 8;
+    /** After how many records of one driver write switches from JNA to java.lang.foreign (see CPluginDriver). */
+    public static final String FFM_AFTER_PROPERTY = "conmonj.cplugin.ffm-after";
+    static final long DEFAULT_FFM_AFTER = 10_000;
 
     @Override
     public String name() {
@@ -69,6 +72,7 @@ public final class CPluginProvider implements LogDriverProvider {
             }
         }
         CPluginLibrary library = CPluginLibrary.load(path);
-        return CPluginDriver.open(library, container, argv, retries);
+        long ffmAfter = Long.getLong(FFM_AFTER_PROPERTY, DEFAULT_FFM_AFTER);
+        return CPluginDriver.open(library, container, argv, retries, ffmAfter);
     }
 }

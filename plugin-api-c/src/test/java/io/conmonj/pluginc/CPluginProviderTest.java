@@ -320,6 +320,69 @@ class CPluginProviderTest {
         assertEquals("stderr 9 F 14\nfrom a worker\n\n", Files.readString(out));
     }
 
+    // --- write through java.lang.foreign --------------------------------------------------
+
+    LogDriver openWithFfmAfter(long after, String plugin, String... kv) throws LogDriverException {
+        System.setProperty(CPluginProvider.FFM_AFTER_PROPERTY, Long.toString(after));
+        try {
+            return open(plugin, kv);
+        } finally {
+            System.clearProperty(CPluginProvider.FFM_AFTER_PROPERTY);
+        }
+    }
+
+    @Test
+    void ffmWriteStatusesAndRecordFields() throws Exception {
+        Path calls = tmp.resolve("calls");
+        LogDriver d = openWithFfmAfter(0, so("scripted"), "calls=" + calls, "write-retry=1", "write-fatal-at=3");
+        assertTrue(((CPluginDriver) d).writesThroughFfm());
+        d.write(rec(LogStream.STDERR, 42, "abc", true)); // RETRY once, then OK
+        IOException e = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 43, "x\n", false)));
+        assertEquals("log plugin " + so("scripted") + ": write: disk on fire", e.getMessage());
+        d.close();
+        assertEquals(List.of("write 1 size=40 stream=2 flags=1 ts=42 len=3", "write 2 size=40 stream=2 flags=1 ts=42 len=3",
+                "write 3 size=40 stream=1 flags=0 ts=43 len=2", "close"),
+                calls(calls).stream().filter(l -> l.startsWith("write") || l.equals("close")).toList());
+    }
+
+    @Test
+    void neverThroughFfmWhenNegative() throws Exception {
+        try (LogDriver d = openWithFfmAfter(-1, so("file-plugin"), "path=" + tmp.resolve("out"))) {
+            for (int i = 0; i < 100; i++) {
+                d.write(rec(LogStream.STDOUT, i, "x\n", false));
+            }
+            assertTrue(!((CPluginDriver) d).writesThroughFfm());
+        }
+    }
+
+    @Test
+    void switchesFromJnaToFfmMidStreamWithoutLosingBytes() throws Exception {
+        Path out = tmp.resolve("out.log");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (LogDriver d = openWithFfmAfter(3, so("file-plugin"), "path=" + out)) {
+            CPluginDriver driver = (CPluginDriver) d;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            int i = 0;
+            while (!driver.writesThroughFfm()) {
+                assertTrue(System.nanoTime() < deadline, "the downcall handle was never made");
+                byte[] b = ("line " + i + " \u0000\u00ff\n").getBytes(StandardCharsets.UTF_8);
+                d.write(new LogRecord(LogStream.STDOUT, i, b, 0, b.length, i % 2 == 0));
+                expected.writeBytes(frame("stdout", i, i % 2 == 0, b));
+                i++;
+                if (i > 3) {
+                    Thread.sleep(5);
+                }
+            }
+            for (int j = 0; j < 3; j++, i++) {
+                byte[] b = ("after " + i + "\n").getBytes(StandardCharsets.UTF_8);
+                d.write(new LogRecord(LogStream.STDERR, i, b, 0, b.length, false));
+                expected.writeBytes(frame("stderr", i, false, b));
+            }
+        }
+        assertTrue(java.util.Arrays.equals(expected.toByteArray(), Files.readAllBytes(out)),
+                "file-plugin output differs from the records");
+    }
+
     // --- the file-plugin example, byte for byte ----------------------------------------------
 
     static byte[] frame(String stream, long ts, boolean partial, byte[] bytes) {
@@ -333,6 +396,15 @@ class CPluginProviderTest {
 
     @Test
     void filePluginRoundTrip() throws Exception {
+        filePluginRoundTrip(-1);
+    }
+
+    @Test
+    void filePluginRoundTripThroughFfm() throws Exception {
+        filePluginRoundTrip(0);
+    }
+
+    void filePluginRoundTrip(long ffmAfter) throws Exception {
         Path out = tmp.resolve("out.log");
         byte[] binary = new byte[256];
         for (int i = 0; i < binary.length; i++) {
@@ -345,7 +417,8 @@ class CPluginProviderTest {
         byte[] framed = new byte[10];
         java.util.Arrays.fill(framed, (byte) 'x');
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (LogDriver d = open(so("file-plugin"), "path=" + out)) {
+        try (LogDriver d = openWithFfmAfter(ffmAfter, so("file-plugin"), "path=" + out)) {
+            assertEquals(ffmAfter == 0, ((CPluginDriver) d).writesThroughFfm());
             d.write(rec(LogStream.STDOUT, 1_700_000_000_000_000_001L, "hello\n", false));
             expected.writeBytes(frame("stdout", 1_700_000_000_000_000_001L, false, "hello\n".getBytes()));
             d.write(new LogRecord(LogStream.STDERR, 2, binary, 0, binary.length, true));
