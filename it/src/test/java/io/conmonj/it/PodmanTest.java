@@ -363,7 +363,6 @@ class PodmanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void oomKillExit137AndOomKilledForConmonJ(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: OOM detection");
         String n = name(m, "oom");
         try {
             Fixtures.Proc p = podman(m, "run", "--name", n, "--memory", "8m", "--memory-swap", "8m", "--network", "none", IMG,

@@ -12,6 +12,8 @@ import io.conmonj.host.exit.ExitFiles;
 import io.conmonj.host.logging.ContainerLog;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.host.loop.EventLoop;
+import io.conmonj.host.oom.OomFiles;
+import io.conmonj.host.oom.OomWatcher;
 import io.conmonj.host.runtime.RuntimeCommand;
 import io.conmonj.host.runtime.RuntimeProcess;
 import io.conmonj.host.sys.Epoll;
@@ -46,6 +48,7 @@ public final class Monitor {
     private int runtimePid = -1;
     private int containerPid = -1;
     private boolean timedOut;
+    private OomWatcher oom;
 
     private final boolean passthrough;
 
@@ -73,6 +76,7 @@ public final class Monitor {
             }
 
             watchExit(loop, containerPid);
+            oom = OomWatcher.start(containerPid, loop, this::recordOom, Diagnostics::warn);
             io.pump(loop, this::deliver);
             if (options.timeout() > 0) {
                 // armed once the pid is known: for create, before `runtime start` (pitfall 17)
@@ -170,6 +174,8 @@ public final class Monitor {
      * the exit files.
      */
     private int finish(ContainerIo io) throws IOException {
+        oom.checkAfterExit(); // the OOM event can race with the exit (§10.5)
+        oom.close();
         int status;
         if (timedOut) {
             killProcessGroup();
@@ -188,6 +194,17 @@ public final class Monitor {
         }
         new ExitFiles(path(options.persistDir()), path(options.exitDir()), options.cid()).write(status);
         return status;
+    }
+
+    /** Podman sets OOMKilled when persist-dir/oom (or BUNDLE/oom) exists as it reads the exit file. */
+    private void recordOom() {
+        Diagnostics.info("container " + containerPid + " was killed by the OOM killer");
+        OomFiles.create(path(options.persistDir()), bundlePath(), Diagnostics::warn);
+    }
+
+    /** The absolute bundle path: conmon 2.1.6 created "oom" relative to its cwd, Podman's, and lost it. */
+    private Path bundlePath() {
+        return options.bundle() == null ? null : Path.of(options.bundle()).toAbsolutePath();
     }
 
     /** Reaps as soon as {@code pid} exits, even if its SIGCHLD went to another thread. */
