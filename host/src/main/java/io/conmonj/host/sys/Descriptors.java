@@ -1,0 +1,42 @@
+package io.conmonj.host.sys;
+
+import java.util.Arrays;
+
+/** Checked descriptor calls {@link Sys} does not have: dup and non-blocking writes. */
+public final class Descriptors {
+    private Descriptors() {}
+
+    /** Result of {@link #write}: the fd is non-blocking and full (EAGAIN). */
+    public static final int WOULD_BLOCK = -1;
+
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /** dup(2) with close-on-exec: a new number for the same open file description. */
+    public static int dup(int fd) throws NativeCallException {
+        return Sys.check("fcntl F_DUPFD_CLOEXEC", LibC.fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    }
+
+    /**
+     * One write(2) of {@code buf[off..off+len)}: the number of bytes written
+     * (possibly short), or {@link #WOULD_BLOCK} on EAGAIN. EINTR is retried.
+     * Writing to a pipe without reader fails with EPIPE (SIGPIPE is ignored by
+     * the monitor, and handled by the JVM anyway).
+     */
+    public static int write(int fd, byte[] buf, int off, int len) throws NativeCallException {
+        // JNA copies a whole array in and back out: pass only the bytes to write
+        byte[] data = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
+        while (true) {
+            long n = LibC.write(fd, data, len);
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = Sys.errno();
+            if (errno == Sys.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            if (errno != Sys.EINTR) {
+                throw new NativeCallException("write", errno);
+            }
+        }
+    }
+}
