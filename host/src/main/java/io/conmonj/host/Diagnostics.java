@@ -23,8 +23,19 @@ public final class Diagnostics {
 
     private Diagnostics() {}
 
+    private static volatile PrintStream file;
+
     public static void configure(LogLevel level, boolean toSyslog, String cid, String logTag) {
         threshold = level;
+        // Where there is no syslog to read (containers, CI), an operator can point this at a file.
+        String path = System.getenv("CONMONJ_DIAGNOSTICS_FILE");
+        if (path != null && !path.isEmpty()) {
+            try {
+                file = new PrintStream(new java.io.FileOutputStream(path, true), true, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                STDERR.println("[conmon:w]: cannot open CONMONJ_DIAGNOSTICS_FILE " + path + ": " + e.getMessage());
+            }
+        }
         syslog = toSyslog;
         String id = cid == null ? "" : cid.substring(0, Math.min(20, cid.length()));
         syslogPrefix = "conmon " + (logTag == null || logTag.isEmpty() ? id : id + ": " + logTag);
@@ -54,7 +65,12 @@ public final class Diagnostics {
         if (!enabled(level)) {
             return;
         }
-        STDERR.println("[conmon:" + letter(level) + "]: " + message);
+        String line = "[conmon:" + letter(level) + "]: " + message;
+        STDERR.println(line);
+        PrintStream copy = file;
+        if (copy != null) {
+            copy.println(System.currentTimeMillis() + " " + syslogPrefix + " " + line);
+        }
         if (syslog) {
             int priority = LOG_USER | (level == LogLevel.ERROR ? LOG_ERR : LOG_INFO);
             Sys.syslog(priority, syslogPrefix + " <" + syslogKind(level) + ">: " + message);

@@ -167,7 +167,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void stdinClientDisconnectClosesContainerStdin(Monitor m) {
-        m.pendingInConmonJ("issue #3: --stdin");
         try (ConmonRun r = run(m, Fixtures.get().sh("cat; echo eof-seen")).k8sLog().args("-i")) {
             create(r);
             try (Attach a = r.attach()) {
@@ -185,7 +184,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void stdinHalfCloseGivesEofAndOutputContinues(Monitor m) {
-        m.pendingInConmonJ("issue #3: --stdin");
         try (ConmonRun r = run(m, Fixtures.get().sh("cat; echo eof-seen; sleep 0.2; echo after")).k8sLog().args("-i")) {
             create(r);
             try (Attach a = r.attach()) {
@@ -202,7 +200,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void leaveStdinOpenSecondClientStillFeedsStdin(Monitor m) {
-        m.pendingInConmonJ("issue #3: --stdin/--leave-stdin-open");
         try (ConmonRun r = run(m, Fixtures.get().sh("read a; echo $a; read b; echo $b; echo done")).k8sLog().args("-i", "--leave-stdin-open")) {
             create(r);
             try (Attach a = r.attach()) {
@@ -250,7 +247,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void ctlResizeSeenByStty(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         try (ConmonRun r = run(m, Fixtures.get().shTerminal(WAIT_FOR_SIZE)).k8sLog().args("-t")) {
             create(r);
             r.ctl("1 33 77\n");
@@ -268,7 +264,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void ctlResizeLeadingZerosAndTrailingTokens(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         try (ConmonRun r = run(m, Fixtures.get().shTerminal(WAIT_FOR_SIZE + "; sleep 1; stty size")).k8sLog().args("-t")) {
             create(r);
             r.ctl("1 0010 0020\n");
@@ -284,7 +279,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void winszDirectWrite(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         try (ConmonRun r = run(m, Fixtures.get().shTerminal(WAIT_FOR_SIZE)).k8sLog().args("-t")) {
             create(r);
             int fd = Libc.C.open(r.dir.resolve("winsz").toString(), Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
@@ -369,7 +363,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void terminalOutputIsStream2WithCrLf(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         try (ConmonRun r = run(m, Fixtures.get().shTerminal("echo hi; sleep 0.1; echo err >&2; [ -t 0 ] && echo tty0")).k8sLog().args("-t")) {
             create(r);
             try (Attach a = r.attach()) {
@@ -392,7 +385,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void terminalSlaveReopenedAfterHangup(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         try (ConmonRun r = run(m, Fixtures.get().shTerminal(
                 "echo first; exec </dev/null >/dev/null 2>&1; sleep 0.6; echo second > /dev/console; sleep 0.2")).k8sLog().args("-t")) {
             create(r);
@@ -406,7 +398,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void terminalInputReachesPty(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         try (ConmonRun r = run(m, Fixtures.get().shTerminal("read l; echo got-$l")).k8sLog().args("-t", "-i")) {
             create(r);
             try (Attach a = r.attach()) {
@@ -423,7 +414,6 @@ class AttachHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void terminalRuntimeFailsBeforeConsole(Monitor m) throws IOException {
-        m.pendingInConmonJ("issue #3: --terminal");
         Fixtures.Bundle b = Fixtures.get().shTerminal("true");
         Files.delete(b.dir().resolve("config.json"));
         List<String> socketsBefore = leftoverConsoleSockets();

@@ -321,7 +321,6 @@ class ConmonHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void case3_booleanFlagsWithValueAreSet(Monitor m) {
-        m.pendingInConmonJ("issue #3: --terminal");
         Fixtures.Bundle b = Fixtures.get().shTerminal("echo hi; [ -t 1 ] && echo tty");
         List<String> argv = new ArrayList<>(without(run(m, b).k8sLog().argv(), List.of("--api-version")));
         argv.addAll(List.of("--api-version=0", "--terminal=false"));

@@ -92,7 +92,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void case10_execAttachStdinStdoutStderrExit7(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -138,7 +137,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void case11_execTerminalResizeBeforeStart(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions with --terminal");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -166,7 +164,6 @@ class ExecHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void execTerminalInputHeldUntilPtyExists(Monitor m) {
-        m.pendingInConmonJ("issue #3: exec sessions with --terminal");
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);

@@ -62,7 +62,6 @@ class PodmanInteractiveTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void attachWithStdinToInteractiveContainer(Monitor m) {
-        m.pendingInConmonJ("issue #3: --stdin");
         String n = name(m, "attachin");
         try {
             ok(podman(m, "run", "-d", "-i", "--name", n, "--network", "none", IMG, "sh", "-c", "cat; echo cat-done"), "run -d -i");
@@ -104,7 +103,6 @@ class PodmanInteractiveTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void healthcheckRun(Monitor m) {
-        m.pendingInConmonJ("issue #3: --stdin (Podman runs health checks as exec sessions with -i)");
         String n = name(m, "health");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", "--health-cmd", "test -e /tmp/ok",

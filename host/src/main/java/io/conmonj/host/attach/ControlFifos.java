@@ -56,6 +56,10 @@ public final class ControlFifos implements AutoCloseable {
     private final String ctlPath, winszPath;
     private int ctlRead = -1, ctlWrite = -1, winszRead = -1, winszWrite = -1;
     private boolean watchingWinsz;
+    private ResizeListener resizeListener;
+    private CtlLineReader winszReader;
+    private EventLoop.Handler winszHandler;
+    private final int[] sizeScratch = new int[3];
     private boolean droppingResizes;
 
     private ControlFifos(EventLoop loop, String bundle, LogReopener reopener, Consumer<String> warn) {
@@ -85,6 +89,9 @@ public final class ControlFifos implements AutoCloseable {
             // resize requests the monitor would stall in write(). Ours drops the
             // request with a warning instead.
             Sys.setNonBlocking(fifos.winszWrite);
+            fifos.winszReader = new CtlLineReader(fifos.winszRead, fifos::winszLine, warn);
+            CtlLineReader winszReader = fifos.winszReader;
+            fifos.winszHandler = events -> winszReader.readOnce();
             CtlLineReader reader = new CtlLineReader(fifos.ctlRead, fifos::ctlLine, warn);
             loop.register(fifos.ctlRead, Epoll.IN, events -> reader.readOnce());
         } catch (AttachSetupException | NativeCallException | RuntimeException e) {
@@ -143,6 +150,12 @@ public final class ControlFifos implements AutoCloseable {
         if (!validSize(height, width)) {
             return false;
         }
+        if (type == WIN_RESIZE_EVENT && resizeListener != null) {
+            // The pty exists: apply it now rather than through the winsz FIFO and one more loop
+            // turn (as conmon-v3 does); a process that runs `stty size` at once must see it.
+            resizeListener.onResize(height, width);
+            return true;
+        }
         if (type == WIN_RESIZE_EVENT) {
             return forwardResize(height, width);
         }
@@ -188,24 +201,30 @@ public final class ControlFifos implements AutoCloseable {
      * each valid {@code "H W\n"} line (0..1000 each) goes to the listener,
      * including lines written before this call.
      */
-    public void watchWinsz(ResizeListener listener) throws NativeCallException {
+    public void watchWinsz(ResizeListener listener) throws IOException {
         if (watchingWinsz) {
             throw new IllegalStateException("winsz is already being read");
         }
-        CtlLineReader reader = new CtlLineReader(winszRead, (buf, start, end) -> {
-            int[] v = new int[2];
-            if (CtlScanner.scanInts(buf, start, end, v) != 2) {
-                warn.accept("Failed to parse window size");
-                return false;
-            }
-            if (!validSize(v[0], v[1])) {
-                return false;
-            }
-            listener.onResize(v[0], v[1]);
-            return true;
-        }, warn);
-        loop.register(winszRead, Epoll.IN, events -> reader.readOnce());
+        resizeListener = listener;
+        loop.register(winszRead, Epoll.IN, winszHandler);
         watchingWinsz = true;
+        // Sizes written before the pty existed (Podman's exec sets the size before start byte #2)
+        // apply now, not one loop turn later: the process may already be running stty. The reader
+        // and its handler were made in open(), so this path binds and loads nothing new.
+        winszReader.readOnce();
+    }
+
+    private boolean winszLine(byte[] buf, int start, int end) throws IOException {
+        int[] v = sizeScratch;
+        if (CtlScanner.scanInts(buf, start, end, v) != 2) {
+            warn.accept("Failed to parse window size");
+            return false;
+        }
+        if (!validSize(v[0], v[1])) {
+            return false;
+        }
+        resizeListener.onResize(v[0], v[1]);
+        return true;
     }
 
     public String ctlPath() {

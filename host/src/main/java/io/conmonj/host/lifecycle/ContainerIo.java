@@ -1,50 +1,96 @@
 package io.conmonj.host.lifecycle;
 
+import io.conmonj.host.Diagnostics;
+import io.conmonj.host.attach.ControlFifos;
+import io.conmonj.host.attach.StdinSink;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.loop.OutputPump;
 import io.conmonj.host.runtime.RuntimeProcess;
+import io.conmonj.host.sys.Descriptors;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
+import io.conmonj.host.terminal.ConsoleSocket;
+import io.conmonj.host.terminal.ContainerStdin;
+import io.conmonj.host.terminal.Pty;
+import io.conmonj.host.terminal.PtyOutput;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The container's stdio as the monitor holds it (contract §2 step 13, §7.4):
- * by default pipes, whose child ends become the runtime's fds 0-2 and whose
- * read ends the monitor pumps; with the passthrough driver, the caller's own
- * fds 0-2, which the runtime inherits and the monitor never reads.
+ * The container's stdio as the monitor holds it (contract §2 step 13, §7.4,
+ * §9), in one of three shapes:
+ * <ul>
+ * <li>pipes (default): stdout and stderr pipes, a stdin pipe with -i; the
+ *     child ends become the runtime's fds 0-2, the monitor pumps the others;</li>
+ * <li>terminal (-t): a console socket on which the runtime hands over the pty
+ *     master; the monitor reads the master (everything is stdout, with
+ *     ONLCR) and writes stdin to it; a stderr pipe still carries the
+ *     runtime's own messages;</li>
+ * <li>passthrough: the caller's own fds 0-2, inherited by the runtime and
+ *     never read.</li>
+ * </ul>
  */
 final class ContainerIo {
     private static final int RUNTIME_ERROR_MAX = 8191;
 
+    /** Runs once the pty exists (terminal mode), so the monitor can start applying window sizes. */
+    interface PtyListener {
+        void ptyReady(ContainerIo io) throws IOException;
+    }
+
     private final boolean passthrough;
-    private int stdinRead = -1, stdinWrite = -1;
+    private int stdinRead = -1;
     private int stdoutRead = -1, stdoutWrite = -1;
     private int stderrRead = -1, stderrWrite = -1;
     private OutputPump out, err;
+    private StdinSink stdin = StdinSink.DISCARD;
+    private ContainerStdin containerStdin;
+    private ConsoleSocket console;
+    private PtyOutput ptyOut;
+    private int ptyFd = -1;
+    /** Made up front: nothing on the path from the console socket to TIOCSWINSZ may load or bind code. */
+    private final ControlFifos.ResizeListener resizer = this::resize;
 
     private ContainerIo(boolean passthrough) {
         this.passthrough = passthrough;
     }
 
-    /** stdout and stderr pipes always; a stdin pipe only with -i (the monitor keeps its write end). */
-    static ContainerIo pipes(boolean stdin) throws NativeCallException {
+    /** stdout and stderr pipes always; with -i a stdin pipe whose write end is fed by attach clients. */
+    static ContainerIo pipes(EventLoop loop, boolean withStdin) throws NativeCallException {
         ContainerIo io = new ContainerIo(false);
-        if (stdin) {
+        if (withStdin) {
             int[] pipe = Sys.pipe();
             io.stdinRead = pipe[0];
-            io.stdinWrite = pipe[1];
-            Sys.setNonBlocking(io.stdinWrite);
+            io.containerStdin = ContainerStdin.forPipe(loop, pipe[1], Diagnostics::warn);
+            io.stdin = io.containerStdin;
         }
         int[] outPipe = Sys.pipe();
         io.stdoutRead = outPipe[0];
         io.stdoutWrite = outPipe[1];
-        int[] errPipe = Sys.pipe();
-        io.stderrRead = errPipe[0];
-        io.stderrWrite = errPipe[1];
+        io.openStderrPipe();
+        return io;
+    }
+
+    /** -t: a console socket for the runtime, stdin held until the pty arrives. */
+    static ContainerIo terminal(EventLoop loop, OutputPump.Sink sink, PtyListener listener) throws IOException {
+        ContainerIo io = new ContainerIo(false);
+        Pty.prepare();
+        io.containerStdin = ContainerStdin.forTerminal(loop, Diagnostics::warn);
+        io.stdin = io.containerStdin;
+        io.openStderrPipe();
+        io.console = ConsoleSocket.open(loop, (master, name) -> {
+            // The process may already be running (runc does not wait for us): apply a size that
+            // is waiting first, then the rest. As conmon, stdout is a dup of the master, so
+            // closing stdin keeps output flowing; sizes go through that dup too.
+            io.ptyFd = Descriptors.dup(master);
+            listener.ptyReady(io);
+            Pty.setOnlcr(master, Diagnostics::warn);
+            io.ptyOut = new PtyOutput(loop, io.ptyFd, sink, Diagnostics::warn);
+            io.containerStdin.setFd(master);
+        }, Diagnostics::warn);
         return io;
     }
 
@@ -53,21 +99,49 @@ final class ContainerIo {
         return new ContainerIo(true);
     }
 
+    private void openStderrPipe() throws NativeCallException {
+        int[] errPipe = Sys.pipe();
+        stderrRead = errPipe[0];
+        stderrWrite = errPipe[1];
+    }
+
     boolean isPassthrough() {
         return passthrough;
     }
 
-    /** What the runtime's fds 0-2 are. */
+    /** The console socket path for the runtime's --console-socket, or null. */
+    String consoleSocketPath() {
+        return console == null ? null : console.path();
+    }
+
+    /** Terminal mode: whether the runtime handed over the pty master (§3.4 "Runtime did not set up terminal"). */
+    boolean terminalMissing() {
+        return console != null && !console.received();
+    }
+
+    /** Where attach clients' input goes (§5.4). */
+    StdinSink stdin() {
+        return stdin;
+    }
+
+    ControlFifos.ResizeListener resizer() {
+        return resizer;
+    }
+
+    /** Applies a window size to the pty (through the output dup, which outlives a closed stdin). */
+    void resize(int rows, int cols) {
+        if (ptyFd >= 0) {
+            Pty.resize(ptyFd, rows, cols, Diagnostics::warn);
+        }
+    }
+
+    /** What the runtime's fds 0-2 are (§4.2). */
     RuntimeProcess.Stdio childStdio(int devNull) {
         if (passthrough) {
             return new RuntimeProcess.Stdio(0, 1, 2);
         }
-        return new RuntimeProcess.Stdio(stdinRead >= 0 ? stdinRead : devNull, stdoutWrite, stderrWrite);
-    }
-
-    /** The write end of the container's stdin pipe, or -1 without -i. */
-    int stdinFd() {
-        return stdinWrite;
+        return new RuntimeProcess.Stdio(stdinRead >= 0 ? stdinRead : devNull,
+                stdoutWrite >= 0 ? stdoutWrite : devNull, stderrWrite);
     }
 
     /** After the runtime was started the monitor must not hold the child ends (EOF detection). */
@@ -89,22 +163,33 @@ final class ContainerIo {
         return n > 0 ? new String(Arrays.copyOf(buf, n), StandardCharsets.UTF_8) : null;
     }
 
-    /** Starts moving stdout and stderr to {@code sink} on the loop. */
+    /** Starts moving the container's output to {@code sink} on the loop. */
     void pump(EventLoop loop, OutputPump.Sink sink) throws NativeCallException {
         if (passthrough) {
             return;
         }
-        out = new OutputPump(Stream.STDOUT, stdoutRead, sink);
+        if (stdoutRead >= 0) {
+            out = new OutputPump(Stream.STDOUT, stdoutRead, sink);
+            stdoutRead = -1;
+            out.register(loop);
+        }
+        if (ptyOut != null) {
+            ptyOut.register();
+        }
         err = new OutputPump(Stream.STDERR, stderrRead, sink);
-        stdoutRead = stderrRead = -1;
-        out.register(loop);
+        stderrRead = -1;
         err.register(loop);
     }
 
-    /** What is still buffered in the pipes: stdout first, then stderr (§10.2). */
+    /** What is still buffered: stdout (or the pty) first, then stderr (§10.2). */
     void drain() throws IOException {
         if (out != null) {
             out.drain();
+        }
+        if (ptyOut != null) {
+            ptyOut.drain();
+        }
+        if (err != null) {
             err.drain();
         }
     }
@@ -113,11 +198,21 @@ final class ContainerIo {
         closeChildEnds();
         if (out != null) {
             out.close();
+        }
+        if (err != null) {
             err.close();
+        }
+        if (ptyOut != null) {
+            ptyOut.close();
+        }
+        if (containerStdin != null) {
+            containerStdin.close();
+        }
+        if (console != null) {
+            console.close();
         }
         Sys.closeQuietly(stdoutRead);
         Sys.closeQuietly(stderrRead);
-        Sys.closeQuietly(stdinWrite);
-        stdoutRead = stderrRead = stdinWrite = -1;
+        stdoutRead = stderrRead = -1;
     }
 }

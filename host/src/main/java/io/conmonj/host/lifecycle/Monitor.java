@@ -3,7 +3,6 @@ package io.conmonj.host.lifecycle;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.attach.AttachSocket;
 import io.conmonj.host.attach.ControlFifos;
-import io.conmonj.host.attach.StdinSink;
 import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.cli.Options;
 import io.conmonj.host.cli.ValidatedConfig;
@@ -61,11 +60,12 @@ public final class Monitor {
 
     /** Runs to the end; returns the process's status (§10.3), or 1 if it could not be started. */
     public int run() throws IOException {
-        ContainerIo io = passthrough ? ContainerIo.passthrough() : ContainerIo.pipes(options.stdin());
+        ContainerIo io = null;
         try (EventLoop loop = new EventLoop();
              SignalFd signals = new SignalFd(Sys.SIGCHLD, Sys.SIGUSR1, Sys.SIGTERM, Sys.SIGINT, Sys.SIGQUIT);
              TimerFd timeout = new TimerFd()) {
             loop.register(signals.fd(), Epoll.IN, events -> onSignals(signals));
+            io = openContainerIo(loop);
             openEndpoints(loop, io);
 
             startRuntime(io);
@@ -93,7 +93,9 @@ public final class Monitor {
             }
             return status;
         } finally {
-            io.close();
+            if (io != null) {
+                io.close();
+            }
             if (attach != null) {
                 attach.closeAll();
             }
@@ -101,6 +103,21 @@ public final class Monitor {
                 fifos.close();
             }
         }
+    }
+
+    private ContainerIo openContainerIo(EventLoop loop) throws IOException {
+        if (passthrough) {
+            return ContainerIo.passthrough();
+        }
+        if (options.terminal()) {
+            // window sizes written to winsz before the pty existed are applied now (§6.2)
+            return ContainerIo.terminal(loop, this::deliver, io -> {
+                if (fifos != null) {
+                    fifos.watchWinsz(io.resizer());
+                }
+            });
+        }
+        return ContainerIo.pipes(loop, options.stdin());
     }
 
     /**
@@ -113,8 +130,8 @@ public final class Monitor {
         if (options.bundle() == null || io.isPassthrough()) {
             return;
         }
-        attach = AttachSocket.open(placement(), loop, StdinSink.DISCARD,
-                AttachSocket.closeStdinOnDetach(StdinSink.DISCARD, options.stdin(), options.leaveStdinOpen(),
+        attach = AttachSocket.open(placement(), loop, io.stdin(),
+                AttachSocket.closeStdinOnDetach(io.stdin(), options.stdin(), options.leaveStdinOpen(),
                         Diagnostics::info),
                 Diagnostics::warn);
         fifos = ControlFifos.open(options.bundle(), loop, log::reopen, Diagnostics::warn);
@@ -125,7 +142,7 @@ public final class Monitor {
 
     private void startRuntime(ContainerIo io) throws IOException {
         runtimePid = new RuntimeProcess(context.execHelper()).start(
-                RuntimeCommand.build(options, null),
+                RuntimeCommand.build(options, io.consoleSocketPath()),
                 io.childStdio(context.devNull()),
                 context.runtimeFds(), context.childEnvironment(),
                 options.replaceListenPid(), context.originalOomScoreAdj(),
@@ -148,6 +165,11 @@ public final class Monitor {
         if (runtimeStatus != 0 && !options.exec()) {
             Diagnostics.error("Failed to create container: exit status " + runtimeStatus);
             context.syncPipe().send(-1, io.runtimeError());
+            return false;
+        }
+        if (io.terminalMissing()) {
+            Diagnostics.error("Runtime did not set up terminal");
+            context.syncPipe().send(-1, "Runtime did not set up terminal");
             return false;
         }
         try {

@@ -14,8 +14,6 @@ final class NotYetSupported {
 
     static void check(ValidatedConfig config) throws ConfigError {
         Options options = config.options();
-        refuse(options.terminal(), "--terminal");
-        refuse(options.stdin(), "--stdin");
         refuse(options.sdnotifySocket() != null, "--sdnotify-socket");
         refuse(options.seccompNotifySocket() != null, "--seccomp-notify-socket");
         for (LogTarget target : config.logTargets()) {

@@ -13,6 +13,16 @@ public final class Pty {
     private Pty() {}
 
     /**
+     * Binds the terminal calls before the runtime starts. runc does not wait
+     * for the monitor after it hands over the pty: the process may run
+     * `stty size` at once, so the path from the console socket to TIOCSWINSZ
+     * must not pay for class initialization and native binding then.
+     */
+    public static void prepare() {
+        Tty.isatty(-1);
+    }
+
+    /**
      * Reads the termios, sets {@code ONLCR} in {@code c_oflag} and writes it
      * back with {@code TCSANOW}; nothing else (no raw mode: the client puts
      * its own terminal in raw mode).
