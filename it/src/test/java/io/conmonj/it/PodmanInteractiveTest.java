@@ -95,6 +95,23 @@ class PodmanInteractiveTest {
         }
     }
 
+    /** {@code podman exec -t} through a real terminal: the process has a tty, its exit code (7) is Podman's. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void execWithTerminalPropagatesExitCode(Monitor m) {
+        String n = name(m, "exect");
+        try {
+            ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
+            String podman = cmd(m, "exec", "-t", n, "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo on-a-tty; exit 7").stream()
+                    .map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+            Fixtures.Proc p = exec(List.of("script", "-qec", podman, "/dev/null"), 90);
+            assertEquals(7, p.status(), p.err());
+            assertEquals("on-a-tty\r\n", p.out());
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+        }
+    }
+
     /**
      * {@code podman healthcheck run} executes the health command as an exec session. Observed with Podman 4.3.1:
      * failing → exit 1, stdout "unhealthy\n"; passing → exit 0 and no output; inspect then says "healthy".

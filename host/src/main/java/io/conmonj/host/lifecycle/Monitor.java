@@ -60,49 +60,56 @@ public final class Monitor {
 
     /** Runs to the end; returns the process's status (§10.3), or 1 if it could not be started. */
     public int run() throws IOException {
-        ContainerIo io = null;
         try (EventLoop loop = new EventLoop();
              SignalFd signals = new SignalFd(Sys.SIGCHLD, Sys.SIGUSR1, Sys.SIGTERM, Sys.SIGINT, Sys.SIGQUIT);
              TimerFd timeout = new TimerFd()) {
             loop.register(signals.fd(), Epoll.IN, events -> onSignals(signals));
-            io = openContainerIo(loop);
-            openEndpoints(loop, io);
-
-            startRuntime(io);
-            watchExit(loop, runtimePid);
-            loop.runUntil(() -> reaper.statusOf(runtimePid) != null);
-            if (!runtimeSucceeded(io)) {
-                return 1;
-            }
-
-            watchExit(loop, containerPid);
-            oom = OomWatcher.start(containerPid, loop, this::recordOom, Diagnostics::warn);
-            io.pump(loop, this::deliver);
-            if (options.timeout() > 0) {
-                // armed once the pid is known: for create, before `runtime start` (pitfall 17)
-                timeout.arm(options.timeout() * 1000L);
-                loop.register(timeout.fd(), Epoll.IN, events -> timedOut = timeout.acknowledge());
-            }
-            loop.runUntil(() -> timedOut || containerEnded());
-
-            int status = finish(io);
-            if (options.exec() && timedOut) {
-                context.syncPipe().send(-1, "command timed out");
-            } else if (options.exec()) {
-                context.syncPipe().send(status);
-            }
-            return status;
-        } finally {
-            if (io != null) {
-                io.close();
-            }
-            if (attach != null) {
-                attach.closeAll();
-            }
-            if (fifos != null) {
-                fifos.close();
+            ContainerIo io = null;
+            try {
+                io = openContainerIo(loop);
+                return monitor(loop, io, timeout);
+            } finally {
+                // before the loop itself is closed: these unregister their fds from it
+                if (io != null) {
+                    io.close();
+                }
+                if (attach != null) {
+                    attach.closeAll();
+                }
+                if (fifos != null) {
+                    fifos.close();
+                }
             }
         }
+    }
+
+    private int monitor(EventLoop loop, ContainerIo io, TimerFd timeout) throws IOException {
+        openEndpoints(loop, io);
+
+        startRuntime(io);
+        watchExit(loop, runtimePid);
+        loop.runUntil(() -> reaper.statusOf(runtimePid) != null);
+        if (!runtimeSucceeded(io)) {
+            return 1;
+        }
+
+        watchExit(loop, containerPid);
+        oom = OomWatcher.start(containerPid, loop, this::recordOom, Diagnostics::warn);
+        io.pump(loop, this::deliver);
+        if (options.timeout() > 0) {
+            // armed once the pid is known: for create, before `runtime start` (pitfall 17)
+            timeout.arm(options.timeout() * 1000L);
+            loop.register(timeout.fd(), Epoll.IN, events -> timedOut = timeout.acknowledge());
+        }
+        loop.runUntil(() -> timedOut || containerEnded());
+
+        int status = finish(io);
+        if (options.exec() && timedOut) {
+            context.syncPipe().send(-1, "command timed out");
+        } else if (options.exec()) {
+            context.syncPipe().send(status);
+        }
+        return status;
     }
 
     private ContainerIo openContainerIo(EventLoop loop) throws IOException {
