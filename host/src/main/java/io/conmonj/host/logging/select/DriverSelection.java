@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Which extra drivers a container logs to, and their options, from the host default (environment) and the
@@ -28,7 +27,6 @@ public final class DriverSelection {
     public static final String DRIVER_ENV = "CONMONJ_LOG_DRIVER";
     public static final String OPTS_ENV = "CONMONJ_LOG_OPTS";
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     /** One driver instance to open. */
     public record Spec(String instance, String provider, Map<String, String> options, LogPipeline.Mode mode,
@@ -80,7 +78,7 @@ public final class DriverSelection {
             int colon = entry.indexOf(':');
             String provider = colon < 0 ? entry : entry.substring(0, colon);
             String instance = colon < 0 ? entry : entry.substring(colon + 1);
-            if (!NAME.matcher(provider).matches() || !NAME.matcher(instance).matches()) {
+            if (!isName(provider) || !isName(instance)) {
                 throw new SelectionException("bad driver entry '" + entry + "' in " + listSource
                         + " (expected PROVIDER or PROVIDER:INSTANCE, letters, digits, '-' and '_')");
             }
@@ -194,11 +192,25 @@ public final class DriverSelection {
         return opts;
     }
 
+    /** Letters, digits, '-' and '_' (no regex: this runs in every monitor's start-up). */
+    static boolean isName(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void addOption(Map<String, Map<String, String>> opts, String instanceDotKey, String value,
                                   String source) throws SelectionException {
         int dot = instanceDotKey.indexOf('.');
         if (dot <= 0 || dot == instanceDotKey.length() - 1
-                || !NAME.matcher(instanceDotKey.substring(0, dot)).matches()) {
+                || !isName(instanceDotKey.substring(0, dot))) {
             throw new SelectionException(source + ": '" + instanceDotKey + "' is not INSTANCE.KEY");
         }
         opts.computeIfAbsent(instanceDotKey.substring(0, dot), k -> new LinkedHashMap<>())
