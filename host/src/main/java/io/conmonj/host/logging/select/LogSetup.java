@@ -125,7 +125,7 @@ public final class LogSetup {
             try {
                 driver = provider.open(metadata, spec.options(), driverWarnings);
             } catch (LogDriverException e) {
-                throw new SelectionException(prefixed(instance, e.getMessage()), e);
+                throw new SelectionException(prefixed(instance, spec.provider(), e.getMessage()), e);
             } catch (RuntimeException | LinkageError e) {
                 throw new SelectionException("log driver " + instance + " failed to start: " + e, e);
             }
@@ -136,9 +136,15 @@ public final class LogSetup {
         }
     }
 
-    private static String prefixed(String instance, String message) {
-        String m = message == null ? "failed to start" : message;
-        return m.startsWith("log driver ") ? m : "log driver " + instance + ": " + m;
+    /** "log driver INSTANCE (PROVIDER): ..." when the instance has its own name, whatever the provider wrote. */
+    static String prefixed(String instance, String provider, String message) {
+        String m = message == null || message.isEmpty() ? "failed to start" : message;
+        String own = "log driver " + provider + ": ";
+        if (m.startsWith(own)) {
+            m = m.substring(own.length());
+        }
+        String who = instance.equals(provider) ? instance : instance + " (" + provider + ")";
+        return "log driver " + who + ": " + m;
     }
 
     /** Every provider on the class path, by name; the first one of a name wins. */
