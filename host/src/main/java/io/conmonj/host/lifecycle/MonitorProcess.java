@@ -1,5 +1,6 @@
 package io.conmonj.host.lifecycle;
 
+import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
 import io.conmonj.host.cli.LogTarget;
@@ -12,7 +13,6 @@ import io.conmonj.host.cli.Version;
 import io.conmonj.host.exit.AtomicFile;
 import io.conmonj.host.exit.ChildReaper;
 import io.conmonj.host.exit.ExitCommand;
-import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.logging.ContainerLog;
 import io.conmonj.host.logging.LogPipeline;
 import io.conmonj.host.logging.select.LogSetup;
@@ -61,10 +61,10 @@ public final class MonitorProcess {
             }
             List<LogPipeline.Attachment> opened = new ArrayList<>();
             config = Validator.validate(options, targets -> opened.addAll(openLogs(options, targets)));
-            log = openSelectedLogs(options, opened);
             Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
             config.warnings().forEach(Diagnostics::warn);
             NotYetSupported.check(config);
+            log = openSelectedLogs(options, opened);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
             PodmanPipes.attach(options, process, launcher);
         } catch (OptionParsingException e) {
