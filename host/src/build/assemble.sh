@@ -2,7 +2,8 @@
 # Builds conmon-j's install tree, target/conmon:
 #   bin/conmon                 native launcher (what Podman executes)
 #   libexec/conmon-j-exec      pre-exec helper for the runtime and the exit command
-#   lib/conmon-j.jar, jna.jar  the monitor
+#   lib/conmon-j.jar, lib/*.jar the monitor and its run-time jars (JNA, log driver SPI, built-in
+#                              drivers, jackson-core), named as conmon-j.jar's manifest Class-Path says
 #   lib/native/                JNA's dispatch library, pre-extracted
 #   lib/conmon-j.aot           AOT cache from a training run (regenerated on every build)
 #   runtime/                   jlink'ed JDK (java.base + java.logging)
@@ -23,6 +24,7 @@ gcc "${cflags[@]}" -o "$root/libexec/conmon-j-exec" "$module/src/main/c/exec-hel
 
 cp "$target/conmon-j.jar" "$root/lib/conmon-j.jar"
 cp "$jna_jar" "$root/lib/$(basename "$jna_jar")"
+cp "$target"/lib/*.jar "$root/lib/"   # maven-dependency-plugin copy-dependencies, runtime scope
 (cd "$root/lib/native" && unzip -q -j "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so')
 
 "$java_home/bin/jlink" --add-modules java.base,java.logging --strip-debug --no-man-pages \

@@ -1,5 +1,6 @@
 package io.conmonj.host.lifecycle;
 
+import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
 import io.conmonj.host.cli.LogTarget;
@@ -13,10 +14,9 @@ import io.conmonj.host.exit.AtomicFile;
 import io.conmonj.host.exit.ChildReaper;
 import io.conmonj.host.exit.ExitCommand;
 import io.conmonj.host.logging.ContainerLog;
-import io.conmonj.host.logging.ContainerLogs;
-import io.conmonj.host.logging.K8sFileLog;
-import io.conmonj.host.logging.K8sFileOptions;
-import io.conmonj.host.logging.LogFileException;
+import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.host.logging.select.LogSetup;
+import io.conmonj.host.logging.select.SelectionException;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
 
@@ -59,12 +59,12 @@ public final class MonitorProcess {
                 Version.load().print(stdout);
                 return answer(0);
             }
-            List<ContainerLog> opened = new ArrayList<>();
+            List<LogPipeline.Attachment> opened = new ArrayList<>();
             config = Validator.validate(options, targets -> opened.addAll(openLogs(options, targets)));
-            log = ContainerLogs.of(opened);
             Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
             config.warnings().forEach(Diagnostics::warn);
             NotYetSupported.check(config);
+            log = openSelectedLogs(options, opened);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
             PodmanPipes.attach(options, process, launcher);
         } catch (OptionParsingException e) {
@@ -142,23 +142,37 @@ public final class MonitorProcess {
         return exitStatus;
     }
 
-    private static List<ContainerLog> openLogs(Options options, List<LogTarget> targets) throws ConfigError {
-        List<ContainerLog> logs = new ArrayList<>();
+    /** conmon's own k8s-file log from {@code -l}, opened during validation as conmon does (§1.4 step 14). */
+    private static List<LogPipeline.Attachment> openLogs(Options options, List<LogTarget> targets) throws ConfigError {
+        List<K8sFileOptions> files = new ArrayList<>();
         for (LogTarget target : targets) {
             if (target.driver() == LogTarget.Driver.K8S_FILE) {
-                K8sFileOptions k8s = K8sFileOptions.of(Path.of(target.path()))
+                files.add(K8sFileOptions.of(Path.of(target.path()))
                         .withSizeMax(options.logSizeMax())
                         .withGlobalSizeMax(options.logGlobalSizeMax())
                         .withRotate(options.logRotate(), options.logMaxFiles())
-                        .withAllowlistDirs(options.logAllowlistDirs());
-                try {
-                    logs.add(new K8sFileLog(k8s, Diagnostics::warn));
-                } catch (LogFileException e) {
-                    throw ConfigError.error(e.getMessage());
-                }
+                        .withAllowlistDirs(options.logAllowlistDirs()));
             }
         }
-        return logs;
+        try {
+            return LogSetup.openConmonFiles(files, Diagnostics::warn);
+        } catch (SelectionException e) {
+            throw ConfigError.error(e.getMessage());
+        }
+    }
+
+    /**
+     * After validation, while the caller still waits: the drivers selected for the container by annotations or
+     * the environment (docs/logging.md) join conmon's own log; any refusal is a start-up error.
+     */
+    private static LogPipeline openSelectedLogs(Options options, List<LogPipeline.Attachment> conmonLogs) throws ConfigError {
+        LogSetup.Request request = new LogSetup.Request(options.bundle(), options.cid(), options.name(),
+                options.logTag(), options.logLabels(), !options.exec(), System.getenv());
+        try {
+            return LogSetup.open(request, conmonLogs, Diagnostics::warn);
+        } catch (SelectionException e) {
+            throw ConfigError.error(e.getMessage());
+        }
     }
 
     /** -P: the monitor's pid, atomically, before the launcher exits (§2 step 8). */

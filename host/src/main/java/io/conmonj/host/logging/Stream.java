@@ -1,19 +1,23 @@
 package io.conmonj.host.logging;
 
-import java.nio.charset.StandardCharsets;
+import io.conmonj.plugin.LogStream;
 
 /** The container output stream a chunk was read from (contract 7: in terminal mode everything is {@link #STDOUT}). */
 public enum Stream {
-    STDOUT("stdout"),
-    STDERR("stderr");
+    STDOUT("stdout", LogStream.STDOUT),
+    STDERR("stderr", LogStream.STDERR);
 
     private final String label;
-    /** The label as bytes, copied into every k8s-file record. Never modified. */
-    final byte[] labelBytes;
+    private final LogStream spi;
 
-    Stream(String label) {
+    Stream(String label, LogStream spi) {
         this.label = label;
-        this.labelBytes = label.getBytes(StandardCharsets.US_ASCII);
+        this.spi = spi;
+    }
+
+    /** The same stream as the driver SPI names it. */
+    public LogStream toSpi() {
+        return spi;
     }
 
     /** {@code "stdout"} or {@code "stderr"}, as written into k8s-file records. */

@@ -1,22 +1,21 @@
 /**
- * Container output logging of the monitor (contract section 7).
+ * Container output logging of the monitor (contract section 7, docs/logging.md): the host side of the log
+ * driver SPI ({@code io.conmonj.plugin}).
  *
- * <p>Use from the event loop:
+ * <p>The monitor sees one {@link io.conmonj.host.logging.ContainerLog}, a
+ * {@link io.conmonj.host.logging.LogPipeline} opened by {@link io.conmonj.host.logging.select.LogSetup}:
  * <pre>{@code
- * List<ContainerLog> drivers = new ArrayList<>();
- * if (k8sPath != null) {   // -l k8s-file:PATH (last one wins); none/null/off add nothing
- *     drivers.add(new K8sFileLog(new K8sFileOptions(path, logSizeMax, logGlobalSizeMax, logRotate, logMaxFiles,
- *             allowlistDirs), LogClock.system(), msg -> diag.warn(msg)));   // throws LogFileException
- * }
- * ContainerLog log = ContainerLogs.of(drivers);
+ * List<LogPipeline.Attachment> own = LogSetup.openConmonFiles(k8sFileOptionsFromDashL, Diagnostics::warn); // during validation
+ * ContainerLog log = LogSetup.open(new LogSetup.Request(bundle, cid, name, logTag, logLabels, !exec, System.getenv()),
+ *         own, Diagnostics::warn);   // after validation; SelectionException -> "[conmon:e]: " + message, exit 1
  * ...
  * log.write(Stream.STDOUT, buf, 0, n);      // every read() of container output, n <= 8192
  * log.reopen();                             // ctl "2 H W"
  * if (!noSyncLog) log.sync();               // before the exit files
- * log.close();
+ * log.close();                              // reports drops and failure counts per driver
  * }</pre>
- * A {@link io.conmonj.host.logging.LogFileException} from the constructor, {@code write} or {@code reopen} is
- * fatal: print {@code [conmon:e]: } + its message and exit 1. Warnings arrive through the sink.
+ * An {@code IOException} from {@code write} or {@code reopen} comes only from conmon's own k8s-file log and is
+ * fatal as in conmon: print {@code [conmon:e]: } + its message and exit 1. Other drivers' failures are warnings.
  *
  * <p>The JDK opens files without {@code O_CLOEXEC}: the code that starts the runtime must close the log fd in the
  * child (it has to close all non-designated fds anyway, contract 4.2).

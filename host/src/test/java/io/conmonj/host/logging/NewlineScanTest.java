@@ -25,15 +25,15 @@ class NewlineScanTest {
             java.util.Arrays.fill(b, filler);
             for (int from = 0; from < 9; from++) {
                 for (int end = from; end <= b.length; end++) {
-                    assertEquals(end, K8sFileLog.indexOfNewline(b, from, end));
+                    assertEquals(end, Lines.indexOfNewline(b, from, end));
                 }
             }
             for (int nl = 0; nl < b.length; nl++) {
                 b[nl] = '\n';
                 for (int from = 0; from <= nl; from++) {
-                    assertEquals(nl, K8sFileLog.indexOfNewline(b, from, b.length), "filler " + filler);
-                    assertEquals(nl, K8sFileLog.indexOfNewline(b, from, nl + 1));
-                    assertEquals(nl, K8sFileLog.indexOfNewline(b, from, nl));
+                    assertEquals(nl, Lines.indexOfNewline(b, from, b.length), "filler " + filler);
+                    assertEquals(nl, Lines.indexOfNewline(b, from, nl + 1));
+                    assertEquals(nl, Lines.indexOfNewline(b, from, nl));
                 }
                 b[nl] = filler;
             }
@@ -51,7 +51,7 @@ class NewlineScanTest {
             }
             int from = r.nextInt(b.length);
             int end = from + r.nextInt(b.length - from + 1);
-            assertEquals(naive(b, from, end), K8sFileLog.indexOfNewline(b, from, end));
+            assertEquals(naive(b, from, end), Lines.indexOfNewline(b, from, end));
         }
     }
 }

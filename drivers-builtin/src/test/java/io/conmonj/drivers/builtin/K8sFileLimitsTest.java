@@ -1,11 +1,12 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
-import static io.conmonj.host.logging.LogTestSupport.CLOCK;
-import static io.conmonj.host.logging.LogTestSupport.TS;
-import static io.conmonj.host.logging.LogTestSupport.out;
-import static io.conmonj.host.logging.LogTestSupport.read;
-import static io.conmonj.host.logging.LogTestSupport.rec;
-import static io.conmonj.host.logging.LogTestSupport.write;
+import io.conmonj.plugin.LogStream;
+import static io.conmonj.drivers.builtin.LogTestSupport.CLOCK;
+import static io.conmonj.drivers.builtin.LogTestSupport.TS;
+import static io.conmonj.drivers.builtin.LogTestSupport.out;
+import static io.conmonj.drivers.builtin.LogTestSupport.read;
+import static io.conmonj.drivers.builtin.LogTestSupport.rec;
+import static io.conmonj.drivers.builtin.LogTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -59,7 +60,7 @@ class K8sFileLimitsTest {
     void burstOfThirtyLinesWithMax200KeepsTheLastThree() throws IOException {
         // Each record "line07\n" is accounted 45 + 7 = 52 bytes: three fit in 200, the fourth truncates.
         try (K8sFileLog log = open(200, -1)) {
-            write(log, Stream.STDOUT, lines(1, 30));
+            write(log, LogStream.STDOUT, lines(1, 30));
             assertEquals(3 * 52, log.bytesWritten());
             assertEquals(30 * 52, log.totalBytesWritten());
         }
@@ -72,7 +73,7 @@ class K8sFileLimitsTest {
     void sameResultWhenLinesArriveInSeparateChunks() throws IOException {
         try (K8sFileLog log = open(200, -1)) {
             for (int i = 1; i <= 30; i++) {
-                write(log, Stream.STDOUT, lines(i, i));
+                write(log, LogStream.STDOUT, lines(i, i));
             }
         }
         assertEquals(records(28, 30), read(logPath));
@@ -81,11 +82,11 @@ class K8sFileLimitsTest {
     @Test
     void recordsBeforeTheTruncationGoToTheOldFile() throws IOException {
         try (K8sFileLog log = open(200, -1)) {
-            write(log, Stream.STDOUT, lines(1, 1));
+            write(log, LogStream.STDOUT, lines(1, 1));
             Path oldFile = dir.resolve("old-hardlink");
             Files.createLink(oldFile, logPath); // keeps the pre-truncation inode reachable
             Object before = inode(logPath);
-            write(log, Stream.STDOUT, lines(2, 5)); // 2,3 fit; 4 truncates; 4,5 go to the new file
+            write(log, LogStream.STDOUT, lines(2, 5)); // 2,3 fit; 4 truncates; 4,5 go to the new file
             assertEquals(records(1, 3), read(oldFile));
             assertEquals(records(4, 5), read(logPath));
             assertNotEquals(before, inode(logPath));
@@ -96,9 +97,9 @@ class K8sFileLimitsTest {
     void exactFitDoesNotTruncate() throws IOException {
         // written + bytes > max truncates, == max does not: 52 * 3 = 156.
         try (K8sFileLog log = open(156, -1)) {
-            write(log, Stream.STDOUT, lines(1, 3));
+            write(log, LogStream.STDOUT, lines(1, 3));
             Object ino = inode(logPath);
-            write(log, Stream.STDOUT, lines(4, 4));
+            write(log, LogStream.STDOUT, lines(4, 4));
             assertNotEquals(ino, inode(logPath));
         }
         assertEquals(records(4, 4), read(logPath));
@@ -108,9 +109,9 @@ class K8sFileLimitsTest {
     void partialRecordsAreAccountedOneByteMore() throws IOException {
         // "abcdef" as P: 45 + 6 + 1 = 52 bytes; with max 103 a second one (104) truncates.
         try (K8sFileLog log = open(103, -1)) {
-            write(log, Stream.STDOUT, "abcdef");
+            write(log, LogStream.STDOUT, "abcdef");
             assertEquals(52, log.bytesWritten());
-            write(log, Stream.STDOUT, "ghijkl");
+            write(log, LogStream.STDOUT, "ghijkl");
             assertEquals(52, log.bytesWritten());
         }
         assertEquals(rec("stdout", 'P', "ghijkl"), read(logPath));
@@ -120,8 +121,8 @@ class K8sFileLimitsTest {
     void aRecordLargerThanMaxIsStillWrittenWhole() throws IOException {
         String big = "x".repeat(300);
         try (K8sFileLog log = open(100, -1)) {
-            write(log, Stream.STDOUT, "a\n");
-            write(log, Stream.STDOUT, big + "\nb\n");
+            write(log, LogStream.STDOUT, "a\n");
+            write(log, LogStream.STDOUT, big + "\nb\n");
             // "b" did not fit after the 346-byte record: the big record was replaced in turn.
             assertEquals(47, log.bytesWritten());
         }
@@ -129,7 +130,7 @@ class K8sFileLimitsTest {
 
         Files.delete(logPath);
         try (K8sFileLog log = open(100, -1)) {
-            write(log, Stream.STDOUT, big + "\n");
+            write(log, LogStream.STDOUT, big + "\n");
         }
         assertEquals(out(big), read(logPath)); // truncated first (empty file), then written whole
     }
@@ -139,7 +140,7 @@ class K8sFileLimitsTest {
         Files.writeString(logPath, "o".repeat(149) + "\n"); // 150 bytes
         try (K8sFileLog log = open(200, -1)) {
             assertEquals(150, log.bytesWritten());
-            write(log, Stream.STDOUT, lines(1, 1)); // 150 + 52 > 200
+            write(log, LogStream.STDOUT, lines(1, 1)); // 150 + 52 > 200
         }
         assertEquals(records(1, 1), read(logPath));
     }
@@ -148,7 +149,7 @@ class K8sFileLimitsTest {
     void existingFileSizeCountsTowardGlobalMax() throws IOException {
         Files.writeString(logPath, "o".repeat(149) + "\n");
         try (K8sFileLog log = open(-1, 150)) {
-            write(log, Stream.STDOUT, lines(1, 3));
+            write(log, LogStream.STDOUT, lines(1, 3));
             assertEquals(150, log.totalBytesWritten());
         }
         assertEquals("o".repeat(149) + "\n", read(logPath));
@@ -158,9 +159,9 @@ class K8sFileLimitsTest {
     void globalMaxStopsOutputForGood() throws IOException {
         // Checked before each record: 0, 52, 104 are < 120, so three records get in (156 > 120), then nothing.
         try (K8sFileLog log = open(-1, 120)) {
-            write(log, Stream.STDOUT, lines(1, 5));
-            write(log, Stream.STDOUT, lines(6, 6));
-            write(log, Stream.STDERR, "late partial");
+            write(log, LogStream.STDOUT, lines(1, 5));
+            write(log, LogStream.STDOUT, lines(6, 6));
+            write(log, LogStream.STDERR, "late partial");
             assertEquals(156, log.totalBytesWritten());
         }
         assertEquals(records(1, 3), read(logPath));
@@ -170,7 +171,7 @@ class K8sFileLimitsTest {
     void globalTotalIsNotResetByTruncation() throws IOException {
         try (K8sFileLog log = open(110, 200)) {
             for (int i = 1; i <= 10; i++) {
-                write(log, Stream.STDOUT, lines(i, i));
+                write(log, LogStream.STDOUT, lines(i, i));
             }
             // Records 1..4 accepted (0, 52, 104, 156 < 200); file truncated before 3; 5.. dropped.
             assertEquals(208, log.totalBytesWritten());
@@ -182,7 +183,7 @@ class K8sFileLimitsTest {
     @Test
     void zeroAndNegativeLimitsAreDisabled() throws IOException {
         try (K8sFileLog log = open(0, 0)) {
-            write(log, Stream.STDOUT, lines(1, 30));
+            write(log, LogStream.STDOUT, lines(1, 30));
         }
         assertEquals(records(1, 30), read(logPath));
     }
@@ -190,7 +191,7 @@ class K8sFileLimitsTest {
     @Test
     void truncationUsesTheChunkTimestamp() throws IOException {
         try (K8sFileLog log = open(60, -1)) {
-            write(log, Stream.STDOUT, "aa\nbb\n");
+            write(log, LogStream.STDOUT, "aa\nbb\n");
         }
         assertEquals(TS + " stdout F bb\n", read(logPath));
     }

@@ -1,4 +1,4 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
 import java.io.IOException;
 import java.nio.file.Files;

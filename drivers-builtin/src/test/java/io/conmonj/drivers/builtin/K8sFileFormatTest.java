@@ -1,12 +1,13 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
-import static io.conmonj.host.logging.LogTestSupport.CLOCK;
-import static io.conmonj.host.logging.LogTestSupport.TS;
-import static io.conmonj.host.logging.LogTestSupport.bytes;
-import static io.conmonj.host.logging.LogTestSupport.concat;
-import static io.conmonj.host.logging.LogTestSupport.read;
-import static io.conmonj.host.logging.LogTestSupport.rec;
-import static io.conmonj.host.logging.LogTestSupport.write;
+import io.conmonj.plugin.LogStream;
+import static io.conmonj.drivers.builtin.LogTestSupport.CLOCK;
+import static io.conmonj.drivers.builtin.LogTestSupport.TS;
+import static io.conmonj.drivers.builtin.LogTestSupport.bytes;
+import static io.conmonj.drivers.builtin.LogTestSupport.concat;
+import static io.conmonj.drivers.builtin.LogTestSupport.read;
+import static io.conmonj.drivers.builtin.LogTestSupport.rec;
+import static io.conmonj.drivers.builtin.LogTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class K8sFileFormatTest {
     @Test
     void fullLine() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "hello world\n");
+            write(log, LogStream.STDOUT, "hello world\n");
         }
         assertEquals(TS + " stdout F hello world\n", read(logPath));
         assertEquals(List.of(), warnings.list);
@@ -50,7 +51,7 @@ class K8sFileFormatTest {
     @Test
     void prefixIs43BytesAndStderrIsLabelled() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDERR, "oops\n");
+            write(log, LogStream.STDERR, "oops\n");
         }
         String s = read(logPath);
         assertEquals("2026-11-30T02:05:46.309194498+00:00 stderr F oops\n", s);
@@ -60,7 +61,7 @@ class K8sFileFormatTest {
     @Test
     void severalLinesInOneChunkShareTheTimestamp() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "a\nbb\nccc\n");
+            write(log, LogStream.STDOUT, "a\nbb\nccc\n");
         }
         assertEquals(rec("stdout", 'F', "a\n") + rec("stdout", 'F', "bb\n") + rec("stdout", 'F', "ccc\n"), read(logPath));
     }
@@ -68,7 +69,7 @@ class K8sFileFormatTest {
     @Test
     void trailingPartialBecomesPRecord() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "one\ntw");
+            write(log, LogStream.STDOUT, "one\ntw");
         }
         assertEquals(TS + " stdout F one\n" + TS + " stdout P tw\n", read(logPath));
     }
@@ -76,8 +77,8 @@ class K8sFileFormatTest {
     @Test
     void partialThenContinuationStartingWithSpaceHasTwoSpaces() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "partial");
-            write(log, Stream.STDOUT, " more\n");
+            write(log, LogStream.STDOUT, "partial");
+            write(log, LogStream.STDOUT, " more\n");
         }
         assertEquals(TS + " stdout P partial\n" + TS + " stdout F  more\n", read(logPath));
     }
@@ -85,8 +86,8 @@ class K8sFileFormatTest {
     @Test
     void chunkOfOnlyNewline() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "\n");
-            write(log, Stream.STDERR, "\n\n");
+            write(log, LogStream.STDOUT, "\n");
+            write(log, LogStream.STDERR, "\n\n");
         }
         assertEquals(TS + " stdout F \n" + TS + " stderr F \n" + TS + " stderr F \n", read(logPath));
     }
@@ -94,7 +95,7 @@ class K8sFileFormatTest {
     @Test
     void emptyChunkWritesNothing() throws IOException {
         try (K8sFileLog log = open()) {
-            log.write(Stream.STDOUT, new byte[10], 3, 0);
+            write(log, LogStream.STDOUT, new byte[10], 3, 0);
             assertEquals(0, log.bytesWritten());
         }
         assertEquals(0, Files.size(logPath));
@@ -107,7 +108,7 @@ class K8sFileFormatTest {
         try (K8sFileLog log = open()) {
             // Offset into a larger array, to check off/len handling.
             byte[] buf = concat(bytes("XXX"), payload, bytes("YYY"));
-            log.write(Stream.STDOUT, buf, 3, payload.length);
+            write(log, LogStream.STDOUT, buf, 3, payload.length);
         }
         byte[] expected = concat(bytes(TS + " stdout F "), Arrays.copyOfRange(payload, 0, 12),
                 bytes(TS + " stdout P "), Arrays.copyOfRange(payload, 12, 14), bytes("\n"));
@@ -117,7 +118,7 @@ class K8sFileFormatTest {
     @Test
     void carriageReturnIsKept() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "tty line\r\n\rprogress\r");
+            write(log, LogStream.STDOUT, "tty line\r\n\rprogress\r");
         }
         assertEquals(TS + " stdout F tty line\r\n" + TS + " stdout P \rprogress\r\n", read(logPath));
     }
@@ -133,7 +134,7 @@ class K8sFileFormatTest {
         try (K8sFileLog log = open()) {
             for (int off = 0; off < line.length; off += 8192) {
                 int n = Math.min(8192, line.length - off);
-                log.write(Stream.STDOUT, line, off, n);
+                write(log, LogStream.STDOUT, line, off, n);
                 boolean last = off + n == line.length;
                 expected.writeBytes(bytes(TS + " stdout " + (last ? "F " : "P ")));
                 expected.write(line, off, n);
@@ -159,8 +160,8 @@ class K8sFileFormatTest {
         byte[] big = new byte[100_000]; // a single record larger than the buffer
         Arrays.fill(big, (byte) 'z');
         try (K8sFileLog log = open()) {
-            log.write(Stream.STDOUT, chunk, 0, chunk.length);
-            log.write(Stream.STDOUT, big, 0, big.length);
+            write(log, LogStream.STDOUT, chunk, 0, chunk.length);
+            write(log, LogStream.STDOUT, big, 0, big.length);
         }
         String s = read(logPath);
         assertEquals((TS + " stdout F \n").repeat(8192) + TS + " stdout P " + "z".repeat(100_000) + "\n", s);
@@ -170,7 +171,7 @@ class K8sFileFormatTest {
     void appendsToExistingFile() throws IOException {
         Files.writeString(logPath, "previous content\n");
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "new\n");
+            write(log, LogStream.STDOUT, "new\n");
             assertEquals(17 + 45 + 4, log.bytesWritten());
         }
         assertEquals("previous content\n" + TS + " stdout F new\n", read(logPath));
@@ -191,11 +192,11 @@ class K8sFileFormatTest {
             }
         };
         try (K8sFileLog log = new K8sFileLog(K8sFileOptions.of(logPath), clock, warnings)) {
-            write(log, Stream.STDOUT, "x\ny\n");
+            write(log, LogStream.STDOUT, "x\ny\n");
             now[0] += 1_000_000_000L - 6; // same second, later nanos
-            write(log, Stream.STDOUT, "z\n");
+            write(log, LogStream.STDOUT, "z\n");
             now[0] += 2; // next second
-            write(log, Stream.STDOUT, "w\n");
+            write(log, LogStream.STDOUT, "w\n");
         }
         assertEquals("2026-11-30T02:05:46.000000005+00:00 stdout F x\n"
                 + "2026-11-30T02:05:46.000000005+00:00 stdout F y\n"

@@ -1,7 +1,8 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
-import static io.conmonj.host.logging.LogTestSupport.read;
-import static io.conmonj.host.logging.LogTestSupport.write;
+import io.conmonj.plugin.LogStream;
+import static io.conmonj.drivers.builtin.LogTestSupport.read;
+import static io.conmonj.drivers.builtin.LogTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -86,10 +87,10 @@ class TimestampsTest {
         Instant t = Instant.parse("2026-11-30T02:05:46.309194498Z");
         try (K8sFileLog log = new K8sFileLog(K8sFileOptions.of(p), LogClock.fixed(t, ZoneId.of("America/New_York")),
                 s -> { })) {
-            write(log, Stream.STDOUT, "ny\n");
+            write(log, LogStream.STDOUT, "ny\n");
         }
         try (K8sFileLog log = new K8sFileLog(K8sFileOptions.of(p), LogClock.fixed(t, ZoneId.of("Asia/Tokyo")), s -> { })) {
-            write(log, Stream.STDERR, "tokyo\n");
+            write(log, LogStream.STDERR, "tokyo\n");
         }
         assertEquals("2026-11-29T21:05:46.309194498-05:00 stdout F ny\n"
                 + "2026-11-30T11:05:46.309194498+09:00 stderr F tokyo\n", read(p));

@@ -1,4 +1,4 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
 /**
  * Formats conmon's k8s-file timestamp by hand, without allocation:

@@ -1,4 +1,7 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
+
+import io.conmonj.plugin.LogRecord;
+import io.conmonj.plugin.LogStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Shared helpers: a pinned clock, record builders, a collecting warning sink. */
+/** Shared helpers: a pinned clock, record builders, a collecting warning sink, chunks fed as the host feeds them. */
 final class LogTestSupport {
     /** 2026-11-30T02:05:46.309194498Z */
     static final Instant T0 = Instant.ofEpochSecond(1_796_004_346L, 309_194_498);
@@ -46,9 +49,33 @@ final class LogTestSupport {
         return b.toByteArray();
     }
 
-    static void write(ContainerLog log, Stream s, String text) throws IOException {
+    static void write(K8sFileLog log, LogStream s, String text) throws IOException {
         byte[] b = bytes(text);
-        log.write(s, b, 0, b.length);
+        write(log, s, b, 0, b.length);
+    }
+
+    /**
+     * One read() of container output, as the host delivers it: one timestamp from the log's clock, one record per
+     * line (with its newline), the unterminated tail as a partial record, then flush().
+     */
+    static void write(K8sFileLog log, LogStream s, byte[] buf, int off, int len) throws IOException {
+        if (len == 0) {
+            return;
+        }
+        long ts = log.clock().epochNanos();
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int nl = i;
+            while (nl < end && buf[nl] != '\n') {
+                nl++;
+            }
+            boolean partial = nl == end;
+            int lineEnd = partial ? end : nl + 1;
+            log.write(new LogRecord(s, ts, buf, i, lineEnd - i, partial));
+            i = lineEnd;
+        }
+        log.flush();
     }
 
     /** Collects warnings so that tests can assert on them. */

@@ -1,6 +1,5 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
-import io.conmonj.host.sys.ErrnoText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

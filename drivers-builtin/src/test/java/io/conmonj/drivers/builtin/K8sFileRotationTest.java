@@ -1,9 +1,10 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
-import static io.conmonj.host.logging.LogTestSupport.CLOCK;
-import static io.conmonj.host.logging.LogTestSupport.out;
-import static io.conmonj.host.logging.LogTestSupport.read;
-import static io.conmonj.host.logging.LogTestSupport.write;
+import io.conmonj.plugin.LogStream;
+import static io.conmonj.drivers.builtin.LogTestSupport.CLOCK;
+import static io.conmonj.drivers.builtin.LogTestSupport.out;
+import static io.conmonj.drivers.builtin.LogTestSupport.read;
+import static io.conmonj.drivers.builtin.LogTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -67,7 +68,7 @@ class K8sFileRotationTest {
         // Pitfall 8: the shift loop starts at max(N, 2), so N = 1 behaves like N = 2.
         try (K8sFileLog log = open(maxFiles, List.of())) {
             for (int i = 1; i <= 5; i++) {
-                write(log, Stream.STDOUT, "l" + i + "\n");
+                write(log, LogStream.STDOUT, "l" + i + "\n");
             }
         }
         assertEquals(new TreeSet<>(List.of("ctr.log", "ctr.log.1", "ctr.log.2")), files());
@@ -81,7 +82,7 @@ class K8sFileRotationTest {
     void maxFilesThreeKeepsThreeBackups() throws IOException {
         try (K8sFileLog log = open(3, List.of())) {
             for (int i = 1; i <= 6; i++) {
-                write(log, Stream.STDOUT, "l" + i + "\n");
+                write(log, LogStream.STDOUT, "l" + i + "\n");
             }
             assertEquals(48, log.bytesWritten());
             assertEquals(6 * 48, log.totalBytesWritten());
@@ -97,7 +98,7 @@ class K8sFileRotationTest {
     void recordsBeforeTheRotationPointStayInTheOldFile() throws IOException {
         K8sFileOptions o = K8sFileOptions.of(logPath).withSizeMax(100).withRotate(true, 3);
         try (K8sFileLog log = new K8sFileLog(o, CLOCK, warnings)) {
-            write(log, Stream.STDOUT, "l1\nl2\nl3\nl4\nl5\n"); // two per file
+            write(log, LogStream.STDOUT, "l1\nl2\nl3\nl4\nl5\n"); // two per file
         }
         assertEquals(out("l5"), read(logPath));
         assertEquals(out("l3") + out("l4"), read(sibling(".1")));
@@ -108,7 +109,7 @@ class K8sFileRotationTest {
     @Test
     void rotatedFilesHaveMode0640() throws IOException {
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
         }
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(logPath)));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sibling(".1"))));
@@ -118,14 +119,14 @@ class K8sFileRotationTest {
     void reopenInRotateModeRotates() throws IOException {
         K8sFileOptions o = K8sFileOptions.of(logPath).withRotate(true, 1);
         try (K8sFileLog log = new K8sFileLog(o, CLOCK, warnings)) {
-            write(log, Stream.STDOUT, "before\n");
+            write(log, LogStream.STDOUT, "before\n");
             Object ino = inode(logPath);
             log.reopen();
             assertEquals(0, Files.size(logPath));
             assertNotEquals(ino, inode(logPath));
             assertEquals(ino, inode(sibling(".1")));
             assertEquals(0, log.bytesWritten());
-            write(log, Stream.STDOUT, "after\n");
+            write(log, LogStream.STDOUT, "after\n");
         }
         assertEquals(out("after"), read(logPath));
         assertEquals(out("before"), read(sibling(".1")));
@@ -137,8 +138,8 @@ class K8sFileRotationTest {
         Path target = logDir.resolve("real.log");
         Files.createSymbolicLink(logPath, target);
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
-            write(log, Stream.STDOUT, "l3\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l3\n");
         }
         assertEquals(out("l1") + out("l2") + out("l3"), read(target));
         assertEquals(new TreeSet<>(List.of("ctr.log", "real.log")), files());
@@ -151,7 +152,7 @@ class K8sFileRotationTest {
         // Pitfall 7: the allowlist is only consulted when PATH does not exist at rotation time.
         Path elsewhere = Files.createDirectory(dir.resolve("allowed"));
         try (K8sFileLog log = open(1, List.of(elsewhere.toString()))) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
         }
         assertEquals(out("l2"), read(logPath));
         assertEquals(out("l1"), read(sibling(".1")));
@@ -163,10 +164,10 @@ class K8sFileRotationTest {
         Path elsewhere = Files.createDirectory(dir.resolve("allowed"));
         Path moved = logDir.resolve("moved.log");
         try (K8sFileLog log = open(1, List.of("", elsewhere.toString()))) {
-            write(log, Stream.STDOUT, "l1\n");
+            write(log, LogStream.STDOUT, "l1\n");
             Files.move(logPath, moved);
             log.reopen();
-            write(log, Stream.STDOUT, "l2\n"); // 96 > 50: tries again, refused again
+            write(log, LogStream.STDOUT, "l2\n"); // 96 > 50: tries again, refused again
         }
         assertEquals(out("l1") + out("l2"), read(moved));
         assertEquals(new TreeSet<>(List.of("moved.log")), files());
@@ -178,10 +179,10 @@ class K8sFileRotationTest {
     void allowlistedParentButMissingFileFailsTheDescriptorCheck() throws IOException {
         Path moved = logDir.resolve("moved.log");
         try (K8sFileLog log = open(1, List.of(dir.resolve("nonexistent").toString(), logDir.toString()))) {
-            write(log, Stream.STDOUT, "l1\n");
+            write(log, LogStream.STDOUT, "l1\n");
             Files.move(logPath, moved);
             log.reopen();
-            write(log, Stream.STDOUT, "l2\n");
+            write(log, LogStream.STDOUT, "l2\n");
         }
         assertEquals(out("l1") + out("l2"), read(moved));
         assertFalse(Files.exists(sibling(".new")));
@@ -196,7 +197,7 @@ class K8sFileRotationTest {
         Files.setPosixFilePermissions(logDir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path moved = logDir.resolve("moved.log");
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\n");
+            write(log, LogStream.STDOUT, "l1\n");
             Files.move(logPath, moved);
             log.reopen();
         }
@@ -207,11 +208,11 @@ class K8sFileRotationTest {
     @Test
     void replacedFileIsNotRotated() throws IOException {
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\n");
+            write(log, LogStream.STDOUT, "l1\n");
             Files.move(logPath, logDir.resolve("moved.log"));
             Files.writeString(logPath, "someone else's file\n");
             log.reopen();
-            write(log, Stream.STDOUT, "l2\n");
+            write(log, LogStream.STDOUT, "l2\n");
         }
         assertEquals("someone else's file\n", read(logPath));
         assertEquals(out("l1") + out("l2"), read(logDir.resolve("moved.log")));
@@ -223,7 +224,7 @@ class K8sFileRotationTest {
         Files.createDirectory(logDir.resolve("sub"));
         logPath = logDir.resolve("sub/../ctr.log");
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
         }
         assertEquals(out("l1") + out("l2"), read(logDir.resolve("ctr.log")));
         assertEquals(List.of("Cannot rotate: invalid log path"), warnings.list);
@@ -232,14 +233,14 @@ class K8sFileRotationTest {
     @Test
     void lockedFileIsNotRotatedUntilTheLockIsGone() throws IOException {
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\n");
+            write(log, LogStream.STDOUT, "l1\n");
             try (FileChannel other = FileChannel.open(logPath, StandardOpenOption.WRITE);
                  FileLock lock = other.lock()) {
-                write(log, Stream.STDOUT, "l2\n");
+                write(log, LogStream.STDOUT, "l2\n");
                 assertTrue(lock.isValid());
             }
             assertEquals(List.of("Log file locked by another process, skipping rotation"), warnings.list);
-            write(log, Stream.STDOUT, "l3\n"); // lock gone: rotates now
+            write(log, LogStream.STDOUT, "l3\n"); // lock gone: rotates now
         }
         assertEquals(out("l3"), read(logPath));
         assertEquals(out("l1") + out("l2"), read(sibling(".1")));
@@ -249,7 +250,7 @@ class K8sFileRotationTest {
     void leftoverNewFileMakesRotationFail() throws IOException {
         Files.writeString(sibling(".new"), "stale\n");
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
         }
         assertEquals(out("l1") + out("l2"), read(logPath));
         assertEquals("stale\n", read(sibling(".new")));
@@ -259,7 +260,7 @@ class K8sFileRotationTest {
     @Test
     void maxFilesZeroMakesEveryRotationFailAndCleansUp() throws IOException {
         try (K8sFileLog log = open(0, List.of())) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
         }
         assertEquals(out("l1") + out("l2"), read(logPath));
         assertEquals(new TreeSet<>(List.of("ctr.log")), files());
@@ -273,7 +274,7 @@ class K8sFileRotationTest {
         Files.createDirectory(sibling(".2"));
         Files.writeString(sibling(".2").resolve("x"), "x");
         try (K8sFileLog log = open(1, List.of())) {
-            write(log, Stream.STDOUT, "l1\nl2\n");
+            write(log, LogStream.STDOUT, "l1\nl2\n");
         }
         assertEquals(out("l2"), read(logPath));
         assertEquals(out("l1"), read(sibling(".1"))); // rename(2) replaced the old .1

@@ -1,10 +1,10 @@
-package io.conmonj.host.logging;
+package io.conmonj.drivers.builtin;
 
-import io.conmonj.host.sys.ErrnoText;
-import static io.conmonj.host.logging.LogTestSupport.CLOCK;
-import static io.conmonj.host.logging.LogTestSupport.out;
-import static io.conmonj.host.logging.LogTestSupport.read;
-import static io.conmonj.host.logging.LogTestSupport.write;
+import io.conmonj.plugin.LogStream;
+import static io.conmonj.drivers.builtin.LogTestSupport.CLOCK;
+import static io.conmonj.drivers.builtin.LogTestSupport.out;
+import static io.conmonj.drivers.builtin.LogTestSupport.read;
+import static io.conmonj.drivers.builtin.LogTestSupport.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -62,7 +62,7 @@ class K8sFileLifecycleTest {
     void existingFileKeepsItsMode() throws IOException {
         Files.createFile(logPath, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "x\n");
+            write(log, LogStream.STDOUT, "x\n");
         }
         assertEquals("rw-------", mode(logPath));
     }
@@ -70,7 +70,7 @@ class K8sFileLifecycleTest {
     @Test
     void reopenInTruncateModeReplacesTheFileWithAnEmptyOne() throws IOException {
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "lost\n");
+            write(log, LogStream.STDOUT, "lost\n");
             Object before = inode(logPath);
             log.reopen();
             assertNotEquals(before, inode(logPath));
@@ -78,7 +78,7 @@ class K8sFileLifecycleTest {
             assertEquals(0, log.bytesWritten());
             assertEquals(50, log.totalBytesWritten());
             assertEquals("rw-r-----", mode(logPath));
-            write(log, Stream.STDOUT, "kept\n");
+            write(log, LogStream.STDOUT, "kept\n");
         }
         assertEquals(out("kept"), read(logPath));
         assertFalse(Files.exists(dir.resolve("ctr.log.tmp")));
@@ -89,10 +89,10 @@ class K8sFileLifecycleTest {
     void reopenAfterTheCallerMovedTheFileAwayKeepsTheOldContent() throws IOException {
         Path rotated = dir.resolve("ctr.log.20261130");
         try (K8sFileLog log = open()) {
-            write(log, Stream.STDOUT, "first\n");
+            write(log, LogStream.STDOUT, "first\n");
             Files.move(logPath, rotated); // kubelet-style rotation, then ctl "2 0 0"
             log.reopen();
-            write(log, Stream.STDOUT, "second\n");
+            write(log, LogStream.STDOUT, "second\n");
         }
         assertEquals(out("first"), read(rotated));
         assertEquals(out("second"), read(logPath));
@@ -102,7 +102,7 @@ class K8sFileLifecycleTest {
     void failingTruncateReopenIsFatalWithConmonsMessage() throws IOException {
         Files.createDirectory(dir.resolve("ctr.log.tmp"));
         K8sFileLog log = open();
-        write(log, Stream.STDOUT, "x\n");
+        write(log, LogStream.STDOUT, "x\n");
         LogFileException e = assertThrows(LogFileException.class, log::reopen);
         assertEquals("Failed to open log file " + logPath + " Is a directory", e.getMessage());
         log.close();
@@ -123,8 +123,8 @@ class K8sFileLifecycleTest {
     void sizeTriggeredTruncationFailureIsFatalFromWrite() throws IOException {
         Files.createDirectory(dir.resolve("ctr.log.tmp"));
         K8sFileLog log = new K8sFileLog(K8sFileOptions.of(logPath).withSizeMax(60), CLOCK, warnings);
-        write(log, Stream.STDOUT, "a\n");
-        LogFileException e = assertThrows(LogFileException.class, () -> write(log, Stream.STDOUT, "b\n"));
+        write(log, LogStream.STDOUT, "a\n");
+        LogFileException e = assertThrows(LogFileException.class, () -> write(log, LogStream.STDOUT, "b\n"));
         assertEquals("Failed to open log file " + logPath + " Is a directory", e.getMessage());
         log.close();
         assertEquals(out("a"), read(logPath));
@@ -161,8 +161,8 @@ class K8sFileLifecycleTest {
     void writeErrorsAreWarningsAndCounted() throws IOException {
         // /dev/full fails every write with ENOSPC; conmon warns, drops the data and carries on.
         try (K8sFileLog log = new K8sFileLog(K8sFileOptions.of(Path.of("/dev/full")), CLOCK, warnings)) {
-            write(log, Stream.STDOUT, "a\nb\n");
-            write(log, Stream.STDOUT, "c");
+            write(log, LogStream.STDOUT, "a\nb\n");
+            write(log, LogStream.STDOUT, "c");
             assertEquals(47 + 47 + 47, log.totalBytesWritten());
             log.sync();
         }
@@ -174,66 +174,14 @@ class K8sFileLifecycleTest {
     @Test
     void syncAndCloseAreQuietAndIdempotent() throws IOException {
         K8sFileLog log = open();
-        write(log, Stream.STDOUT, "x\n");
+        write(log, LogStream.STDOUT, "x\n");
         log.sync();
         log.close();
         log.close();
         log.sync();
         log.reopen();
-        write(log, Stream.STDOUT, "after close\n"); // ignored
+        write(log, LogStream.STDOUT, "after close\n"); // ignored
         assertEquals(out("x"), read(logPath));
         assertEquals(List.of(), warnings.list);
-    }
-
-    @Test
-    void fanOutForwardsToEveryDriver() throws IOException {
-        Path second = dir.resolve("second.log");
-        List<String> calls = new ArrayList<>();
-        ContainerLog recorder = new ContainerLog() {
-            @Override
-            public void write(Stream stream, byte[] buf, int off, int len) {
-                calls.add("write " + stream.label() + " " + new String(buf, off, len));
-            }
-
-            @Override
-            public void reopen() {
-                calls.add("reopen");
-            }
-
-            @Override
-            public void sync() {
-                calls.add("sync");
-            }
-
-            @Override
-            public void close() {
-                calls.add("close");
-            }
-        };
-        try (ContainerLogs logs = ContainerLogs.of(open(),
-                new K8sFileLog(K8sFileOptions.of(second), CLOCK, warnings), recorder)) {
-            assertFalse(logs.isEmpty());
-            write(logs, Stream.STDERR, "both\n");
-            logs.sync();
-            logs.reopen();
-            write(logs, Stream.STDOUT, "again\n");
-        }
-        assertEquals(LogTestSupport.rec("stdout", 'F', "again\n"), read(logPath));
-        assertEquals(LogTestSupport.rec("stdout", 'F', "again\n"), read(second));
-        assertEquals(List.of("write stderr both\n", "sync", "reopen", "write stdout again\n", "close"), calls);
-    }
-
-    @Test
-    void noDriversMeansNoLog() throws IOException {
-        ContainerLogs none = ContainerLogs.none();
-        assertTrue(none.isEmpty());
-        assertSame(none, ContainerLogs.of(List.of()));
-        write(none, Stream.STDOUT, "nowhere\n");
-        none.reopen();
-        none.sync();
-        none.close();
-        try (var s = Files.list(dir)) {
-            assertEquals(0, s.count());
-        }
     }
 }

@@ -1,0 +1,343 @@
+package io.conmonj.host.logging;
+
+import io.conmonj.plugin.LogDriver;
+import io.conmonj.plugin.LogRecord;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** One driver inside a {@link LogPipeline}: how records reach it, and its error and drop accounting. */
+abstract sealed class DriverSlot {
+    /** How long {@link LogPipeline#sync()} waits for a non-blocking driver to catch up and sync. */
+    static final long SYNC_WAIT_MILLIS = 2_000;
+    /** How long {@link LogPipeline#close()} waits for a non-blocking driver to drain its buffer and close. */
+    static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    final String name;
+    final LogDriver driver;
+    private final Consumer<String> warnings;
+    private long errors;
+    private boolean reported;
+
+    DriverSlot(String name, LogDriver driver, Consumer<String> warnings) {
+        this.name = name;
+        this.driver = driver;
+        this.warnings = warnings;
+    }
+
+    /** Takes the records of one read; they refer to the caller's buffer, valid only during the call. */
+    abstract void deliver(LogRecord[] records, int n) throws IOException;
+
+    abstract void reopen() throws IOException;
+
+    abstract void sync() throws IOException;
+
+    /** First step of closing: non-blocking drivers start draining (all at once, so their waits overlap). */
+    void beginClose() {
+    }
+
+    abstract void close() throws IOException;
+
+    long dropped() {
+        return 0;
+    }
+
+    final synchronized long errors() {
+        return errors;
+    }
+
+    /** Counts a failure; the first one of this driver is reported right away. */
+    final void failed(String operation, Throwable e) {
+        boolean first;
+        synchronized (this) {
+            errors++;
+            first = !reported;
+            reported = true;
+        }
+        if (first) {
+            warnings.accept("log driver " + name + ": " + operation + " failed: " + describe(e)
+                    + " (further failures of this driver are counted and reported when the container exits)");
+        }
+    }
+
+    final void warn(String message) {
+        warnings.accept(message);
+    }
+
+    /** At exit: totals that were not reported as they happened. */
+    void report() {
+        long e = errors();
+        if (e > 1) {
+            warnings.accept("log driver " + name + ": " + e + " failures in total");
+        }
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Called on the caller's thread; the container waits for it, as with conmon. */
+    static final class Blocking extends DriverSlot {
+        private final boolean fatal;
+
+        Blocking(String name, LogDriver driver, boolean fatal, Consumer<String> warnings) {
+            super(name, driver, warnings);
+            this.fatal = fatal;
+        }
+
+        @Override
+        void deliver(LogRecord[] records, int n) throws IOException {
+            try {
+                for (int i = 0; i < n; i++) {
+                    driver.write(records[i]);
+                }
+                driver.flush();
+            } catch (IOException | RuntimeException e) {
+                handle("write", e); // the rest of this read is not offered to this driver
+            }
+        }
+
+        @Override
+        void reopen() throws IOException {
+            try {
+                driver.reopen();
+            } catch (IOException | RuntimeException e) {
+                handle("reopen", e);
+            }
+        }
+
+        @Override
+        void sync() throws IOException {
+            try {
+                driver.sync();
+            } catch (IOException | RuntimeException e) {
+                handle("sync", e);
+            }
+        }
+
+        @Override
+        void close() throws IOException {
+            try {
+                driver.close();
+            } catch (IOException | RuntimeException e) {
+                handle("close", e);
+            }
+        }
+
+        private void handle(String operation, Exception e) throws IOException {
+            if (!fatal) {
+                failed(operation, e);
+            } else if (e instanceof IOException io) {
+                throw io; // conmon's own log: its message is conmon's fatal text
+            } else {
+                throw new IOException("log driver " + name + ": " + operation + " failed: " + describe(e), e);
+            }
+        }
+    }
+
+    /**
+     * A bounded buffer served by one worker thread: the caller never waits for the driver. Records that do not fit
+     * are dropped and counted. The worker calls {@link LogDriver#flush()} whenever it has emptied the buffer, so a
+     * driver that falls behind writes bigger batches.
+     */
+    static final class NonBlocking extends DriverSlot implements Runnable {
+        /** The records of one read, copied out of the caller's buffer. */
+        private record Batch(LogRecord[] records, long bytes) {
+        }
+
+        private enum Control { REOPEN }
+
+        private final long capacity;
+        private final ArrayDeque<Object> queue = new ArrayDeque<>(); // Batch, Control, or CountDownLatch (sync)
+        private final Thread worker;
+        /** Guarded by this. */
+        private long queuedBytes;
+        private long dropped;
+        private boolean closing;
+        private boolean timedOut;
+
+        NonBlocking(String name, LogDriver driver, long capacity, Consumer<String> warnings) {
+            super(name, driver, warnings);
+            this.capacity = capacity;
+            this.worker = Thread.ofPlatform().daemon().name("log-driver-" + name).unstarted(this);
+            worker.start();
+        }
+
+        @Override
+        void deliver(LogRecord[] records, int n) {
+            int k;
+            long bytes = 0;
+            synchronized (this) {
+                if (closing) {
+                    return;
+                }
+                long room = capacity - queuedBytes;
+                k = 0;
+                while (k < n && bytes + records[k].length() <= room) {
+                    bytes += records[k].length();
+                    k++;
+                }
+                dropped += n - k; // the records after the first that does not fit: never out of order
+                if (k == 0) {
+                    return;
+                }
+                queuedBytes += bytes;
+            }
+            // Records of one read are contiguous in the caller's buffer: one copy for all of them.
+            LogRecord first = records[0];
+            LogRecord last = records[k - 1];
+            int from = first.offset();
+            byte[] copy = java.util.Arrays.copyOfRange(first.data(), from, last.offset() + last.length());
+            LogRecord[] own = new LogRecord[k];
+            for (int i = 0; i < k; i++) {
+                LogRecord r = records[i];
+                own[i] = new LogRecord(r.stream(), r.timestampNanos(), copy, r.offset() - from, r.length(), r.partial());
+            }
+            enqueue(new Batch(own, bytes));
+        }
+
+        @Override
+        void reopen() {
+            enqueue(Control.REOPEN);
+        }
+
+        /** Waits (bounded) until the worker has written everything queued so far and synced the driver. */
+        @Override
+        void sync() {
+            CountDownLatch done = new CountDownLatch(1);
+            if (!enqueue(done)) {
+                return;
+            }
+            try {
+                if (!done.await(SYNC_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    warn("log driver " + name + ": not synced within " + SYNC_WAIT_MILLIS + " ms, going on");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        synchronized void beginClose() {
+            closing = true;
+            notifyAll();
+        }
+
+        @Override
+        void close() {
+            beginClose();
+            try {
+                worker.join(CLOSE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive()) {
+                long lost;
+                synchronized (this) {
+                    timedOut = true;
+                    lost = 0;
+                    for (Object o : queue) {
+                        if (o instanceof Batch b) {
+                            lost += b.records().length;
+                        }
+                    }
+                    queue.clear();
+                    dropped += lost;
+                }
+                warn("log driver " + name + ": still busy " + CLOSE_WAIT_MILLIS + " ms after the container exited;"
+                        + " abandoned with " + lost + " records undelivered (counted as dropped)");
+            }
+        }
+
+        @Override
+        synchronized long dropped() {
+            return dropped;
+        }
+
+        @Override
+        void report() {
+            long d = dropped();
+            if (d > 0) {
+                warn("log driver " + name + ": " + d + " records dropped (mode=non-blocking, max-buffer-size="
+                        + capacity + " bytes)");
+            }
+            super.report();
+        }
+
+        private synchronized boolean enqueue(Object item) {
+            if (closing) {
+                return false;
+            }
+            queue.addLast(item);
+            if (queue.size() == 1) {
+                notifyAll();
+            }
+            return true;
+        }
+
+        /** The worker: the only thread that calls the driver. */
+        @Override
+        public void run() {
+            while (true) {
+                Object item;
+                boolean drained;
+                synchronized (this) {
+                    while (queue.isEmpty() && !closing) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    item = queue.pollFirst();
+                    if (item == null || timedOut) {
+                        break; // closing and drained
+                    }
+                }
+                if (item instanceof Batch b) {
+                    try {
+                        for (LogRecord r : b.records()) {
+                            driver.write(r);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failed("write", e);
+                    }
+                    synchronized (this) {
+                        queuedBytes -= b.bytes();
+                        drained = queue.isEmpty();
+                    }
+                    if (drained) {
+                        try {
+                            driver.flush();
+                        } catch (IOException | RuntimeException e) {
+                            failed("flush", e);
+                        }
+                    }
+                } else if (item == Control.REOPEN) {
+                    try {
+                        driver.reopen();
+                    } catch (IOException | RuntimeException e) {
+                        failed("reopen", e);
+                    }
+                } else if (item instanceof CountDownLatch done) {
+                    try {
+                        driver.flush();
+                        driver.sync();
+                    } catch (IOException | RuntimeException e) {
+                        failed("sync", e);
+                    }
+                    done.countDown();
+                }
+            }
+            try {
+                driver.close();
+            } catch (IOException | RuntimeException e) {
+                failed("close", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.conmonj.host.logging.select;
+
+import io.conmonj.host.logging.LogPipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which extra drivers a container logs to, and their options, from the host default (environment) and the
+ * container's annotations. The syntax is documented in {@code docs/logging.md}:
+ * <pre>
+ * io.conmon-j.log-driver = PROVIDER[:INSTANCE][,PROVIDER[:INSTANCE]...]   (annotation)
+ * io.conmon-j.log-opt.INSTANCE.KEY = VALUE                                (annotation, one per option)
+ * CONMONJ_LOG_DRIVER = same list                                           (environment)
+ * CONMONJ_LOG_OPTS = INSTANCE.KEY=VALUE[;INSTANCE.KEY=VALUE...]            (environment; \; and \\ escape)
+ * </pre>
+ * The annotation list replaces the environment's; options are merged per key, annotations winning. The host
+ * itself takes the keys {@code mode}, {@code max-buffer-size} and {@code tag}; every other key goes to the driver.
+ */
+public final class DriverSelection {
+    public static final String ANNOTATION_PREFIX = "io.conmon-j.";
+    public static final String DRIVER_ANNOTATION = "io.conmon-j.log-driver";
+    public static final String OPT_ANNOTATION_PREFIX = "io.conmon-j.log-opt.";
+    public static final String DRIVER_ENV = "CONMONJ_LOG_DRIVER";
+    public static final String OPTS_ENV = "CONMONJ_LOG_OPTS";
+
+
+    /** One driver instance to open. */
+    public record Spec(String instance, String provider, Map<String, String> options, LogPipeline.Mode mode,
+                       long maxBufferSize, String tag) {
+    }
+
+    private DriverSelection() {
+    }
+
+    /**
+     * @param environment the monitor's environment
+     * @param annotations the bundle's annotations (empty if none or not read)
+     * @throws SelectionException on a malformed list or option, with a message for the user
+     */
+    public static List<Spec> select(Map<String, String> environment, Map<String, String> annotations)
+            throws SelectionException {
+        String annotationList = annotations.get(DRIVER_ANNOTATION);
+        String envList = environment.get(DRIVER_ENV);
+        String list = annotationList != null ? annotationList : envList;
+        String listSource = annotationList != null ? "annotation " + DRIVER_ANNOTATION : "environment " + DRIVER_ENV;
+
+        Map<String, Map<String, String>> envOpts = parseEnvOptions(environment.get(OPTS_ENV));
+        Map<String, Map<String, String>> annOpts = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(OPT_ANNOTATION_PREFIX)) {
+                addOption(annOpts, key.substring(OPT_ANNOTATION_PREFIX.length()), e.getValue(), "annotation " + key);
+            } else if (key.startsWith(ANNOTATION_PREFIX) && !key.equals(DRIVER_ANNOTATION)
+                    && !key.equals(MetadataReader.IMAGE_ANNOTATION)) {
+                throw new SelectionException("unknown annotation " + key + " (conmon-j knows " + DRIVER_ANNOTATION
+                        + ", " + OPT_ANNOTATION_PREFIX + "DRIVER.KEY and " + MetadataReader.IMAGE_ANNOTATION + ")");
+            }
+        }
+
+        List<Spec> specs = new ArrayList<>();
+        if (list == null) {
+            if (!annOpts.isEmpty()) {
+                throw new SelectionException("annotation " + OPT_ANNOTATION_PREFIX + annOpts.keySet().iterator().next()
+                        + ".* given but no log driver selected (" + DRIVER_ANNOTATION + " or " + DRIVER_ENV + ")");
+            }
+            return specs;
+        }
+        List<String> seen = new ArrayList<>();
+        for (String raw : list.split(",", -1)) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                throw new SelectionException("empty driver name in " + listSource + "=" + list);
+            }
+            int colon = entry.indexOf(':');
+            String provider = colon < 0 ? entry : entry.substring(0, colon);
+            String instance = colon < 0 ? entry : entry.substring(colon + 1);
+            if (!isName(provider) || !isName(instance)) {
+                throw new SelectionException("bad driver entry '" + entry + "' in " + listSource
+                        + " (expected PROVIDER or PROVIDER:INSTANCE, letters, digits, '-' and '_')");
+            }
+            if (seen.contains(instance)) {
+                throw new SelectionException("driver instance " + instance + " selected twice in " + listSource
+                        + " (name the second one PROVIDER:OTHERNAME)");
+            }
+            seen.add(instance);
+            Map<String, String> opts = new LinkedHashMap<>(envOpts.getOrDefault(instance, Map.of()));
+            opts.putAll(annOpts.getOrDefault(instance, Map.of()));
+            if (provider.equals("none")) {
+                if (!opts.isEmpty()) {
+                    throw new SelectionException("log driver none takes no options");
+                }
+                continue; // explicitly nothing (lets a container opt out of the host default)
+            }
+            specs.add(toSpec(instance, provider, opts));
+        }
+        for (String instance : annOpts.keySet()) {
+            if (!seen.contains(instance)) {
+                throw new SelectionException("options given for log driver " + instance + " (annotation "
+                        + OPT_ANNOTATION_PREFIX + instance + ".*), which is not selected (" + listSource + "=" + list + ")");
+            }
+        }
+        return specs;
+    }
+
+    private static Spec toSpec(String instance, String provider, Map<String, String> opts) throws SelectionException {
+        LogPipeline.Mode mode = LogPipeline.Mode.BLOCKING;
+        long maxBuffer = LogPipeline.DEFAULT_MAX_BUFFER_SIZE;
+        boolean maxBufferGiven = false;
+        String modeValue = opts.remove("mode");
+        if (modeValue != null) {
+            mode = switch (modeValue) {
+                case "blocking" -> LogPipeline.Mode.BLOCKING;
+                case "non-blocking" -> LogPipeline.Mode.NON_BLOCKING;
+                default -> throw new SelectionException("log driver " + instance + ": mode=" + modeValue
+                        + " (expected blocking or non-blocking)");
+            };
+        }
+        String size = opts.remove("max-buffer-size");
+        if (size != null) {
+            maxBuffer = parseSize(size, instance);
+            maxBufferGiven = true;
+        }
+        if (maxBufferGiven && mode != LogPipeline.Mode.NON_BLOCKING) {
+            throw new SelectionException("log driver " + instance + ": max-buffer-size needs mode=non-blocking");
+        }
+        String tag = opts.remove("tag");
+        return new Spec(instance, provider, Map.copyOf(opts), mode, maxBuffer, tag);
+    }
+
+    /** Docker's sizes: digits with an optional k, m or g (1024-based), optionally followed by b or ib. */
+    static long parseSize(String value, String instance) throws SelectionException {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.endsWith("ib")) {
+            v = v.substring(0, v.length() - 2);
+        } else if (v.endsWith("b")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        long unit = 1;
+        if (!v.isEmpty()) {
+            char c = v.charAt(v.length() - 1);
+            unit = c == 'k' ? 1L << 10 : c == 'm' ? 1L << 20 : c == 'g' ? 1L << 30 : 1;
+            if (unit != 1) {
+                v = v.substring(0, v.length() - 1);
+            }
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0) {
+                return Math.multiplyExact(n, unit);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // below
+        }
+        throw new SelectionException("log driver " + instance + ": max-buffer-size=" + value
+                + " is not a positive size (e.g. 65536, 512k, 4m)");
+    }
+
+    /** {@code INSTANCE.KEY=VALUE;...}, with {@code \;} and {@code \\} as escapes. */
+    static Map<String, Map<String, String>> parseEnvOptions(String value) throws SelectionException {
+        Map<String, Map<String, String>> opts = new LinkedHashMap<>();
+        if (value == null || value.isEmpty()) {
+            return opts;
+        }
+        StringBuilder cur = new StringBuilder();
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length() && (value.charAt(i + 1) == ';' || value.charAt(i + 1) == '\\')) {
+                cur.append(value.charAt(++i));
+            } else if (c == ';') {
+                entries.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        entries.add(cur.toString());
+        for (String entry : entries) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                throw new SelectionException("environment " + OPTS_ENV + ": '" + entry + "' is not INSTANCE.KEY=VALUE");
+            }
+            addOption(opts, entry.substring(0, eq).trim(), entry.substring(eq + 1), "environment " + OPTS_ENV);
+        }
+        return opts;
+    }
+
+    /** Letters, digits, '-' and '_' (no regex: this runs in every monitor's start-up). */
+    static boolean isName(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void addOption(Map<String, Map<String, String>> opts, String instanceDotKey, String value,
+                                  String source) throws SelectionException {
+        int dot = instanceDotKey.indexOf('.');
+        if (dot <= 0 || dot == instanceDotKey.length() - 1
+                || !isName(instanceDotKey.substring(0, dot))) {
+            throw new SelectionException(source + ": '" + instanceDotKey + "' is not INSTANCE.KEY");
+        }
+        opts.computeIfAbsent(instanceDotKey.substring(0, dot), k -> new LinkedHashMap<>())
+                .put(instanceDotKey.substring(dot + 1), value);
+    }
+}

@@ -1,0 +1,190 @@
+package io.conmonj.host.logging.select;
+
+import io.conmonj.drivers.builtin.K8sFileLog;
+import io.conmonj.drivers.builtin.K8sFileOptions;
+import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.LogDriver;
+import io.conmonj.plugin.LogDriverException;
+import io.conmonj.plugin.LogDriverProvider;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Opens the monitor's log: conmon's own k8s-file log(s) from {@code -l}, plus the drivers selected for the
+ * container by annotations or the environment ({@link DriverSelection}). A container that selects nothing costs
+ * one small file read and a byte search: no JSON parsing, no {@link ServiceLoader}.
+ */
+public final class LogSetup {
+
+    /**
+     * What the monitor knows that the log needs.
+     *
+     * @param bundle      {@code --bundle}, or null
+     * @param selectExtra false for exec sessions: their output is not the container's log
+     * @param logLabels   {@code --log-label} values, {@code NAME=VALUE}
+     * @param environment the monitor's environment ({@code conmon_env_vars} of containers.conf end up here)
+     */
+    public record Request(String bundle, String cid, String name, String logTag,
+                          List<String> logLabels, boolean selectExtra, Map<String, String> environment) {
+    }
+
+    private LogSetup() {
+    }
+
+    /**
+     * Opens conmon's own k8s-file log(s) from {@code -l}, as conmon does during argument validation.
+     *
+     * @throws SelectionException with conmon's text ({@code Failed to open log file <strerror>})
+     */
+    public static List<LogPipeline.Attachment> openConmonFiles(List<K8sFileOptions> files, Consumer<String> warnings)
+            throws SelectionException {
+        List<LogPipeline.Attachment> attached = new ArrayList<>();
+        for (K8sFileOptions k8s : files) {
+            try {
+                attached.add(LogPipeline.Attachment.conmon("k8s-file", new K8sFileLog(k8s, warnings)));
+            } catch (IOException e) {
+                closeAll(attached);
+                throw new SelectionException(e.getMessage(), e);
+            }
+        }
+        return attached;
+    }
+
+    /**
+     * The monitor's log: {@code conmonLogs} (from {@link #openConmonFiles}) followed by the drivers selected for
+     * the container. On failure every driver, {@code conmonLogs} included, is closed.
+     *
+     * @throws SelectionException with a message for the user: what is wrong with the selection, or which driver
+     *                            refused to start and why
+     */
+    public static LogPipeline open(Request request, List<LogPipeline.Attachment> conmonLogs, Consumer<String> warnings)
+            throws SelectionException {
+        List<LogPipeline.Attachment> attached = new ArrayList<>(conmonLogs);
+        try {
+            if (request.selectExtra()) {
+                openSelected(request, warnings, attached);
+            }
+        } catch (SelectionException | RuntimeException e) {
+            closeAll(attached);
+            throw e;
+        }
+        return LogPipeline.of(attached, warnings);
+    }
+
+    private static void closeAll(List<LogPipeline.Attachment> attached) {
+        for (LogPipeline.Attachment a : attached) {
+            try {
+                a.driver().close();
+            } catch (IOException | RuntimeException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    private static void openSelected(Request request, Consumer<String> warnings, List<LogPipeline.Attachment> attached)
+            throws SelectionException {
+        Map<String, String> environment = request.environment();
+        MetadataReader.BundleConfig config = MetadataReader.BundleConfig.EMPTY;
+        byte[] json = readConfig(request.bundle());
+        boolean envSelects = environment.get(DriverSelection.DRIVER_ENV) != null;
+        if (json != null && (envSelects || MetadataReader.mentionsConmonJ(json))) {
+            try {
+                config = MetadataReader.parse(json);
+            } catch (IOException e) {
+                throw new SelectionException("cannot read the annotations of " + request.bundle()
+                        + "/config.json: " + e.getMessage(), e);
+            }
+        }
+        List<DriverSelection.Spec> specs = DriverSelection.select(environment, config.annotations());
+        if (specs.isEmpty()) {
+            return;
+        }
+        Map<String, LogDriverProvider> providers = providers();
+        for (DriverSelection.Spec spec : specs) {
+            LogDriverProvider provider = providers.get(spec.provider());
+            if (provider == null) {
+                throw new SelectionException("unknown log driver " + spec.provider() + " (available: "
+                        + String.join(", ", new TreeSet<>(providers.keySet())) + ")");
+            }
+            ContainerMetadata metadata = metadata(request, config, spec.tag());
+            String instance = spec.instance();
+            Consumer<String> driverWarnings = msg -> warnings.accept("log driver " + instance + ": " + msg);
+            LogDriver driver;
+            try {
+                driver = provider.open(metadata, spec.options(), driverWarnings);
+            } catch (LogDriverException e) {
+                throw new SelectionException(prefixed(instance, spec.provider(), e.getMessage()), e);
+            } catch (RuntimeException | LinkageError e) {
+                throw new SelectionException("log driver " + instance + " failed to start: " + e, e);
+            }
+            if (driver == null) {
+                throw new SelectionException("log driver " + instance + " failed to start: provider returned no driver");
+            }
+            attached.add(new LogPipeline.Attachment(instance, driver, spec.mode(), spec.maxBufferSize(), false));
+        }
+    }
+
+    /** "log driver INSTANCE (PROVIDER): ..." when the instance has its own name, whatever the provider wrote. */
+    static String prefixed(String instance, String provider, String message) {
+        String m = message == null || message.isEmpty() ? "failed to start" : message;
+        String own = "log driver " + provider + ": ";
+        if (m.startsWith(own)) {
+            m = m.substring(own.length());
+        }
+        String who = instance.equals(provider) ? instance : instance + " (" + provider + ")";
+        return "log driver " + who + ": " + m;
+    }
+
+    /** Every provider on the class path, by name; the first one of a name wins. */
+    static Map<String, LogDriverProvider> providers() throws SelectionException {
+        Map<String, LogDriverProvider> byName = new LinkedHashMap<>();
+        try {
+            for (LogDriverProvider p : ServiceLoader.load(LogDriverProvider.class, LogSetup.class.getClassLoader())) {
+                byName.putIfAbsent(p.name(), p);
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new SelectionException("cannot load log driver providers: " + e.getMessage(), e);
+        }
+        return byName;
+    }
+
+    private static byte[] readConfig(String bundle) throws SelectionException {
+        if (bundle == null || bundle.isEmpty()) {
+            return null;
+        }
+        Path file = Path.of(bundle, "config.json");
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new SelectionException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ContainerMetadata metadata(Request request, MetadataReader.BundleConfig config, String tagOption) {
+        Map<String, String> labels = new LinkedHashMap<>(config.annotations());
+        for (String label : request.logLabels()) {
+            int eq = label.indexOf('=');
+            if (eq > 0) {
+                labels.put(label.substring(0, eq), label.substring(eq + 1));
+            }
+        }
+        String tag = tagOption != null ? tagOption
+                : request.logTag() != null && !request.logTag().isEmpty() ? request.logTag() : null;
+        return new ContainerMetadata(request.cid() == null ? "" : request.cid(), request.name(), tag, labels,
+                config.env(), config.image());
+    }
+}

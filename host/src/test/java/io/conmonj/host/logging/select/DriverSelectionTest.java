@@ -1,0 +1,115 @@
+package io.conmonj.host.logging.select;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.conmonj.host.logging.LogPipeline;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class DriverSelectionTest {
+
+    private static List<DriverSelection.Spec> select(Map<String, String> env, Map<String, String> ann)
+            throws SelectionException {
+        return DriverSelection.select(env, ann);
+    }
+
+    private static String error(Map<String, String> env, Map<String, String> ann) {
+        return assertThrows(SelectionException.class, () -> DriverSelection.select(env, ann)).getMessage();
+    }
+
+    @Test
+    void nothingSelectedByDefault() throws SelectionException {
+        assertEquals(List.of(), select(Map.of("PATH", "/bin"), Map.of("a", "b")));
+    }
+
+    @Test
+    void annotationsSelectDriversWithOptionsAndHostKeys() throws SelectionException {
+        List<DriverSelection.Spec> specs = select(Map.of(), Map.of(
+                "io.conmon-j.log-driver", "c-plugin:fwd, k8s-file:copy",
+                "io.conmon-j.log-opt.fwd.path", "/usr/lib/x.so",
+                "io.conmon-j.log-opt.fwd.mode", "non-blocking",
+                "io.conmon-j.log-opt.fwd.max-buffer-size", "4m",
+                "io.conmon-j.log-opt.fwd.tag", "web",
+                "io.conmon-j.log-opt.copy.path", "/tmp/a.log",
+                "io.conmon-j.log-opt.copy.x.y", "dots stay in the key"));
+        assertEquals(2, specs.size());
+        DriverSelection.Spec fwd = specs.get(0);
+        assertEquals("fwd", fwd.instance());
+        assertEquals("c-plugin", fwd.provider());
+        assertEquals(Map.of("path", "/usr/lib/x.so"), fwd.options());
+        assertEquals(LogPipeline.Mode.NON_BLOCKING, fwd.mode());
+        assertEquals(4L << 20, fwd.maxBufferSize());
+        assertEquals("web", fwd.tag());
+        DriverSelection.Spec copy = specs.get(1);
+        assertEquals("copy", copy.instance());
+        assertEquals(Map.of("path", "/tmp/a.log", "x.y", "dots stay in the key"), copy.options());
+        assertEquals(LogPipeline.Mode.BLOCKING, copy.mode());
+        assertNull(copy.tag());
+    }
+
+    @Test
+    void environmentIsTheHostDefaultAndAnnotationsOverrideIt() throws SelectionException {
+        Map<String, String> env = Map.of("CONMONJ_LOG_DRIVER", "k8s-file:all",
+                "CONMONJ_LOG_OPTS", "all.path=/var/log/a\\;b\\\\c.log ; all.max-size=10m;other.k=v");
+        DriverSelection.Spec spec = select(env, Map.of()).get(0);
+        assertEquals("all", spec.instance());
+        assertEquals(Map.of("path", "/var/log/a;b\\c.log ", "max-size", "10m"), spec.options());
+
+        // The container's own list replaces the default; option values merge per key, annotation first.
+        List<DriverSelection.Spec> specs = select(env, Map.of("io.conmon-j.log-driver", "k8s-file:all",
+                "io.conmon-j.log-opt.all.path", "/mine.log"));
+        assertEquals(Map.of("path", "/mine.log", "max-size", "10m"), specs.get(0).options());
+
+        // A container opts out of the host default.
+        assertEquals(List.of(), select(env, Map.of("io.conmon-j.log-driver", "none")));
+    }
+
+    @Test
+    void mistakesAreClearErrors() {
+        assertEquals("bad driver entry 'a b' in annotation io.conmon-j.log-driver (expected PROVIDER or"
+                + " PROVIDER:INSTANCE, letters, digits, '-' and '_')",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "a b")));
+        assertEquals("empty driver name in environment CONMONJ_LOG_DRIVER=a,",
+                error(Map.of("CONMONJ_LOG_DRIVER", "a,"), Map.of()));
+        assertEquals("driver instance x selected twice in annotation io.conmon-j.log-driver (name the second one"
+                + " PROVIDER:OTHERNAME)", error(Map.of(), Map.of("io.conmon-j.log-driver", "x,y:x")));
+        assertEquals("log driver x: mode=fast (expected blocking or non-blocking)",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "x", "io.conmon-j.log-opt.x.mode", "fast")));
+        assertEquals("log driver x: max-buffer-size=lots is not a positive size (e.g. 65536, 512k, 4m)",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "x", "io.conmon-j.log-opt.x.mode", "non-blocking",
+                        "io.conmon-j.log-opt.x.max-buffer-size", "lots")));
+        assertEquals("log driver x: max-buffer-size needs mode=non-blocking",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "x", "io.conmon-j.log-opt.x.max-buffer-size", "1k")));
+        assertEquals("options given for log driver y (annotation io.conmon-j.log-opt.y.*), which is not selected"
+                + " (annotation io.conmon-j.log-driver=x)",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "x", "io.conmon-j.log-opt.y.k", "v")));
+        assertEquals("annotation io.conmon-j.log-opt.y.* given but no log driver selected (io.conmon-j.log-driver"
+                + " or CONMONJ_LOG_DRIVER)", error(Map.of(), Map.of("io.conmon-j.log-opt.y.k", "v")));
+        assertEquals("annotation io.conmon-j.log-opt.nokey: 'nokey' is not INSTANCE.KEY",
+                error(Map.of(), Map.of("io.conmon-j.log-opt.nokey", "v")));
+        assertEquals("unknown annotation io.conmon-j.log-drivers (conmon-j knows io.conmon-j.log-driver,"
+                + " io.conmon-j.log-opt.DRIVER.KEY and io.conmon-j.image)",
+                error(Map.of(), Map.of("io.conmon-j.log-drivers", "x")));
+        assertEquals("environment CONMONJ_LOG_OPTS: 'x.k' is not INSTANCE.KEY=VALUE",
+                error(Map.of("CONMONJ_LOG_OPTS", "x.k"), Map.of()));
+        assertEquals("log driver none takes no options",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "none", "io.conmon-j.log-opt.none.k", "v")));
+    }
+
+    @Test
+    void sizes() throws SelectionException {
+        assertEquals(65536, DriverSelection.parseSize("65536", "x"));
+        assertEquals(512 * 1024, DriverSelection.parseSize("512k", "x"));
+        assertEquals(512 * 1024, DriverSelection.parseSize("512KiB", "x"));
+        assertEquals(1L << 30, DriverSelection.parseSize("1g", "x"));
+        assertEquals(2L << 20, DriverSelection.parseSize("2MB", "x"));
+        assertThrows(SelectionException.class, () -> DriverSelection.parseSize("0", "x"));
+        assertThrows(SelectionException.class, () -> DriverSelection.parseSize("-1k", "x"));
+        assertThrows(SelectionException.class, () -> DriverSelection.parseSize("", "x"));
+    }
+}

@@ -1,0 +1,123 @@
+package io.conmonj.host.logging.select;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conmonj.drivers.builtin.K8sFileOptions;
+import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.host.logging.Stream;
+import io.conmonj.plugin.ContainerMetadata;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogSetupTest {
+    @TempDir
+    Path dir;
+    final List<String> warnings = new ArrayList<>();
+
+    private LogSetup.Request request(Map<String, String> env) {
+        return new LogSetup.Request(dir.toString(), "0123456789abcdef", "web", null, List.of("team=a"), true, env);
+    }
+
+    private void config(String annotations) throws IOException {
+        Files.writeString(dir.resolve("config.json"), "{\"process\":{\"env\":[\"A=1\"]},\"annotations\":{"
+                + annotations + "}}");
+    }
+
+    private LogPipeline open(Map<String, String> env) throws SelectionException {
+        List<LogPipeline.Attachment> own = LogSetup.openConmonFiles(List.of(K8sFileOptions.of(dir.resolve("ctr.log"))),
+                warnings::add);
+        return LogSetup.open(request(env), own, warnings::add);
+    }
+
+    @Test
+    void withoutSelectionOnlyConmonsLog() throws Exception {
+        config("\"a\":\"b\"");
+        try (LogPipeline p = open(Map.of())) {
+            assertEquals(List.of("k8s-file"), p.driverNames());
+        }
+    }
+
+    @Test
+    void annotationAddsASecondK8sFileThroughTheServiceLoader() throws Exception {
+        Path copy = dir.resolve("copy.log");
+        config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.path\":\"" + copy + "\"");
+        try (LogPipeline p = open(Map.of())) {
+            assertEquals(List.of("k8s-file", "copy"), p.driverNames());
+            byte[] b = "hello\nwor".getBytes(StandardCharsets.US_ASCII);
+            p.write(Stream.STDOUT, b, 0, b.length);
+        }
+        String own = Files.readString(dir.resolve("ctr.log"));
+        assertTrue(own.endsWith(" stdout F hello\n") || own.contains(" stdout F hello\n"), own);
+        assertEquals(own, Files.readString(copy)); // same records, same timestamp
+    }
+
+    @Test
+    void environmentSelectsForEveryContainer() throws Exception {
+        Path copy = dir.resolve("env.log");
+        config("\"a\":\"b\"");
+        try (LogPipeline p = open(Map.of("CONMONJ_LOG_DRIVER", "k8s-file", "CONMONJ_LOG_OPTS", "k8s-file.path=" + copy))) {
+            assertEquals(List.of("k8s-file", "k8s-file"), p.driverNames());
+        }
+        assertTrue(Files.exists(copy));
+    }
+
+    @Test
+    void execSessionsDoNotSelect() throws Exception {
+        config("\"io.conmon-j.log-driver\":\"nosuch\"");
+        LogSetup.Request exec = new LogSetup.Request(dir.toString(), "c", null, null, List.of(), false, Map.of());
+        try (LogPipeline p = LogSetup.open(exec, List.of(), warnings::add)) {
+            assertTrue(p.isEmpty());
+        }
+    }
+
+    @Test
+    void unknownDriverAndBadOptionsAreStartUpErrors() throws Exception {
+        config("\"io.conmon-j.log-driver\":\"nosuch\"");
+        assertEquals("unknown log driver nosuch (available: k8s-file, none)",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+        config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.colour\":\"red\"");
+        assertEquals("log driver copy (k8s-file): unknown option colour (known: path, max-size, max-file, global-max-size)",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+        config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.path\":\"/nonexistent/dir/x\"");
+        assertEquals("log driver copy (k8s-file): Failed to open log file No such file or directory: /nonexistent/dir/x",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+        Files.writeString(dir.resolve("config.json"), "{\"annotations\":{\"io.conmon-j.log-driver\":");
+        assertTrue(assertThrows(SelectionException.class, () -> open(Map.of())).getMessage()
+                .startsWith("cannot read the annotations of " + dir + "/config.json: "));
+    }
+
+    @Test
+    void conmonsOwnFileErrorKeepsConmonsText() {
+        SelectionException e = assertThrows(SelectionException.class, () -> LogSetup.openConmonFiles(
+                List.of(K8sFileOptions.of(dir.resolve("no/such/ctr.log"))), warnings::add));
+        assertEquals("Failed to open log file No such file or directory", e.getMessage());
+    }
+
+    @Test
+    void metadata() {
+        MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
+                Map.of("a", "b", "team", "x", "io.conmon-j.image", "busybox"), Map.of("A", "1"));
+        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", "cli-tag", List.of("team=a"), true,
+                Map.of());
+        ContainerMetadata m = LogSetup.metadata(r, config, null);
+        assertEquals("0123456789abcdef", m.id());
+        assertEquals("web", m.name());
+        assertEquals("cli-tag", m.tag());
+        assertEquals("a", m.labels().get("team")); // --log-label wins over an annotation
+        assertEquals("b", m.labels().get("a"));
+        assertEquals(Map.of("A", "1"), m.env());
+        assertEquals("busybox", m.image());
+        assertEquals("opt-tag", LogSetup.metadata(r, config, "opt-tag").tag());
+    }
+}
