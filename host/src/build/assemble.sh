@@ -8,6 +8,7 @@
 #   lib/conmon-j.aot           AOT cache from a training run (regenerated on every build)
 #   runtime/                   jlink'ed JDK (java.base + java.logging)
 #   conf/jvm.options           JVM flags, read by the launcher
+#   include/, lib/pkgconfig/   the C log plugin SDK (conmon_log_plugin.h, conmon-log-plugin.pc)
 # Usage: assemble.sh MODULE_DIR TARGET_DIR JNA_JAR CONMON_VERSION CONMONJ_VERSION
 set -euo pipefail
 module=$1 target=$2 jna_jar=$3 conmon_version=$4 conmonj_version=$5
@@ -25,6 +26,8 @@ gcc "${cflags[@]}" -o "$root/libexec/conmon-j-exec" "$module/src/main/c/exec-hel
 cp "$target/conmon-j.jar" "$root/lib/conmon-j.jar"
 cp "$jna_jar" "$root/lib/$(basename "$jna_jar")"
 cp "$target"/lib/*.jar "$root/lib/"   # maven-dependency-plugin copy-dependencies, runtime scope
+# the C plugin SDK (header + pkg-config file) for third-party plugin authors
+cp -r "$module/../plugin-api-c/target/sdk/." "$root/"
 (cd "$root/lib/native" && unzip -q -j "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so')
 
 "$java_home/bin/jlink" --add-modules java.base,java.logging --strip-debug --no-man-pages \

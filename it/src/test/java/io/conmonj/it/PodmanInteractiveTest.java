@@ -2,6 +2,7 @@ package io.conmonj.it;
 
 import static io.conmonj.it.PodmanTest.IMG;
 import static io.conmonj.it.PodmanTest.cmd;
+import static io.conmonj.it.PodmanTest.exec;
 import static io.conmonj.it.PodmanTest.name;
 import static io.conmonj.it.PodmanTest.ok;
 import static io.conmonj.it.PodmanTest.podman;
@@ -10,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.AfterAll;
