@@ -307,13 +307,33 @@ bench_idleN() {
 # Each payload line is 99 characters + newline = 100 bytes, so MB*10^6 bytes are whole lines.
 PAYLOAD=$(printf 'conmon-bench-payload-%078d' 0)
 bench_k8s() {
-    local mon=$1 ctr rc pid logf deadline cpu0 cpu1 size first last t_first t_last
-    local rows=(k8s_mbs k8s_cpu k8s_cpu0)
+    measure_k8s "$1" k8s
+}
+
+# 4b. the same with one C log plugin (the example file plugin) loaded next to k8s-file
+bench_plugin() {
+    local mon=$1 so=$repo/examples/target/plugins/file-plugin.so out
+    if [ "$mon" = c ]; then
+        set_rows_na c "the C conmon has no log plugins" plug_mbs plug_cpu plug_cpu0; return
+    fi
+    [ -f "$so" ] || { set_rows_na "$mon" "$so not built" plug_mbs plug_cpu plug_cpu0; return; }
+    out=$(mktemp /var/tmp/conmonj-bench-plugin.XXXXXX)
+    measure_k8s "$mon" plug --annotation io.conmon-j.log-driver=c-plugin:f \
+        --annotation "io.conmon-j.log-opt.f.plugin=$so" --annotation "io.conmon-j.log-opt.f.path=$out"
+    log "[$mon] file plugin wrote $(stat -c %s "$out") bytes"
+    rm -f "$out"
+}
+
+# measure_k8s MON ROW-PREFIX [extra podman run args...]
+measure_k8s() {
+    local mon=$1 prefix=$2 ctr rc pid logf deadline cpu0 cpu1 size first last t_first t_last
+    shift 2
+    local rows=("${prefix}_mbs" "${prefix}_cpu" "${prefix}_cpu0")
     local bytes=$(( MB * 1000000 ))
-    log "[$mon] k8s-file: container writes $MB MB to stdout"
+    log "[$mon] $prefix: container writes $MB MB to stdout"
     # the monitor is idle during "sleep 2" (CPU baseline), then logs the payload and a marker,
     # and the container stays alive 10 s so the monitor can be read right after the marker.
-    ctr=$(pm "$mon" run -d --log-driver k8s-file "$IMAGE" sh -c \
+    ctr=$(pm "$mon" run -d --log-driver k8s-file "$@" "$IMAGE" sh -c \
         'echo BENCH-START; sleep 2; yes "$0" | head -c "$1"; echo BENCH-END; sleep 10' \
         "$PAYLOAD" "$bytes"); rc=$?
     if (( rc != 0 )); then set_rows_na "$mon" "run -d failed: $(why $rc)" "${rows[@]}"; return; fi
@@ -362,10 +382,10 @@ bench_k8s() {
         mbs="$mbs (log holds $logged of $bytes payload bytes!)"
         log "warning: [$mon] k8s-file log holds $logged of $bytes payload bytes"
     fi
-    set_row k8s_mbs "$mon" "$mbs"
-    set_row k8s_cpu "$mon" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
-    set_row k8s_cpu0 "$mon" "$cpu0"
-    log "[$mon] k8s-file: $MB MB in $(( (t_last - t_first) / 1000000 )) ms, monitor CPU $cpu0 s before, $cpu1 s at marker"
+    set_row "${prefix}_mbs" "$mon" "$mbs"
+    set_row "${prefix}_cpu" "$mon" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
+    set_row "${prefix}_cpu0" "$mon" "$cpu0"
+    log "[$mon] $prefix: $MB MB in $(( (t_last - t_first) / 1000000 )) ms, monitor CPU $cpu0 s before, $cpu1 s at marker"
 }
 
 # ---------------------------------------------------------------- run
@@ -432,14 +452,15 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
 }
 
-sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s)
+sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
     [bench_exec]="exec_p50"
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss"
-    [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0")
+    [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0"
+    [bench_plugin]="plug_mbs plug_cpu plug_cpu0")
 for s in "${sections[@]}"; do
     for mon in "${MONS[@]}"; do
         if [ -n "${MON_NA[$mon]:-}" ]; then
@@ -453,7 +474,7 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0)
+ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -467,7 +488,10 @@ declare -A ROW_NAME=(
     [idleN_rss]="idle, $IDLE_N containers: mean monitor RSS (MiB)"
     [k8s_mbs]="k8s-file, $MB MB of stdout: MB/s (record timestamps)"
     [k8s_cpu]="k8s-file, $MB MB of stdout: monitor CPU s while logging"
-    [k8s_cpu0]="k8s-file: monitor CPU s from start to first output")
+    [k8s_cpu0]="k8s-file: monitor CPU s from start to first output"
+    [plug_mbs]="k8s-file + C file plugin, $MB MB of stdout: MB/s (record timestamps)"
+    [plug_cpu]="k8s-file + C file plugin, $MB MB of stdout: monitor CPU s while logging"
+    [plug_cpu0]="k8s-file + C file plugin: monitor CPU s from start to first output")
 
 ratio() {
     local c=$1 j=$2
@@ -501,6 +525,8 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   MB/s = payload bytes ÷ (marker record's timestamp − first payload record's timestamp), both
   written by the monitor into the log, so container start-up is excluded. CPU = the monitor's
   utime+stime (/proc/PID/stat) when the marker is logged minus its value before the payload.
+- k8s-file + C file plugin: the same container with the example file plugin
+  (examples/target/plugins/file-plugin.so) selected by annotation next to the k8s-file log.
 - the machine may be shared: treat differences under ~20 % as noise.
 NOTES
 }
