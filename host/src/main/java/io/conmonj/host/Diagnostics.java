@@ -49,6 +49,19 @@ public final class Diagnostics {
         log(LogLevel.WARN, message);
     }
 
+    /**
+     * A log driver's failure or drop count: a warning that always reaches
+     * syslog, with or without --syslog (Podman 4.3 passes it only at debug
+     * level), because after detaching there is no other place an operator
+     * can find it.
+     */
+    public static void driverReport(String message) {
+        log(LogLevel.WARN, message);
+        if (!syslog) {
+            Sys.syslog(LOG_USER | LOG_INFO, syslogPrefix + " <nwarn>: " + message);
+        }
+    }
+
     public static void info(String message) {
         log(LogLevel.INFO, message);
     }

@@ -169,7 +169,7 @@ public final class MonitorProcess {
         LogSetup.Request request = new LogSetup.Request(options.bundle(), options.cid(), options.name(),
                 options.logTag(), options.logLabels(), !options.exec(), System.getenv());
         try {
-            return LogSetup.open(request, conmonLogs, Diagnostics::warn);
+            return LogSetup.open(request, conmonLogs, Diagnostics::driverReport);
         } catch (SelectionException e) {
             throw ConfigError.error(e.getMessage());
         }
