@@ -140,7 +140,12 @@ class ExecHarnessTest {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
-            try (ConmonRun r = execRun(m, ctr, ed, spec(ed, true, "stty size; echo err >&2; exit 3"), "-t")) {
+            // runc starts the process without waiting for the monitor to take the pty, so a process that runs
+            // stty at its first instruction races with any monitor (the C conmon nearly always wins by being
+            // faster; conmon-j applies the size in the callback that receives the pty). The process waits for a
+            // size like a shell would; that the size set before start byte #2 is the one applied is checked.
+            String script = AttachHarnessTest.WAIT_FOR_SIZE + "; echo err >&2; exit 3";
+            try (ConmonRun r = execRun(m, ctr, ed, spec(ed, true, script), "-t")) {
                 r.spawn().sendStart();
                 assertEquals(0, r.readAttachPipe(T).value());
                 try (Attach a = r.attach()) {
