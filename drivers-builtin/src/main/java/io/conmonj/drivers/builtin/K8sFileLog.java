@@ -1,6 +1,7 @@
 package io.conmonj.drivers.builtin;
 
 
+import io.conmonj.plugin.ErrnoText;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;

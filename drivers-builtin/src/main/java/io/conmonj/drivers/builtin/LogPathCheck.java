@@ -1,5 +1,6 @@
 package io.conmonj.drivers.builtin;
 
+import io.conmonj.plugin.ErrnoText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

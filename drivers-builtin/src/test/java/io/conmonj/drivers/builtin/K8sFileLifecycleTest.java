@@ -1,5 +1,6 @@
 package io.conmonj.drivers.builtin;
 
+import io.conmonj.plugin.ErrnoText;
 import io.conmonj.plugin.LogStream;
 import static io.conmonj.drivers.builtin.LogTestSupport.CLOCK;
 import static io.conmonj.drivers.builtin.LogTestSupport.out;

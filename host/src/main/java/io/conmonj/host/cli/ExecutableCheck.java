@@ -1,6 +1,6 @@
 package io.conmonj.host.cli;
 
-import io.conmonj.host.sys.ErrnoText;
+import io.conmonj.plugin.ErrnoText;
 
 import java.io.IOException;
 import java.nio.file.Files;

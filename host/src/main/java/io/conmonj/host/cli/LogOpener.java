@@ -1,5 +1,6 @@
 package io.conmonj.host.cli;
 
+import io.conmonj.plugin.ErrnoText;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.conmonj.host.cli;
 
+import io.conmonj.plugin.ErrnoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.conmonj.host.oom;
 
+import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,7 +114,7 @@ class OomWatcherV1Test {
     @Test
     void anOomKillIsReportedByTheLoopOnTheHybridLayout() throws Exception {
         int pid = startInCgroup("tail /dev/zero");
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start(pid, loop.loop, ooms::incrementAndGet, warnings::add)) {
             // the v1 memory controller, not the cgroup2 mount at /sys/fs/cgroup/unified
             assertEquals("cgroup v1 " + cgroup, watcher.description());
@@ -129,7 +130,7 @@ class OomWatcherV1Test {
     @Test
     void anOomPendingWhenTheLoopEndedIsFoundByTheFinalCheck() throws Exception {
         int pid = startInCgroup("tail /dev/zero");
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start(pid, loop.loop, ooms::incrementAndGet, warnings::add)) {
             go();
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "no OOM kill");
@@ -144,7 +145,7 @@ class OomWatcherV1Test {
     @Test
     void removingTheCgroupWithoutOomIsNotAnOom() throws Exception {
         int pid = startInCgroup("sleep 1000");
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start(pid, loop.loop, ooms::incrementAndGet, warnings::add)) {
             assertTrue(watcher.active());
             go();
@@ -165,7 +166,7 @@ class OomWatcherV1Test {
     void aProcessThatIsGoneMeansNoMonitoringAndAWarning() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start((int) gone.pid(), loop.loop, ooms::incrementAndGet,
                      warnings::add)) {
             assertFalse(watcher.active());

@@ -1,5 +1,6 @@
 package io.conmonj.host.oom;
 
+import io.conmonj.host.loop.LoopDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class OomWatcherV2Test {
         Files.writeString(events, "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
         AtomicInteger ooms = new AtomicInteger();
         List<String> warnings = new ArrayList<>();
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start(new OomTarget.V2(events), loop.loop,
                      ooms::incrementAndGet, warnings::add)) {
             assertTrue(watcher.active());
@@ -60,7 +61,7 @@ class OomWatcherV2Test {
         Path events = dir.resolve("memory.events");
         Files.writeString(events, "oom 0\noom_kill 0\n");
         AtomicInteger ooms = new AtomicInteger();
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start(new OomTarget.V2(events), loop.loop,
                      ooms::incrementAndGet, w -> {})) {
             Files.delete(events);
@@ -73,7 +74,7 @@ class OomWatcherV2Test {
     @Test
     void aMissingFileMeansNoMonitoringWithAWarning(@TempDir Path dir) throws Exception {
         List<String> warnings = new ArrayList<>();
-        try (Loop loop = new Loop();
+        try (LoopDriver loop = new LoopDriver();
              OomWatcher watcher = OomWatcher.start(new OomTarget.V2(dir.resolve("memory.events")), loop.loop,
                      () -> {}, warnings::add)) {
             assertFalse(watcher.active());

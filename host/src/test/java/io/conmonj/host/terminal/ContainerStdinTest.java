@@ -1,5 +1,6 @@
 package io.conmonj.host.terminal;
 
+import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
 import io.conmonj.host.sys.Tty;

@@ -1,5 +1,6 @@
 package io.conmonj.host.terminal;
 
+import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.host.sys.Descriptors;
 import io.conmonj.host.sys.Sys;

@@ -1,6 +1,5 @@
-package io.conmonj.host.attach;
+package io.conmonj.host.loop;
 
-import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
@@ -10,16 +9,17 @@ import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Drives a real {@link EventLoop} for a bounded time without changing it:
+ * Test helper shared by the packages whose classes run on the loop: drives a
+ * real {@link EventLoop} for a bounded time without changing it:
  * a pipe that is always readable (never drained) is registered with a
  * handler that sleeps 1 ms, so every epoll_wait returns at once and
  * {@code runUntil} re-checks its condition at least every millisecond.
  */
-final class LoopDriver implements AutoCloseable {
-    final EventLoop loop;
+public final class LoopDriver implements AutoCloseable {
+    public final EventLoop loop;
     private final int[] tick;
 
-    LoopDriver() throws IOException {
+    public LoopDriver() throws IOException {
         loop = new EventLoop();
         tick = Sys.pipe();
         Sys.writeAll(tick[1], new byte[] {1});
@@ -33,11 +33,11 @@ final class LoopDriver implements AutoCloseable {
     }
 
     /** Runs the loop until {@code condition} holds or 5 s passed; returns the condition. */
-    boolean runUntil(BooleanSupplier condition) {
+    public boolean runUntil(BooleanSupplier condition) {
         return runUntil(condition, 5000);
     }
 
-    boolean runUntil(BooleanSupplier condition, long timeoutMillis) {
+    public boolean runUntil(BooleanSupplier condition, long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         try {
             loop.runUntil(() -> condition.getAsBoolean() || System.nanoTime() > deadline);
@@ -48,7 +48,7 @@ final class LoopDriver implements AutoCloseable {
     }
 
     /** Runs the loop for about {@code millis} ms (to check that nothing happens). */
-    void runFor(long millis) {
+    public void runFor(long millis) {
         runUntil(() -> false, millis);
     }
 

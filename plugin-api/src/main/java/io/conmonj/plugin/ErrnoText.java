@@ -1,4 +1,4 @@
-package io.conmonj.drivers.builtin;
+package io.conmonj.plugin;
 
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
@@ -10,16 +10,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /**
- * Maps JDK I/O exceptions back to the C library's {@code strerror()} text, because conmon's
+ * For drivers and the host alike: maps JDK I/O exceptions back to the C library's {@code strerror()} text, because conmon's
  * error lines end with it ({@code "<message> <strerror(errno)>"}).
  */
-final class ErrnoText {
+public final class ErrnoText {
     private static final String ELOOP_SUFFIX = " or unable to access attributes of symbolic link";
 
     private ErrnoText() {
     }
 
-    static String of(Throwable e) {
+    public static String of(Throwable e) {
         // The JDK turns ENOENT/EACCES/EEXIST into these subclasses with a null reason.
         if (e instanceof NoSuchFileException) {
             return "No such file or directory";
