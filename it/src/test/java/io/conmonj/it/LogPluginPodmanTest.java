@@ -5,7 +5,6 @@ import static io.conmonj.it.PodmanTest.name;
 import static io.conmonj.it.PodmanTest.ok;
 import static io.conmonj.it.PodmanTest.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -52,6 +51,7 @@ class LogPluginPodmanTest {
     static final Path PLUGINS = Path.of(System.getProperty("conmonj.plugins", "../examples/target/plugins")).toAbsolutePath().normalize();
     static final Path FILE_PLUGIN = PLUGINS.resolve("file-plugin.so");
     static final Path SOCKET_PLUGIN = PLUGINS.resolve("socket-plugin.so");
+    static final Path JSONL_JAR = PLUGINS.resolveSibling("example-jsonl-driver.jar");
 
     /**
      * Writes to both streams: whole lines, a line written in two parts (a partial record, then its rest), binary bytes
@@ -484,6 +484,83 @@ class LogPluginPodmanTest {
             podman(m, "rm", "-f", "-t", "0", n);
             podman(m, "rm", "-f", "-t", "0", n + "-base");
             Files.deleteIfExists(diag);
+        }
+    }
+
+    /**
+     * Case 6: the example Java driver ({@code example-jsonl}, examples/java-driver). Its README says "put the jar on the
+     * monitor's class path"; the install tree offers no way to without editing it (bin/conmon runs
+     * {@code runtime/bin/java -jar lib/conmon-j.jar}, whose manifest Class-Path is fixed at build time). So this case
+     * uses the launcher's (undocumented) {@code CONMONJ_JAVA} override, through {@code conmon_env_vars}: a test-owned
+     * wrapper runs the same JVM with the same options, {@code -cp conmon-j.jar:DRIVER.jar io.conmonj.host.Main} instead
+     * of {@code -jar}, {@code --enable-native-access} (the manifest's attribute only counts with -jar), and without the
+     * AOT cache (trained for the install tree's class path). The install tree is not touched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void javaExampleDriverOnTheClassPath(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        assertTrue(Files.isRegularFile(JSONL_JAR), "example driver not built: " + JSONL_JAR);
+        String n = name(m, "jsonl");
+        Path out = fresh("records.jsonl");
+        Path wrapper = PodmanTest.base.resolve("java-with-driver");
+        Path root = m.binary().getParent().getParent();
+        Files.writeString(wrapper, """
+                #!/bin/bash
+                # test-only (LogPluginPodmanTest): the monitor's JVM with the example driver jar on the class path
+                out=() rewritten=0 jar=0
+                for a in "$@"; do
+                  if [ $jar = 1 ]; then
+                    out+=(--enable-native-access=ALL-UNNAMED -cp "$a:%s" io.conmonj.host.Main); jar=0; rewritten=1; continue
+                  fi
+                  case "$rewritten:$a" in
+                    0:-jar) jar=1 ;;
+                    0:-XX:AOTCache=*) ;;
+                    *) out+=("$a") ;;
+                  esac
+                done
+                exec %s "${out[@]}"
+                """.formatted(JSONL_JAR, root.resolve("runtime/bin/java")));
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            withConmonEnv(List.of("CONMONJ_JAVA=" + wrapper), () -> {
+                long t0 = nowNs();
+                Fixtures.Proc p = run(m, n, annotations("example-jsonl:json", "json", "path=" + out), "sh", "-c", SCRIPT);
+                long t1 = nowNs();
+                assertEquals(0, p.status(), p.err());
+                assertEquals(SCRIPT_OUT, p.out());
+                assertEquals(SCRIPT_ERR, p.err(), "nothing else on podman's stderr (the wrapped JVM is quiet)");
+                String id = ok(podman(m, "inspect", "-f", "{{.Id}}", n), "inspect").out().strip();
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                Pattern rec = Pattern.compile("\\{\"time_ns\":(\\d+),\"stream\":\"(stdout|stderr)\",\"partial\":(true|false),\"id\":\"([0-9a-f]+)\","
+                        + "\"name\":\"([^\"]*)\",(?:\"log\":\"((?:[^\"\\\\]++|\\\\.)*+)\"|\"log_base64\":\"([A-Za-z0-9+/=]*)\")\\}");
+                List<Rec> recs = new ArrayList<>();
+                long bytes = 0;
+                for (String l : lines.subList(0, lines.size() - 1)) {
+                    Matcher r = rec.matcher(l);
+                    assertTrue(r.matches(), "a record line: " + l);
+                    assertEquals(id, r.group(4), "id");
+                    assertEquals(n, r.group(5), "name");
+                    byte[] data = r.group(6) != null ? Json.unescape(r.group(6)).getBytes(StandardCharsets.UTF_8)
+                            : java.util.Base64.getDecoder().decode(r.group(7));
+                    bytes += data.length;
+                    recs.add(new Rec(r.group(2), Long.parseLong(r.group(1)), r.group(3).equals("true"), new String(data, StandardCharsets.ISO_8859_1)));
+                }
+                assertTrue(lines.stream().anyMatch(l -> l.contains("\"log_base64\":")), "the binary line is kept as base64");
+                checkScriptRecords(recs, t0, t1);
+                assertEquals("{\"records\":" + recs.size() + ",\"bytes\":" + bytes + "}", lines.get(lines.size() - 1), "the summary line");
+                checkPodmanLogs(m, n);
+                return null;
+            });
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(wrapper);
         }
     }
 }
