@@ -1,0 +1,566 @@
+package io.conmonj.it;
+
+import static io.conmonj.it.PodmanTest.IMG;
+import static io.conmonj.it.PodmanTest.name;
+import static io.conmonj.it.PodmanTest.ok;
+import static io.conmonj.it.PodmanTest.podman;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue #4 end to end: the example C log plugins ({@code examples/target/plugins/*.so}) loaded by a real container's
+ * monitor through the {@code c-plugin} driver, selected as docs/logging.md says: OCI annotations given to
+ * {@code podman run --annotation}, and the monitor's environment ({@code conmon_env_vars} of containers.conf).
+ * Same private store and helpers as {@link PodmanTest}.
+ *
+ * <p>conmon-j only: the C conmon ignores {@code io.conmon-j.*} annotations and {@code CONMONJ_*} variables, so every
+ * case skips the reference visibly ({@link Monitor#onlyConmonJ}).
+ */
+class LogPluginPodmanTest {
+    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String WHY = "log drivers chosen by io.conmon-j.* annotations / CONMONJ_LOG_* (issue 4); the C conmon ignores them";
+    static final String A = "io.conmon-j.";
+    static final Path PLUGINS = Path.of(System.getProperty("conmonj.plugins", "../examples/target/plugins")).toAbsolutePath().normalize();
+    static final Path FILE_PLUGIN = PLUGINS.resolve("file-plugin.so");
+    static final Path SOCKET_PLUGIN = PLUGINS.resolve("socket-plugin.so");
+    static final Path JSONL_JAR = PLUGINS.resolveSibling("example-jsonl-driver.jar");
+
+    /**
+     * Writes to both streams: whole lines, a line written in two parts (a partial record, then its rest), binary bytes
+     * (NUL, 0xff) through printf's octal escapes, a 20000-byte line (longer than one 8192-byte read) and an
+     * unterminated last line.
+     */
+    static final String SCRIPT = "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.5; printf 'ial\\n';"
+            + " printf 'e-part' >&2; sleep 0.5; printf 'e-rest\\n' >&2; printf '\\001\\002\\377\\000bin\\n';"
+            + " head -c 20000 /dev/zero | tr '\\000' x; echo; printf 'tail-no-newline'";
+    static final String SCRIPT_OUT = "out1\npartial\n\u0001\u0002\u00ff\u0000bin\n" + "x".repeat(20000) + "\ntail-no-newline";
+    static final String SCRIPT_ERR = "err1\ne-parte-rest\n";
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        PodmanTest.setUp();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        PodmanTest.tearDown();
+    }
+
+    // ---------------------------------------------------------------- the plugins' frame format
+
+    /** One frame of the example plugins: {@code <stream> <timestamp_ns> <P|F> <length>\n<length bytes>\n}. */
+    record Rec(String stream, long timestampNs, boolean partial, String data) {
+        @Override public String toString() {
+            return stream + " " + timestampNs + " " + (partial ? "P" : "F") + " " + Json.quote(data.length() > 60 ? data.substring(0, 60) + "..." : data);
+        }
+    }
+
+    /** Parses the whole byte sequence into frames; fails on anything that is not exactly frames. Data as ISO-8859-1. */
+    static List<Rec> parse(byte[] b) {
+        List<Rec> out = new ArrayList<>();
+        int pos = 0;
+        while (pos < b.length) {
+            int nl = pos;
+            while (nl < b.length && b[nl] != '\n') nl++;
+            assertTrue(nl < b.length, "unterminated frame header at offset " + pos);
+            String header = new String(b, pos, nl - pos, StandardCharsets.US_ASCII);
+            String[] f = header.split(" ");
+            assertEquals(4, f.length, "frame header at offset " + pos + ": " + Json.quote(header));
+            assertTrue(f[0].equals("stdout") || f[0].equals("stderr"), "stream: " + header);
+            assertTrue(f[2].equals("P") || f[2].equals("F"), "flag: " + header);
+            int len = Integer.parseInt(f[3]);
+            int start = nl + 1;
+            assertTrue(start + len < b.length && b[start + len] == '\n', "frame body of " + header + " not followed by \\n");
+            out.add(new Rec(f[0], Long.parseLong(f[1]), f[2].equals("P"), new String(b, start, len, StandardCharsets.ISO_8859_1)));
+            pos = start + len + 1;
+        }
+        return out;
+    }
+
+    static String joined(List<Rec> recs, String stream) {
+        StringBuilder sb = new StringBuilder();
+        for (Rec r : recs) if (r.stream().equals(stream)) sb.append(r.data());
+        return sb.toString();
+    }
+
+    /**
+     * The records of {@link #SCRIPT}: every byte, in order per stream; P exactly on records without their line's end
+     * (docs/logging.md: one record per line, the unterminated tail of a read as a partial record); timestamps within
+     * the run and non-decreasing per stream.
+     */
+    static void checkScriptRecords(List<Rec> recs, long t0, long t1) {
+        String dump = recs.stream().map(Rec::toString).reduce("", (a, b) -> a + "\n  " + b);
+        assertEquals(SCRIPT_OUT, joined(recs, "stdout"), "stdout bytes in the plugin's records:" + dump);
+        assertEquals(SCRIPT_ERR, joined(recs, "stderr"), "stderr bytes in the plugin's records:" + dump);
+        long[] last = {0, 0};
+        for (Rec r : recs) {
+            String d = r.data();
+            int firstNl = d.indexOf('\n');
+            if (r.partial()) assertEquals(-1, firstNl, "a P record holds no line end: " + r);
+            else assertEquals(d.length() - 1, firstNl, "an F record is exactly one line with its \\n: " + r);
+            assertTrue(!d.isEmpty(), "no empty record: " + r);
+            assertTrue(r.timestampNs() >= t0 && r.timestampNs() <= t1, "timestamp " + r.timestampNs() + " within the run [" + t0 + ", " + t1 + "]");
+            int s = r.stream().equals("stdout") ? 0 : 1;
+            assertTrue(r.timestampNs() >= last[s], "timestamps non-decreasing per stream:" + dump);
+            last[s] = r.timestampNs();
+        }
+        // written with a pause after them, so they were read on their own
+        assertTrue(recs.contains(find(recs, "stdout", "part", true)), "\"part\" is a partial record:" + dump);
+        assertTrue(recs.contains(find(recs, "stderr", "e-part", true)), "\"e-part\" is a partial record:" + dump);
+        Rec lastOut = recs.stream().filter(r -> r.stream().equals("stdout")).reduce((a, b) -> b).orElseThrow();
+        assertTrue(lastOut.partial() && lastOut.data().endsWith("tail-no-newline"), "the unterminated last line is partial: " + lastOut);
+        assertTrue(recs.stream().anyMatch(r -> r.partial() && r.data().matches("x+")), "the 20000-byte line spans reads:" + dump);
+    }
+
+    static Rec find(List<Rec> recs, String stream, String data, boolean partial) {
+        return recs.stream().filter(r -> r.stream().equals(stream) && r.data().equals(data) && r.partial() == partial)
+                .findFirst().orElse(null);
+    }
+
+    static long nowNs() {
+        java.time.Instant i = java.time.Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** {@code podman logs} still has everything (dual logging with the k8s-file log Podman asked for). */
+    static void checkPodmanLogs(Monitor m, String n) {
+        Fixtures.Proc logs = ok(podman(m, "logs", n), "logs");
+        assertEquals(SCRIPT_OUT, logs.out(), "podman logs stdout");
+        assertEquals(SCRIPT_ERR, logs.err(), "podman logs stderr");
+    }
+
+    static List<String> annotations(String driver, String instance, String... opts) {
+        List<String> a = new ArrayList<>(List.of("--annotation", A + "log-driver=" + driver));
+        for (String o : opts) a.addAll(List.of("--annotation", A + "log-opt." + instance + "." + o));
+        return a;
+    }
+
+    static Fixtures.Proc run(Monitor m, String n, List<String> annotations, String... command) {
+        List<String> args = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
+        args.addAll(annotations);
+        args.add(IMG);
+        args.addAll(List.of(command));
+        return podman(m, args.toArray(String[]::new));
+    }
+
+    static Path fresh(String file) throws IOException {
+        Path p = PodmanTest.base.resolve(file);
+        Files.deleteIfExists(p);
+        return p;
+    }
+
+    // ---------------------------------------------------------------- a socket receiver
+
+    /** A stream socket server on its own thread: accepts connections one after another; reads them to EOF unless told not to. */
+    static final class Receiver implements AutoCloseable {
+        final ServerSocketChannel server;
+        final String address;
+        final Path socketFile;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final List<SocketChannel> held = new ArrayList<>();
+        final CompletableFuture<Void> firstEof = new CompletableFuture<>();
+        final Thread thread;
+        volatile int connections;
+
+        Receiver(Path unixPath, boolean read) throws IOException {
+            if (unixPath != null) {
+                Files.deleteIfExists(unixPath);
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(unixPath));
+                address = "unix://" + unixPath;
+                socketFile = unixPath;
+            } else {
+                server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                address = "tcp://127.0.0.1:" + ((InetSocketAddress) server.getLocalAddress()).getPort();
+                socketFile = null;
+            }
+            thread = new Thread(() -> serve(read), "log-receiver");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void serve(boolean read) {
+            try {
+                while (true) {
+                    SocketChannel c = server.accept();
+                    connections++;
+                    if (!read) {
+                        synchronized (held) {
+                            held.add(c);
+                        }
+                        continue;
+                    }
+                    try (c) {
+                        ByteBuffer buf = ByteBuffer.allocate(65536);
+                        while (c.read(buf.clear()) >= 0) {
+                            synchronized (bytes) {
+                                bytes.write(buf.array(), 0, buf.position());
+                            }
+                        }
+                    }
+                    firstEof.complete(null);
+                }
+            } catch (ClosedChannelException e) {
+                // closed by the test
+            } catch (IOException e) {
+                firstEof.completeExceptionally(e);
+            }
+        }
+
+        /** What was received once the (first) sender closed its end. */
+        byte[] awaitEof(int seconds) throws Exception {
+            try {
+                firstEof.get(seconds, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the plugin never closed its connection within " + seconds + " s; received so far: "
+                        + received().length + " bytes, connections " + connections);
+            }
+            return received();
+        }
+
+        byte[] received() {
+            synchronized (bytes) {
+                return bytes.toByteArray();
+            }
+        }
+
+        @Override public void close() {
+            try {
+                server.close();
+                synchronized (held) {
+                    for (SocketChannel c : held) c.close();
+                }
+                thread.join(5000);
+                if (socketFile != null) Files.deleteIfExists(socketFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- private containers.conf
+
+    /** Runs {@code body} with PodmanTest's containers.conf plus {@code [engine] conmon_env_vars = [...]}. */
+    static <T> T withConmonEnv(List<String> vars, Supplier<T> body) throws IOException {
+        Path original = PodmanTest.conf;
+        Path conf = PodmanTest.base.resolve("containers-env.conf");
+        StringBuilder sb = new StringBuilder(Files.readString(original));
+        // the private containers.conf ends with its [engine] table
+        assertTrue(sb.toString().strip().lines().dropWhile(l -> !l.equals("[engine]")).count() > 0, "no [engine] table: " + sb);
+        sb.append("conmon_env_vars = [");
+        List<String> all = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        all.addAll(vars);
+        for (int i = 0; i < all.size(); i++) sb.append(i == 0 ? "" : ", ").append(Json.quote(all.get(i)));
+        sb.append("]\n");
+        Files.writeString(conf, sb.toString());
+        PodmanTest.conf = conf;
+        try {
+            return body.get();
+        } finally {
+            PodmanTest.conf = original;
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    // ---------------------------------------------------------------- cases
+
+    /** Case 1: the file plugin gets every byte as records; podman logs (k8s-file) still works. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void filePluginRecordsEveryByteAndPodmanLogsStillWorks(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "fileplugin");
+        Path out = fresh("fileplugin.records");
+        try {
+            long t0 = nowNs();
+            Fixtures.Proc p = run(m, n, annotations("c-plugin:f", "f", "plugin=" + FILE_PLUGIN, "path=" + out), "sh", "-c", SCRIPT);
+            long t1 = nowNs();
+            assertEquals(0, p.status(), p.err());
+            assertEquals(SCRIPT_OUT, p.out(), "podman run's attached stdout");
+            assertEquals(SCRIPT_ERR, p.err(), "podman run's attached stderr");
+            checkScriptRecords(parse(Files.readAllBytes(out)), t0, t1);
+            checkPodmanLogs(m, n);
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** Case 2: the socket plugin forwards every record to a unix socket, then to a TCP one; podman logs still works. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void socketPluginForwardsEveryByteOverUnixAndTcp(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        for (boolean unix : new boolean[] {true, false}) {
+            String n = name(m, unix ? "sockunix" : "socktcp");
+            try (Receiver rx = new Receiver(unix ? PodmanTest.base.resolve("rx.sock") : null, true)) {
+                long t0 = nowNs();
+                Fixtures.Proc p = run(m, n, annotations("c-plugin:fwd", "fwd", "plugin=" + SOCKET_PLUGIN, "address=" + rx.address),
+                        "sh", "-c", SCRIPT);
+                long t1 = nowNs();
+                assertEquals(0, p.status(), p.err());
+                assertEquals(SCRIPT_OUT, p.out());
+                byte[] got = rx.awaitEof(30);
+                System.out.println("[" + m + "] " + rx.address + ": " + got.length + " bytes in " + rx.connections + " connection(s)");
+                assertEquals(1, rx.connections, "one connection, made in init");
+                checkScriptRecords(parse(got), t0, t1);
+                checkPodmanLogs(m, n);
+            } finally {
+                podman(m, "rm", "-f", "-t", "0", n);
+            }
+        }
+    }
+
+    /** Case 3: a driver that cannot start makes podman run fail with its message. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void driverThatCannotStartFailsPodmanRunWithItsMessage(Monitor m) {
+        m.onlyConmonJ(WHY);
+        String missingDir = PodmanTest.base.resolve("no-such-dir/x.records").toString();
+        String missingSo = PodmanTest.base.resolve("no-such.so").toString();
+        record Bad(String what, List<String> annotations, String message) {}
+        List<Bad> cases = List.of(
+                new Bad("file plugin, path in a missing directory", annotations("c-plugin:f", "f", "plugin=" + FILE_PLUGIN, "path=" + missingDir),
+                        "log driver f (c-plugin): log plugin " + FILE_PLUGIN + ": cannot open " + missingDir + ": No such file or directory"),
+                new Bad("socket plugin, required option missing", annotations("c-plugin:fwd", "fwd", "plugin=" + SOCKET_PLUGIN),
+                        "log plugin " + SOCKET_PLUGIN + ": option address= is required (unix:///path or tcp://host:port)"),
+                new Bad("socket plugin, nobody listening", annotations("c-plugin:fwd", "fwd", "plugin=" + SOCKET_PLUGIN,
+                        "address=unix://" + PodmanTest.base.resolve("nobody.sock")),
+                        "log plugin " + SOCKET_PLUGIN + ": cannot connect to unix://" + PodmanTest.base.resolve("nobody.sock") + ": No such file or directory"),
+                new Bad("plugin= names no file", annotations("c-plugin:f", "f", "plugin=" + missingSo, "path=" + missingDir),
+                        "cannot open log plugin " + missingSo + ": " + missingSo + ": cannot open shared object file: No such file or directory"),
+                new Bad("unknown driver name", annotations("no-such-driver", "no-such-driver"), "unknown log driver no-such-driver (available: "));
+        List<String> failures = new ArrayList<>();
+        for (Bad b : cases) {
+            String n = name(m, "badplugin");
+            try {
+                Fixtures.Proc p = run(m, n, b.annotations(), "echo", "must-not-run");
+                System.out.println("[" + m + "] " + b.what() + ": status " + p.status() + ", stderr " + Json.quote(p.err()));
+                if (p.status() == 0 || !p.err().contains(b.message()) || p.out().contains("must-not-run"))
+                    failures.add(b.what() + ": status " + p.status() + ", out " + Json.quote(p.out()) + ", err " + Json.quote(p.err())
+                            + " (expected to contain " + Json.quote(b.message()) + ")");
+            } finally {
+                podman(m, "rm", "-f", "-t", "0", n);
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    /**
+     * Case 4: a host default through {@code conmon_env_vars} (Podman 4.3.1 passes them to the monitor): a container
+     * without annotations reaches the plugin; an annotation option overrides the host's for its instance;
+     * {@code io.conmon-j.log-driver=none} opts out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void hostDefaultFromConmonEnvVars(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        Path all = fresh("all.records"), mine = fresh("mine.records");
+        List<String> env = List.of("CONMONJ_LOG_DRIVER=c-plugin:all", "CONMONJ_LOG_OPTS=all.plugin=" + FILE_PLUGIN + ";all.path=" + all);
+        String n1 = name(m, "envdefault"), n2 = name(m, "envoptout"), n3 = name(m, "envoverride");
+        try {
+            withConmonEnv(env, () -> {
+                long t0 = nowNs();
+                Fixtures.Proc p = run(m, n1, List.of(), "sh", "-c", SCRIPT);
+                long t1 = nowNs();
+                assertEquals(0, p.status(), p.err());
+                try {
+                    assertTrue(Files.exists(all), "CONMONJ_LOG_DRIVER from conmon_env_vars reached the monitor: no " + all);
+                    checkScriptRecords(parse(Files.readAllBytes(all)), t0, t1);
+                    checkPodmanLogs(m, n1);
+                    long before = Files.size(all);
+
+                    ok(run(m, n2, List.of("--annotation", A + "log-driver=none"), "echo", "opted-out"), "run opting out");
+                    assertEquals(before, Files.size(all), "log-driver=none: nothing more in the host default's file");
+                    assertEquals("opted-out\n", ok(podman(m, "logs", n2), "logs").out());
+
+                    ok(run(m, n3, List.of("--annotation", A + "log-opt.all.path=" + mine), "echo", "to-mine"), "run with own path");
+                    assertEquals(before, Files.size(all), "the annotation's path wins over the host's");
+                    List<Rec> recs = parse(Files.readAllBytes(mine));
+                    assertEquals(1, recs.size(), recs.toString());
+                    assertEquals("stdout", recs.get(0).stream());
+                    assertEquals("to-mine\n", recs.get(0).data());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } finally {
+            for (String n : List.of(n1, n2, n3)) podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(all);
+            Files.deleteIfExists(mine);
+        }
+    }
+
+    /**
+     * Case 5: mode=non-blocking with a small buffer and a receiver that accepts but never reads: the container is not
+     * held up, podman logs has everything, and the drops are reported (CONMONJ_DIAGNOSTICS_FILE, through
+     * conmon_env_vars, receives the monitor's messages).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void nonBlockingPluginNeverHoldsTheContainerUpAndReportsDrops(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "nonblock");
+        Path diag = fresh("diagnostics.log");
+        String line = "0123456789abcdefghijklmnopqrstuvwxyz\n";
+        int total = 4_000_000;
+        String expected = line.repeat(total / line.length()) + line.substring(0, total % line.length());
+        try (Receiver rx = new Receiver(PodmanTest.base.resolve("stuck.sock"), false)) {
+            // the container times its own writing (centiseconds of /proc/uptime) on stderr
+            String script = "read a x < /proc/uptime; yes " + line.strip() + " | head -c " + total
+                    + "; read b x < /proc/uptime; echo \"$a $b\" >&2";
+            long baseline = System.nanoTime();
+            ok(run(m, n + "-base", List.of(), "sh", "-c", script), "baseline run without drivers");
+            long baselineMs = (System.nanoTime() - baseline) / 1_000_000;
+            podman(m, "rm", "-f", "-t", "0", n + "-base");
+            withConmonEnv(List.of("CONMONJ_DIAGNOSTICS_FILE=" + diag), () -> {
+                long t0 = System.nanoTime();
+                Fixtures.Proc p = run(m, n, annotations("c-plugin:nb", "nb", "plugin=" + SOCKET_PLUGIN, "address=" + rx.address,
+                        "timeout-ms=500", "mode=non-blocking", "max-buffer-size=64k"), "sh", "-c", script);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(0, p.status(), p.err());
+                String[] up = p.err().strip().split(" ");
+                long containerMs = Math.round((Double.parseDouble(up[1]) - Double.parseDouble(up[0])) * 1000);
+                System.out.println("[" + m + "] non-blocking, stuck receiver: podman run " + ms + " ms (without drivers "
+                        + baselineMs + " ms), the container wrote its " + total + " bytes in " + containerMs + " ms");
+                // Bounded: the container's writing is not held up by the stuck plugin (a blocking driver would stall
+                // it: every send times out and is retried). podman run is, by ~7 s: observed, the exit file is written
+                // ~2 s after the exit (the sync wait), the monitor exits ~5 s later (the close wait, then the drops are
+                // counted), and Podman 4.3.1's run/wait return only once the monitor process has exited.
+                assertTrue(containerMs < 10_000, "the container was held up: " + containerMs + " ms to write");
+                assertTrue(ms < baselineMs + 15_000, "podman run took " + ms + " ms against " + baselineMs + " ms without drivers");
+                assertEquals(expected.length(), p.out().length(), "attached stdout length");
+                Fixtures.Proc logs = ok(podman(m, "logs", n), "logs");
+                assertEquals(expected.length(), logs.out().length(), "podman logs length");
+                assertEquals(expected, logs.out(), "podman logs has every line");
+                return null;
+            });
+            // the drop count is reported when the monitor closes its drivers (after up to 5 s of draining)
+            Pattern drops = Pattern.compile("log driver nb: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            String text = "";
+            Matcher mt = null;
+            while (System.nanoTime() < deadline) {
+                text = Files.exists(diag) ? Files.readString(diag) : "";
+                if ((mt = drops.matcher(text)).find()) break;
+                ConmonRun.sleep(200);
+            }
+            System.out.println("[" + m + "] diagnostics: " + text.strip());
+            assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
+            long dropped = Long.parseLong(mt.group(1));
+            assertTrue(dropped > 0 && dropped <= total / line.length() + 1, "dropped " + dropped);
+            assertEquals(1, rx.connections);
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            podman(m, "rm", "-f", "-t", "0", n + "-base");
+            Files.deleteIfExists(diag);
+        }
+    }
+
+    /**
+     * Case 6: the example Java driver ({@code example-jsonl}, examples/java-driver). Its README says "put the jar on the
+     * monitor's class path"; the install tree offers no way to without editing it (bin/conmon runs
+     * {@code runtime/bin/java -jar lib/conmon-j.jar}, whose manifest Class-Path is fixed at build time). So this case
+     * uses the launcher's (undocumented) {@code CONMONJ_JAVA} override, through {@code conmon_env_vars}: a test-owned
+     * wrapper runs the same JVM with the same options, {@code -cp conmon-j.jar:DRIVER.jar io.conmonj.host.Main} instead
+     * of {@code -jar}, {@code --enable-native-access} (the manifest's attribute only counts with -jar), and without the
+     * AOT cache (trained for the install tree's class path). The install tree is not touched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void javaExampleDriverOnTheClassPath(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        assertTrue(Files.isRegularFile(JSONL_JAR), "example driver not built: " + JSONL_JAR);
+        String n = name(m, "jsonl");
+        Path out = fresh("records.jsonl");
+        Path wrapper = PodmanTest.base.resolve("java-with-driver");
+        Path root = m.binary().getParent().getParent();
+        Files.writeString(wrapper, """
+                #!/bin/bash
+                # test-only (LogPluginPodmanTest): the monitor's JVM with the example driver jar on the class path
+                out=() rewritten=0 jar=0
+                for a in "$@"; do
+                  if [ $jar = 1 ]; then
+                    out+=(--enable-native-access=ALL-UNNAMED -cp "$a:%s" io.conmonj.host.Main); jar=0; rewritten=1; continue
+                  fi
+                  case "$rewritten:$a" in
+                    0:-jar) jar=1 ;;
+                    0:-XX:AOTCache=*) ;;
+                    *) out+=("$a") ;;
+                  esac
+                done
+                exec %s "${out[@]}"
+                """.formatted(JSONL_JAR, root.resolve("runtime/bin/java")));
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            withConmonEnv(List.of("CONMONJ_JAVA=" + wrapper), () -> {
+                long t0 = nowNs();
+                Fixtures.Proc p = run(m, n, annotations("example-jsonl:json", "json", "path=" + out), "sh", "-c", SCRIPT);
+                long t1 = nowNs();
+                assertEquals(0, p.status(), p.err());
+                assertEquals(SCRIPT_OUT, p.out());
+                assertEquals(SCRIPT_ERR, p.err(), "nothing else on podman's stderr (the wrapped JVM is quiet)");
+                String id = ok(podman(m, "inspect", "-f", "{{.Id}}", n), "inspect").out().strip();
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                Pattern rec = Pattern.compile("\\{\"time_ns\":(\\d+),\"stream\":\"(stdout|stderr)\",\"partial\":(true|false),\"id\":\"([0-9a-f]+)\","
+                        + "\"name\":\"([^\"]*)\",(?:\"log\":\"((?:[^\"\\\\]++|\\\\.)*+)\"|\"log_base64\":\"([A-Za-z0-9+/=]*)\")\\}");
+                List<Rec> recs = new ArrayList<>();
+                long bytes = 0;
+                for (String l : lines.subList(0, lines.size() - 1)) {
+                    Matcher r = rec.matcher(l);
+                    assertTrue(r.matches(), "a record line: " + l);
+                    assertEquals(id, r.group(4), "id");
+                    assertEquals(n, r.group(5), "name");
+                    byte[] data = r.group(6) != null ? Json.unescape(r.group(6)).getBytes(StandardCharsets.UTF_8)
+                            : java.util.Base64.getDecoder().decode(r.group(7));
+                    bytes += data.length;
+                    recs.add(new Rec(r.group(2), Long.parseLong(r.group(1)), r.group(3).equals("true"), new String(data, StandardCharsets.ISO_8859_1)));
+                }
+                assertTrue(lines.stream().anyMatch(l -> l.contains("\"log_base64\":")), "the binary line is kept as base64");
+                checkScriptRecords(recs, t0, t1);
+                assertEquals("{\"records\":" + recs.size() + ",\"bytes\":" + bytes + "}", lines.get(lines.size() - 1), "the summary line");
+                checkPodmanLogs(m, n);
+                return null;
+            });
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(wrapper);
+        }
+    }
+}
