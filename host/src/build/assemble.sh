@@ -7,6 +7,7 @@
 #   lib/native/                JNA's dispatch library, pre-extracted
 #   lib/conmon-j.aot           AOT cache from a training run (regenerated on every build)
 #   runtime/                   jlink'ed JDK (java.base + java.logging)
+#   lib/drivers/               third-party Java log driver jars (found with ServiceLoader)
 #   conf/jvm.options           JVM flags, read by the launcher
 #   include/, lib/pkgconfig/   the C log plugin SDK (conmon_log_plugin.h, conmon-log-plugin.pc)
 # Usage: assemble.sh MODULE_DIR TARGET_DIR JNA_JAR CONMON_VERSION CONMONJ_VERSION
@@ -16,7 +17,7 @@ root=$target/conmon
 java_home=${JAVA_HOME:?JAVA_HOME must point at a JDK 25}
 
 rm -rf "$root"
-mkdir -p "$root/bin" "$root/libexec" "$root/lib/native" "$root/conf"
+mkdir -p "$root/bin" "$root/libexec" "$root/lib/native" "$root/lib/drivers" "$root/conf"
 
 cflags=(-O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong)
 gcc "${cflags[@]}" -DCONMON_VERSION="\"$conmon_version\"" -DCONMONJ_VERSION="\"$conmonj_version\"" \

@@ -488,48 +488,24 @@ class LogPluginPodmanTest {
     }
 
     /**
-     * Case 6: the example Java driver ({@code example-jsonl}, examples/java-driver). Its README says "put the jar on the
-     * monitor's class path"; the install tree offers no way to without editing it (bin/conmon runs
-     * {@code runtime/bin/java -jar lib/conmon-j.jar}, whose manifest Class-Path is fixed at build time). So this case
-     * uses the launcher's (undocumented) {@code CONMONJ_JAVA} override, through {@code conmon_env_vars}: a test-owned
-     * wrapper runs the same JVM with the same options, {@code -cp conmon-j.jar:DRIVER.jar io.conmonj.host.Main} instead
-     * of {@code -jar}, {@code --enable-native-access} (the manifest's attribute only counts with -jar), and without the
-     * AOT cache (trained for the install tree's class path). The install tree is not touched.
+     * Case 6: the example Java driver ({@code example-jsonl}, examples/java-driver), found through
+     * {@code CONMONJ_DRIVER_PATH} set in {@code conmon_env_vars}, as docs/logging.md tells an operator to do.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void javaExampleDriverOnTheClassPath(Monitor m) throws IOException {
+    void javaExampleDriverOnTheDriverPath(Monitor m) throws IOException {
         m.onlyConmonJ(WHY);
         assertTrue(Files.isRegularFile(JSONL_JAR), "example driver not built: " + JSONL_JAR);
         String n = name(m, "jsonl");
         Path out = fresh("records.jsonl");
-        Path wrapper = PodmanTest.base.resolve("java-with-driver");
-        Path root = m.binary().getParent().getParent();
-        Files.writeString(wrapper, """
-                #!/bin/bash
-                # test-only (LogPluginPodmanTest): the monitor's JVM with the example driver jar on the class path
-                out=() rewritten=0 jar=0
-                for a in "$@"; do
-                  if [ $jar = 1 ]; then
-                    out+=(--enable-native-access=ALL-UNNAMED -cp "$a:%s" io.conmonj.host.Main); jar=0; rewritten=1; continue
-                  fi
-                  case "$rewritten:$a" in
-                    0:-jar) jar=1 ;;
-                    0:-XX:AOTCache=*) ;;
-                    *) out+=("$a") ;;
-                  esac
-                done
-                exec %s "${out[@]}"
-                """.formatted(JSONL_JAR, root.resolve("runtime/bin/java")));
-        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
-            withConmonEnv(List.of("CONMONJ_JAVA=" + wrapper), () -> {
+            withConmonEnv(List.of("CONMONJ_DRIVER_PATH=" + JSONL_JAR), () -> {
                 long t0 = nowNs();
                 Fixtures.Proc p = run(m, n, annotations("example-jsonl:json", "json", "path=" + out), "sh", "-c", SCRIPT);
                 long t1 = nowNs();
                 assertEquals(0, p.status(), p.err());
                 assertEquals(SCRIPT_OUT, p.out());
-                assertEquals(SCRIPT_ERR, p.err(), "nothing else on podman's stderr (the wrapped JVM is quiet)");
+                assertEquals(SCRIPT_ERR, p.err(), "nothing else on podman's stderr");
                 String id = ok(podman(m, "inspect", "-f", "{{.Id}}", n), "inspect").out().strip();
                 List<String> lines;
                 try {
@@ -560,7 +536,6 @@ class LogPluginPodmanTest {
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
             Files.deleteIfExists(out);
-            Files.deleteIfExists(wrapper);
         }
     }
 }

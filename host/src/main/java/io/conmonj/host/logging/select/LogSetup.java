@@ -147,11 +147,17 @@ public final class LogSetup {
         return "log driver " + who + ": " + m;
     }
 
-    /** Every provider on the class path, by name; the first one of a name wins. */
+    /**
+     * Every provider on the monitor's class path and in the driver jars
+     * ({@link DriverClassPath}), by name; the first one of a name wins, so a
+     * built-in driver cannot be replaced by a jar.
+     */
     static Map<String, LogDriverProvider> providers() throws SelectionException {
         Map<String, LogDriverProvider> byName = new LinkedHashMap<>();
+        ClassLoader loader = DriverClassPath.loader(System.getProperty("conmonj.root"),
+                System.getenv(DriverClassPath.ENV), LogSetup.class.getClassLoader());
         try {
-            for (LogDriverProvider p : ServiceLoader.load(LogDriverProvider.class, LogSetup.class.getClassLoader())) {
+            for (LogDriverProvider p : ServiceLoader.load(LogDriverProvider.class, loader)) {
                 byName.putIfAbsent(p.name(), p);
             }
         } catch (ServiceConfigurationError e) {
