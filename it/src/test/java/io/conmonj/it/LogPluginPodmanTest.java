@@ -455,7 +455,7 @@ class LogPluginPodmanTest {
                         + baselineMs + " ms), the container wrote its " + total + " bytes in " + containerMs + " ms");
                 // Bounded: the container's writing is not held up by the stuck plugin (a blocking driver would stall
                 // it: every send times out and is retried). podman run is, by ~7 s: observed, the exit file is written
-                // ~2 s after the exit (the sync wait), the monitor exits ~5 s later (the close wait, then the drops are
+                // ~0.5 s after the exit (the sync wait), the monitor exits ~2 s later (the close wait, then the drops are
                 // counted), and Podman 4.3.1's run/wait return only once the monitor process has exited.
                 assertTrue(containerMs < 10_000, "the container was held up: " + containerMs + " ms to write");
                 assertTrue(ms < baselineMs + 15_000, "podman run took " + ms + " ms against " + baselineMs + " ms without drivers");
@@ -465,7 +465,7 @@ class LogPluginPodmanTest {
                 assertEquals(expected, logs.out(), "podman logs has every line");
                 return null;
             });
-            // the drop count is reported when the monitor closes its drivers (after up to 5 s of draining)
+            // the drop count is reported when the monitor closes its drivers (after up to 2 s of draining)
             Pattern drops = Pattern.compile("log driver nb: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
             long deadline = System.nanoTime() + 30_000_000_000L;
             String text = "";

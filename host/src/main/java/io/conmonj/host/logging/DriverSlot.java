@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 /** One driver inside a {@link LogPipeline}: how records reach it, and its error and drop accounting. */
 abstract sealed class DriverSlot {
     /** How long {@link LogPipeline#sync()} waits for a non-blocking driver to catch up and sync. */
-    static final long SYNC_WAIT_MILLIS = 2_000;
+    static final long SYNC_WAIT_MILLIS = 500;
     /** How long {@link LogPipeline#close()} waits for a non-blocking driver to drain its buffer and close. */
-    static final long CLOSE_WAIT_MILLIS = 5_000;
+    static final long CLOSE_WAIT_MILLIS = 2_000;
 
     final String name;
     final LogDriver driver;
