@@ -22,3 +22,16 @@ echo "== podman logs demo"
 "${PODMAN[@]}" logs demo
 echo "== the k8s-file log as written by conmon-j"
 cat "$("${PODMAN[@]}" inspect --format '{{.HostConfig.LogConfig.Path}}' demo)"
+
+plugin=$here/examples/target/plugins/file-plugin.so
+if [ -f "$plugin" ]; then
+    records=$SANDBOX/plugin-records
+    echo "== the same, with the example C log plugin selected by annotation (docs/logging.md)"
+    "${PODMAN[@]}" --conmon "$conmon" run --rm \
+        --annotation io.conmon-j.log-driver=c-plugin:demo \
+        --annotation "io.conmon-j.log-opt.demo.plugin=$plugin" \
+        --annotation "io.conmon-j.log-opt.demo.path=$records" \
+        "$IMAGE" sh -c 'echo "hello, plugin"; echo "and stderr" >&2'
+    echo "== what the plugin wrote ($records)"
+    cat "$records"
+fi
