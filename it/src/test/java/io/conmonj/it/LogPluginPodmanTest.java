@@ -478,7 +478,9 @@ class LogPluginPodmanTest {
             System.out.println("[" + m + "] diagnostics: " + text.strip());
             assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
             long dropped = Long.parseLong(mt.group(1));
-            assertTrue(dropped > 0 && dropped <= total / line.length() + 1, "dropped " + dropped);
+            // at most every record: one a line, plus one more for each line a read boundary split (reads are <= 8192)
+            long maxRecords = total / line.length() + 1 + total / 8192 + 1;
+            assertTrue(dropped > 0 && dropped <= maxRecords, "dropped " + dropped + " of at most " + maxRecords);
             assertEquals(1, rx.connections);
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
