@@ -229,30 +229,31 @@ final class RotatedCompressor {
         writeFully(dst, header);
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         CRC32 crc = new CRC32();
-        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-        ByteBuffer outBuf = ByteBuffer.allocate(64 * 1024);
+        byte[] in = new byte[64 * 1024];
+        byte[] out = new byte[64 * 1024];
+        ByteBuffer inBuf = ByteBuffer.wrap(in);
         long total = 0;
+        long position = 0;
         try {
-            src.position(0);
-            while (src.read(in) >= 0 || in.position() > 0) {
-                in.flip();
-                crc.update(in.duplicate());
-                total += in.remaining();
-                deflater.setInput(in);
-                while (!deflater.needsInput()) {
-                    deflater.deflate(outBuf);
-                    outBuf.flip();
-                    writeFully(dst, outBuf);
-                    outBuf.clear();
+            while (true) {
+                inBuf.clear();
+                int n = src.read(inBuf, position);
+                if (n < 0) {
+                    break;
                 }
-                in.clear();
+                position += n;
+                crc.update(in, 0, n);
+                total += n;
+                deflater.setInput(in, 0, n);
+                while (!deflater.needsInput()) {
+                    int m = deflater.deflate(out);
+                    writeFully(dst, ByteBuffer.wrap(out, 0, m));
+                }
             }
             deflater.finish();
             while (!deflater.finished()) {
-                deflater.deflate(outBuf);
-                outBuf.flip();
-                writeFully(dst, outBuf);
-                outBuf.clear();
+                int m = deflater.deflate(out);
+                writeFully(dst, ByteBuffer.wrap(out, 0, m));
             }
         } finally {
             deflater.end();
