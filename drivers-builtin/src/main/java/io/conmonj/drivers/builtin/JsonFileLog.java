@@ -121,6 +121,11 @@ public final class JsonFileLog implements LogDriver {
         return r;
     }
 
+    /** The compression thread's state (null without {@code compress}); for tests. */
+    RotatedCompressor compressor() {
+        return compressor;
+    }
+
     public JsonFileOptions options() {
         return options;
     }

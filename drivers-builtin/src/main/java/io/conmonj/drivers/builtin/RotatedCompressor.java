@@ -51,6 +51,8 @@ final class RotatedCompressor {
     private int unfinished;
     private boolean shutdown;
     private Thread thread;
+    /** Tests: runs on the compression thread between compressing a file and putting the result in place. */
+    volatile Runnable beforeFinish;
 
     RotatedCompressor(JsonFileLog log) {
         this.log = log;
@@ -191,6 +193,10 @@ final class RotatedCompressor {
             try (FileChannel dst = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING), JsonFileLog.MODE_0640)) {
                 gzip(src, dst, extra(j.lastTimestamp));
+            }
+            Runnable hook = beforeFinish;
+            if (hook != null) {
+                hook.run();
             }
             lock.lock();
             try {

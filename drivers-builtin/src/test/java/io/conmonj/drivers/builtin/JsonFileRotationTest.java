@@ -297,4 +297,62 @@ class JsonFileRotationTest {
                 "ctr.json.5.gz")), names());
         assertEquals(List.of(), warnings);
     }
+
+    @Test
+    void aStalledCompressionDoesNotHoldRotationsUpAndItsResultFollowsTheFile() throws Exception {
+        int len = line("l10").length();
+        JsonFileOptions o = JsonFileOptions.of(path()).withRotation(2L * len, 4, true);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (JsonFileLog log = new JsonFileLog(o, warnings::add)) {
+            log.compressor().beforeFinish = () -> {
+                stalled.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            writeL(log, 1, 3); // rotation 1: l1 l2 -> .1, being compressed and stalled before it is put in place
+            assertTrue(stalled.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            writeL(log, 4, 5); // rotation 2 shifts the stalled file to .2 without waiting for it
+            assertTrue(Files.exists(Path.of(path() + ".2")));
+            assertFalse(Files.exists(Path.of(path() + ".2.gz")));
+            log.compressor().beforeFinish = null;
+            release.countDown();
+        }
+        // l1 l2's result landed at .2.gz (its number when it finished), l3 l4 at .1.gz
+        assertEquals(new TreeSet<>(List.of("ctr.json", "ctr.json.1.gz", "ctr.json.2.gz")), names());
+        assertEquals(line("l1") + line("l2"), new String(content(2), StandardCharsets.UTF_8));
+        assertEquals(line("l3") + line("l4"), new String(content(1), StandardCharsets.UTF_8));
+        assertEquals(line("l5"), Files.readString(path()));
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aFileRotatedOutWhileBeingCompressedIsNotKept() throws Exception {
+        int len = line("l10").length();
+        JsonFileOptions o = JsonFileOptions.of(path()).withRotation(2L * len, 2, true);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (JsonFileLog log = new JsonFileLog(o, warnings::add)) {
+            log.compressor().beforeFinish = () -> {
+                stalled.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            writeL(log, 1, 3);
+            assertTrue(stalled.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            writeL(log, 4, 5); // max-file 2: l1 l2 is rotated out, l3 l4 becomes .1
+            assertTrue(indices().size() <= 2, names().toString());
+            log.compressor().beforeFinish = null;
+            release.countDown();
+        }
+        assertEquals(new TreeSet<>(List.of("ctr.json", "ctr.json.1.gz")), names());
+        assertEquals(line("l3") + line("l4"), new String(content(1), StandardCharsets.UTF_8));
+        assertEquals(List.of(), warnings);
+    }
 }
