@@ -336,9 +336,12 @@ public final class JsonFileLog implements LogDriver {
             flush();
         } finally {
             closed = true;
-            channel.close();
-            if (compressor != null) {
-                compressor.shutdownAndWait();
+            try {
+                channel.close();
+            } finally {
+                if (compressor != null) {
+                    compressor.shutdownAndWait();
+                }
             }
         }
     }

@@ -207,9 +207,13 @@ final class RotatedCompressor {
                 Files.move(tmp, log.numbered(j.index, true), StandardCopyOption.ATOMIC_MOVE);
                 done = true;
                 byIndex[j.index] = null;
-                Object key = Files.readAttributes(plain, BasicFileAttributes.class).fileKey();
-                if (j.fileKey.equals(key)) {
-                    Files.delete(plain);
+                try {
+                    Object key = Files.readAttributes(plain, BasicFileAttributes.class).fileKey();
+                    if (j.fileKey.equals(key)) {
+                        Files.delete(plain);
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed by someone else: the .gz is what is left, as wanted
                 }
             } finally {
                 lock.unlock();
