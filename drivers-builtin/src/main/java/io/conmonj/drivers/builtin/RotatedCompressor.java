@@ -1,0 +1,282 @@
+package io.conmonj.drivers.builtin;
+
+import io.conmonj.plugin.ErrnoText;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * The json-file driver's compression thread: gzips rotated files one at a time, in rotation order, off the
+ * monitor's thread. Started with the first compression, one per driver.
+ *
+ * <p>Each rotated file awaiting compression is a {@link Job} whose {@code index} follows the renames of the
+ * rotation ({@link #shifted}) and becomes -1 when the file is rotated out ({@link #dropped}); all under the
+ * driver's {@code fileLock}, which this thread holds only to open the file and to put the result in place.
+ *
+ * <p>The .gz is Go's {@code compress/gzip} layout with Docker's header extra {@code {"lastTime":"..."}} (the
+ * time of the file's last record; Docker's reader skips files older than {@code --since} with it).
+ */
+final class RotatedCompressor {
+    static final class Job {
+        int index = 1;
+        final Object fileKey;
+        final long lastTimestamp;
+
+        Job(Object fileKey, long lastTimestamp) {
+            this.fileKey = fileKey;
+            this.lastTimestamp = lastTimestamp;
+        }
+    }
+
+    private final JsonFileLog log;
+    private final ReentrantLock lock;
+    private final Condition changed;
+    /** jobs by current index; guarded by lock */
+    private final Job[] byIndex;
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private int unfinished;
+    private boolean shutdown;
+    private Thread thread;
+    /** Tests: runs on the compression thread between compressing a file and putting the result in place. */
+    volatile Runnable beforeFinish;
+
+    RotatedCompressor(JsonFileLog log) {
+        this.log = log;
+        this.lock = log.fileLock;
+        this.changed = lock.newCondition();
+        this.byIndex = new Job[log.options().maxFiles() + 1];
+    }
+
+    /** Under lock: the file at {@code PATH.i} is about to be removed. */
+    void dropped(int i) {
+        Job j = byIndex[i];
+        if (j != null) {
+            j.index = -1;
+            byIndex[i] = null;
+        }
+    }
+
+    /** Under lock: {@code PATH.from} was renamed to {@code PATH.to}. */
+    void shifted(int from, int to) {
+        Job j = byIndex[from];
+        byIndex[from] = null;
+        if (j != null) {
+            j.index = to;
+            byIndex[to] = j;
+        }
+    }
+
+    /** Under lock: {@code PATH} became {@code PATH.1}. */
+    Job rotated(Object fileKey, long lastTimestamp) {
+        Job j = new Job(fileKey, lastTimestamp);
+        byIndex[1] = j;
+        return j;
+    }
+
+    void submit(Job j) {
+        lock.lock();
+        try {
+            queue.add(j);
+            unfinished++;
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("json-file-gzip " + log.path().getFileName()).start(this::run);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets the queue drain, then stops the thread. */
+    void shutdownAndWait() {
+        Thread t;
+        lock.lock();
+        try {
+            shutdown = true;
+            changed.signalAll();
+            t = thread;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** For tests: waits until every submitted file is compressed (or given up). */
+    void awaitIdle() throws InterruptedException {
+        lock.lock();
+        try {
+            while (unfinished > 0) {
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            Job j;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !shutdown) {
+                    changed.awaitUninterruptibly();
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                j = queue.poll();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                compress(j);
+            } catch (IOException | RuntimeException e) {
+                log.warnings().accept("log driver json-file: cannot compress a rotated file of " + log.path() + ": "
+                        + ErrnoText.of(e) + " (it stays uncompressed)");
+            } finally {
+                lock.lock();
+                try {
+                    unfinished--;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void compress(Job j) throws IOException {
+        Path tmp = Path.of(log.path() + ".gz.tmp");
+        FileChannel src;
+        lock.lock();
+        try {
+            if (j.index < 0) {
+                return; // rotated out before its turn
+            }
+            Path p = log.numbered(j.index, false);
+            try {
+                src = FileChannel.open(p, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                byIndex[j.index] = null;
+                return;
+            }
+            if (!j.fileKey.equals(Files.readAttributes(p, BasicFileAttributes.class).fileKey())) {
+                src.close();
+                byIndex[j.index] = null;
+                return; // not our file any more
+            }
+        } finally {
+            lock.unlock();
+        }
+        boolean done = false;
+        try (src) {
+            try (FileChannel dst = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING), JsonFileLog.MODE_0640)) {
+                gzip(src, dst, extra(j.lastTimestamp));
+            }
+            Runnable hook = beforeFinish;
+            if (hook != null) {
+                hook.run();
+            }
+            lock.lock();
+            try {
+                if (j.index < 0) {
+                    return; // rotated out while we compressed it: not kept, as Docker keeps max-file files
+                }
+                Path plain = log.numbered(j.index, false);
+                Files.move(tmp, log.numbered(j.index, true), StandardCopyOption.ATOMIC_MOVE);
+                done = true;
+                byIndex[j.index] = null;
+                try {
+                    Object key = Files.readAttributes(plain, BasicFileAttributes.class).fileKey();
+                    if (j.fileKey.equals(key)) {
+                        Files.delete(plain);
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed by someone else: the .gz is what is left, as wanted
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Docker's gzip header extra: {@code json.Marshal(rotateFileMetadata{LastTime: ts})}. */
+    static byte[] extra(long lastTimestamp) {
+        String t = lastTimestamp == Long.MIN_VALUE ? "0001-01-01T00:00:00Z" : DockerJson.timeString(lastTimestamp);
+        return ("{\"lastTime\":\"" + t + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** RFC 1952 member as Go's gzip.Writer writes it: FLG=FEXTRA, MTIME 0, XFL 0, OS 255, raw extra bytes. */
+    static void gzip(FileChannel src, FileChannel dst, byte[] extra) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(12 + extra.length);
+        header.put((byte) 0x1f).put((byte) 0x8b).put((byte) 8).put((byte) 0x04).putInt(0).put((byte) 0).put((byte) 0xff);
+        header.put((byte) (extra.length & 0xff)).put((byte) (extra.length >> 8)).put(extra).flip();
+        writeFully(dst, header);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        CRC32 crc = new CRC32();
+        byte[] in = new byte[64 * 1024];
+        byte[] out = new byte[64 * 1024];
+        ByteBuffer inBuf = ByteBuffer.wrap(in);
+        long total = 0;
+        long position = 0;
+        try {
+            while (true) {
+                inBuf.clear();
+                int n = src.read(inBuf, position);
+                if (n < 0) {
+                    break;
+                }
+                position += n;
+                crc.update(in, 0, n);
+                total += n;
+                deflater.setInput(in, 0, n);
+                while (!deflater.needsInput()) {
+                    int m = deflater.deflate(out);
+                    writeFully(dst, ByteBuffer.wrap(out, 0, m));
+                }
+            }
+            deflater.finish();
+            while (!deflater.finished()) {
+                int m = deflater.deflate(out);
+                writeFully(dst, ByteBuffer.wrap(out, 0, m));
+            }
+        } finally {
+            deflater.end();
+        }
+        ByteBuffer trailer = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        trailer.putInt((int) crc.getValue()).putInt((int) total).flip();
+        writeFully(dst, trailer);
+        dst.force(false);
+    }
+
+    private static void writeFully(FileChannel c, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            c.write(b);
+        }
+    }
+}
