@@ -540,4 +540,47 @@ class LogPluginPodmanTest {
             Files.deleteIfExists(out);
         }
     }
+
+    // ---------------------------------------------------------------- issue #5: json-file (Docker's format)
+
+    static final String JSON_SCRIPT = "printf 'say \"hi\" <b> & \\t tab\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.3;"
+            + " printf 'ial\\n'; head -c 20000 /dev/zero | tr '\\000' y; echo";
+    static final String JSON_OUT = "say \"hi\" <b> & \t tab\npartial\n" + "y".repeat(20000) + "\n";
+    static final Pattern JSON_LINE = Pattern.compile("\\{\"log\":\"((?:[^\"\\\\]++|\\\\.)*+)\",\"stream\":\"(stdout|stderr)\","
+            + "\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z\"\\}");
+
+    /**
+     * The json-file driver selected by annotation next to Podman's k8s-file: every line is Docker's
+     * {"log":...,"stream":...,"time":...} with RFC 3339 UTC nanosecond time; joining each stream's "log" values
+     * (a partial line is its own line without a trailing \n, as Docker) gives back exactly what the container wrote;
+     * HTML-sensitive characters are escaped as Go does; podman logs still works.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void jsonFileDriverByAnnotation(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "jsonfile");
+        Path out = fresh("container.json");
+        try {
+            Fixtures.Proc p = run(m, n, annotations("json-file:j", "j", "path=" + out), "sh", "-c", JSON_SCRIPT);
+            assertEquals(0, p.status(), p.err());
+            StringBuilder stdout = new StringBuilder(), stderr = new StringBuilder();
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            for (String l : lines) {
+                Matcher j = JSON_LINE.matcher(l);
+                assertTrue(j.matches(), "a Docker json-file line: " + l);
+                (j.group(2).equals("stdout") ? stdout : stderr).append(Json.unescape(j.group(1)));
+            }
+            assertEquals(JSON_OUT, stdout.toString());
+            assertEquals("err1\n", stderr.toString());
+            assertTrue(lines.get(0).contains("\\u003cb\\u003e \\u0026 \\u0009 tab\\n"), "Go's escaping: " + lines.get(0));
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"log\":\"part\",")), "a partial line of its own: " + lines);
+            Fixtures.Proc logs = ok(podman(m, "logs", n), "logs");
+            assertEquals(JSON_OUT, logs.out(), "podman logs stdout (k8s-file)");
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(out);
+        }
+    }
+
 }
