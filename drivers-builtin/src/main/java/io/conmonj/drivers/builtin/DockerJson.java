@@ -151,16 +151,10 @@ final class DockerJson {
     static int formatTime(long sec, int nanos, byte[] dst, int pos) {
         long days = Math.floorDiv(sec, 86_400L);
         int secOfDay = (int) Math.floorMod(sec, 86_400L);
-        // civil_from_days (H. Hinnant), proleptic Gregorian like Go.
-        long z = days + 719_468L;
-        long era = Math.floorDiv(z, 146_097L);
-        long doe = z - era * 146_097L;
-        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        long date = CivilDate.fromEpochDay(days);
+        int day = CivilDate.day(date);
+        int month = CivilDate.month(date);
+        long year = CivilDate.year(date);
         if (year < 0 || year > 9999) {
             return -1;
         }
