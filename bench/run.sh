@@ -324,6 +324,19 @@ bench_plugin() {
     rm -f "$out"
 }
 
+# 4c. the same with the json-file driver (Docker's format) selected next to k8s-file
+bench_json() {
+    local mon=$1 out
+    if [ "$mon" = c ]; then
+        set_rows_na c "the C conmon has no json-file driver" json_mbs json_cpu json_cpu0; return
+    fi
+    out=$(mktemp /var/tmp/conmonj-bench-json.XXXXXX)
+    measure_k8s "$mon" json --annotation io.conmon-j.log-driver=json-file:j \
+        --annotation "io.conmon-j.log-opt.j.path=$out"
+    log "[$mon] json-file wrote $(stat -c %s "$out") bytes"
+    rm -f "$out"
+}
+
 # measure_k8s MON ROW-PREFIX [extra podman run args...]
 measure_k8s() {
     local mon=$1 prefix=$2 ctr rc pid logf deadline cpu0 cpu1 size first last t_first t_last
@@ -452,7 +465,7 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
 }
 
-sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin)
+sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
     [bench_exec]="exec_p50"
@@ -460,7 +473,8 @@ declare -A SECTION_ROWS=(
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0"
-    [bench_plugin]="plug_mbs plug_cpu plug_cpu0")
+    [bench_plugin]="plug_mbs plug_cpu plug_cpu0"
+    [bench_json]="json_mbs json_cpu json_cpu0")
 for s in "${sections[@]}"; do
     for mon in "${MONS[@]}"; do
         if [ -n "${MON_NA[$mon]:-}" ]; then
@@ -474,7 +488,7 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0)
+ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -491,7 +505,10 @@ declare -A ROW_NAME=(
     [k8s_cpu0]="k8s-file: monitor CPU s from start to first output"
     [plug_mbs]="k8s-file + C file plugin, $MB MB of stdout: MB/s (record timestamps)"
     [plug_cpu]="k8s-file + C file plugin, $MB MB of stdout: monitor CPU s while logging"
-    [plug_cpu0]="k8s-file + C file plugin: monitor CPU s from start to first output")
+    [plug_cpu0]="k8s-file + C file plugin: monitor CPU s from start to first output"
+    [json_mbs]="k8s-file + json-file, $MB MB of stdout: MB/s (record timestamps)"
+    [json_cpu]="k8s-file + json-file, $MB MB of stdout: monitor CPU s while logging"
+    [json_cpu0]="k8s-file + json-file: monitor CPU s from start to first output")
 
 ratio() {
     local c=$1 j=$2
@@ -527,6 +544,7 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   utime+stime (/proc/PID/stat) when the marker is logged minus its value before the payload.
 - k8s-file + C file plugin: the same container with the example file plugin
   (examples/target/plugins/file-plugin.so) selected by annotation next to the k8s-file log.
+- k8s-file + json-file: the same with the json-file driver (Docker's format) selected by annotation.
 - the machine may be shared: treat differences under ~20 % as noise.
 NOTES
 }
