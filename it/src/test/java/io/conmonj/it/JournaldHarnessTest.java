@@ -182,7 +182,6 @@ class JournaldHarnessTest {
             if (m.isConmonJ()) {
                 // 2.2.0+: the <N> prefix of a line that arrived complete sets PRIORITY and is removed
                 assertEquals("3", r.entry("prio3\n").get("PRIORITY"));
-                assertEquals(7, r.entries().size(), r.messages().toString());
             } else {
                 // the reference 2.1.6 predates the priority prefix (2.2.0)
                 assertEquals("6", r.entry("<3>prio3\n").get("PRIORITY"));
