@@ -210,4 +210,28 @@ class JournaldHarnessTest {
         assertEquals("3", r.entry("two\n").get("PRIORITY"));
         assertEquals("6", r.entry("three").get("PRIORITY"));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void selectedByTheEnvironmentNextToK8sFile(Monitor m) throws IOException {
+        m.onlyConmonJ("driver selection (CONMONJ_LOG_DRIVER, io.conmon-j.log-driver) is conmon-j's");
+        Path k8s = Files.createTempFile("conmonj-journald-k8s", ".log");
+        try {
+            Run r = run(m, "echo sel; printf tail", "-l", "k8s-file:" + k8s, "ENV:CONMONJ_LOG_DRIVER=journald",
+                    "ENV:CONMONJ_LOG_OPTS=journald.partial-message=false;journald.tag=seltag");
+            assertEquals("0", r.exit(), r.stderr());
+            assertEquals(List.of("sel\n", "tail"), r.messages());
+            for (Map<String, String> e : r.entries()) {
+                assertEquals("seltag", e.get("SYSLOG_IDENTIFIER"), e.toString());
+                assertEquals("seltag", e.get("CONTAINER_TAG"), e.toString());
+                assertEquals("name-" + r.cid(), e.get("CONTAINER_NAME"), e.toString());
+                assertEquals(r.cid().substring(0, 12), e.get("CONTAINER_ID"), e.toString());
+                assertEquals("6", e.get("PRIORITY"), e.toString());
+                assertNull(e.get("CONTAINER_PARTIAL_MESSAGE"), e.toString());
+            }
+            assertTrue(Files.readString(k8s).contains(" stdout F sel\n"));
+        } finally {
+            Files.deleteIfExists(k8s);
+        }
+    }
 }
