@@ -234,4 +234,70 @@ class JournaldHarnessTest {
             Files.deleteIfExists(k8s);
         }
     }
+
+    /**
+     * Podman's own {@code --log-driver journald}: {@code podman run} then {@code podman logs}, which reads the journal
+     * through sd-journal, all inside the namespace with journald (private store, the fixtures' busybox rootfs).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void podmanRunAndLogs(Monitor m) throws IOException {
+        m.requirePresent();
+        assumeTrue(Files.isExecutable(Path.of(JOURNALD)), "no " + JOURNALD);
+        Path t = Files.createTempDirectory(Path.of("/tmp"), "cjjd"); // podman: runroot at most 50 characters
+        try {
+            for (String d : List.of("journal", "root", "runroot", "tmp")) {
+                Files.createDirectories(t.resolve(d));
+            }
+            Files.writeString(t.resolve("containers.conf"), """
+                    [containers]
+                    default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+                    [engine]
+                    cgroup_manager = "cgroupfs"
+                    runtime = "runc"
+                    events_logger = "file"
+                    """);
+            String ns = """
+                    mount -t tmpfs tmpfs /run/systemd || exit 90
+                    mkdir -p /run/systemd/journal
+                    mount -t tmpfs tmpfs /run/log || exit 91
+                    mount --bind "$T/journal" /var/log/journal || exit 92
+                    /lib/systemd/systemd-journald >"$T/journald.out" 2>&1 &
+                    JPID=$!
+                    trap 'kill $JPID 2>/dev/null; wait $JPID 2>/dev/null' EXIT
+                    i=0
+                    while [ ! -S /run/systemd/journal/socket ]; do i=$((i+1)); [ $i -gt 100 ] && exit 93; sleep 0.1; done
+                    P="podman --root $T/root --runroot $T/runroot --tmpdir $T/tmp --conmon $CONMON --cgroup-manager cgroupfs"
+                    tar -C "$ROOTFS" -c . | $P import - localhost/conmonj-journald:latest >/dev/null 2>"$T/import.err" || exit 94
+                    $P run --name jd --log-driver journald --log-opt tag=jtag localhost/conmonj-journald:latest \
+                        sh -c 'echo hello; echo err >&2; printf par; sleep 0.3; echo tial; printf dangling' \
+                        >"$T/run.out" 2>"$T/run.err" || exit 95
+                    $P logs jd >"$T/logs.out" 2>"$T/logs.err" || exit 96
+                    $P inspect -f '{{.Id}}' jd >"$T/id" || exit 97
+                    journalctl --sync
+                    journalctl -o json --all --no-pager CONTAINER_ID_FULL="$(cat "$T/id")" >"$T/journal.json"
+                    $P rm -f jd >/dev/null 2>&1
+                    exit 0
+                    """;
+            Files.writeString(t.resolve("ns.sh"), ns);
+            Fixtures.Proc p = Fixtures.run(List.of("env", "T=" + t, "CONMON=" + m.binary(), "ROOTFS=" + Fixtures.get().rootfs,
+                    "CONTAINERS_CONF=" + t.resolve("containers.conf"), "unshare", "-m", "--propagation", "private", "sh",
+                    t.resolve("ns.sh").toString()), 180);
+            assertEquals(0, p.status(), "namespace script: " + p.err() + "\nimport: " + read(t.resolve("import.err"))
+                    + "\nrun: " + read(t.resolve("run.err")) + "\nlogs: " + read(t.resolve("logs.err")));
+            assertEquals("hello\npartial\ndangling", read(t.resolve("logs.out")), "podman logs stdout");
+            assertEquals("err\n", read(t.resolve("logs.err")), "podman logs stderr");
+            List<Map<String, String>> entries = parse(Files.readAllBytes(t.resolve("journal.json")));
+            String id = read(t.resolve("id")).strip();
+            assertEquals(4, entries.size(), entries.toString());
+            for (Map<String, String> e : entries) {
+                assertEquals(id, e.get("CONTAINER_ID_FULL"));
+                assertEquals("jd", e.get("CONTAINER_NAME"));
+                assertEquals("jtag", e.get("CONTAINER_TAG"));
+                assertEquals("jtag", e.get("SYSLOG_IDENTIFIER"));
+            }
+        } finally {
+            Fixtures.rmrf(t);
+        }
+    }
 }
