@@ -211,6 +211,20 @@ class JournaldHarnessTest {
         assertEquals("6", r.entry("three").get("PRIORITY"));
     }
 
+    /** Entries larger than a datagram (212992 bytes here) travel in a sealed memfd, as with sd_journal_sendv. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void entryLargerThanADatagram(Monitor m) throws IOException {
+        m.onlyConmonJ("needs --log-label (2.2.x) to make an entry that large");
+        String big1 = "a".repeat(120_000);
+        String big2 = "b".repeat(120_000);
+        Run r = run(m, "echo big", "-l", "journald", "--log-label", "BIG1=" + big1, "--log-label", "BIG2=" + big2);
+        assertEquals("0", r.exit(), r.stderr());
+        assertEquals(List.of("big\n"), r.messages());
+        assertEquals(big1, r.entries().get(0).get("BIG1"));
+        assertEquals(big2, r.entries().get(0).get("BIG2"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void selectedByTheEnvironmentNextToK8sFile(Monitor m) throws IOException {
