@@ -35,7 +35,7 @@ class ProvidersTest {
         for (LogDriverProvider p : ServiceLoader.load(LogDriverProvider.class)) {
             names.add(p.name());
         }
-        assertEquals(List.of("k8s-file", "none", "json-file"), names);
+        assertEquals(List.of("k8s-file", "none", "json-file", "journald"), names);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.conmonj.host.lifecycle;
 
+import io.conmonj.drivers.builtin.JournaldEntry;
 import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
@@ -154,11 +155,21 @@ public final class MonitorProcess {
                         .withAllowlistDirs(options.logAllowlistDirs()));
             }
         }
+        List<LogPipeline.Attachment> opened;
         try {
-            return LogSetup.openConmonFiles(files, Diagnostics::warn);
+            opened = LogSetup.openConmonFiles(files, Diagnostics::warn);
         } catch (SelectionException e) {
             throw ConfigError.error(e.getMessage());
         }
+        if (targets.stream().anyMatch(t -> t.driver() == LogTarget.Driver.JOURNALD)) {
+            // contract §7.2: one journald log however often -l journald is given; the validator checks the CID
+            // and the labels after this callback, before anything is logged
+            opened = new ArrayList<>(opened);
+            opened.add(LogSetup.openConmonJournald(new JournaldEntry(options.cid() == null ? "" : options.cid(),
+                    options.name(), options.logTag(), options.logLabels(), !options.noContainerPartialMessage()),
+                    Diagnostics::warn));
+        }
+        return opened;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.conmonj.host.lifecycle;
 
 import io.conmonj.host.cli.ConfigError;
-import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.cli.Options;
 import io.conmonj.host.cli.ValidatedConfig;
 
@@ -16,9 +15,6 @@ final class NotYetSupported {
         Options options = config.options();
         refuse(options.sdnotifySocket() != null, "--sdnotify-socket");
         refuse(options.seccompNotifySocket() != null, "--seccomp-notify-socket");
-        for (LogTarget target : config.logTargets()) {
-            refuse(target.driver() == LogTarget.Driver.JOURNALD, "the journald log driver");
-        }
     }
 
     private static void refuse(boolean used, String what) throws ConfigError {

@@ -1,5 +1,7 @@
 package io.conmonj.host.logging.select;
 
+import io.conmonj.drivers.builtin.JournaldEntry;
+import io.conmonj.drivers.builtin.JournaldLog;
 import io.conmonj.drivers.builtin.K8sFileLog;
 import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.logging.LogPipeline;
@@ -60,6 +62,11 @@ public final class LogSetup {
             }
         }
         return attached;
+    }
+
+    /** conmon's own journald log ({@code -l journald}, contract §7.2); never fails: send errors are warnings. */
+    public static LogPipeline.Attachment openConmonJournald(JournaldEntry entry, Consumer<String> warnings) {
+        return LogPipeline.Attachment.conmon("journald", JournaldLog.open(entry, warnings));
     }
 
     /**
