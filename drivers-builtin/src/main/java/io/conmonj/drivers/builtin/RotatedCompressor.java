@@ -16,19 +16,22 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * The json-file driver's compression thread: gzips rotated files one at a time, in rotation order, off the
- * monitor's thread. Started with the first compression, one per driver.
+ * The compression thread of a rotating file driver (json-file, k8s-file): gzips rotated files one at a time, in
+ * rotation order, off the monitor's thread. Started with the first compression, one per driver.
  *
  * <p>Each rotated file awaiting compression is a {@link Job} whose {@code index} follows the renames of the
  * rotation ({@link #shifted}) and becomes -1 when the file is rotated out ({@link #dropped}); all under the
  * driver's {@code fileLock}, which this thread holds only to open the file and to put the result in place.
  *
- * <p>The .gz is Go's {@code compress/gzip} layout with Docker's header extra {@code {"lastTime":"..."}} (the
- * time of the file's last record; Docker's reader skips files older than {@code --since} with it).
+ * <p>json-file: the .gz is Go's {@code compress/gzip} layout with Docker's header extra {@code {"lastTime":"..."}}
+ * (the time of the file's last record; Docker's reader skips files older than {@code --since} with it).
+ * k8s-file: the same layout without an extra field (FLG 0).
  */
 final class RotatedCompressor {
     static final class Job {
@@ -42,7 +45,18 @@ final class RotatedCompressor {
         }
     }
 
-    private final JsonFileLog log;
+    /** How the compressor sees the driver's files. */
+    interface NumberedFiles {
+        /** {@code PATH.i} or {@code PATH.i.gz}. */
+        Path numbered(int i, boolean gz);
+    }
+
+    private final String driverName;
+    private final Path path;
+    private final NumberedFiles files;
+    private final Consumer<String> warnings;
+    /** gzip header extra for a file whose last record has this timestamp; null: no extra field */
+    private final LongFunction<byte[]> extraOf;
     private final ReentrantLock lock;
     private final Condition changed;
     /** jobs by current index; guarded by lock */
@@ -55,10 +69,24 @@ final class RotatedCompressor {
     volatile Runnable beforeFinish;
 
     RotatedCompressor(JsonFileLog log) {
-        this.log = log;
-        this.lock = log.fileLock;
+        this("json-file", log.path(), log::numbered, log.warnings(), RotatedCompressor::extra, log.fileLock,
+                log.options().maxFiles());
+    }
+
+    /**
+     * @param lock     the driver's lock over renames of its files
+     * @param maxIndex highest {@code i} of a {@code PATH.i} the driver may keep
+     */
+    RotatedCompressor(String driverName, Path path, NumberedFiles files, Consumer<String> warnings,
+                      LongFunction<byte[]> extraOf, ReentrantLock lock, int maxIndex) {
+        this.driverName = driverName;
+        this.path = path;
+        this.files = files;
+        this.warnings = warnings;
+        this.extraOf = extraOf;
+        this.lock = lock;
         this.changed = lock.newCondition();
-        this.byIndex = new Job[log.options().maxFiles() + 1];
+        this.byIndex = new Job[maxIndex + 1];
     }
 
     /** Under lock: the file at {@code PATH.i} is about to be removed. */
@@ -93,7 +121,7 @@ final class RotatedCompressor {
             queue.add(j);
             unfinished++;
             if (thread == null) {
-                thread = Thread.ofPlatform().daemon().name("json-file-gzip " + log.path().getFileName()).start(this::run);
+                thread = Thread.ofPlatform().daemon().name(driverName + "-gzip " + path.getFileName()).start(this::run);
             }
             changed.signalAll();
         } finally {
@@ -151,7 +179,7 @@ final class RotatedCompressor {
             try {
                 compress(j);
             } catch (IOException | RuntimeException e) {
-                log.warnings().accept("log driver json-file: cannot compress a rotated file of " + log.path() + ": "
+                warnings.accept("log driver " + driverName + ": cannot compress a rotated file of " + path + ": "
                         + ErrnoText.of(e) + " (it stays uncompressed)");
             } finally {
                 lock.lock();
@@ -166,14 +194,14 @@ final class RotatedCompressor {
     }
 
     private void compress(Job j) throws IOException {
-        Path tmp = Path.of(log.path() + ".gz.tmp");
+        Path tmp = Path.of(path + ".gz.tmp");
         FileChannel src;
         lock.lock();
         try {
             if (j.index < 0) {
                 return; // rotated out before its turn
             }
-            Path p = log.numbered(j.index, false);
+            Path p = files.numbered(j.index, false);
             try {
                 src = FileChannel.open(p, StandardOpenOption.READ);
             } catch (NoSuchFileException e) {
@@ -192,7 +220,7 @@ final class RotatedCompressor {
         try (src) {
             try (FileChannel dst = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING), JsonFileLog.MODE_0640)) {
-                gzip(src, dst, extra(j.lastTimestamp));
+                gzip(src, dst, extraOf.apply(j.lastTimestamp));
             }
             Runnable hook = beforeFinish;
             if (hook != null) {
@@ -203,8 +231,8 @@ final class RotatedCompressor {
                 if (j.index < 0) {
                     return; // rotated out while we compressed it: not kept, as Docker keeps max-file files
                 }
-                Path plain = log.numbered(j.index, false);
-                Files.move(tmp, log.numbered(j.index, true), StandardCopyOption.ATOMIC_MOVE);
+                Path plain = files.numbered(j.index, false);
+                Files.move(tmp, files.numbered(j.index, true), StandardCopyOption.ATOMIC_MOVE);
                 done = true;
                 byIndex[j.index] = null;
                 try {
@@ -231,11 +259,21 @@ final class RotatedCompressor {
         return ("{\"lastTime\":\"" + t + "\"}").getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** RFC 1952 member as Go's gzip.Writer writes it: FLG=FEXTRA, MTIME 0, XFL 0, OS 255, raw extra bytes. */
+    /**
+     * RFC 1952 member as Go's gzip.Writer writes it: FLG=FEXTRA, MTIME 0, XFL 0, OS 255, raw extra bytes; with
+     * {@code extra} null, FLG 0 and no extra field.
+     */
     static void gzip(FileChannel src, FileChannel dst, byte[] extra) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(12 + extra.length);
-        header.put((byte) 0x1f).put((byte) 0x8b).put((byte) 8).put((byte) 0x04).putInt(0).put((byte) 0).put((byte) 0xff);
-        header.put((byte) (extra.length & 0xff)).put((byte) (extra.length >> 8)).put(extra).flip();
+        ByteBuffer header;
+        if (extra == null) {
+            header = ByteBuffer.allocate(10);
+            header.put((byte) 0x1f).put((byte) 0x8b).put((byte) 8).put((byte) 0).putInt(0).put((byte) 0).put((byte) 0xff);
+            header.flip();
+        } else {
+            header = ByteBuffer.allocate(12 + extra.length);
+            header.put((byte) 0x1f).put((byte) 0x8b).put((byte) 8).put((byte) 0x04).putInt(0).put((byte) 0).put((byte) 0xff);
+            header.put((byte) (extra.length & 0xff)).put((byte) (extra.length >> 8)).put(extra).flip();
+        }
         writeFully(dst, header);
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         CRC32 crc = new CRC32();
