@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import static java.nio.file.StandardOpenOption.APPEND;
@@ -42,6 +43,10 @@ import static java.nio.file.StandardOpenOption.WRITE;
  *
  * <p>Errors: only a failing truncate-mode reopen throws ({@link LogFileException}, fatal in conmon, contract
  * 7.1.5 / pitfall 10); everything conmon merely warns about goes to the warning sink.
+ *
+ * <p>With the driver option {@code compress} (not in conmon; {@link K8sFileOptions#compress()}) and rotation,
+ * each rotated file is gzipped to {@code PATH.N.gz} by a {@link RotatedCompressor} thread after the rotation;
+ * numbering and the number of kept files stay conmon's (pitfall 8 included). Without it nothing changes.
  *
  * <p>Warnings (conmon {@code nwarn}) go to the sink given to the constructor, without the {@code [conmon:w]: }
  * prefix.
@@ -74,6 +79,10 @@ public final class K8sFileLog implements LogDriver {
     private final LogClock clock;
     private final Timestamps timestamps;
     private final LogPathCheck pathCheck;
+    /** Guards renames of the numbered files against the compression thread (only used with a compressor). */
+    private final ReentrantLock fileLock = new ReentrantLock();
+    /** null unless {@code compress} and {@code rotate}. */
+    private final RotatedCompressor compressor;
 
     private FileChannel channel;
     /** dev/inode of the file {@link #channel} writes to, for the rotation's "fd still refers to PATH" check. */
@@ -124,6 +133,20 @@ public final class K8sFileLog implements LogDriver {
         }
         total = written;
         fileKey = fileKeyOf(path);
+        compressor = options.compress() && options.rotate() && options.maxFiles() > 0
+                ? new RotatedCompressor(K8sFileProvider.NAME, path, this::numbered, warnings, ts -> null, fileLock,
+                        Math.max(options.maxFiles(), 2))
+                : null;
+    }
+
+    /** {@code PATH.i} or {@code PATH.i.gz}. */
+    Path numbered(int i, boolean gz) {
+        return Path.of(pathString + "." + i + (gz ? ".gz" : ""));
+    }
+
+    /** The compression thread's state (null without {@code compress}); for tests. */
+    RotatedCompressor compressor() {
+        return compressor;
     }
 
     /** Convenience: system clock and time zone. */
@@ -260,8 +283,14 @@ public final class K8sFileLog implements LogDriver {
         closed = true;
         FileChannel c = channel;
         channel = null;
-        if (c != null) {
-            c.close();
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            if (compressor != null) {
+                compressor.shutdownAndWait(); // no PATH.gz.tmp left behind
+            }
         }
     }
 
@@ -357,14 +386,30 @@ public final class K8sFileLog implements LogDriver {
                 return;
             }
             Object freshKey = fileKeyOf(newPath);
-            if (!shiftBackups() || !moveIntoPlace(newPath, backup)) {
-                closeQuietly(fresh);
-                try {
-                    Files.deleteIfExists(newPath);
-                } catch (IOException e) {
-                    warnings.accept("Failed to remove temporary file: " + ErrnoText.of(e));
+            RotatedCompressor.Job job = null;
+            if (compressor != null) {
+                fileLock.lock();
+            }
+            try {
+                if (!shiftBackups() || !moveIntoPlace(newPath, backup)) {
+                    closeQuietly(fresh);
+                    try {
+                        Files.deleteIfExists(newPath);
+                    } catch (IOException e) {
+                        warnings.accept("Failed to remove temporary file: " + ErrnoText.of(e));
+                    }
+                    return;
                 }
-                return;
+                if (compressor != null) {
+                    job = compressor.rotated(fileKey, Long.MIN_VALUE);
+                }
+            } finally {
+                if (compressor != null) {
+                    fileLock.unlock();
+                }
+            }
+            if (job != null) {
+                compressor.submit(job);
             }
             releaseQuietly(lock);
             lock = null;
@@ -395,7 +440,9 @@ public final class K8sFileLog implements LogDriver {
         }
         boolean hadErrors = false;
         int start = maxFiles > 1 ? maxFiles : 2;
-        for (int i = start; i >= 2; i--) {
+        if (compressor != null) {
+            hadErrors = shiftCompressed(start);
+        } else for (int i = start; i >= 2; i--) {
             String from = pathString + "." + (i - 1);
             String to = pathString + "." + i;
             try {
@@ -411,6 +458,65 @@ public final class K8sFileLog implements LogDriver {
             warnings.accept("Backup file shifting completed with some errors");
         }
         return true;
+    }
+
+    /**
+     * Step 4 with {@code compress} (caller holds {@link #fileLock}): the backup number i is one file, {@code PATH.i}
+     * while it waits for compression, {@code PATH.i.gz} after. As in conmon, a missing {@code i-1} leaves {@code i}
+     * alone; an existing one replaces {@code i} in whichever form it is.
+     *
+     * @return whether there were errors
+     */
+    private boolean shiftCompressed(int start) {
+        boolean hadErrors = false;
+        for (int i = start; i >= 2; i--) {
+            Path fromPlain = numbered(i - 1, false);
+            Path fromGz = numbered(i - 1, true);
+            boolean plain = Files.exists(fromPlain, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            boolean gz = Files.exists(fromGz, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!plain && !gz) {
+                continue; // missing backups are fine
+            }
+            compressor.dropped(i); // replaced: a compression of it in progress is not kept
+            if (gz) {
+                hadErrors |= !shiftOne(fromGz, numbered(i, true));
+            } else {
+                hadErrors |= !deleteStale(numbered(i, true));
+            }
+            if (plain) {
+                if (shiftOne(fromPlain, numbered(i, false))) {
+                    compressor.shifted(i - 1, i);
+                } else {
+                    hadErrors = true;
+                }
+            } else {
+                hadErrors |= !deleteStale(numbered(i, false));
+            }
+        }
+        return hadErrors;
+    }
+
+    private boolean shiftOne(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            warnings.accept("Failed to shift backup file " + from + " to " + to + ": " + ErrnoText.of(e));
+            return false;
+        }
+    }
+
+    /** The other form of a backup that is being replaced. */
+    private boolean deleteStale(Path p) {
+        try {
+            Files.deleteIfExists(p);
+            return true;
+        } catch (IOException e) {
+            warnings.accept("Failed to remove old backup file " + p + ": " + ErrnoText.of(e));
+            return false;
+        }
     }
 
     /** Step 5: PATH to PATH.1, PATH.new to PATH (restoring PATH if the second rename fails). */

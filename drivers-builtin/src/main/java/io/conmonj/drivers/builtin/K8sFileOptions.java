@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param rotate        {@code --log-rotate}
  * @param maxFiles      {@code --log-max-files} (default 1; values &lt;= 0 make every rotation fail, as in conmon)
  * @param allowlistDirs {@code --log-allowlist-dir}, in order; empty = none given. Empty strings are skipped.
+ * @param compress      driver option {@code compress} (conmon has none; default false = conmon's behaviour):
+ *                      with {@code rotate}, rotated files are gzipped to {@code PATH.N.gz} off the caller's thread
  */
 public record K8sFileOptions(Path path, long sizeMax, long globalSizeMax, boolean rotate, int maxFiles,
-                             List<String> allowlistDirs) {
+                             List<String> allowlistDirs, boolean compress) {
 
     public static final long UNLIMITED = -1;
     public static final int DEFAULT_MAX_FILES = 1;
@@ -25,24 +27,34 @@ public record K8sFileOptions(Path path, long sizeMax, long globalSizeMax, boolea
         allowlistDirs = List.copyOf(allowlistDirs);
     }
 
+    /** conmon's options (no {@code compress}). */
+    public K8sFileOptions(Path path, long sizeMax, long globalSizeMax, boolean rotate, int maxFiles,
+                          List<String> allowlistDirs) {
+        this(path, sizeMax, globalSizeMax, rotate, maxFiles, allowlistDirs, false);
+    }
+
     /** {@code -l k8s-file:PATH} with every other option at its default. */
     public static K8sFileOptions of(Path path) {
         return new K8sFileOptions(path, UNLIMITED, UNLIMITED, false, DEFAULT_MAX_FILES, List.of());
     }
 
     public K8sFileOptions withSizeMax(long v) {
-        return new K8sFileOptions(path, v, globalSizeMax, rotate, maxFiles, allowlistDirs);
+        return new K8sFileOptions(path, v, globalSizeMax, rotate, maxFiles, allowlistDirs, compress);
     }
 
     public K8sFileOptions withGlobalSizeMax(long v) {
-        return new K8sFileOptions(path, sizeMax, v, rotate, maxFiles, allowlistDirs);
+        return new K8sFileOptions(path, sizeMax, v, rotate, maxFiles, allowlistDirs, compress);
     }
 
     public K8sFileOptions withRotate(boolean v, int maxFiles) {
-        return new K8sFileOptions(path, sizeMax, globalSizeMax, v, maxFiles, allowlistDirs);
+        return new K8sFileOptions(path, sizeMax, globalSizeMax, v, maxFiles, allowlistDirs, compress);
     }
 
     public K8sFileOptions withAllowlistDirs(List<String> v) {
-        return new K8sFileOptions(path, sizeMax, globalSizeMax, rotate, maxFiles, v);
+        return new K8sFileOptions(path, sizeMax, globalSizeMax, rotate, maxFiles, v, compress);
+    }
+
+    public K8sFileOptions withCompress(boolean v) {
+        return new K8sFileOptions(path, sizeMax, globalSizeMax, rotate, maxFiles, allowlistDirs, v);
     }
 }

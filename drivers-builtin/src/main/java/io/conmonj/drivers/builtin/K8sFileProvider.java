@@ -22,7 +22,10 @@ import java.util.function.Consumer;
  *       {@code max-file} the file is truncated when full, as {@code --log-size-max} does;</li>
  *   <li>{@code max-file}: rotate instead of truncating, keeping this many backups ({@code --log-rotate
  *       --log-max-files N});</li>
- *   <li>{@code global-max-size}: stop logging for good after this many bytes ({@code --log-global-size-max}).</li>
+ *   <li>{@code global-max-size}: stop logging for good after this many bytes ({@code --log-global-size-max});</li>
+ *   <li>{@code compress}: {@code true}/{@code false} (Go's {@code strconv.ParseBool} values), default false: gzip
+ *       rotated files to {@code PATH.N.gz}; needs {@code max-file}. Not in conmon, whose behaviour is kept
+ *       unchanged without it.</li>
  * </ul>
  */
 public final class K8sFileProvider implements LogDriverProvider {
@@ -41,6 +44,7 @@ public final class K8sFileProvider implements LogDriverProvider {
         long globalMax = K8sFileOptions.UNLIMITED;
         boolean rotate = false;
         int maxFiles = K8sFileOptions.DEFAULT_MAX_FILES;
+        boolean compress = false;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
@@ -51,18 +55,34 @@ public final class K8sFileProvider implements LogDriverProvider {
                     rotate = true;
                     maxFiles = (int) ByteSize.parseCount(NAME, "max-file", v);
                 }
+                case "compress" -> compress = parseBool(v);
                 default -> throw new LogDriverException("log driver " + NAME + ": unknown option " + e.getKey()
-                        + " (known: path, max-size, max-file, global-max-size)");
+                        + " (known: path, max-size, max-file, global-max-size, compress)");
             }
         }
         if (path == null || path.isEmpty()) {
             throw new LogDriverException("log driver " + NAME + ": option path is required");
         }
-        K8sFileOptions k8s = new K8sFileOptions(Path.of(path), sizeMax, globalMax, rotate, maxFiles, List.of());
+        if (compress && !rotate) {
+            throw new LogDriverException("log driver " + NAME
+                    + ": option compress=true needs max-file (only rotated files are compressed)");
+        }
+        K8sFileOptions k8s = new K8sFileOptions(Path.of(path), sizeMax, globalMax, rotate, maxFiles, List.of(),
+                compress);
         try {
             return new K8sFileLog(k8s, warnings);
         } catch (LogFileException e) {
             throw new LogDriverException("log driver " + NAME + ": " + e.getMessage() + ": " + path, e);
         }
+    }
+
+    /** Go's {@code strconv.ParseBool}. */
+    private static boolean parseBool(String v) throws LogDriverException {
+        return switch (v) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> throw new LogDriverException("log driver " + NAME + ": option compress=" + v
+                    + " is not a boolean (true or false)");
+        };
     }
 }
