@@ -134,8 +134,7 @@ public final class K8sFileLog implements LogDriver {
         total = written;
         fileKey = fileKeyOf(path);
         compressor = options.compress() && options.rotate() && options.maxFiles() > 0
-                ? new RotatedCompressor(K8sFileProvider.NAME, path, this::numbered, warnings, ts -> null, fileLock,
-                        Math.max(options.maxFiles(), 2))
+                ? new RotatedCompressor(K8sFileProvider.NAME, path, this::numbered, warnings, ts -> null, fileLock)
                 : null;
     }
 

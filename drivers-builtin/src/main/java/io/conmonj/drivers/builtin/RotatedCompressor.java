@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,8 +60,8 @@ final class RotatedCompressor {
     private final LongFunction<byte[]> extraOf;
     private final ReentrantLock lock;
     private final Condition changed;
-    /** jobs by current index; guarded by lock */
-    private final Job[] byIndex;
+    /** jobs by current index (a map: max-file may be huge); guarded by lock */
+    private final HashMap<Integer, Job> byIndex = new HashMap<>();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private int unfinished;
     private boolean shutdown;
@@ -69,16 +70,12 @@ final class RotatedCompressor {
     volatile Runnable beforeFinish;
 
     RotatedCompressor(JsonFileLog log) {
-        this("json-file", log.path(), log::numbered, log.warnings(), RotatedCompressor::extra, log.fileLock,
-                log.options().maxFiles());
+        this("json-file", log.path(), log::numbered, log.warnings(), RotatedCompressor::extra, log.fileLock);
     }
 
-    /**
-     * @param lock     the driver's lock over renames of its files
-     * @param maxIndex highest {@code i} of a {@code PATH.i} the driver may keep
-     */
+    /** @param lock the driver's lock over renames of its files */
     RotatedCompressor(String driverName, Path path, NumberedFiles files, Consumer<String> warnings,
-                      LongFunction<byte[]> extraOf, ReentrantLock lock, int maxIndex) {
+                      LongFunction<byte[]> extraOf, ReentrantLock lock) {
         this.driverName = driverName;
         this.path = path;
         this.files = files;
@@ -86,32 +83,29 @@ final class RotatedCompressor {
         this.extraOf = extraOf;
         this.lock = lock;
         this.changed = lock.newCondition();
-        this.byIndex = new Job[maxIndex + 1];
     }
 
     /** Under lock: the file at {@code PATH.i} is about to be removed. */
     void dropped(int i) {
-        Job j = byIndex[i];
+        Job j = byIndex.remove(i);
         if (j != null) {
             j.index = -1;
-            byIndex[i] = null;
         }
     }
 
     /** Under lock: {@code PATH.from} was renamed to {@code PATH.to}. */
     void shifted(int from, int to) {
-        Job j = byIndex[from];
-        byIndex[from] = null;
+        Job j = byIndex.remove(from);
         if (j != null) {
             j.index = to;
-            byIndex[to] = j;
+            byIndex.put(to, j);
         }
     }
 
     /** Under lock: {@code PATH} became {@code PATH.1}. */
     Job rotated(Object fileKey, long lastTimestamp) {
         Job j = new Job(fileKey, lastTimestamp);
-        byIndex[1] = j;
+        byIndex.put(1, j);
         return j;
     }
 
@@ -205,12 +199,12 @@ final class RotatedCompressor {
             try {
                 src = FileChannel.open(p, StandardOpenOption.READ);
             } catch (NoSuchFileException e) {
-                byIndex[j.index] = null;
+                byIndex.remove(j.index);
                 return;
             }
             if (!j.fileKey.equals(Files.readAttributes(p, BasicFileAttributes.class).fileKey())) {
                 src.close();
-                byIndex[j.index] = null;
+                byIndex.remove(j.index);
                 return; // not our file any more
             }
         } finally {
@@ -234,7 +228,7 @@ final class RotatedCompressor {
                 Path plain = files.numbered(j.index, false);
                 Files.move(tmp, files.numbered(j.index, true), StandardCopyOption.ATOMIC_MOVE);
                 done = true;
-                byIndex[j.index] = null;
+                byIndex.remove(j.index);
                 try {
                     Object key = Files.readAttributes(plain, BasicFileAttributes.class).fileKey();
                     if (j.fileKey.equals(key)) {

@@ -301,6 +301,10 @@ class K8sFileCompressTest {
                 "compress", "0"), warnings)) {
             assertNull(((K8sFileLog) d).compressor());
         }
+        try (LogDriver d = p.open(ProvidersTest.META, Map.of("path", logPath.toString(), "max-file", "2147483647",
+                "compress", "true"), warnings)) {
+            assertNotNull(((K8sFileLog) d).compressor()); // no array sized by max-file
+        }
         assertEquals("log driver k8s-file: option compress=yes is not a boolean (true or false)",
                 assertThrows(LogDriverException.class, () -> p.open(ProvidersTest.META,
                         Map.of("path", "/x", "max-file", "2", "compress", "yes"), warnings)).getMessage());
