@@ -104,20 +104,43 @@ class LogSetupTest {
         assertEquals("Failed to open log file No such file or directory", e.getMessage());
     }
 
+    private static DriverSelection.Spec spec(String tag, List<String> labels, List<String> env) {
+        return new DriverSelection.Spec("i", "p", Map.of(), LogPipeline.Mode.BLOCKING, 1,
+                tag == null ? null : TagTemplate.parse(tag), labels, env);
+    }
+
     @Test
     void metadata() {
         MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
-                Map.of("a", "b", "team", "x", "io.conmon-j.image", "busybox"), Map.of("A", "1"));
+                Map.of("a", "b", "team", "x", "io.conmon-j.image", "busybox", "io.conmon-j.image-id", "sha256:f00"),
+                Map.of("A", "1", "B", "2"));
         LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", "cli-tag", List.of("team=a"), true,
                 Map.of());
-        ContainerMetadata m = LogSetup.metadata(r, config, null);
+        ContainerMetadata m = LogSetup.metadata(r, config, spec(null, List.of(), List.of()));
         assertEquals("0123456789abcdef", m.id());
         assertEquals("web", m.name());
         assertEquals("cli-tag", m.tag());
-        assertEquals("a", m.labels().get("team")); // --log-label wins over an annotation
-        assertEquals("b", m.labels().get("a"));
-        assertEquals(Map.of("A", "1"), m.env());
+        assertEquals(Map.of(), m.labels()); // nothing selected, nothing given (Docker's extra attributes)
+        assertEquals(Map.of(), m.env());
         assertEquals("busybox", m.image());
-        assertEquals("opt-tag", LogSetup.metadata(r, config, "opt-tag").tag());
+        m = LogSetup.metadata(r, config, spec("opt-tag", List.of("team", "a", "missing"), List.of("B", "C")));
+        assertEquals("opt-tag", m.tag());
+        assertEquals(Map.of("team", "a", "a", "b"), m.labels()); // --log-label wins over an annotation
+        assertEquals(Map.of("B", "2"), m.env());
+    }
+
+    @Test
+    void tagTemplateIsExpandedWithTheContainersFields() {
+        MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
+                Map.of("io.conmon-j.image", "docker.io/busybox", "io.conmon-j.image-id", "sha256:f00"), Map.of());
+        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef01", "web", "cli", List.of(), true, Map.of());
+        assertEquals("web/0123456789ab/docker.io/busybox@sha256:f00 by conmon-j", LogSetup.metadata(r, config,
+                spec("{{.Name}}/{{.ID}}/{{.ImageName}}@{{.ImageID}} by {{.DaemonName}}", List.of(), List.of())).tag());
+        LogSetup.Request noName = new LogSetup.Request(null, "0123456789abcdef01", null, null, List.of(), true,
+                Map.of());
+        MetadataReader.BundleConfig empty = new MetadataReader.BundleConfig(Map.of(), Map.of());
+        assertEquals(null, LogSetup.metadata(noName, empty, spec("{{.ImageName}}{{.Name}}", List.of(), List.of())).tag());
+        assertEquals("x-0123456789abcdef01", LogSetup.metadata(noName, empty,
+                spec("x-{{.FullID}}", List.of(), List.of())).tag());
     }
 }
