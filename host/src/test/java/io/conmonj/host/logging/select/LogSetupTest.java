@@ -73,6 +73,29 @@ class LogSetupTest {
     }
 
     @Test
+    void jsonFileGetsTheSelectedLabelsEnvAndExpandedTag() throws Exception {
+        Path json = dir.resolve("c.json");
+        config("\"a\":\"b\",\"other\":\"not selected\",\"io.conmon-j.log-driver\":\"json-file:j,k8s-file:k\","
+                + "\"io.conmon-j.log-opt.j.path\":\"" + json + "\",\"io.conmon-j.log-opt.j.labels\":\"team,a,nosuch\","
+                + "\"io.conmon-j.log-opt.j.env\":\"A\",\"io.conmon-j.log-opt.j.tag\":\"{{.Name}}-{{.ID}}\","
+                + "\"io.conmon-j.log-opt.k.path\":\"" + dir.resolve("k.log") + "\",\"io.conmon-j.log-opt.k.labels\":\"a\"");
+        try (LogPipeline p = open(Map.of())) {
+            byte[] b = "x\n".getBytes(StandardCharsets.US_ASCII);
+            p.write(Stream.STDOUT, b, 0, b.length);
+        }
+        String line = Files.readString(json);
+        assertTrue(line.contains(",\"attrs\":{\"A\":\"1\",\"a\":\"b\",\"tag\":\"web-0123456789ab\",\"team\":\"a\"},"), line);
+    }
+
+    @Test
+    void badTagTemplateIsAStartUpError() throws Exception {
+        config("\"io.conmon-j.log-driver\":\"journald:j\",\"io.conmon-j.log-opt.j.tag\":\"{{.Image}}\"");
+        assertEquals("log driver j: invalid tag template '{{.Image}}': unknown field '.Image' (known: {{.ID}}, "
+                + "{{.FullID}}, {{.Name}}, {{.ImageName}}, {{.ImageID}}, {{.DaemonName}})",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+    }
+
+    @Test
     void execSessionsDoNotSelect() throws Exception {
         config("\"io.conmon-j.log-driver\":\"nosuch\"");
         LogSetup.Request exec = new LogSetup.Request(dir.toString(), "c", null, null, List.of(), false, Map.of());
