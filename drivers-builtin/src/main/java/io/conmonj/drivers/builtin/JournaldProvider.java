@@ -16,10 +16,15 @@ import java.util.function.Consumer;
  * false is {@code --no-container-partial-message}). The labels and environment variables in the metadata (those the
  * container selected with the host's {@code labels} and {@code env} options) become fields after conmon's, named as
  * Docker's journald driver names them ({@link #fieldName}), in name order, an env variable winning over a label of
- * the same field name.
+ * the same field name. A name that would replace one of conmon's fields ({@code MESSAGE}, {@code PRIORITY},
+ * {@code CONTAINER_*}, {@code SYSLOG_IDENTIFIER}) or that journald would drop (first character a digit, more than
+ * 64 characters) is left out with a warning.
  */
 public final class JournaldProvider implements LogDriverProvider {
     public static final String NAME = "journald";
+    /** conmon's fields, which a label or env variable must not replace. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("MESSAGE", "PRIORITY", "CONTAINER_ID",
+            "CONTAINER_ID_FULL", "CONTAINER_NAME", "CONTAINER_TAG", "CONTAINER_PARTIAL_MESSAGE", "SYSLOG_IDENTIFIER");
 
     @Override
     public String name() {
@@ -53,18 +58,26 @@ public final class JournaldProvider implements LogDriverProvider {
         if (container.id().length() <= 12) {
             throw new LogDriverException("log driver " + NAME + ": Container ID must be longer than 12 characters");
         }
-        JournaldEntry entry = new JournaldEntry(container.id(), container.name(), container.tag(), extraFields(container),
+        JournaldEntry entry = new JournaldEntry(container.id(), container.name(), container.tag(), extraFields(container, warnings),
                 partialField);
         return JournaldLog.open(entry, socket, warnings);
     }
 
     /** {@code NAME=VALUE} for each label, then each env variable, of the metadata, by field name. */
-    static List<String> extraFields(ContainerMetadata container) {
+    static List<String> extraFields(ContainerMetadata container, Consumer<String> warnings) {
         java.util.TreeMap<String, String> fields = new java.util.TreeMap<>();
-        for (Map<String, String> m : List.of(container.labels(), container.env())) {
-            for (Map.Entry<String, String> e : m.entrySet()) {
+        for (String kind : List.of("label ", "env ")) {
+            Map<String, String> m = kind.equals("env ") ? container.env() : container.labels();
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(m).entrySet()) {
                 String name = fieldName(e.getKey());
-                if (!name.isEmpty()) {
+                String why = name.isEmpty() ? "no letter or digit"
+                        : RESERVED.contains(name) ? "it would replace conmon's field"
+                        : name.charAt(0) >= '0' && name.charAt(0) <= '9' ? "journald drops names that start with a digit"
+                        : name.length() > 64 ? "journald drops names longer than 64 characters" : null;
+                if (why != null) {
+                    warnings.accept(kind + e.getKey() + " is not written as "
+                            + "journal field '" + name + "': " + why);
+                } else {
                     fields.put(name, e.getValue());
                 }
             }
