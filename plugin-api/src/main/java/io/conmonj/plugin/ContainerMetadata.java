@@ -7,9 +7,11 @@ import java.util.Map;
  *
  * @param id     the full container id (--cid)
  * @param name   the container name (--name), or null
- * @param tag    the log tag (--log-tag or the driver's tag option), or null
- * @param labels the container's labels where known (bundle annotations, --log-label)
- * @param env    the container's environment where known (the bundle's process.env)
+ * @param tag    the log tag (the driver's tag option with its template fields expanded, else --log-tag), or null
+ * @param labels the container's labels (bundle annotations, --log-label) that the driver's {@code labels} option
+ *               names; empty without the option (the host selects, as Docker's extra attributes)
+ * @param env    the container's environment variables (the bundle's process.env) that the driver's {@code env}
+ *               option names; empty without the option
  * @param image  the image name where known, or null
  */
 public record ContainerMetadata(String id, String name, String tag, Map<String, String> labels,

@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  *   <li>{@code compress}: gzip rotated files (Go's {@code strconv.ParseBool} values); needs {@code max-size} and
  *       {@code max-file} &gt;= 2, as in Docker;</li>
  *   <li>{@code labels}, {@code env}: comma-separated names of container labels / environment variables to put in
- *       {@code "attrs"} (names not present are skipped, as Docker);</li>
+ *       {@code "attrs"} (names not present are skipped, as Docker). The host takes these options itself and gives
+ *       the driver only the selected labels and variables in its metadata; without the options, every label and
+ *       variable of the metadata goes to {@code "attrs"};</li>
  *   <li>{@code tag}: {@code attrs.tag}. The host normally takes {@code tag} itself and passes it as the metadata's
  *       tag, which is used when the option is absent; no tag, no {@code attrs.tag} (Docker has no default).</li>
  * </ul>
@@ -91,7 +93,9 @@ public final class JsonFileProvider implements LogDriverProvider {
      */
     static Map<String, String> attributes(ContainerMetadata container, String labels, String env, String tag) {
         Map<String, String> attrs = new HashMap<>();
-        if (labels != null && !labels.isEmpty()) {
+        if (labels == null) {
+            attrs.putAll(container.labels()); // selected by the host
+        } else if (!labels.isEmpty()) {
             for (String name : labels.split(",", -1)) {
                 String v = container.labels().get(name);
                 if (v != null) {
@@ -99,7 +103,9 @@ public final class JsonFileProvider implements LogDriverProvider {
                 }
             }
         }
-        if (env != null && !env.isEmpty()) {
+        if (env == null) {
+            attrs.putAll(container.env()); // selected by the host
+        } else if (!env.isEmpty()) {
             for (String name : env.split(",", -1)) {
                 String v = container.env().get(name);
                 if (v != null) {

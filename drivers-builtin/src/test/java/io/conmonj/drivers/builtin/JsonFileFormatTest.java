@@ -201,8 +201,19 @@ class JsonFileFormatTest {
     }
 
     @Test
+    void metadataSelectedByTheHostGoesToAttrs() throws Exception {
+        ContainerMetadata meta = new ContainerMetadata("0123456789abcdef", "web", null, Map.of("a", "1"),
+                Map.of("A", "2", "a", "env"), null);
+        try (LogDriver d = new JsonFileProvider().open(meta, Map.of("path", path().toString()), w -> { })) {
+            d.write(record(LogStream.STDOUT, T0_NANOS, cat("x\n"), false));
+        }
+        assertEquals("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"attrs\":{\"A\":\"2\",\"a\":\"env\"},\"time\":\"" + TIME
+                + "\"}\n", Files.readString(path()));
+    }
+
+    @Test
     void noAttrsWithoutSelectionAndTagOptionWins() throws Exception {
-        ContainerMetadata meta = new ContainerMetadata("0123456789abcdef", "web", null, Map.of("a", "1"), Map.of(), null);
+        ContainerMetadata meta = new ContainerMetadata("0123456789abcdef", "web", null, Map.of(), Map.of(), null);
         try (LogDriver d = new JsonFileProvider().open(meta, Map.of("path", path().toString()), w -> { })) {
             d.write(record(LogStream.STDOUT, T0_NANOS, cat("x\n"), false));
         }

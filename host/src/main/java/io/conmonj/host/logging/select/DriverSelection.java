@@ -18,7 +18,9 @@ import java.util.Map;
  * CONMONJ_LOG_OPTS = INSTANCE.KEY=VALUE[;INSTANCE.KEY=VALUE...]            (environment; \; and \\ escape)
  * </pre>
  * The annotation list replaces the environment's; options are merged per key, annotations winning. The host
- * itself takes the keys {@code mode}, {@code max-buffer-size} and {@code tag}; every other key goes to the driver.
+ * itself takes the keys {@code mode}, {@code max-buffer-size}, {@code tag} (a {@link TagTemplate}), {@code labels}
+ * and {@code env} (comma-separated names of the labels and environment variables given to the driver in its
+ * {@code ContainerMetadata}); every other key goes to the driver.
  */
 public final class DriverSelection {
     public static final String ANNOTATION_PREFIX = "io.conmon-j.";
@@ -28,9 +30,19 @@ public final class DriverSelection {
     public static final String OPTS_ENV = "CONMONJ_LOG_OPTS";
 
 
-    /** One driver instance to open. */
+    /**
+     * One driver instance to open.
+     *
+     * @param tag    option {@code tag}, parsed, or null
+     * @param labels option {@code labels}: names of the labels given to the driver (none if null)
+     * @param env    option {@code env}: names of the environment variables given to the driver (none if null)
+     */
     public record Spec(String instance, String provider, Map<String, String> options, LogPipeline.Mode mode,
-                       long maxBufferSize, String tag) {
+                       long maxBufferSize, TagTemplate tag, List<String> labels, List<String> env) {
+        public Spec {
+            labels = labels == null ? List.of() : List.copyOf(labels);
+            env = env == null ? List.of() : List.copyOf(env);
+        }
     }
 
     private DriverSelection() {
@@ -55,9 +67,10 @@ public final class DriverSelection {
             if (key.startsWith(OPT_ANNOTATION_PREFIX)) {
                 addOption(annOpts, key.substring(OPT_ANNOTATION_PREFIX.length()), e.getValue(), "annotation " + key);
             } else if (key.startsWith(ANNOTATION_PREFIX) && !key.equals(DRIVER_ANNOTATION)
-                    && !key.equals(MetadataReader.IMAGE_ANNOTATION)) {
+                    && !key.equals(MetadataReader.IMAGE_ANNOTATION) && !key.equals(MetadataReader.IMAGE_ID_ANNOTATION)) {
                 throw new SelectionException("unknown annotation " + key + " (conmon-j knows " + DRIVER_ANNOTATION
-                        + ", " + OPT_ANNOTATION_PREFIX + "DRIVER.KEY and " + MetadataReader.IMAGE_ANNOTATION + ")");
+                        + ", " + OPT_ANNOTATION_PREFIX + "DRIVER.KEY, " + MetadataReader.IMAGE_ANNOTATION + " and "
+                        + MetadataReader.IMAGE_ID_ANNOTATION + ")");
             }
         }
 
@@ -127,8 +140,48 @@ public final class DriverSelection {
         if (maxBufferGiven && mode != LogPipeline.Mode.NON_BLOCKING) {
             throw new SelectionException("log driver " + instance + ": max-buffer-size needs mode=non-blocking");
         }
-        String tag = opts.remove("tag");
-        return new Spec(instance, provider, Map.copyOf(opts), mode, maxBuffer, tag);
+        String tagValue = opts.remove("tag");
+        TagTemplate tag = null;
+        if (tagValue != null) {
+            try {
+                tag = TagTemplate.parse(tagValue);
+            } catch (IllegalArgumentException e) {
+                throw new SelectionException("log driver " + instance + ": invalid tag template '" + tagValue + "': "
+                        + e.getMessage());
+            }
+        }
+        List<String> labels = names(instance, "labels", opts.remove("labels"));
+        List<String> env = names(instance, "env", opts.remove("env"));
+        return new Spec(instance, provider, Map.copyOf(opts), mode, maxBuffer, tag, labels, env);
+    }
+
+    /**
+     * The names of option {@code labels} or {@code env}: comma-separated, each non-empty and made of
+     * {@code [A-Za-z0-9_.-]}; duplicates are kept once. Null if the option is absent.
+     */
+    static List<String> names(String instance, String option, String value) throws SelectionException {
+        if (value == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : value.split(",", -1)) {
+            if (name.isEmpty()) {
+                throw new SelectionException("log driver " + instance + ": " + option + "=" + value
+                        + ": empty name (expected NAME[,NAME...])");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                        || c == '.')) {
+                    throw new SelectionException("log driver " + instance + ": " + option + "=" + value + ": name '"
+                            + name + "' has a character other than letters, digits, '.', '-' and '_'");
+                }
+            }
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** Docker's sizes: digits with an optional k, m or g (1024-based), optionally followed by b or ib. */

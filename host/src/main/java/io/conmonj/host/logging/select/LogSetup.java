@@ -125,7 +125,7 @@ public final class LogSetup {
                 throw new SelectionException("unknown log driver " + spec.provider() + " (available: "
                         + String.join(", ", new TreeSet<>(providers.keySet())) + ")");
             }
-            ContainerMetadata metadata = metadata(request, config, spec.tag());
+            ContainerMetadata metadata = metadata(request, config, spec);
             String instance = spec.instance();
             Consumer<String> driverWarnings = msg -> warnings.accept("log driver " + instance + ": " + msg);
             LogDriver driver;
@@ -187,17 +187,46 @@ public final class LogSetup {
         }
     }
 
-    static ContainerMetadata metadata(Request request, MetadataReader.BundleConfig config, String tagOption) {
-        Map<String, String> labels = new LinkedHashMap<>(config.annotations());
-        for (String label : request.logLabels()) {
-            int eq = label.indexOf('=');
-            if (eq > 0) {
-                labels.put(label.substring(0, eq), label.substring(eq + 1));
+    /**
+     * The metadata given to one driver: id, name, image; the tag (option {@code tag} expanded, else
+     * {@code --log-tag} as it is); and only the labels and environment variables the instance selected with its
+     * {@code labels} and {@code env} options (Docker's extra attributes; names not present are skipped). Labels are
+     * the bundle's annotations plus {@code --log-label NAME=VALUE} (which win).
+     */
+    static ContainerMetadata metadata(Request request, MetadataReader.BundleConfig config, DriverSelection.Spec spec) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (!spec.labels().isEmpty()) {
+            Map<String, String> all = new LinkedHashMap<>(config.annotations());
+            for (String label : request.logLabels()) {
+                int eq = label.indexOf('=');
+                if (eq > 0) {
+                    all.put(label.substring(0, eq), label.substring(eq + 1));
+                }
+            }
+            for (String name : spec.labels()) {
+                String v = all.get(name);
+                if (v != null) {
+                    labels.put(name, v);
+                }
             }
         }
-        String tag = tagOption != null ? tagOption
-                : request.logTag() != null && !request.logTag().isEmpty() ? request.logTag() : null;
-        return new ContainerMetadata(request.cid() == null ? "" : request.cid(), request.name(), tag, labels,
-                config.env(), config.image());
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : spec.env()) {
+            String v = config.env().get(name);
+            if (v != null) {
+                env.put(name, v);
+            }
+        }
+        String cid = request.cid() == null ? "" : request.cid();
+        String tag;
+        if (spec.tag() != null) {
+            tag = spec.tag().expand(new TagTemplate.Fields(cid, request.name(), config.image(), config.imageId()));
+            if (tag.isEmpty()) {
+                tag = null; // e.g. {{.ImageName}} of a container whose image is not known
+            }
+        } else {
+            tag = request.logTag() != null && !request.logTag().isEmpty() ? request.logTag() : null;
+        }
+        return new ContainerMetadata(cid, request.name(), tag, labels, env, config.image());
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 public final class MetadataReader {
     /** Annotation naming the container's image, for runtimes that do not write one (Podman 4.3.1 does not). */
     public static final String IMAGE_ANNOTATION = "io.conmon-j.image";
+    /** Annotation giving the container's image id, for {@code {{.ImageID}}} in tag templates. */
+    public static final String IMAGE_ID_ANNOTATION = "io.conmon-j.image-id";
     /** Other annotations that carry the image name, in order of preference, when present. */
     private static final String[] IMAGE_ANNOTATIONS = {IMAGE_ANNOTATION, "io.kubernetes.cri-o.ImageName",
         "org.opencontainers.image.ref.name", "io.podman.annotations.image"};
@@ -30,6 +32,12 @@ public final class MetadataReader {
                 }
             }
             return null;
+        }
+
+        /** The image id where annotation {@code io.conmon-j.image-id} gives it, else null. */
+        public String imageId() {
+            String v = annotations.get(IMAGE_ID_ANNOTATION);
+            return v == null || v.isEmpty() ? null : v;
         }
     }
 

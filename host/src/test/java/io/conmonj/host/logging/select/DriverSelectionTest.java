@@ -44,7 +44,7 @@ class DriverSelectionTest {
         assertEquals(Map.of("path", "/usr/lib/x.so"), fwd.options());
         assertEquals(LogPipeline.Mode.NON_BLOCKING, fwd.mode());
         assertEquals(4L << 20, fwd.maxBufferSize());
-        assertEquals("web", fwd.tag());
+        assertEquals("web", fwd.tag().source());
         DriverSelection.Spec copy = specs.get(1);
         assertEquals("copy", copy.instance());
         assertEquals(Map.of("path", "/tmp/a.log", "x.y", "dots stay in the key"), copy.options());
@@ -93,7 +93,7 @@ class DriverSelectionTest {
         assertEquals("annotation io.conmon-j.log-opt.nokey: 'nokey' is not INSTANCE.KEY",
                 error(Map.of(), Map.of("io.conmon-j.log-opt.nokey", "v")));
         assertEquals("unknown annotation io.conmon-j.log-drivers (conmon-j knows io.conmon-j.log-driver,"
-                + " io.conmon-j.log-opt.DRIVER.KEY and io.conmon-j.image)",
+                + " io.conmon-j.log-opt.DRIVER.KEY, io.conmon-j.image and io.conmon-j.image-id)",
                 error(Map.of(), Map.of("io.conmon-j.log-drivers", "x")));
         assertEquals("environment CONMONJ_LOG_OPTS: 'x.k' is not INSTANCE.KEY=VALUE",
                 error(Map.of("CONMONJ_LOG_OPTS", "x.k"), Map.of()));
@@ -111,5 +111,47 @@ class DriverSelectionTest {
         assertThrows(SelectionException.class, () -> DriverSelection.parseSize("0", "x"));
         assertThrows(SelectionException.class, () -> DriverSelection.parseSize("-1k", "x"));
         assertThrows(SelectionException.class, () -> DriverSelection.parseSize("", "x"));
+    }
+
+    @Test
+    void labelsAndEnvAreHostOptionsWithValidatedNames() throws SelectionException {
+        DriverSelection.Spec spec = select(Map.of(), Map.of("io.conmon-j.log-driver", "json-file",
+                "io.conmon-j.log-opt.json-file.path", "/x",
+                "io.conmon-j.log-opt.json-file.labels", "app,io.k8s.tier,a-b,a_b,app",
+                "io.conmon-j.log-opt.json-file.env", "HOSTNAME")).get(0);
+        assertEquals(Map.of("path", "/x"), spec.options());
+        assertEquals(List.of("app", "io.k8s.tier", "a-b", "a_b"), spec.labels());
+        assertEquals(List.of("HOSTNAME"), spec.env());
+        DriverSelection.Spec none = select(Map.of("CONMONJ_LOG_DRIVER", "k8s-file:c"), Map.of()).get(0);
+        assertEquals(List.of(), none.labels());
+        assertEquals(List.of(), none.env());
+    }
+
+    @Test
+    void badLabelAndEnvNamesAreStartUpErrors() {
+        assertEquals("log driver fwd: labels=a,,b: empty name (expected NAME[,NAME...])", error(Map.of(),
+                Map.of("io.conmon-j.log-driver", "c-plugin:fwd", "io.conmon-j.log-opt.fwd.labels", "a,,b")));
+        assertEquals("log driver fwd: labels=: empty name (expected NAME[,NAME...])", error(Map.of(),
+                Map.of("io.conmon-j.log-driver", "c-plugin:fwd", "io.conmon-j.log-opt.fwd.labels", "")));
+        assertEquals("log driver j: env=A, B: name ' B' has a character other than letters, digits, '.', '-' and '_'",
+                error(Map.of("CONMONJ_LOG_DRIVER", "journald:j", "CONMONJ_LOG_OPTS", "j.env=A, B"), Map.of()));
+        assertEquals("log driver j: labels=io/x: name 'io/x' has a character other than letters, digits, '.', '-' and"
+                + " '_'", error(Map.of("CONMONJ_LOG_DRIVER", "journald:j", "CONMONJ_LOG_OPTS", "j.labels=io/x"), Map.of()));
+        assertEquals("log driver j: env=A=1: name 'A=1' has a character other than letters, digits, '.', '-' and '_'",
+                error(Map.of("CONMONJ_LOG_DRIVER", "journald:j", "CONMONJ_LOG_OPTS", "j.env=A=1"), Map.of()));
+    }
+
+    @Test
+    void tagTemplateErrorsNameTheInstanceAndTheTemplate() {
+        assertEquals("log driver web: invalid tag template '{{.Nme}}': unknown field '.Nme' (known: {{.ID}}, "
+                + "{{.FullID}}, {{.Name}}, {{.ImageName}}, {{.ImageID}}, {{.DaemonName}})", error(Map.of(),
+                Map.of("io.conmon-j.log-driver", "json-file:web", "io.conmon-j.log-opt.web.tag", "{{.Nme}}")));
+        assertEquals("log driver web: invalid tag template 'x-{{.Name': unclosed '{{' at offset 2", error(Map.of(),
+                Map.of("io.conmon-j.log-driver", "json-file:web", "io.conmon-j.log-opt.web.tag", "x-{{.Name")));
+    }
+
+    @Test
+    void imageIdAnnotationIsKnown() throws SelectionException {
+        assertEquals(List.of(), select(Map.of(), Map.of("io.conmon-j.image-id", "sha256:1")));
     }
 }

@@ -73,6 +73,29 @@ class LogSetupTest {
     }
 
     @Test
+    void jsonFileGetsTheSelectedLabelsEnvAndExpandedTag() throws Exception {
+        Path json = dir.resolve("c.json");
+        config("\"a\":\"b\",\"other\":\"not selected\",\"io.conmon-j.log-driver\":\"json-file:j,k8s-file:k\","
+                + "\"io.conmon-j.log-opt.j.path\":\"" + json + "\",\"io.conmon-j.log-opt.j.labels\":\"team,a,nosuch\","
+                + "\"io.conmon-j.log-opt.j.env\":\"A\",\"io.conmon-j.log-opt.j.tag\":\"{{.Name}}-{{.ID}}\","
+                + "\"io.conmon-j.log-opt.k.path\":\"" + dir.resolve("k.log") + "\",\"io.conmon-j.log-opt.k.labels\":\"a\"");
+        try (LogPipeline p = open(Map.of())) {
+            byte[] b = "x\n".getBytes(StandardCharsets.US_ASCII);
+            p.write(Stream.STDOUT, b, 0, b.length);
+        }
+        String line = Files.readString(json);
+        assertTrue(line.contains(",\"attrs\":{\"A\":\"1\",\"a\":\"b\",\"tag\":\"web-0123456789ab\",\"team\":\"a\"},"), line);
+    }
+
+    @Test
+    void badTagTemplateIsAStartUpError() throws Exception {
+        config("\"io.conmon-j.log-driver\":\"journald:j\",\"io.conmon-j.log-opt.j.tag\":\"{{.Image}}\"");
+        assertEquals("log driver j: invalid tag template '{{.Image}}': unknown field '.Image' (known: {{.ID}}, "
+                + "{{.FullID}}, {{.Name}}, {{.ImageName}}, {{.ImageID}}, {{.DaemonName}})",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+    }
+
+    @Test
     void execSessionsDoNotSelect() throws Exception {
         config("\"io.conmon-j.log-driver\":\"nosuch\"");
         LogSetup.Request exec = new LogSetup.Request(dir.toString(), "c", null, null, List.of(), false, Map.of());
@@ -104,20 +127,43 @@ class LogSetupTest {
         assertEquals("Failed to open log file No such file or directory", e.getMessage());
     }
 
+    private static DriverSelection.Spec spec(String tag, List<String> labels, List<String> env) {
+        return new DriverSelection.Spec("i", "p", Map.of(), LogPipeline.Mode.BLOCKING, 1,
+                tag == null ? null : TagTemplate.parse(tag), labels, env);
+    }
+
     @Test
     void metadata() {
         MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
-                Map.of("a", "b", "team", "x", "io.conmon-j.image", "busybox"), Map.of("A", "1"));
+                Map.of("a", "b", "team", "x", "io.conmon-j.image", "busybox", "io.conmon-j.image-id", "sha256:f00"),
+                Map.of("A", "1", "B", "2"));
         LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", "cli-tag", List.of("team=a"), true,
                 Map.of());
-        ContainerMetadata m = LogSetup.metadata(r, config, null);
+        ContainerMetadata m = LogSetup.metadata(r, config, spec(null, List.of(), List.of()));
         assertEquals("0123456789abcdef", m.id());
         assertEquals("web", m.name());
         assertEquals("cli-tag", m.tag());
-        assertEquals("a", m.labels().get("team")); // --log-label wins over an annotation
-        assertEquals("b", m.labels().get("a"));
-        assertEquals(Map.of("A", "1"), m.env());
+        assertEquals(Map.of(), m.labels()); // nothing selected, nothing given (Docker's extra attributes)
+        assertEquals(Map.of(), m.env());
         assertEquals("busybox", m.image());
-        assertEquals("opt-tag", LogSetup.metadata(r, config, "opt-tag").tag());
+        m = LogSetup.metadata(r, config, spec("opt-tag", List.of("team", "a", "missing"), List.of("B", "C")));
+        assertEquals("opt-tag", m.tag());
+        assertEquals(Map.of("team", "a", "a", "b"), m.labels()); // --log-label wins over an annotation
+        assertEquals(Map.of("B", "2"), m.env());
+    }
+
+    @Test
+    void tagTemplateIsExpandedWithTheContainersFields() {
+        MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
+                Map.of("io.conmon-j.image", "docker.io/busybox", "io.conmon-j.image-id", "sha256:f00"), Map.of());
+        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef01", "web", "cli", List.of(), true, Map.of());
+        assertEquals("web/0123456789ab/docker.io/busybox@sha256:f00 by conmon-j", LogSetup.metadata(r, config,
+                spec("{{.Name}}/{{.ID}}/{{.ImageName}}@{{.ImageID}} by {{.DaemonName}}", List.of(), List.of())).tag());
+        LogSetup.Request noName = new LogSetup.Request(null, "0123456789abcdef01", null, null, List.of(), true,
+                Map.of());
+        MetadataReader.BundleConfig empty = new MetadataReader.BundleConfig(Map.of(), Map.of());
+        assertEquals(null, LogSetup.metadata(noName, empty, spec("{{.ImageName}}{{.Name}}", List.of(), List.of())).tag());
+        assertEquals("x-0123456789abcdef01", LogSetup.metadata(noName, empty,
+                spec("x-{{.FullID}}", List.of(), List.of())).tag());
     }
 }
