@@ -148,8 +148,8 @@ struct conmon_log_container {
     const char *name;           /* container name, or NULL */
     const char *tag;            /* log tag, or NULL */
     const char *image;          /* image name, or NULL where unknown */
-    const char *const *labels;  /* container labels / annotations as "k=v", NULL-terminated */
-    const char *const *env;     /* container environment as "k=v", NULL-terminated */
+    const char *const *labels;  /* the labels selected with the labels= option, "k=v", NULL-terminated */
+    const char *const *env;     /* the environment variables selected with the env= option, "k=v", NULL-terminated */
 };
 
 /**

@@ -57,7 +57,7 @@ public final class K8sFileProvider implements LogDriverProvider {
                 }
                 case "compress" -> compress = parseBool(v);
                 default -> throw new LogDriverException("log driver " + NAME + ": unknown option " + e.getKey()
-                        + " (known: path, max-size, max-file, global-max-size)"); // compress not listed: host LogSetupTest pins this text
+                        + " (known: path, max-size, max-file, global-max-size, compress)");
             }
         }
         if (path == null || path.isEmpty()) {
