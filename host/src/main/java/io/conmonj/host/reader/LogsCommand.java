@@ -247,17 +247,7 @@ public final class LogsCommand {
                 // the file opened as PATH may have been rotated since: it is read as PATH, once
                 Object key = keyOf(rotated);
                 if (key != null && Objects.equals(key, currentKey)) continue;
-                try (InputStream in = open(rotated)) {
-                    Splitter s = new Splitter();
-                    byte[] buf = new byte[65536];
-                    int n;
-                    while ((n = in.read(buf)) > 0) s.feed(buf, n, rotated);
-                    s.finish(rotated);
-                } catch (NoSuchFileException e) {
-                    // removed by a rotation while we listed: its records are gone
-                } catch (java.util.zip.ZipException e) {
-                    warn(rotated + ": " + e.getMessage() + " (skipped)");
-                }
+                readWhole(rotated);
             }
             Splitter s = new Splitter();
             if (current != null) drain(current, s, path);
@@ -289,6 +279,8 @@ public final class LogsCommand {
                         drain(current, s, path);
                         current.close();
                     }
+                    s.finish(path);
+                    if (replaced && currentKey != null) readRotatedAfter(path, currentKey);
                     s = new Splitter();
                     try {
                         current = FileChannel.open(path, StandardOpenOption.READ);
@@ -312,6 +304,35 @@ public final class LogsCommand {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * After a rotation: the files rotated since the one just finished (several rotations between two
+     * polls), which are complete, oldest first. Nothing if that file is not among the rotated ones
+     * (removed, or compressed to a new inode).
+     */
+    private void readRotatedAfter(Path path, Object finishedKey) throws IOException {
+        List<Path> rotated = LogFiles.rotated(path);
+        int at = -1;
+        for (int i = 0; i < rotated.size(); i++) {
+            if (Objects.equals(keyOf(rotated.get(i)), finishedKey)) at = i;
+        }
+        if (at < 0) return;
+        for (Path p : rotated.subList(at + 1, rotated.size())) readWhole(p);
+    }
+
+    private void readWhole(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            Splitter s = new Splitter();
+            byte[] buf = new byte[65536];
+            int n;
+            while ((n = in.read(buf)) > 0) s.feed(buf, n, file);
+            s.finish(file);
+        } catch (NoSuchFileException e) {
+            // removed by a rotation in the meantime: its records are gone
+        } catch (java.util.zip.ZipException e) {
+            warn(file + ": " + e.getMessage() + " (skipped)");
         }
     }
 
