@@ -331,7 +331,7 @@ public final class LogsCommand {
             s.finish(file);
         } catch (NoSuchFileException e) {
             // removed by a rotation in the meantime: its records are gone
-        } catch (java.util.zip.ZipException e) {
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
             warn(file + ": " + e.getMessage() + " (skipped)");
         }
     }

@@ -276,4 +276,44 @@ class LogsCommandTest {
         reader.join(10_000);
         assertEquals("b\ncd\n", out.toString(StandardCharsets.UTF_8));
     }
+
+    /** Several rotations between two polls, then a truncation in place: nothing lost, nothing twice. */
+    @Test
+    void followBurstOfRotationsAndTruncation() throws Exception {
+        Path log = write("b.log", k8s(t(1), "stdout", "F", "0"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> LogsCommand.run(
+                new String[] {"--follow-until-idle", "700", log.toString()}, out, err, NOW));
+        reader.start();
+        Thread.sleep(300);
+        // three rotations well within one 100 ms poll
+        for (int r = 1; r <= 3; r++) {
+            Files.writeString(log, k8s(t(1), "stdout", "F", r + "a"), StandardOpenOption.APPEND);
+            for (int k = r; k >= 2; k--) Files.move(dir.resolve("b.log." + (k - 1)), dir.resolve("b.log." + k));
+            Files.move(log, dir.resolve("b.log.1"));
+            Files.writeString(log, k8s(t(1), "stdout", "F", r + "b"));
+        }
+        Thread.sleep(300);
+        try (var ch = java.nio.channels.FileChannel.open(log, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        Thread.sleep(300); // seen short by a poll (as tail -F, a truncation hidden by a longer write is not seen)
+        Files.writeString(log, k8s(t(1), "stdout", "F", "after-truncate"), StandardOpenOption.APPEND);
+        reader.join(10_000);
+        assertEquals("0\n1a\n1b\n2a\n2b\n3a\n3b\nafter-truncate\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void damagedGzipIsSkippedWithAWarning() throws IOException {
+        write("g.log", k8s(t(2), "stdout", "F", "current"));
+        byte[] gz = Files.readAllBytes(gzip("g.log.1.gz", k8s(t(1), "stdout", "F", "old")));
+        Files.write(dir.resolve("g.log.1.gz"), java.util.Arrays.copyOf(gz, gz.length / 2));
+        Files.write(dir.resolve("g.log.2.gz"), "not gzip".getBytes(StandardCharsets.US_ASCII));
+        Result r = run(dir.resolve("g.log").toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("current\n", r.out());
+        assertTrue(r.err().contains("g.log.1.gz") && r.err().contains("g.log.2.gz"), r.err());
+    }
 }
