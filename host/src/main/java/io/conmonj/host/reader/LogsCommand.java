@@ -229,28 +229,18 @@ public final class LogsCommand {
 
     private void execute() throws IOException {
         Path path = opts.path();
-        FileChannel current = null;
-        Object currentKey = null;
+        Opened current = null;
         try {
-            try {
-                current = FileChannel.open(path, StandardOpenOption.READ);
-                currentKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            } catch (NoSuchFileException e) {
-                if (!opts.follow()) {
-                    List<Path> rotated = Files.isDirectory(parent(path)) ? LogFiles.rotated(path) : List.of();
-                    if (rotated.isEmpty()) throw new Failure(path + ": no such log file");
-                }
-            }
-            if (current != null && Files.isDirectory(path)) throw new Failure(path + ": is a directory");
             if (!Files.isDirectory(parent(path))) throw new Failure(path + ": no such log file");
-            for (Path rotated : LogFiles.rotated(path)) {
-                // the file opened as PATH may have been rotated since: it is read as PATH, once
-                Object key = keyOf(rotated);
-                if (key != null && Objects.equals(key, currentKey)) continue;
-                readWhole(rotated);
-            }
+            if (Files.isDirectory(path)) throw new Failure(path + ": is a directory");
+            current = openCurrent(path);
+            List<Opened> rotated = snapshot(path);
+            if (current == null && rotated.isEmpty() && !opts.follow()) throw new Failure(path + ": no such log file");
+            // the rotated files older than the one opened as PATH (which may have been rotated since:
+            // it is read as PATH, once; files rotated after it are read when the rotation is seen)
+            readRotated(rotated, null, current == null ? null : current.key());
             Splitter s = new Splitter();
-            if (current != null) drain(current, s, path);
+            if (current != null) drain(current.ch(), s, path);
             if (!opts.follow()) {
                 s.finish(path);
                 joiner.finish();
@@ -259,36 +249,105 @@ public final class LogsCommand {
             }
             flushTail();
             out.flush();
-            follow(path, current, currentKey, s);
+            current = follow(path, current, s);
         } finally {
-            if (current != null) current.close();
+            if (current != null) current.ch().close();
         }
     }
 
-    private void follow(Path path, FileChannel current, Object currentKey, Splitter s) throws IOException {
+    /** A file opened for reading and the identity (device, inode) of what was opened. */
+    private record Opened(Path path, FileChannel ch, Object key) {}
+
+    /**
+     * Opens {@code p}, making sure the identity is the opened file's: the name is looked up before
+     * and after the open, and the open is retried if a rename came in between. Null if missing.
+     */
+    private static Opened openChecked(Path p, Object expectedKey) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Object before = keyOf(p);
+            if (before == null) return null;
+            if (expectedKey != null && !expectedKey.equals(before)) return null;
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(p, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            if (before.equals(keyOf(p))) return new Opened(p, ch, before);
+            ch.close();
+        }
+        throw new Failure(p + ": renamed continuously, cannot open it");
+    }
+
+    private static Opened openCurrent(Path path) throws IOException {
+        return openChecked(path, null);
+    }
+
+    /**
+     * The rotated files, oldest first, all opened at one moment (if a rotation renames them while
+     * they are being opened, they are opened again), so later renames do not matter.
+     */
+    private static List<Opened> snapshot(Path path) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            List<Opened> opened = new java.util.ArrayList<>();
+            boolean moved = false;
+            for (Path p : LogFiles.rotated(path)) {
+                Object key = keyOf(p);
+                if (key == null) continue; // removed: its records are gone
+                Opened o = openChecked(p, key);
+                if (o == null) {
+                    moved = true;
+                    break;
+                }
+                opened.add(o);
+            }
+            if (!moved || attempt >= 50) return opened;
+            for (Opened o : opened) o.ch().close();
+        }
+    }
+
+    /** Reads the snapshot's files after the one with key {@code after} (all if null) up to the one with key {@code upTo}, and closes all. */
+    private void readRotated(List<Opened> rotated, Object after, Object upTo) throws IOException {
+        try {
+            int from = 0;
+            if (after != null) {
+                from = -1;
+                for (int i = 0; i < rotated.size(); i++) if (after.equals(rotated.get(i).key())) from = i + 1;
+                if (from < 0) return; // the finished file is gone (removed, or compressed to a new inode)
+            }
+            for (int i = from; i < rotated.size(); i++) {
+                Opened o = rotated.get(i);
+                if (upTo != null && upTo.equals(o.key())) break;
+                readWhole(o);
+            }
+        } finally {
+            for (Opened o : rotated) o.ch().close();
+        }
+    }
+
+    private Opened follow(Path path, Opened current, Splitter s) throws IOException {
         long idleSince = System.nanoTime();
         while (!stop) {
-            boolean any = current != null && drain(current, s, path) > 0;
+            boolean any = current != null && drain(current.ch(), s, path) > 0;
             if (!any) {
                 Object key = keyOf(path);
-                boolean replaced = key != null && !Objects.equals(key, currentKey);
-                boolean truncated = !replaced && current != null && key != null && current.size() < current.position();
+                boolean replaced = key != null && (current == null || !key.equals(current.key()));
+                boolean truncated = !replaced && current != null && key != null
+                        && current.ch().size() < current.ch().position();
                 if (replaced || truncated) {
-                    // finish the old file (what was written before the rename), then start on the new one
+                    // finish the old file (what was written before the rename), then the files rotated
+                    // after it (several rotations between two polls), then the new PATH from its start
+                    Opened next = openCurrent(path);
                     if (current != null) {
-                        drain(current, s, path);
-                        current.close();
+                        drain(current.ch(), s, path);
+                        current.ch().close();
                     }
                     s.finish(path);
-                    if (replaced && currentKey != null) readRotatedAfter(path, currentKey);
-                    s = new Splitter();
-                    try {
-                        current = FileChannel.open(path, StandardOpenOption.READ);
-                        currentKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-                    } catch (NoSuchFileException e) {
-                        current = null;
-                        currentKey = null;
+                    if (replaced && current != null) {
+                        readRotated(snapshot(path), current.key(), next == null ? null : next.key());
                     }
+                    s = new Splitter();
+                    current = next;
                     any = true;
                 }
             }
@@ -297,42 +356,26 @@ public final class LogsCommand {
                 idleSince = System.nanoTime();
                 continue;
             }
-            if (opts.until() != null && Instant.now().isAfter(opts.until())) return;
-            if (opts.idleMillis() >= 0 && System.nanoTime() - idleSince >= opts.idleMillis() * 1_000_000L) return;
+            if (opts.until() != null && Instant.now().isAfter(opts.until())) break;
+            if (opts.idleMillis() >= 0 && System.nanoTime() - idleSince >= opts.idleMillis() * 1_000_000L) break;
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
-                return;
+                break;
             }
         }
+        return current;
     }
 
-    /**
-     * After a rotation: the files rotated since the one just finished (several rotations between two
-     * polls), which are complete, oldest first. Nothing if that file is not among the rotated ones
-     * (removed, or compressed to a new inode).
-     */
-    private void readRotatedAfter(Path path, Object finishedKey) throws IOException {
-        List<Path> rotated = LogFiles.rotated(path);
-        int at = -1;
-        for (int i = 0; i < rotated.size(); i++) {
-            if (Objects.equals(keyOf(rotated.get(i)), finishedKey)) at = i;
-        }
-        if (at < 0) return;
-        for (Path p : rotated.subList(at + 1, rotated.size())) readWhole(p);
-    }
-
-    private void readWhole(Path file) throws IOException {
+    private void readWhole(Opened file) throws IOException {
         try (InputStream in = open(file)) {
             Splitter s = new Splitter();
             byte[] buf = new byte[65536];
             int n;
-            while ((n = in.read(buf)) > 0) s.feed(buf, n, file);
-            s.finish(file);
-        } catch (NoSuchFileException e) {
-            // removed by a rotation in the meantime: its records are gone
+            while ((n = in.read(buf)) > 0) s.feed(buf, n, file.path());
+            s.finish(file.path());
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            warn(file + ": " + e.getMessage() + " (skipped)");
+            warn(file.path() + ": " + e.getMessage() + " (skipped)");
         }
     }
 
@@ -349,9 +392,9 @@ public final class LogsCommand {
         }
     }
 
-    private static InputStream open(Path p) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(p), 65536);
-        if (p.getFileName().toString().endsWith(".gz")) in = new GZIPInputStream(in, 65536);
+    private static InputStream open(Opened file) throws IOException {
+        InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(file.ch()), 65536);
+        if (file.path().getFileName().toString().endsWith(".gz")) in = new GZIPInputStream(in, 65536);
         return in;
     }
 
