@@ -130,6 +130,7 @@ public final class LogsCommand {
             errText.println("conmon-logs: " + e.getMessage());
             return 1;
         } catch (IOException e) {
+            if ("Broken pipe".equals(e.getMessage())) return 0; // the reader of our output went away (| head)
             errText.println("conmon-logs: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         } finally {
@@ -474,6 +475,8 @@ public final class LogsCommand {
     private final class Joiner {
         private final byte[][] parts = new byte[2][];
         private final String[] firstTime = new String[2];
+        private String lastTimeText;
+        private Instant lastTime;
 
         void add(Entry e) throws IOException {
             int s = e.stderr() ? 1 : 0;
@@ -498,7 +501,12 @@ public final class LogsCommand {
             parts[s] = null;
             firstTime[s] = null;
             if (opts.since() != null || opts.until() != null) {
-                Instant t = TimeArg.rfc3339(line.time());
+                // the records of one read share their time text: parse it once
+                if (!line.time().equals(lastTimeText)) {
+                    lastTimeText = line.time();
+                    lastTime = TimeArg.rfc3339(lastTimeText);
+                }
+                Instant t = lastTime;
                 if (t != null && opts.since() != null && t.isBefore(opts.since())) return;
                 if (t != null && opts.until() != null && t.isAfter(opts.until())) return;
             }
