@@ -62,6 +62,7 @@ public final class LogsCommand {
     private LogFormat format;
     private final Joiner joiner = new Joiner();
     private volatile boolean stop;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     private LogsCommand(Options opts, OutputStream out, OutputStream err) {
         this.opts = opts;
@@ -99,11 +100,12 @@ public final class LogsCommand {
             Thread hook = null;
             if (opts.follow()) {
                 Thread main = Thread.currentThread();
+                // SIGINT/SIGTERM: stop following, let run() flush what was read, then let the JVM exit
                 hook = new Thread(() -> {
                     cmd.stop = true;
                     main.interrupt();
                     try {
-                        main.join(2000);
+                        cmd.done.await(2, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException ignored) {
                         // exiting anyway
                     }
@@ -116,7 +118,9 @@ public final class LogsCommand {
             }
             try {
                 cmd.execute();
+                out.flush();
             } finally {
+                cmd.done.countDown();
                 if (hook != null) {
                     try {
                         Runtime.getRuntime().removeShutdownHook(hook);
