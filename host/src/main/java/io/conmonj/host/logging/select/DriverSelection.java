@@ -1,11 +1,11 @@
 package io.conmonj.host.logging.select;
 
 import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.plugin.BinarySize;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -186,30 +186,12 @@ public final class DriverSelection {
 
     /** Docker's sizes: digits with an optional k, m or g (1024-based), optionally followed by b or ib. */
     static long parseSize(String value, String instance) throws SelectionException {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.endsWith("ib")) {
-            v = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("b")) {
-            v = v.substring(0, v.length() - 1);
+        long bytes = BinarySize.parse(value);
+        if (bytes < 0) {
+            throw new SelectionException("log driver " + instance + ": max-buffer-size=" + value
+                    + " is not a positive size (e.g. 65536, 512k, 4m)");
         }
-        long unit = 1;
-        if (!v.isEmpty()) {
-            char c = v.charAt(v.length() - 1);
-            unit = c == 'k' ? 1L << 10 : c == 'm' ? 1L << 20 : c == 'g' ? 1L << 30 : 1;
-            if (unit != 1) {
-                v = v.substring(0, v.length() - 1);
-            }
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n > 0) {
-                return Math.multiplyExact(n, unit);
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // below
-        }
-        throw new SelectionException("log driver " + instance + ": max-buffer-size=" + value
-                + " is not a positive size (e.g. 65536, 512k, 4m)");
+        return bytes;
     }
 
     /** {@code INSTANCE.KEY=VALUE;...}, with {@code \;} and {@code \\} as escapes. */
