@@ -1,5 +1,6 @@
 package io.conmonj.host.attach;
 
+import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.Fs;
@@ -134,25 +135,25 @@ public final class AttachSocket {
      */
     public static AttachSocket open(Placement placement, EventLoop loop, StdinSink stdin,
                                     Runnable onClientInputClosed, Consumer<String> warn)
-            throws AttachSetupException, NativeCallException {
+            throws SetupException, NativeCallException {
         String symlink = placement.symlinkPath();
         if (symlink != null) {
             try {
                 Fs.unlinkIfExists(symlink);
             } catch (NativeCallException e) {
-                throw new AttachSetupException("Failed to remove existing symlink for socket directory " + symlink, e);
+                throw new SetupException("Failed to remove existing symlink for socket directory " + symlink, e);
             }
             try {
                 Fs.symlink(placement.bundle(), symlink);
             } catch (NativeCallException e) {
                 // sic: conmon's text, observed by callers
-                throw new AttachSetupException("Failed to create symlink for notify socket", e);
+                throw new SetupException("Failed to create symlink for notify socket", e);
             }
         }
         AttachSocket socket = new AttachSocket(loop, placement.socketPath(), symlink, stdin, onClientInputClosed, warn);
         try {
             socket.bindAndListen(placement.parentDir());
-        } catch (AttachSetupException | RuntimeException e) {
+        } catch (SetupException | RuntimeException e) {
             socket.abandon();
             throw e;
         }
@@ -177,12 +178,12 @@ public final class AttachSocket {
         return stdin::closeStdin;
     }
 
-    private void bindAndListen(String parentDir) throws AttachSetupException, NativeCallException {
+    private void bindAndListen(String parentDir) throws SetupException, NativeCallException {
         int parentFd;
         try {
             parentFd = Fs.openPath(parentDir);
         } catch (NativeCallException e) {
-            throw new AttachSetupException("failed to open socket path parent dir " + parentDir, e);
+            throw new SetupException("failed to open socket path parent dir " + parentDir, e);
         }
         try {
             // bound through /proc/self/fd so that bundle paths of any length work
@@ -190,27 +191,27 @@ public final class AttachSocket {
             try {
                 listener = UnixSeqpacket.socket(true);
             } catch (NativeCallException e) {
-                throw new AttachSetupException("Failed to create socket " + socketPath, e);
+                throw new SetupException("Failed to create socket " + socketPath, e);
             }
             try {
                 Fs.fchmod(listener, MODE);
             } catch (NativeCallException e) {
-                throw new AttachSetupException("Failed to change socket permissions " + socketPath, e);
+                throw new SetupException("Failed to change socket permissions " + socketPath, e);
             }
             try {
                 Fs.unlinkIfExists(socketPath);
             } catch (NativeCallException e) {
-                throw new AttachSetupException("Failed to remove existing socket: " + socketPath, e);
+                throw new SetupException("Failed to remove existing socket: " + socketPath, e);
             }
             try {
                 UnixSeqpacket.bind(listener, address);
             } catch (NativeCallException e) {
-                throw new AttachSetupException("Failed to bind socket: " + socketPath, e);
+                throw new SetupException("Failed to bind socket: " + socketPath, e);
             }
             try {
                 Fs.chmod(socketPath, MODE);
             } catch (NativeCallException e) {
-                throw new AttachSetupException("Failed to change socket permissions " + socketPath, e);
+                throw new SetupException("Failed to change socket permissions " + socketPath, e);
             }
         } finally {
             Sys.closeQuietly(parentFd);
@@ -218,7 +219,7 @@ public final class AttachSocket {
         try {
             UnixSeqpacket.listen(listener, BACKLOG);
         } catch (NativeCallException e) {
-            throw new AttachSetupException("Failed to listen on attach socket: " + socketPath, e);
+            throw new SetupException("Failed to listen on attach socket: " + socketPath, e);
         }
         loop.register(listener, Epoll.IN, events -> acceptOne());
     }

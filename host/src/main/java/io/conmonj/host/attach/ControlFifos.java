@@ -1,5 +1,6 @@
 package io.conmonj.host.attach;
 
+import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.Fs;
@@ -75,7 +76,7 @@ public final class ControlFifos implements AutoCloseable {
      * on {@code loop}.
      */
     public static ControlFifos open(String bundle, EventLoop loop, LogReopener reopener, Consumer<String> warn)
-            throws AttachSetupException, NativeCallException {
+            throws SetupException, NativeCallException {
         ControlFifos fifos = new ControlFifos(loop, bundle, reopener, warn);
         try {
             int[] ctl = setUp(fifos.ctlPath, "terminal control fifo");
@@ -94,7 +95,7 @@ public final class ControlFifos implements AutoCloseable {
             fifos.winszHandler = events -> winszReader.readOnce();
             CtlLineReader reader = new CtlLineReader(fifos.ctlRead, fifos::ctlLine, warn);
             loop.register(fifos.ctlRead, Epoll.IN, events -> reader.readOnce());
-        } catch (AttachSetupException | NativeCallException | RuntimeException e) {
+        } catch (SetupException | NativeCallException | RuntimeException e) {
             fifos.close();
             throw e;
         }
@@ -102,7 +103,7 @@ public final class ControlFifos implements AutoCloseable {
     }
 
     /** mkfifo (replacing what is there), then a non-blocking read side and a blocking write side. */
-    private static int[] setUp(String path, String what) throws AttachSetupException {
+    private static int[] setUp(String path, String what) throws SetupException {
         try {
             Fs.mkfifo(path, MODE);
         } catch (NativeCallException e) {
@@ -115,7 +116,7 @@ public final class ControlFifos implements AutoCloseable {
                 try {
                     Fs.mkfifo(path, MODE);
                 } catch (NativeCallException again) {
-                    throw new AttachSetupException("Failed to mkfifo at " + path, again);
+                    throw new SetupException("Failed to mkfifo at " + path, again);
                 }
             }
             // other errors: like conmon, let the open below report them
@@ -124,14 +125,14 @@ public final class ControlFifos implements AutoCloseable {
         try {
             read = Sys.open(path, Sys.O_RDONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC, 0);
         } catch (NativeCallException e) {
-            throw new AttachSetupException("Failed to open " + what + " read half", e);
+            throw new SetupException("Failed to open " + what + " read half", e);
         }
         try {
             // does not block: the read side above is open
             return new int[] {read, Sys.open(path, Sys.O_WRONLY | Sys.O_CLOEXEC, 0)};
         } catch (NativeCallException e) {
             Sys.closeQuietly(read);
-            throw new AttachSetupException("Failed to open " + what + " write half", e);
+            throw new SetupException("Failed to open " + what + " write half", e);
         }
     }
 

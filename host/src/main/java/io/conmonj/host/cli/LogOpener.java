@@ -1,6 +1,5 @@
 package io.conmonj.host.cli;
 
-import io.conmonj.plugin.ErrnoText;
 import java.util.List;
 
 /**
@@ -16,7 +15,7 @@ public interface LogOpener {
      * @param targets every parsed target (at most one per driver); the implementation opens the
      *                {@link LogTarget.Driver#K8S_FILE} one if present and ignores the rest
      * @throws ConfigError e.g. {@code ConfigError.error("Failed to open log file " +
-     *                     ErrnoText.of(e))}
+     *                     io.conmonj.plugin.ErrnoText.of(e))}
      */
     void open(List<LogTarget> targets) throws ConfigError;
 }

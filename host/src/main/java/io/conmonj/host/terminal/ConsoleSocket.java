@@ -1,5 +1,6 @@
 package io.conmonj.host.terminal;
 
+import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.Fs;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * (the pty's name, e.g. {@code /dev/ptmx}) and exactly one descriptor, close
  * the connection, and hand the descriptor to the {@link Receiver}.</li>
  * <li>Fatal failures (accept, a malformed message) are thrown out of the
- * loop's handler as a {@link ConsoleSetupException} with conmon's text, so
+ * loop's handler as a {@link SetupException} with conmon's text, so
  * {@code EventLoop.runUntil} fails with it; failing to unlink the path is a
  * warning.</li>
  * </ul>
@@ -67,51 +68,51 @@ public final class ConsoleSocket implements AutoCloseable {
      * @param warn     warning sink (the monitor's nwarn)
      */
     public static ConsoleSocket open(EventLoop loop, Receiver receiver, Consumer<String> warn)
-            throws ConsoleSetupException, NativeCallException {
+            throws SetupException, NativeCallException {
         return open(tmpDir(System.getenv("TMPDIR")), loop, receiver, warn);
     }
 
     /** {@link #open(EventLoop, Receiver, Consumer)} in a given directory. */
     public static ConsoleSocket open(String dir, EventLoop loop, Receiver receiver, Consumer<String> warn)
-            throws ConsoleSetupException, NativeCallException {
+            throws SetupException, NativeCallException {
         String path;
         try {
             path = TempName.reserve(buildFilename(dir, NAME_TEMPLATE));
         } catch (NativeCallException e) {
-            throw new ConsoleSetupException("Failed to generate random path for console-socket", e);
+            throw new SetupException("Failed to generate random path for console-socket", e);
         }
         try {
             Fs.unlink(path);
         } catch (NativeCallException e) {
-            throw new ConsoleSetupException("Failed to unlink temporary random path", e);
+            throw new SetupException("Failed to unlink temporary random path", e);
         }
         int fd;
         try {
             fd = UnixStream.socket();
         } catch (NativeCallException e) {
-            throw new ConsoleSetupException("Failed to create socket", e);
+            throw new SetupException("Failed to create socket", e);
         }
         try {
             try {
                 Fs.fchmod(fd, MODE);
             } catch (NativeCallException e) {
-                throw new ConsoleSetupException("Failed to change console-socket permissions", e);
+                throw new SetupException("Failed to change console-socket permissions", e);
             }
             try {
                 // like conmon's strncpy into sun_path, a longer path is cut at 107 bytes
                 UnixSeqpacket.bind(fd, path);
             } catch (NativeCallException e) {
-                throw new ConsoleSetupException("Failed to bind to console-socket", e);
+                throw new SetupException("Failed to bind to console-socket", e);
             }
             try {
                 UnixSeqpacket.listen(fd, BACKLOG);
             } catch (NativeCallException e) {
-                throw new ConsoleSetupException("Failed to listen on console-socket", e);
+                throw new SetupException("Failed to listen on console-socket", e);
             }
             ConsoleSocket socket = new ConsoleSocket(loop, path, fd, receiver, warn);
             loop.register(fd, Epoll.IN, events -> socket.acceptOne());
             return socket;
-        } catch (ConsoleSetupException | NativeCallException | RuntimeException e) {
+        } catch (SetupException | NativeCallException | RuntimeException e) {
             Sys.closeQuietly(fd);
             quietUnlink(path);
             throw e;
@@ -151,7 +152,7 @@ public final class ConsoleSocket implements AutoCloseable {
         try {
             conn = UnixSeqpacket.accept(listener);
         } catch (NativeCallException e) {
-            throw new ConsoleSetupException("Failed to accept console-socket connection", e);
+            throw new SetupException("Failed to accept console-socket connection", e);
         }
         if (conn == UnixSeqpacket.WOULD_BLOCK) {
             return; // the client gave up before being accepted
@@ -168,7 +169,7 @@ public final class ConsoleSocket implements AutoCloseable {
         try {
             console = UnixStream.receiveFd(conn);
         } catch (NativeCallException e) {
-            throw new ConsoleSetupException("Failed to receive console file descriptor", e);
+            throw new SetupException("Failed to receive console file descriptor", e);
         } finally {
             Sys.closeQuietly(conn);
         }

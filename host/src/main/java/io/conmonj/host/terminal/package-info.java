@@ -19,7 +19,7 @@
  * dup, which stays open when stdin is closed).</li>
  * <li>Run the loop until the runtime is reaped (step 20, terminal variant):
  * the console connection is accepted there. A {@link
- * io.conmonj.host.terminal.ConsoleSetupException} thrown out of the loop is
+ * io.conmonj.host.terminal.SetupException} thrown out of the loop is
  * fatal (exit 1 with its message). If the runtime succeeded but
  * {@code !console.received()}: failure (§3.4).</li>
  * <li>After the pid was sent: {@code ptyOut.register()} (step 22).</li>

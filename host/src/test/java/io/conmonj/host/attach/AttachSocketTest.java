@@ -1,5 +1,6 @@
 package io.conmonj.host.attach;
 
+import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
@@ -345,7 +346,7 @@ class AttachSocketTest {
 
     @Test
     void missingSocketDirFailsWithConmonsText() {
-        AttachSetupException e = assertThrows(AttachSetupException.class, () -> AttachSocket.open(
+        SetupException e = assertThrows(SetupException.class, () -> AttachSocket.open(
                 AttachSocket.Placement.viaSymlink(bundle.toString(), tmp.resolve("no-such-dir").toString(), "u"),
                 driver.loop, StdinSink.DISCARD, () -> { }, warnings::add));
         assertEquals("Failed to create symlink for notify socket No such file or directory", e.getMessage());
@@ -355,7 +356,7 @@ class AttachSocketTest {
     @Test
     void missingBundleFailsWithConmonsText() {
         String missing = tmp.resolve("gone").toString();
-        AttachSetupException e = assertThrows(AttachSetupException.class, () -> AttachSocket.open(
+        SetupException e = assertThrows(SetupException.class, () -> AttachSocket.open(
                 AttachSocket.Placement.fullAttach(missing), driver.loop, StdinSink.DISCARD, () -> { }, warnings::add));
         assertEquals("failed to open socket path parent dir " + missing + " No such file or directory", e.getMessage());
     }

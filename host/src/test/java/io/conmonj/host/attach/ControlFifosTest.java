@@ -1,5 +1,6 @@
 package io.conmonj.host.attach;
 
+import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
@@ -114,7 +115,7 @@ class ControlFifosTest {
     @Test
     void unusableBundleFailsWithConmonsText() {
         String missing = bundle.resolve("gone").toString();
-        AttachSetupException e = assertThrows(AttachSetupException.class,
+        SetupException e = assertThrows(SetupException.class,
                 () -> ControlFifos.open(missing, driver.loop, () -> { }, warnings::add));
         assertEquals("Failed to open terminal control fifo read half No such file or directory", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.conmonj.host.terminal;
 
+import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.Sys;
 import io.conmonj.host.sys.Tty;
@@ -122,7 +123,7 @@ class ConsoleSocketTest {
         Sys.writeAll(conn, bytes("/dev/ptmx\0"));
 
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> driver.runUntil(console::received));
-        ConsoleSetupException cause = assertInstanceOf(ConsoleSetupException.class, e.getCause());
+        SetupException cause = assertInstanceOf(SetupException.class, e.getCause());
         assertEquals("Failed to receive console file descriptor", cause.text());
         assertEquals("Failed to receive console file descriptor Communication error on send", cause.getMessage());
         assertFalse(console.received());
@@ -135,7 +136,7 @@ class ConsoleSocketTest {
         Sys.close(conn);
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> driver.runUntil(console::received));
         assertEquals("Failed to receive console file descriptor",
-                assertInstanceOf(ConsoleSetupException.class, e.getCause()).text());
+                assertInstanceOf(SetupException.class, e.getCause()).text());
     }
 
     @Test
