@@ -21,11 +21,14 @@ import java.nio.file.Path;
 final class LibC {
     private LibC() {}
 
+    /** libc, opened once; the other binding classes of this package register against it too. */
+    static final NativeLibrary LIBRARY = NativeLibrary.getInstance(libcPath());
+
     static {
-        Native.register(LibC.class, NativeLibrary.getInstance(libcPath()));
+        Native.register(LibC.class, LIBRARY);
     }
 
-    static String libcPath() {
+    private static String libcPath() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
                 int slash = line.indexOf('/');

@@ -1,7 +1,6 @@
 package io.conmonj.host.sys;
 
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 
 /**
  * Raw libc entry points for OOM watching (eventfd for cgroup v1 memory
@@ -11,13 +10,13 @@ import com.sun.jna.NativeLibrary;
  * failed call into a {@link NativeCallException} naming the call.
  *
  * Kept apart from {@link LibC} so that the two can evolve independently; it
- * binds the same libc, found by {@link LibC#libcPath()}.
+ * binds the same libc, found by {@link LibC#LIBRARY}.
  */
 final class OomCalls {
     private OomCalls() {}
 
     static {
-        Native.register(OomCalls.class, NativeLibrary.getInstance(LibC.libcPath()));
+        Native.register(OomCalls.class, LibC.LIBRARY);
     }
 
     static native int eventfd(int initval, int flags);

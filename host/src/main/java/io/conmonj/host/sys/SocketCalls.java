@@ -1,7 +1,6 @@
 package io.conmonj.host.sys;
 
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
@@ -12,13 +11,13 @@ import com.sun.jna.Pointer;
  * a failed call into a {@link NativeCallException} naming the call.
  *
  * Kept apart from {@link LibC} so that the two can evolve independently; it
- * binds the same libc, found by {@link LibC#libcPath()}.
+ * binds the same libc, found by {@link LibC#LIBRARY}.
  */
 final class SocketCalls {
     private SocketCalls() {}
 
     static {
-        Native.register(SocketCalls.class, NativeLibrary.getInstance(LibC.libcPath()));
+        Native.register(SocketCalls.class, LibC.LIBRARY);
     }
 
     // sockets; addresses are struct sockaddr_un images (see UnixSeqpacket)

@@ -1,7 +1,6 @@
 package io.conmonj.host.sys;
 
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /**
@@ -13,13 +12,13 @@ import com.sun.jna.Pointer;
  * {@link NativeCallException} naming the call.
  *
  * Kept apart from {@link LibC} and {@link SocketCalls} so that they can
- * evolve independently; it binds the same libc, found by {@link LibC#libcPath()}.
+ * evolve independently; it binds the same libc, found by {@link LibC#LIBRARY}.
  */
 final class TerminalCalls {
     private TerminalCalls() {}
 
     static {
-        Native.register(TerminalCalls.class, NativeLibrary.getInstance(LibC.libcPath()));
+        Native.register(TerminalCalls.class, LibC.LIBRARY);
     }
 
     // fd passing; msg is a struct msghdr image (see UnixStream)
