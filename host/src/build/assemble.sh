@@ -7,7 +7,8 @@
 #   lib/native/                JNA's dispatch library, pre-extracted
 #   lib/conmon-j.aot           AOT cache from a training run (regenerated on every build)
 #   runtime/                   jlink'ed JDK (java.base + java.logging)
-#   lib/drivers/               third-party Java log driver jars (found with ServiceLoader)
+#   lib/drivers/               Java log driver jars found with ServiceLoader when a container selects
+#                              a driver: conmon-j's remote drivers (drivers-contrib), third-party jars
 #   conf/jvm.options           JVM flags, read by the launcher
 #   include/, lib/pkgconfig/   the C log plugin SDK (conmon_log_plugin.h, conmon-log-plugin.pc)
 # Usage: assemble.sh MODULE_DIR TARGET_DIR JNA_JAR CONMON_VERSION CONMONJ_VERSION
@@ -29,6 +30,8 @@ gcc "${cflags[@]}" -o "$root/libexec/conmon-j-exec" "$module/src/main/c/exec-hel
 cp "$target/conmon-j.jar" "$root/lib/conmon-j.jar"
 cp "$jna_jar" "$root/lib/$(basename "$jna_jar")"
 cp "$target"/lib/*.jar "$root/lib/"   # maven-dependency-plugin copy-dependencies, runtime scope
+cp "$module/../drivers-contrib/target/drivers-contrib-$conmonj_version.jar" \
+   "$root/lib/drivers/conmon-j-drivers-contrib.jar"
 # the C plugin SDK (header + pkg-config file) for third-party plugin authors
 cp -r "$module/../plugin-api-c/target/sdk/." "$root/"
 (cd "$root/lib/native" && unzip -q -j "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so')

@@ -1,0 +1,193 @@
+package io.conmonj.drivers.contrib.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
+
+/**
+ * A stream connection to a collector (TCP or a unix stream socket) that is made again when it breaks.
+ *
+ * <p>{@link #send} writes a whole message or blocks: when the connection fails it is closed, and the message is
+ * sent again, from its start, on a new connection, after a back-off delay; this repeats until it succeeds (or, with a
+ * retry limit, until the limit is reached). The peer sees at most a truncated copy on the broken connection, which
+ * every framing used here (octet counting, newline, NUL, msgpack) lets it discard. One warning is given when a
+ * connection is lost and one when it is back, not one per attempt.
+ *
+ * <p>Not thread-safe: the host calls a driver from one thread at a time.
+ */
+public final class StreamSender implements Closeable {
+    /** How long one TCP connection attempt may take (a collector that drops SYNs must not stall for minutes). */
+    static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private final Endpoint endpoint;
+    private final SocketAddress address;
+    private final Backoff backoff;
+    private final Consumer<String> warnings;
+    private final int maxRetries;
+    private SocketChannel channel;
+    private long outageStartNanos = -1;
+    private boolean closed;
+
+    /**
+     * @param address    {@code endpoint.resolve()}
+     * @param maxRetries reconnection attempts per message before {@link #send} gives up with an exception;
+     *                   negative: no limit (block until the collector is back)
+     */
+    public StreamSender(Endpoint endpoint, SocketAddress address, Backoff backoff, int maxRetries,
+                        Consumer<String> warnings) {
+        if (!endpoint.transport().isStream()) {
+            throw new IllegalArgumentException("not a stream transport: " + endpoint);
+        }
+        this.endpoint = endpoint;
+        this.address = address;
+        this.backoff = backoff;
+        this.maxRetries = maxRetries;
+        this.warnings = warnings;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Connects now, once; drivers call it when they open, so that a refused connection is a start-up error. */
+    public void connect() throws IOException {
+        if (channel == null) {
+            channel = open();
+        }
+    }
+
+    public boolean isConnected() {
+        return channel != null;
+    }
+
+    /** The open connection, connecting first if needed (for protocols that read replies, such as fluentd's ack). */
+    public SocketChannel channel() throws IOException {
+        connect();
+        return channel;
+    }
+
+    /**
+     * Writes {@code message} (all remaining bytes of the buffers, in order) on the connection, reconnecting as
+     * needed. On return every buffer's position is at its limit.
+     *
+     * @throws IOException when the retry limit is reached, the sender is closed, or the thread is interrupted
+     */
+    public void send(ByteBuffer... message) throws IOException {
+        int[] starts = new int[message.length];
+        for (int i = 0; i < message.length; i++) {
+            starts[i] = message[i].position();
+        }
+        int attempt = 0;
+        while (true) {
+            if (closed) {
+                throw new IOException("connection to " + endpoint + " is closed");
+            }
+            try {
+                connect();
+                write(message);
+                recovered();
+                return;
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                disconnect(e);
+                if (maxRetries >= 0 && attempt >= maxRetries) {
+                    throw new IOException(endpoint + ": " + describe(e) + " (gave up after " + attempt
+                            + (attempt == 1 ? " retry)" : " retries)"), e);
+                }
+                attempt++;
+                pause();
+                for (int i = 0; i < message.length; i++) {
+                    message[i].position(starts[i]);
+                }
+            }
+        }
+    }
+
+    /** Drops the connection after a failure seen elsewhere (a bad reply); the next send reconnects. */
+    public void disconnect(IOException cause) {
+        if (channel != null) {
+            closeQuietly(channel);
+            channel = null;
+        }
+        if (outageStartNanos < 0) {
+            outageStartNanos = System.nanoTime();
+            warnings.accept("lost connection to " + endpoint + ": " + describe(cause) + "; reconnecting");
+        }
+    }
+
+    private void recovered() {
+        backoff.reset();
+        if (outageStartNanos >= 0) {
+            long millis = (System.nanoTime() - outageStartNanos) / 1_000_000;
+            outageStartNanos = -1;
+            warnings.accept("reconnected to " + endpoint + " after " + millis + " ms");
+        }
+    }
+
+    private void write(ByteBuffer[] message) throws IOException {
+        long remaining = 0;
+        for (ByteBuffer b : message) {
+            remaining += b.remaining();
+        }
+        while (remaining > 0) {
+            remaining -= channel.write(message);
+        }
+    }
+
+    private SocketChannel open() throws IOException {
+        boolean inet = address instanceof InetSocketAddress;
+        SocketChannel ch = inet ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            if (inet) {
+                // the socket adapter's connect is the one with a timeout
+                ch.socket().connect(address, CONNECT_TIMEOUT_MILLIS);
+                ch.socket().setTcpNoDelay(true);
+                ch.socket().setKeepAlive(true);
+            } else {
+                ch.connect(address);
+            }
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private void pause() throws InterruptedIOException {
+        try {
+            Thread.sleep(backoff.nextDelayMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reconnecting to " + endpoint);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to lose
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (channel != null) {
+            closeQuietly(channel);
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.conmonj.drivers.contrib.net;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamSenderTest {
+
+    private static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String readAll(Socket s) throws IOException {
+        try (InputStream in = s.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void sendsWholeMessagesAndReconnectsAfterTheCollectorComesBack() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        int port;
+        Endpoint endpoint;
+        StreamSender sender;
+        try (ServerSocket first = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            port = first.getLocalPort();
+            endpoint = Endpoint.parse("o", "tcp://127.0.0.1:" + port, 0, java.util.EnumSet.allOf(Endpoint.Transport.class), null);
+            sender = new StreamSender(endpoint, endpoint.resolve(), new Backoff(20, 200), -1, warnings::add);
+            sender.connect();
+            try (Socket peer = first.accept()) {
+                sender.send(ascii("one "), ascii("two\n"));
+                peer.shutdownOutput();
+                sender.close(); // only to end readAll; reopened below
+                assertEquals("one two\n", readAll(peer));
+            }
+        }
+        // The collector is gone: a send blocks, retrying, until a new one listens on the same port.
+        StreamSender again = new StreamSender(endpoint, endpoint.resolve(), new Backoff(20, 200), -1, warnings::add);
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            try {
+                again.send(ascii("three\n"));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(150);
+        assertTrue(!sending.isDone(), "send returned while no collector listened");
+        try (ServerSocket second = new ServerSocket()) {
+            second.setReuseAddress(true);
+            second.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            try (Socket peer = second.accept()) {
+                sending.get(10, TimeUnit.SECONDS);
+                again.close();
+                assertEquals("three\n", readAll(peer));
+            }
+        }
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("lost connection to tcp://127.0.0.1:" + port + ": "), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("reconnected to tcp://127.0.0.1:" + port + " after "), warnings.get(1));
+    }
+
+    @Test
+    void givesUpAfterTheRetryLimitWithTheEndpointInTheMessage() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Endpoint endpoint = Endpoint.parse("o", "tcp://127.0.0.1:" + port, 0,
+                java.util.EnumSet.allOf(Endpoint.Transport.class), null);
+        try (StreamSender sender = new StreamSender(endpoint, endpoint.resolve(), new Backoff(1, 2), 2, w -> { })) {
+            assertThrows(IOException.class, sender::connect);
+            IOException e = assertThrows(IOException.class, () -> sender.send(ascii("x")));
+            assertTrue(e.getMessage().startsWith("tcp://127.0.0.1:" + port + ": "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(gave up after 2 retries)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void backoffDoublesUpToItsMaximumAndResets() {
+        Backoff b = new Backoff(100, 350);
+        assertEquals(100, b.nextDelayMillis());
+        assertEquals(200, b.nextDelayMillis());
+        assertEquals(350, b.nextDelayMillis());
+        assertEquals(350, b.nextDelayMillis());
+        b.reset();
+        assertEquals(100, b.nextDelayMillis());
+    }
+}
