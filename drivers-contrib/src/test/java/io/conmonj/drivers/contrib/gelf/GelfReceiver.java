@@ -167,6 +167,22 @@ public final class GelfReceiver implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** Waits (bounded) until a message with this {@code short_message} has arrived; returns every message so far. */
+    public synchronized List<Message> awaitShortMessage(String shortMessage, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (messages.stream().noneMatch(m -> shortMessage.equals(m.fields().get("short_message")))) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no GELF message \"" + shortMessage + "\" within " + timeout + "; got "
+                        + messages.stream().map(m -> m.string("short_message")).toList() + "; violations "
+                        + violations());
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return List.copyOf(messages);
+    }
+
     // ------------------------------------------------------------------ UDP
 
     private void receiveDatagrams() {
