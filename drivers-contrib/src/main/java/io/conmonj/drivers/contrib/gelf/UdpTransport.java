@@ -13,11 +13,13 @@ final class UdpTransport implements GelfTransport {
     private final DatagramSender sender;
     private final GelfCompressor compressor; // null: none
     private final GelfChunker chunker = new GelfChunker();
+    private final GelfChunker.DatagramSink sink;
     private long nextId;
     private boolean idSeeded;
 
     UdpTransport(DatagramSender sender, GelfOptions.Compression compression, int level) {
         this.sender = sender;
+        this.sink = sender::send; // once, not per message
         this.compressor = compression == GelfOptions.Compression.NONE ? null : new GelfCompressor(compression, level);
     }
 
@@ -29,7 +31,7 @@ final class UdpTransport implements GelfTransport {
             n = compressor.compress(json, length);
             payload = compressor.buffer();
         }
-        chunker.send(payload, n, GelfChunker.chunks(n) > 1 ? messageId() : 0, sender::send);
+        chunker.send(payload, n, GelfChunker.chunks(n) > 1 ? messageId() : 0, sink);
     }
 
     /**
