@@ -205,4 +205,53 @@ class FluentdPodmanTest {
             podman(m, "rm", "-f", "-t", "0", n);
         }
     }
+
+    /**
+     * Case 4: the collector restarts (same port) while the container writes a line every 0.2 s, with acks. Every line
+     * reaches one of the two collectors; the second one gets everything from where the first stopped acknowledging,
+     * in order. A line may reach both: only if its chunk was not acknowledged by the first (at-least-once).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LogPluginPodmanTest.MONITORS)
+    void collectorRestartDuringARun(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "fluentd-restart");
+        List<String> all = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) all.add("line-" + i);
+        ForwardReceiver first = ForwardReceiver.tcp();
+        int port = first.port();
+        try {
+            ok(podman(m, List.of(List.of("run", "-d", "--name", n, "--network", "none"),
+                    annotations("fluentd", "fluentd", "fluentd-address=" + first.address(), "fluentd-request-ack=true",
+                            "fluentd-retry-wait=50ms"),
+                    List.of(IMG, "sh", "-c", "for i in $(seq 1 12); do echo line-$i; sleep 0.2; done"))
+                    .stream().flatMap(List::stream).toArray(String[]::new)), "run -d");
+            assertTrue(first.await(3, WAIT_MS).size() >= 3, "the first collector got lines");
+            first.close();
+            List<Event> before = first.events();
+            try (ForwardReceiver second = new ForwardReceiver(null, port, c -> true)) {
+                Fixtures.Proc w = podman(m, "wait", n);
+                assertEquals("0", w.out().strip(), w.err());
+                List<Event> after = second.events(); // the monitor flushed and closed the driver before it exited
+                List<String> a = before.stream().map(e -> e.field("log")).toList();
+                List<String> b = after.stream().map(e -> e.field("log")).toList();
+                System.out.println("[" + m + "] first collector: " + a + "; after the restart: " + b);
+                assertEquals(List.of(), second.errors());
+                assertTrue(!b.isEmpty() && b.get(b.size() - 1).equals("line-12"), "the lines after the restart arrived: " + b);
+                assertEquals(all.subList(all.size() - b.size(), all.size()), b, "the second collector: a tail of the lines, in order");
+                Set<String> union = new java.util.HashSet<>(a);
+                union.addAll(b);
+                assertEquals(Set.copyOf(all), union, "no line lost");
+                List<String> ackedByFirst = first.acked();
+                for (Event e : before) {
+                    if (b.contains(e.field("log")))
+                        assertTrue(!ackedByFirst.contains(e.chunk()), "only unacknowledged chunks are sent again: " + e);
+                }
+            }
+            assertEquals(String.join("\n", all) + "\n", ok(podman(m, "logs", n), "logs").out());
+        } finally {
+            first.close();
+            podman(m, "rm", "-f", "-t", "0", n);
+        }
+    }
 }
