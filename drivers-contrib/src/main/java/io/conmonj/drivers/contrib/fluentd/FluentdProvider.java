@@ -1,0 +1,62 @@
+package io.conmonj.drivers.contrib.fluentd;
+
+import io.conmonj.drivers.contrib.net.Backoff;
+import io.conmonj.drivers.contrib.net.StreamSender;
+import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.LogDriver;
+import io.conmonj.plugin.LogDriverException;
+import io.conmonj.plugin.LogDriverProvider;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@code fluentd}: Docker's fluentd log driver (docs/logging.md, "fluentd"), speaking the Fluentd Forward Protocol
+ * v1 over TCP or a unix socket. As in Docker, the collector must be reachable when the container starts unless
+ * {@code fluentd-async} is set ("If container cannot connect to the Fluentd daemon, the container stops immediately
+ * unless the fluentd-async option is used", Docker's Fluentd logging driver page); a host name that does not
+ * resolve is a start-up error in both cases.
+ */
+public final class FluentdProvider implements LogDriverProvider {
+    public static final String NAME = "fluentd";
+    /** fluent-logger-golang's cap on the reconnection delay (defaultMaxRetryWait). */
+    static final long MAX_RETRY_WAIT_MS = 60_000;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public LogDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings)
+            throws LogDriverException {
+        return open(container, options, warnings, FluentdDriver.DEFAULT_ACK_TIMEOUT_MS, FluentdDriver::randomChunkId,
+                EntryEncoder::randomPartialId);
+    }
+
+    /** With the ack timeout and the ids under the caller's control (tests). */
+    static FluentdDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings,
+                              long ackTimeoutMs, Supplier<String> chunkIds, Supplier<String> partialIds)
+            throws LogDriverException {
+        FluentdOptions o = FluentdOptions.parse(options);
+        SocketAddress address = o.address().resolve();
+        Backoff backoff = new Backoff(o.retryWaitMs(), Math.max(o.retryWaitMs(), MAX_RETRY_WAIT_MS));
+        StreamSender sender = new StreamSender(o.address(), address, backoff, o.maxRetries(), warnings);
+        if (!o.async()) {
+            try {
+                sender.connect();
+            } catch (IOException e) {
+                sender.close();
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                throw new LogDriverException("cannot connect to " + o.address() + " (" + FluentdOptions.ADDRESS
+                        + "): " + why + " (set " + FluentdOptions.ASYNC + "=true to start without the collector)", e);
+            }
+        }
+        String tag = container.tag() != null ? container.tag() : container.shortId(); // Docker's {{.ID}}
+        EntryEncoder encoder = new EntryEncoder(container, o.subSecond(), partialIds);
+        return new FluentdDriver(sender, encoder, tag, o, warnings, ackTimeoutMs, chunkIds);
+    }
+}
