@@ -29,6 +29,22 @@ public interface LogDriver extends AutoCloseable {
     default void reopen() throws IOException {
     }
 
+    /**
+     * The container has exited. What follows is the rest of its output (drained), {@link #sync()} and
+     * {@link #close()}; Podman learns the exit status only after them. A driver that waits for a remote collector
+     * (blocking until it is back) stops waiting without bound now: it gives up after
+     * {@link #EXIT_GRACE_MILLIS}, reporting what it could not deliver, so that an unreachable collector cannot keep
+     * a container from being reported as exited.
+     *
+     * <p>Called on the monitor's event loop, possibly while the driver's own worker thread (non-blocking mode) is
+     * inside {@link #write} or {@link #flush}: it must be thread-safe and must not block.
+     */
+    default void containerExited() {
+    }
+
+    /** How long, after {@link #containerExited()}, a driver may keep waiting for its destination. */
+    long EXIT_GRACE_MILLIS = 2_000;
+
     /** Before the exit files are written: make what was logged durable (fsync, acks). */
     default void sync() throws IOException {
         flush();

@@ -203,6 +203,7 @@ public final class Monitor {
      * the exit files.
      */
     private int finish(ContainerIo io) throws IOException {
+        log.containerExited(); // remote drivers stop waiting without bound for their collectors
         oom.checkAfterExit(); // the OOM event can race with the exit (§10.5)
         oom.close();
         int status;

@@ -22,6 +22,13 @@ public interface ContainerLog extends Closeable {
     /** ctl message type 2 ({@code REOPEN_LOGS_EVENT}, contract 6.1 / 7.1.5). Drivers other than k8s-file ignore it. */
     void reopen() throws IOException;
 
+    /**
+     * The container has exited; its last output, {@link #sync()} and {@link #close()} follow. Drivers that wait
+     * for a remote destination bound their waits from now on (LogDriver#containerExited).
+     */
+    default void containerExited() {
+    }
+
     /** fsync before the exit files are written; the caller skips it with {@code --no-sync-log} (contract 7.1.6). */
     void sync() throws IOException;
 

@@ -33,6 +33,15 @@ abstract sealed class DriverSlot {
 
     abstract void reopen() throws IOException;
 
+    /** Passed on at once, on the caller's thread (the driver's contract says it is thread-safe). */
+    final void containerExited() {
+        try {
+            driver.containerExited();
+        } catch (RuntimeException e) {
+            failed("containerExited", e);
+        }
+    }
+
     abstract void sync() throws IOException;
 
     /** First step of closing: non-blocking drivers start draining (all at once, so their waits overlap). */

@@ -194,6 +194,16 @@ public final class LogPipeline implements ContainerLog {
     }
 
     @Override
+    public void containerExited() {
+        if (closed) {
+            return;
+        }
+        for (DriverSlot slot : slots) {
+            slot.containerExited();
+        }
+    }
+
+    @Override
     public void sync() throws IOException {
         if (closed) {
             return;

@@ -105,7 +105,7 @@ final class FluentdDriver implements LogDriver {
                 break;
             }
             try {
-                acks.await(sender.channel(), chunk, ackTimeoutMs);
+                acks.await(sender.channel(), chunk, Math.max(1, sender.millisLeft(ackTimeoutMs)));
                 break;
             } catch (IOException e) {
                 // resent whole on a new connection: the server may have taken it already (at-least-once)
@@ -131,6 +131,12 @@ final class FluentdDriver implements LogDriver {
         }
         dropped = 0;
         dropping = false;
+    }
+
+    /** Retries (reconnects, ack waits) end {@link #EXIT_GRACE_MILLIS} from now; pending records are then reported. */
+    @Override
+    public void containerExited() {
+        sender.giveUpAfter(EXIT_GRACE_MILLIS);
     }
 
     /** PackedForward messages delivered so far (for tests). */

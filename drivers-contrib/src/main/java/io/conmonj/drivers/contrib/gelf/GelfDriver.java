@@ -41,6 +41,11 @@ final class GelfDriver implements LogDriver, LineAssembler.LineSink {
     }
 
     @Override
+    public void containerExited() {
+        transport.containerExited();
+    }
+
+    @Override
     public void close() throws IOException {
         if (closed) {
             return;

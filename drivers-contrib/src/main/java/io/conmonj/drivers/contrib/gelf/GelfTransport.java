@@ -6,6 +6,10 @@ import java.io.IOException;
 interface GelfTransport extends AutoCloseable {
     void send(byte[] json, int length) throws IOException;
 
+    /** See {@code LogDriver.containerExited()}: stop waiting for the collector without bound. */
+    default void containerExited() {
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -1,6 +1,7 @@
 package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.StreamSender;
+import io.conmonj.plugin.LogDriver;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,6 +29,11 @@ final class TcpTransport implements GelfTransport {
         view.limit(length).position(0);
         nul.clear();
         sender.send(view, nul);
+    }
+
+    @Override
+    public void containerExited() {
+        sender.giveUpAfter(LogDriver.EXIT_GRACE_MILLIS);
     }
 
     @Override

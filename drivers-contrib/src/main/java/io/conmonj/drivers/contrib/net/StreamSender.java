@@ -19,7 +19,12 @@ import java.util.function.Consumer;
  * every framing used here (octet counting, newline, NUL, msgpack) lets it discard. One warning is given when a
  * connection is lost and one when it is back, not one per attempt.
  *
- * <p>Not thread-safe: the host calls a driver from one thread at a time.
+ * <p>When the container has exited ({@link #giveUpAfter}), the blocking ends: a send may still reconnect until the
+ * deadline, after it a send that has no connection fails at once, so a collector that stays away cannot hold back the
+ * container's exit status.
+ *
+ * <p>Not thread-safe, but for {@link #giveUpAfter}: the host calls a driver from one thread at a time, and tells it
+ * of the container's exit from the event loop.
  */
 public final class StreamSender implements Closeable {
     /** How long one TCP connection attempt may take (a collector that drops SYNs must not stall for minutes). */
@@ -33,6 +38,8 @@ public final class StreamSender implements Closeable {
     private SocketChannel channel;
     private long outageStartNanos = -1;
     private boolean closed;
+    /** Set from another thread by {@link #giveUpAfter}; 0: no deadline. */
+    private volatile long deadlineNanos;
 
     /**
      * @param address    {@code endpoint.resolve()}
@@ -53,6 +60,24 @@ public final class StreamSender implements Closeable {
 
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    /**
+     * From now on, wait at most {@code millis} in all for the collector (drivers call this from
+     * {@code LogDriver.containerExited()}); may be called from any thread.
+     */
+    public void giveUpAfter(long millis) {
+        long d = System.nanoTime() + millis * 1_000_000;
+        deadlineNanos = d == 0 ? 1 : d;
+    }
+
+    /** {@code wanted}, or less if the deadline set by {@link #giveUpAfter} is nearer; 0 once it has passed. */
+    public long millisLeft(long wanted) {
+        long d = deadlineNanos;
+        if (d == 0) {
+            return wanted;
+        }
+        return Math.max(0, Math.min(wanted, (d - System.nanoTime()) / 1_000_000));
     }
 
     /** Connects now, once; drivers call it when they open, so that a refused connection is a start-up error. */
@@ -87,6 +112,9 @@ public final class StreamSender implements Closeable {
         while (true) {
             if (closed) {
                 throw new IOException("connection to " + endpoint + " is closed");
+            }
+            if (channel == null && deadlineNanos != 0 && millisLeft(1) == 0) {
+                throw new IOException(endpoint + ": not reachable, and the container has exited: giving up");
             }
             try {
                 connect();
@@ -147,7 +175,7 @@ public final class StreamSender implements Closeable {
         try {
             if (inet) {
                 // the socket adapter's connect is the one with a timeout
-                ch.socket().connect(address, CONNECT_TIMEOUT_MILLIS);
+                ch.socket().connect(address, (int) Math.max(1, millisLeft(CONNECT_TIMEOUT_MILLIS)));
                 ch.socket().setTcpNoDelay(true);
                 ch.socket().setKeepAlive(true);
             } else {
@@ -162,7 +190,7 @@ public final class StreamSender implements Closeable {
 
     private void pause() throws InterruptedIOException {
         try {
-            Thread.sleep(backoff.nextDelayMillis());
+            Thread.sleep(millisLeft(backoff.nextDelayMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reconnecting to " + endpoint);

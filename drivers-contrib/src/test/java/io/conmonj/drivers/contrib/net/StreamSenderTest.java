@@ -91,6 +91,35 @@ class StreamSenderTest {
     }
 
     @Test
+    void afterGiveUpAfterABlockedSendEndsAtTheDeadlineAndLaterSendsFailAtOnce() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Endpoint endpoint = Endpoint.parse("o", "tcp://127.0.0.1:" + port, 0,
+                java.util.EnumSet.allOf(Endpoint.Transport.class), null);
+        try (StreamSender sender = new StreamSender(endpoint, endpoint.resolve(), new Backoff(10, 50), -1, w -> { })) {
+            CompletableFuture<IOException> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    sender.send(ascii("x"));
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(100);
+            assertTrue(!blocked.isDone(), "without a deadline a send waits for the collector");
+            sender.giveUpAfter(100); // as LogDriver.containerExited() does, from another thread
+            IOException e = blocked.get(10, TimeUnit.SECONDS);
+            assertEquals("tcp://127.0.0.1:" + port + ": not reachable, and the container has exited: giving up",
+                    e.getMessage());
+            IOException next = assertThrows(IOException.class, () -> sender.send(ascii("y")));
+            assertEquals(e.getMessage(), next.getMessage());
+            assertEquals(0, sender.millisLeft(1_000));
+        }
+    }
+
+    @Test
     void backoffDoublesUpToItsMaximumAndResets() {
         Backoff b = new Backoff(100, 350);
         assertEquals(100, b.nextDelayMillis());
