@@ -36,10 +36,30 @@ final class SyslogReceivers {
 
     /** A free loopback port (bound by the OS, then released for the daemon). */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code n} different free loopback ports: all held bound until all are chosen, so none is given twice. */
+    static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // released anyway when the JVM exits
+                }
+            }
         }
     }
 
@@ -231,11 +251,12 @@ final class SyslogReceivers {
      * datagram and stream sockets with {@code flags(syslog-protocol)}); raw messages kept, no escaping.
      */
     static final class SyslogNg extends Daemon {
-        final int bsdUdp = freePort();
-        final int bsdTcp = freePort();
-        final int ietfUdp = freePort();
-        final int ietfTcpOctet = freePort();
-        final int ietfTcpNewline = freePort();
+        private final int[] ports = freePorts(5);
+        final int bsdUdp = ports[0];
+        final int bsdTcp = ports[1];
+        final int ietfUdp = ports[2];
+        final int ietfTcpOctet = ports[3];
+        final int ietfTcpNewline = ports[4];
         final Path bsdDgram;
         final Path bsdStream;
         /** RFC 3164 with a HOSTNAME on a local socket: syslog-ng expects none there unless told. */
@@ -246,12 +267,14 @@ final class SyslogReceivers {
 
         SyslogNg(Path dir) {
             super(dir);
-            bsdDgram = dir.resolve("ng-bsd-dgram.sock");
-            bsdStream = dir.resolve("ng-bsd-stream.sock");
-            bsdHostDgram = dir.resolve("ng-bsdh-dgram.sock");
-            bsdHostStream = dir.resolve("ng-bsdh-stream.sock");
-            ietfDgram = dir.resolve("ng-ietf-dgram.sock");
-            ietfStream = dir.resolve("ng-ietf-stream.sock");
+            // the names differ in their first character: syslog-ng 3.38 aborts at start-up (a stats-registry
+            // assertion) when two unix sources' paths are alike up to the length it keys its counters by
+            bsdDgram = dir.resolve("1-bsd-dgram.sock");
+            bsdStream = dir.resolve("2-bsd-stream.sock");
+            bsdHostDgram = dir.resolve("3-bsdh-dgram.sock");
+            bsdHostStream = dir.resolve("4-bsdh-stream.sock");
+            ietfDgram = dir.resolve("5-ietf-dgram.sock");
+            ietfStream = dir.resolve("6-ietf-stream.sock");
             tcpPorts.addAll(List.of(bsdTcp, ietfTcpOctet, ietfTcpNewline));
             sockets.addAll(List.of(bsdDgram, bsdStream, bsdHostDgram, bsdHostStream, ietfDgram, ietfStream));
         }
