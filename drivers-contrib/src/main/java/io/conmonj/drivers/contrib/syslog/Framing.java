@@ -1,0 +1,40 @@
+package io.conmonj.drivers.contrib.syslog;
+
+import io.conmonj.plugin.LogDriverException;
+
+/**
+ * How messages are delimited on a stream transport (TCP, unix stream), conmon-j's {@code syslog-framing} option.
+ * Datagram transports carry one message per datagram and need none.
+ */
+enum Framing {
+    /** RFC 6587 section 3.4.1 / RFC 5425 section 4.3: {@code MSG-LEN SP SYSLOG-MSG}, no trailer. */
+    OCTET_COUNTED("octet-counted"),
+    /** RFC 6587 section 3.4.2: the message followed by LF (what Docker sends without TLS). */
+    NEWLINE("newline");
+
+    static final String OPTION = "syslog-framing";
+
+    final String value;
+
+    Framing(String value) {
+        this.value = value;
+    }
+
+    /**
+     * The default of a stream transport: octet counting for RFC 5424 over TCP (RFC 6587's recommended method, which
+     * rsyslog and syslog-ng detect on their TCP inputs), newline otherwise (RFC 3164 receivers, and the unix stream
+     * inputs of local daemons, split on LF).
+     */
+    static Framing defaultFor(SyslogFormat format, boolean tcp) {
+        return format.isRfc5424() && tcp ? OCTET_COUNTED : NEWLINE;
+    }
+
+    static Framing parse(String value) throws LogDriverException {
+        for (Framing f : values()) {
+            if (f.value.equals(value)) {
+                return f;
+            }
+        }
+        throw new LogDriverException(OPTION + "=" + value + ": invalid framing (use octet-counted or newline)");
+    }
+}
