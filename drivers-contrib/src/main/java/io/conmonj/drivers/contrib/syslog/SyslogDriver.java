@@ -5,20 +5,17 @@ import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
 
 import java.io.IOException;
-import java.util.function.Consumer;
 
 /** One container's syslog driver: records → lines ({@link LineJoiner}) → messages ({@link SyslogEncoder}) → collector. */
 final class SyslogDriver implements LogDriver, LineJoiner.Messages {
     private final SyslogEncoder encoder;
     private final SyslogTransport transport;
-    private final Consumer<String> warnings;
     private final LineJoiner lines = new LineJoiner(this);
     private boolean closed;
 
-    SyslogDriver(SyslogEncoder encoder, SyslogTransport transport, Consumer<String> warnings) {
+    SyslogDriver(SyslogEncoder encoder, SyslogTransport transport) {
         this.encoder = encoder;
         this.transport = transport;
-        this.warnings = warnings;
     }
 
     @Override
@@ -32,10 +29,13 @@ final class SyslogDriver implements LogDriver, LineJoiner.Messages {
         transport.send(encoder.buffer(), SyslogEncoder.HEADROOM, n);
     }
 
-    /**
-     * Sends the unterminated last lines, then closes. A stream collector that is away at this point would block the
-     * container's exit for as long as it stays away, so those lines are given up (with a warning) instead.
-     */
+    /** From now on a stream collector that is away is waited for only {@link #EXIT_GRACE_MILLIS}. */
+    @Override
+    public void containerExited() {
+        transport.containerExited();
+    }
+
+    /** Sends the unterminated last lines (within the exit grace period if the collector is away), then closes. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -43,11 +43,7 @@ final class SyslogDriver implements LogDriver, LineJoiner.Messages {
         }
         closed = true;
         try {
-            if (transport.isConnected()) {
-                lines.flushPending();
-            } else {
-                warnings.accept("the collector is not connected; an unterminated last line is not sent");
-            }
+            lines.flushPending();
         } finally {
             transport.close();
         }

@@ -70,7 +70,7 @@ public final class SyslogProvider implements LogDriverProvider {
                 : new byte[0];
         SyslogEncoder encoder = new SyslogEncoder(o.format(), o.facility(), host.hostname(), tag, host.pid(), sd,
                 host.zone());
-        return new SyslogDriver(encoder, transport(endpoint, o, warnings), warnings);
+        return new SyslogDriver(encoder, transport(endpoint, o, warnings));
     }
 
     private static SyslogTransport transport(Endpoint endpoint, SyslogOptions o, Consumer<String> warnings)

@@ -3,6 +3,7 @@ package io.conmonj.drivers.contrib.syslog;
 import io.conmonj.drivers.builtin.UnixDatagramSocket;
 import io.conmonj.drivers.contrib.net.DatagramSender;
 import io.conmonj.drivers.contrib.net.StreamSender;
+import io.conmonj.plugin.LogDriver;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,9 +17,8 @@ interface SyslogTransport extends Closeable {
 
     void send(byte[] buffer, int start, int length) throws IOException;
 
-    /** Whether a message would go out now without waiting for a collector (false: a stream that is reconnecting). */
-    default boolean isConnected() {
-        return true;
+    /** See {@code LogDriver.containerExited()}: stop waiting for a collector without bound. */
+    default void containerExited() {
     }
 
     @Override
@@ -109,8 +109,8 @@ interface SyslogTransport extends Closeable {
         }
 
         @Override
-        public boolean isConnected() {
-            return sender.isConnected();
+        public void containerExited() {
+            sender.giveUpAfter(LogDriver.EXIT_GRACE_MILLIS);
         }
 
         @Override
