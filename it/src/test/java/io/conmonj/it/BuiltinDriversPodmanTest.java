@@ -321,4 +321,155 @@ class BuiltinDriversPodmanTest {
         }
         assertEquals(List.of(), failures);
     }
+
+    // ---------------------------------------------------------------- (b, c) rotation and compression under a fast writer
+
+    static final int FAST_N = 60000;
+
+    /** The stdout text of a json-file log (every file, oldest first), partial records joined; checks each file is whole. */
+    static List<JRec> jsonRecords(FileSet fs) throws IOException {
+        List<JRec> recs = new ArrayList<>();
+        int i = 0;
+        for (byte[] c : fs.contents()) recs.addAll(parseJsonFile(c, fs.current() + " file " + i++));
+        return recs;
+    }
+
+    static String stdoutOf(List<JRec> recs) {
+        StringBuilder sb = new StringBuilder();
+        for (JRec r : recs) {
+            assertEquals("stdout", r.stream(), r.toString());
+            sb.append(r.log());
+        }
+        return sb.toString();
+    }
+
+    static String k8sStdoutOf(FileSet fs) throws IOException {
+        List<K8sLog.Rec> recs = new ArrayList<>();
+        for (byte[] c : fs.contents()) recs.addAll(K8sLog.parse(c)); // each file whole records, ending with \n
+        assertTrue(recs.stream().allMatch(r -> r.stream().equals("stdout")), "stdout only");
+        return K8sLog.text(recs, "stdout");
+    }
+
+    /** The first number of a kept suffix of 1..FAST_N (the text must be whole lines "k\n...FAST_N\n"). */
+    static int firstNumber(String text) {
+        return Integer.parseInt(text.substring(0, text.indexOf('\n')));
+    }
+
+    /**
+     * {@code seq 1 60000} as fast as the container can write, logged at once by four rotating, compressing drivers:
+     * json-file and k8s-file with room for everything (every number exactly once, in order, across ≥ 5 gzipped
+     * files), and json-file {@code max-file=3} / k8s-file {@code max-file=2} that must drop the oldest files (what is
+     * kept is a gap-free suffix ending at 60000). While the container runs, a thread lists the directories as fast as
+     * it can: no driver ever has more files than its limit. After the monitor exits every rotated file is
+     * {@code .gz} and each file ends with a whole record. Then {@code conmon-logs --tail}, {@code --since} and
+     * {@code --until} read the rotated, gzipped json-file log.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void fastWriterRotationCompressionAndReader(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "fastrot");
+        Path ja = freshDir("fast-ja").resolve("c.json"), ka = freshDir("fast-ka").resolve("c.log");
+        Path jf = freshDir("fast-jf").resolve("c.json"), kf = freshDir("fast-kf").resolve("c.log");
+        // limits as files counted by FileSet: json-file max-file counts the current file; k8s-file keeps max(N, 2)
+        // backups next to it (conmon's numbering, docs/logging.md)
+        Map<Path, Integer> limit = Map.of(ja, 30, ka, 21, jf, 3, kf, 3);
+        try {
+            List<String> a = annotations("json-file:ja,k8s-file:ka,json-file:jf,k8s-file:kf",
+                    "ja.path=" + ja, "ja.max-size=200k", "ja.max-file=30", "ja.compress=true",
+                    "ka.path=" + ka, "ka.max-size=200k", "ka.max-file=20", "ka.compress=true",
+                    "jf.path=" + jf, "jf.max-size=20k", "jf.max-file=3", "jf.compress=true",
+                    "kf.path=" + kf,
+                    "kf.max-size=20k", "kf.max-file=2", "kf.compress=true");
+            Fixtures.Proc p;
+            int samples;
+            try (Sampler s = new Sampler(List.of(ja, ka, jf, kf))) {
+                p = run(m, n, a, "seq", "1", Integer.toString(FAST_N));
+                s.close();
+                assertEquals(null, s.failure, "sampler");
+                samples = s.samples;
+                for (Path f : limit.keySet())
+                    assertTrue(s.max(f) <= limit.get(f), f + ": " + s.max(f) + " files at once, limit " + limit.get(f));
+                System.out.println("[" + m + "] fast writer: " + samples + " directory samples, most files seen at once: "
+                        + s.max);
+            }
+            assertEquals(0, p.status(), p.err());
+            String all = numbers(1, FAST_N);
+            assertEquals(all, p.out(), "attached stdout");
+            assertTrue(samples > 0, "the sampler ran");
+
+            Map<Path, FileSet> sets = new LinkedHashMap<>();
+            for (Path f : List.of(ja, ka, jf, kf)) {
+                FileSet fs = FileSet.of(f);
+                sets.put(f, fs);
+                assertTrue(fs.count() <= limit.get(f), f + ": " + fs.count() + " files at the end, limit " + limit.get(f));
+                fs.assertAllRotatedCompressed();
+            }
+            FileSet jaSet = sets.get(ja), kaSet = sets.get(ka);
+            assertTrue(jaSet.rotated().size() >= 5, "json-file rotated at least 5 times: " + jaSet);
+            assertTrue(kaSet.rotated().size() >= 5, "k8s-file rotated at least 5 times: " + kaSet);
+            // rotated files are numbered without gaps from 1
+            assertEquals(jaSet.rotated().size(), (int) jaSet.rotated().lastKey(), jaSet.rotated().keySet().toString());
+            assertEquals(kaSet.rotated().size(), (int) kaSet.rotated().lastKey(), kaSet.rotated().keySet().toString());
+
+            List<JRec> jaRecs = jsonRecords(jaSet);
+            assertNumberedLines(stdoutOf(jaRecs), 1, FAST_N, "json-file, every file");
+            assertNumberedLines(k8sStdoutOf(kaSet), 1, FAST_N, "k8s-file, every file");
+            String jfText = stdoutOf(jsonRecords(sets.get(jf)));
+            assertTrue(firstNumber(jfText) > 1, "json-file max-file=3 dropped the oldest files");
+            assertNumberedLines(jfText, firstNumber(jfText), FAST_N, "json-file max-file=3, kept files");
+            String kfText = k8sStdoutOf(sets.get(kf));
+            assertTrue(firstNumber(kfText) > 1, "k8s-file max-file=2 dropped the oldest files");
+            assertNumberedLines(kfText, firstNumber(kfText), FAST_N, "k8s-file max-file=2, kept files");
+            // each json-file file is at most max-size (ours never exceeds it: rotation before the write that would)
+            for (byte[] c : jaSet.contents()) assertTrue(c.length <= 200_000, "json-file file of " + c.length + " bytes");
+
+            // conmon-logs on the rotated, gzipped json-file log
+            Fixtures.Proc tail = Fixtures.run(List.of(conmonLogs(m).toString(), "--tail", "3", ja.toString()), 60);
+            assertEquals(0, tail.status(), tail.err());
+            assertEquals((FAST_N - 2) + "\n" + (FAST_N - 1) + "\n" + FAST_N + "\n", tail.out(), "--tail 3");
+            assertEquals("", tail.err());
+            // lines as the reader joins them: the time of a line is its first record's
+            List<String> lineTimes = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
+            StringBuilder cur = new StringBuilder();
+            String curTime = null;
+            for (JRec r : jaRecs) {
+                if (cur.isEmpty()) curTime = r.time();
+                cur.append(r.log());
+                if (!r.partial()) {
+                    lines.add(cur.toString());
+                    lineTimes.add(curTime);
+                    cur.setLength(0);
+                }
+            }
+            assertEquals(FAST_N, lines.size());
+            String t = lineTimes.get(FAST_N / 2);
+            Instant ti = Instant.parse(t);
+            StringBuilder since = new StringBuilder(), until = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                Instant li = Instant.parse(lineTimes.get(i));
+                if (!li.isBefore(ti)) since.append(lines.get(i));
+                if (!li.isAfter(ti)) until.append(lines.get(i));
+            }
+            Fixtures.Proc s = Fixtures.run(List.of(conmonLogs(m).toString(), "--since", t, ja.toString()), 60);
+            assertEquals(0, s.status(), s.err());
+            assertEquals(since.toString(), s.out(), "--since " + t);
+            Fixtures.Proc u = Fixtures.run(List.of(conmonLogs(m).toString(), "--until", t, "--tail", "2", ja.toString()), 60);
+            assertEquals(0, u.status(), u.err());
+            List<String> untilLines = until.toString().lines().toList();
+            assertEquals(String.join("\n", untilLines.subList(untilLines.size() - 2, untilLines.size())) + "\n", u.out(),
+                    "--until " + t + " --tail 2");
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            for (Path f : List.of(ja, ka, jf, kf)) Fixtures.rmrf(f.getParent());
+        }
+    }
+
+    /** "from\n...to\n". */
+    static String numbers(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i <= to; i++) sb.append(i).append('\n');
+        return sb.toString();
+    }
 }
