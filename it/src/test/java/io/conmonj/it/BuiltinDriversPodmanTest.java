@@ -472,4 +472,68 @@ class BuiltinDriversPodmanTest {
         for (int i = from; i <= to; i++) sb.append(i).append('\n');
         return sb.toString();
     }
+
+    // ---------------------------------------------------------------- (d) conmon-logs --follow across rotations
+
+    static final int FOLLOW_N = 500;
+
+    /**
+     * {@code conmon-logs --follow} started on a json-file log before its container, which then writes 500 numbered
+     * lines ~3 ms apart with {@code max-size=4k max-file=3 compress=true}: at least 5 rotations (below), each rotated file
+     * gzipped and all but the last two removed while the reader follows. The follower prints every line exactly once,
+     * in order. Pace and size respect docs/logging.md's limits for {@code --follow}: it polls every 100 ms, and a file
+     * holds ~50 lines (≥ 150 ms of writing), so at most one rotation happens between two polls and no file is removed
+     * before it was read.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void conmonLogsFollowsAcrossRotations(Monitor m) throws Exception {
+        m.onlyConmonJ("conmon-logs and the json-file driver are conmon-j's");
+        String n = name(m, "follow");
+        Path dir = freshDir("follow");
+        Path log = dir.resolve("c.json");
+        Files.createFile(log); // the reader needs the file to exist; the driver appends to it
+        Path out = dir.resolve("follower.out"), err = dir.resolve("follower.err");
+        Process follower = new ProcessBuilder(conmonLogs(m).toString(), "--format", "json-file", "--follow", log.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        try (Sampler s = new Sampler(List.of(log))) {
+            String script = "i=1; while [ $i -le " + FOLLOW_N + " ]; do echo line-$i; i=$((i+1)); usleep 3000; done";
+            ok(podman(m, runArgs(n, true, annotations("json-file:j", "j.path=" + log, "j.max-size=4k", "j.max-file=3",
+                    "j.compress=true"), "sh", "-c", script).toArray(String[]::new)), "run -d");
+            assertEquals("0\n", ok(podman(m, "wait", n), "wait").out());
+            String last = "line-" + FOLLOW_N + "\n";
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(out).endsWith(last) && System.nanoTime() < deadline && follower.isAlive()) ConmonRun.sleep(100);
+            s.close();
+            assertEquals(null, s.failure, "sampler");
+            assertTrue(s.max(log) <= 3, "files at once: " + s.max(log) + ", max-file 3");
+            assertTrue(follower.isAlive(), "--follow keeps running after the container exited: " + Files.readString(err));
+            follower.destroy(); // SIGTERM
+            assertTrue(follower.waitFor(10, TimeUnit.SECONDS), "the follower stops on SIGTERM");
+            assertEquals(143, follower.exitValue(), "status after SIGTERM: " + Files.readString(err));
+            StringBuilder expected = new StringBuilder();
+            for (int i = 1; i <= FOLLOW_N; i++) expected.append("line-").append(i).append('\n');
+            assertEquals(expected.toString(), Files.readString(out), "the follower printed every line exactly once, in order");
+            assertEquals("", Files.readString(err), "nothing on the follower's stderr");
+            // at least 5 rotations: every record is at least as long as with a whole-second time, and no file holds
+            // more than max-size (4000) bytes, so the 500 records needed that many files
+            long minBytes = 0;
+            for (int i = 1; i <= FOLLOW_N; i++)
+                minBytes += ("{\"log\":\"line-" + i + "\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-30T05:22:01Z\"}\n").length();
+            long minFiles = (minBytes + 3999) / 4000;
+            assertTrue(minFiles - 1 >= 5, "at least 5 rotations: " + minBytes + " bytes, " + minFiles + " files");
+            FileSet fs = FileSet.of(log);
+            fs.assertAllRotatedCompressed();
+            assertEquals(3, fs.count(), "max-file=3 kept: " + fs);
+            for (byte[] c : fs.contents()) assertTrue(c.length <= 4000, "a file of " + c.length + " bytes");
+        } finally {
+            if (follower.isAlive()) {
+                follower.destroyForcibly();
+                follower.waitFor(10, TimeUnit.SECONDS);
+            }
+            podman(m, "rm", "-f", "-t", "0", n);
+            Fixtures.rmrf(dir);
+        }
+    }
 }
