@@ -14,7 +14,7 @@ CONMON_C=${BENCH_C_CONMON:-/usr/bin/conmon}
 RUNS=${BENCH_RUNS:-10}
 IDLE_N=${BENCH_IDLE_N:-20}
 MB=${BENCH_MB:-200}
-JD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
+JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
 SETTLE=${BENCH_SETTLE:-2}
 OUT_DIR=$here/out
 T_PODMAN=120          # seconds allowed for any single podman command
@@ -24,7 +24,7 @@ T_LOG=600             # seconds allowed for the k8s-file run to log everything
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for v in RUNS IDLE_N MB JD_MB SETTLE; do
+for v in RUNS IDLE_N MB JOURNALD_MB SETTLE; do
     [[ ${!v} =~ ^[0-9]+$ ]] && (( ${!v} > 0 )) || die "BENCH_$v must be a positive integer (got '${!v}')"
 done
 (( RUNS >= 1 )) || die "BENCH_RUNS must be >= 1"
@@ -366,7 +366,7 @@ bench_journald() {
         r=${line%% *}; line=${line#* }; m=${line%% *}; v=${line#* }
         set_row "$r" "$m" "$v"
     done < <(env JD_DIR="$dir" JD_SANDBOX_SH="$sandbox_sh" JD_MONS="$mon" JD_BIN_c="$CONMON_C" JD_BIN_j="$CONMONJ" \
-                 MB="$JD_MB" PAYLOAD="$PAYLOAD" T_PODMAN="$T_PODMAN" T_WAIT="$T_WAIT" T_LOG="$T_LOG" \
+                 MB="$JOURNALD_MB" PAYLOAD="$PAYLOAD" T_PODMAN="$T_PODMAN" T_WAIT="$T_WAIT" T_LOG="$T_LOG" \
                  timeout -k 5 $(( T_LOG + 4 * T_PODMAN )) unshare -m --propagation private bash "$here/journald.sh")
     for r in jd_mbs jd_cpu jd_cpu0; do
         [ -n "${R[$r:$mon]:-}" ] || set_row "$r" "$mon" "$(na "bench/journald.sh gave no figure")"
@@ -518,7 +518,7 @@ facts() {
             echo "- $name: \`${MON_BIN[$mon]}\`: ${MON_VERSION[$mon]}; monitor process runs \`${MON_EXE[$mon]}\`"
         fi
     done
-    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JD_MB BENCH_SETTLE=$SETTLE"
+    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE"
 }
 
 sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json bench_jsonalone
@@ -571,8 +571,8 @@ declare -A ROW_NAME=(
     [jsa_mbs]="json-file alone, $MB MB of stdout: MB/s (record timestamps)"
     [jsa_cpu]="json-file alone, $MB MB of stdout: monitor CPU s while logging"
     [jsa_cpu0]="json-file alone: monitor CPU s from start to first output"
-    [jd_mbs]="journald (\`-l journald\`), $JD_MB MB of stdout: MB/s (journal receive times)"
-    [jd_cpu]="journald, $JD_MB MB of stdout: monitor CPU s while logging"
+    [jd_mbs]="journald (\`-l journald\`), $JOURNALD_MB MB of stdout: MB/s (journal receive times)"
+    [jd_cpu]="journald, $JOURNALD_MB MB of stdout: monitor CPU s while logging"
     [jd_cpu0]="journald: monitor CPU s from start to first output")
 
 ratio() {
