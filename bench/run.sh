@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the C conmon and conmon-j under a real Podman, in one run.
 # Prints figures, asserts nothing. Usage: sudo bench/run.sh [CONMONJ_BIN]
-# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_SETTLE (2 s),
+# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (2 s),
 #              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh).
 # See bench/README.md for what each row measures and how to read it.
 set -uo pipefail
@@ -14,6 +14,7 @@ CONMON_C=${BENCH_C_CONMON:-/usr/bin/conmon}
 RUNS=${BENCH_RUNS:-10}
 IDLE_N=${BENCH_IDLE_N:-20}
 MB=${BENCH_MB:-200}
+JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
 SETTLE=${BENCH_SETTLE:-2}
 OUT_DIR=$here/out
 T_PODMAN=120          # seconds allowed for any single podman command
@@ -23,7 +24,7 @@ T_LOG=600             # seconds allowed for the k8s-file run to log everything
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for v in RUNS IDLE_N MB SETTLE; do
+for v in RUNS IDLE_N MB JOURNALD_MB SETTLE; do
     [[ ${!v} =~ ^[0-9]+$ ]] && (( ${!v} > 0 )) || die "BENCH_$v must be a positive integer (got '${!v}')"
 done
 (( RUNS >= 1 )) || die "BENCH_RUNS must be >= 1"
@@ -82,8 +83,10 @@ cleanup() {
         sandbox_cleanup
     fi
     rm -f "${ERRF:-}" "${ERRF:-}.x"
+    local d; for d in "${JD_DIRS[@]}"; do rm -rf --one-file-system "$d"; done
     exit "$rc"
 }
+JD_DIRS=()   # work dirs of bench/journald.sh (its mounts die with its namespace)
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
@@ -337,22 +340,64 @@ bench_json() {
     rm -f "$out"
 }
 
+# 4d. the json-file driver alone: Podman's own log off (--log-driver none), json-file selected by
+#     annotation; the figures come from json-file's own "time" fields
+bench_jsonalone() {
+    local mon=$1 out
+    if [ "$mon" = c ]; then
+        set_rows_na c "the C conmon has no json-file driver" jsa_mbs jsa_cpu jsa_cpu0; return
+    fi
+    out=$(mktemp /var/tmp/conmonj-bench-json.XXXXXX)
+    MEASURE_JSON=$out measure_k8s "$mon" jsa --log-driver none --annotation io.conmon-j.log-driver=json-file:j \
+        --annotation "io.conmon-j.log-opt.j.path=$out"
+    rm -f "$out"
+}
+
+# 4e. Podman's --log-driver journald (-l journald), both monitors, into a private systemd-journald:
+#     bench/journald.sh runs in its own mount namespace (unshare) with its own Podman store
+bench_journald() {
+    local mon=$1 dir r m v line
+    if ! command -v unshare >/dev/null || [ ! -x /lib/systemd/systemd-journald ]; then
+        set_rows_na "$mon" "needs unshare and /lib/systemd/systemd-journald" jd_mbs jd_cpu jd_cpu0; return
+    fi
+    dir=$(mktemp -d /var/tmp/conmonj-bench-jd.XXXXXX)
+    JD_DIRS+=("$dir")
+    while read -r line; do
+        r=${line%% *}; line=${line#* }; m=${line%% *}; v=${line#* }
+        set_row "$r" "$m" "$v"
+    done < <(env JD_DIR="$dir" JD_SANDBOX_SH="$sandbox_sh" JD_MONS="$mon" JD_BIN_c="$CONMON_C" JD_BIN_j="$CONMONJ" \
+                 MB="$JOURNALD_MB" PAYLOAD="$PAYLOAD" T_PODMAN="$T_PODMAN" T_WAIT="$T_WAIT" T_LOG="$T_LOG" \
+                 timeout -k 5 $(( T_LOG + 4 * T_PODMAN )) unshare -m --propagation private bash "$here/journald.sh")
+    for r in jd_mbs jd_cpu jd_cpu0; do
+        [ -n "${R[$r:$mon]:-}" ] || set_row "$r" "$mon" "$(na "bench/journald.sh gave no figure")"
+    done
+    rm -rf "$dir"
+}
+
 # measure_k8s MON ROW-PREFIX [extra podman run args...]
+# With MEASURE_JSON=PATH the log read is that json-file log instead of Podman's k8s-file log.
 measure_k8s() {
     local mon=$1 prefix=$2 ctr rc pid logf deadline cpu0 cpu1 size first last t_first t_last
+    local json=${MEASURE_JSON:-}
     shift 2
     local rows=("${prefix}_mbs" "${prefix}_cpu" "${prefix}_cpu0")
     local bytes=$(( MB * 1000000 ))
     log "[$mon] $prefix: container writes $MB MB to stdout"
     # the monitor is idle during "sleep 2" (CPU baseline), then logs the payload and a marker,
     # and the container stays alive 10 s so the monitor can be read right after the marker.
-    ctr=$(pm "$mon" run -d --log-driver k8s-file "$@" "$IMAGE" sh -c \
+    local driver=(--log-driver k8s-file)
+    [ -n "$json" ] && driver=()
+    ctr=$(pm "$mon" run -d "${driver[@]}" "$@" "$IMAGE" sh -c \
         'echo BENCH-START; sleep 2; yes "$0" | head -c "$1"; echo BENCH-END; sleep 10' \
         "$PAYLOAD" "$bytes"); rc=$?
     if (( rc != 0 )); then set_rows_na "$mon" "run -d failed: $(why $rc)" "${rows[@]}"; return; fi
     if ! pid=$(monitor_pid "$ctr" "$mon"); then set_rows_na "$mon" "$pid" "${rows[@]}"; return; fi
-    logf=$(pq inspect --format '{{.HostConfig.LogConfig.Path}}' "$ctr") && [ -n "$logf" ] || {
-        set_rows_na "$mon" "no log path from inspect" "${rows[@]}"; return; }
+    if [ -n "$json" ]; then
+        logf=$json
+    else
+        logf=$(pq inspect --format '{{.HostConfig.LogConfig.Path}}' "$ctr") && [ -n "$logf" ] || {
+            set_rows_na "$mon" "no log path from inspect" "${rows[@]}"; return; }
+    fi
 
     deadline=$(( $(date +%s) + T_WAIT ))
     until [ -f "$logf" ] && grep -q BENCH-START "$logf" 2>/dev/null; do
@@ -378,8 +423,13 @@ measure_k8s() {
     cpu1=$(cpu_s "$pid") || { set_rows_na "$mon" "monitor exited right after the marker" "${rows[@]}"; return; }
 
     # record timestamps: the first record after BENCH-START's, and the marker's
-    first=$(awk 'f { print $1; exit } / BENCH-START$/ { f = 1 }' "$logf")
-    last=$(tail -c 4096 "$logf" | grep -F BENCH-END | tail -n 1 | cut -d' ' -f1)
+    if [ -n "$json" ]; then
+        first=$(awk 'f { print; exit } /"log":"BENCH-START\\n"/ { f = 1 }' "$logf" | sed 's/.*"time":"\([^"]*\)".*/\1/')
+        last=$(tail -c 4096 "$logf" | grep -F '"log":"BENCH-END\n"' | tail -n 1 | sed 's/.*"time":"\([^"]*\)".*/\1/')
+    else
+        first=$(awk 'f { print $1; exit } / BENCH-START$/ { f = 1 }' "$logf")
+        last=$(tail -c 4096 "$logf" | grep -F BENCH-END | tail -n 1 | cut -d' ' -f1)
+    fi
     t_first=$(date -d "$first" +%s%N 2>/dev/null) && t_last=$(date -d "$last" +%s%N 2>/dev/null) || {
         set_rows_na "$mon" "unparsable record timestamps '$first' / '$last'" "${rows[@]}"; return; }
     (( t_last > t_first )) || { set_rows_na "$mon" "marker not after the first record" "${rows[@]}"; return; }
@@ -387,13 +437,19 @@ measure_k8s() {
     # check that the log holds the whole payload: the stdout bytes the records carry (content,
     # plus the newline of each full "F" record) minus "BENCH-START\n" and "BENCH-END\n"
     local logged
-    logged=$(LC_ALL=C awk '$2 == "stdout" { n += length($0) - length($1) - length($2) - length($3) - 3 + ($3 == "F") }
-        END { printf "%.0f", n - 22 }' "$logf")
+    if [ -n "$json" ]; then
+        # the "log" string of each stdout record; the payload has no escapes but its "\n" (2 characters, 1 byte)
+        logged=$(LC_ALL=C awk -F'"' '$8 == "stdout" { s = $4; n += length(s) - (s ~ /\\n$/) }
+            END { printf "%.0f", n - 22 }' "$logf")
+    else
+        logged=$(LC_ALL=C awk '$2 == "stdout" { n += length($0) - length($1) - length($2) - length($3) - 3 + ($3 == "F") }
+            END { printf "%.0f", n - 22 }' "$logf")
+    fi
     local mbs
     mbs=$(awk -v b="$bytes" -v ns=$(( t_last - t_first )) 'BEGIN { printf "%.0f", b / 1e6 / (ns / 1e9) }')
     if [ "$logged" != "$bytes" ]; then
         mbs="$mbs (log holds $logged of $bytes payload bytes!)"
-        log "warning: [$mon] k8s-file log holds $logged of $bytes payload bytes"
+        log "warning: [$mon] ${json:+json-file}${json:-k8s-file} log holds $logged of $bytes payload bytes"
     fi
     set_row "${prefix}_mbs" "$mon" "$mbs"
     set_row "${prefix}_cpu" "$mon" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
@@ -462,10 +518,11 @@ facts() {
             echo "- $name: \`${MON_BIN[$mon]}\`: ${MON_VERSION[$mon]}; monitor process runs \`${MON_EXE[$mon]}\`"
         fi
     done
-    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_SETTLE=$SETTLE"
+    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE"
 }
 
-sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json)
+sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json bench_jsonalone
+          bench_journald)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
     [bench_exec]="exec_p50"
@@ -474,7 +531,9 @@ declare -A SECTION_ROWS=(
     [bench_idleN]="idleN_pss idleN_rss"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0"
     [bench_plugin]="plug_mbs plug_cpu plug_cpu0"
-    [bench_json]="json_mbs json_cpu json_cpu0")
+    [bench_json]="json_mbs json_cpu json_cpu0"
+    [bench_jsonalone]="jsa_mbs jsa_cpu jsa_cpu0"
+    [bench_journald]="jd_mbs jd_cpu jd_cpu0")
 for s in "${sections[@]}"; do
     for mon in "${MONS[@]}"; do
         if [ -n "${MON_NA[$mon]:-}" ]; then
@@ -488,7 +547,7 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0)
+ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -508,7 +567,13 @@ declare -A ROW_NAME=(
     [plug_cpu0]="k8s-file + C file plugin: monitor CPU s from start to first output"
     [json_mbs]="k8s-file + json-file, $MB MB of stdout: MB/s (record timestamps)"
     [json_cpu]="k8s-file + json-file, $MB MB of stdout: monitor CPU s while logging"
-    [json_cpu0]="k8s-file + json-file: monitor CPU s from start to first output")
+    [json_cpu0]="k8s-file + json-file: monitor CPU s from start to first output"
+    [jsa_mbs]="json-file alone, $MB MB of stdout: MB/s (record timestamps)"
+    [jsa_cpu]="json-file alone, $MB MB of stdout: monitor CPU s while logging"
+    [jsa_cpu0]="json-file alone: monitor CPU s from start to first output"
+    [jd_mbs]="journald (\`-l journald\`), $JOURNALD_MB MB of stdout: MB/s (journal receive times)"
+    [jd_cpu]="journald, $JOURNALD_MB MB of stdout: monitor CPU s while logging"
+    [jd_cpu0]="journald: monitor CPU s from start to first output")
 
 ratio() {
     local c=$1 j=$2
@@ -545,6 +610,12 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
 - k8s-file + C file plugin: the same container with the example file plugin
   (examples/target/plugins/file-plugin.so) selected by annotation next to the k8s-file log.
 - k8s-file + json-file: the same with the json-file driver (Docker's format) selected by annotation.
+- json-file alone: the same with \`--log-driver none\` and json-file selected by annotation; times
+  from json-file's "time" fields.
+- journald: \`--log-driver journald\` into a private systemd-journald (no rate limit) in its own mount
+  namespace; MB/s from the journal's receive times (__REALTIME_TIMESTAMP) of a line written right
+  before the payload and of the marker, so journald's own speed is part of the figure; every
+  payload line is checked to be one entry.
 - the machine may be shared: treat differences under ~20 % as noise.
 NOTES
 }
