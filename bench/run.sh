@@ -84,8 +84,10 @@ cleanup() {
     fi
     rm -f "${ERRF:-}" "${ERRF:-}.x"
     local d; for d in "${JD_DIRS[@]}"; do rm -rf --one-file-system "$d"; done
+    for d in "${SINK_PIDS[@]}"; do kill "$d" 2>/dev/null; done
     exit "$rc"
 }
+SINK_PIDS=() # loopback receivers of the remote-driver rows
 JD_DIRS=()   # work dirs of bench/journald.sh (its mounts die with its namespace)
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT
@@ -374,6 +376,46 @@ bench_journald() {
     rm -rf "$dir"
 }
 
+# 4f. the remote drivers (drivers-contrib) next to k8s-file, in blocking mode (the default), each sending to
+#     a loopback receiver: socat, storing what it reads so that its size can be checked (a sink, not a
+#     collector: what is measured is the monitor's encoding and sending, not a collector's speed)
+free_port() {
+    local p
+    while :; do
+        p=$(( 20000 + RANDOM % 40000 ))
+        ss -Hltun "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+    done
+}
+# bench_remote MON ROW DRIVER PROTO [extra annotations...]
+bench_remote() {
+    local mon=$1 row=$2 driver=$3 proto=$4 port out sink
+    shift 4
+    if [ "$mon" = c ]; then
+        set_rows_na c "the C conmon has no $driver driver" "${row}_mbs" "${row}_cpu" "${row}_cpu0"; return
+    fi
+    command -v socat >/dev/null || {
+        set_rows_na "$mon" "socat is not installed" "${row}_mbs" "${row}_cpu" "${row}_cpu0"; return; }
+    port=$(free_port)
+    out=$(mktemp /var/tmp/conmonj-bench-$driver.XXXXXX)
+    if [ "$proto" = udp ]; then
+        socat -u "UDP-RECV:$port,bind=127.0.0.1,rcvbuf=16777216" "OPEN:$out,wronly,append" &
+    else
+        socat -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$out,wronly,append" &
+    fi
+    sink=$!
+    SINK_PIDS+=("$sink")
+    sleep 0.2
+    measure_k8s "$mon" "$row" --annotation "io.conmon-j.log-driver=$driver" \
+        --annotation "io.conmon-j.log-opt.$driver.$driver-address=$proto://127.0.0.1:$port" "$@"
+    log "[$mon] $driver over $proto: the receiver got $(stat -c %s "$out") bytes"
+    kill "$sink" 2>/dev/null; wait "$sink" 2>/dev/null
+    rm -f "$out"
+}
+bench_syslog() { bench_remote "$1" sysl syslog tcp --annotation io.conmon-j.log-opt.syslog.syslog-format=rfc5424; }
+bench_gelf_udp() { bench_remote "$1" gelfu gelf udp; }
+bench_gelf_tcp() { bench_remote "$1" gelft gelf tcp; }
+bench_fluentd() { bench_remote "$1" fluent fluentd tcp; }
+
 # measure_k8s MON ROW-PREFIX [extra podman run args...]
 # With MEASURE_JSON=PATH the log read is that json-file log instead of Podman's k8s-file log.
 measure_k8s() {
@@ -522,7 +564,7 @@ facts() {
 }
 
 sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json bench_jsonalone
-          bench_journald)
+          bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
     [bench_exec]="exec_p50"
@@ -533,7 +575,11 @@ declare -A SECTION_ROWS=(
     [bench_plugin]="plug_mbs plug_cpu plug_cpu0"
     [bench_json]="json_mbs json_cpu json_cpu0"
     [bench_jsonalone]="jsa_mbs jsa_cpu jsa_cpu0"
-    [bench_journald]="jd_mbs jd_cpu jd_cpu0")
+    [bench_journald]="jd_mbs jd_cpu jd_cpu0"
+    [bench_syslog]="sysl_mbs sysl_cpu sysl_cpu0"
+    [bench_gelf_udp]="gelfu_mbs gelfu_cpu gelfu_cpu0"
+    [bench_gelf_tcp]="gelft_mbs gelft_cpu gelft_cpu0"
+    [bench_fluentd]="fluent_mbs fluent_cpu fluent_cpu0")
 for s in "${sections[@]}"; do
     for mon in "${MONS[@]}"; do
         if [ -n "${MON_NA[$mon]:-}" ]; then
@@ -547,7 +593,7 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0)
+ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -573,7 +619,15 @@ declare -A ROW_NAME=(
     [jsa_cpu0]="json-file alone: monitor CPU s from start to first output"
     [jd_mbs]="journald (\`-l journald\`), $JOURNALD_MB MB of stdout: MB/s (journal receive times)"
     [jd_cpu]="journald, $JOURNALD_MB MB of stdout: monitor CPU s while logging"
-    [jd_cpu0]="journald: monitor CPU s from start to first output")
+    [jd_cpu0]="journald: monitor CPU s from start to first output"
+    [sysl_mbs]="k8s-file + syslog (RFC 5424, TCP octet-counted, loopback), $MB MB of stdout: MB/s"
+    [sysl_cpu]="k8s-file + syslog (RFC 5424, TCP), $MB MB: monitor CPU s while logging"
+    [gelfu_mbs]="k8s-file + gelf (UDP, gzip), $MB MB of stdout: MB/s"
+    [gelfu_cpu]="k8s-file + gelf (UDP, gzip), $MB MB: monitor CPU s while logging"
+    [gelft_mbs]="k8s-file + gelf (TCP), $MB MB of stdout: MB/s"
+    [gelft_cpu]="k8s-file + gelf (TCP), $MB MB: monitor CPU s while logging"
+    [fluent_mbs]="k8s-file + fluentd (forward, TCP), $MB MB of stdout: MB/s"
+    [fluent_cpu]="k8s-file + fluentd (forward, TCP), $MB MB: monitor CPU s while logging")
 
 ratio() {
     local c=$1 j=$2
@@ -616,6 +670,9 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   namespace; MB/s from the journal's receive times (__REALTIME_TIMESTAMP) of a line written right
   before the payload and of the marker, so journald's own speed is part of the figure; every
   payload line is checked to be one entry.
+- remote drivers (syslog, gelf, fluentd; conmon-j's drivers-contrib): the k8s-file container with the
+  driver selected by annotation, in blocking mode, sending to a socat on loopback that stores what it
+  reads (a sink, not a collector, so the figure is the monitor's encoding and sending).
 - the machine may be shared: treat differences under ~20 % as noise.
 NOTES
 }

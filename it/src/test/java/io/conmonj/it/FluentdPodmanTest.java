@@ -254,4 +254,33 @@ class FluentdPodmanTest {
             podman(m, "rm", "-f", "-t", "0", n);
         }
     }
+
+    /**
+     * Case 5: the collector goes away for good while the container runs. In blocking mode the container's output
+     * waits for it, but once the container has exited the monitor waits only LogDriver.EXIT_GRACE_MILLIS more: the
+     * exit status still reaches Podman (`podman wait` returns it instead of hanging) and Podman's k8s-file log has
+     * every line. The lines written after the collector left are not delivered to it (reported by the monitor).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LogPluginPodmanTest.MONITORS)
+    void collectorGoneForGoodDoesNotHoldBackTheExitStatus(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "fluentd-gone");
+        ForwardReceiver rx = ForwardReceiver.tcp();
+        try {
+            ok(podman(m, List.of(List.of("run", "-d", "--name", n, "--network", "none"),
+                    annotations("fluentd", "fluentd", "fluentd-address=" + rx.address(), "fluentd-retry-wait=50ms"),
+                    List.of(IMG, "sh", "-c", "echo before; sleep 1; echo after-1; sleep 1; echo after-2; sleep 1; echo after-3; exit 3"))
+                    .stream().flatMap(List::stream).toArray(String[]::new)), "run -d");
+            assertEquals(List.of("before"), rx.await(1, WAIT_MS).stream().map(e -> e.field("log")).toList());
+            rx.close(); // and nobody listens on its port again
+            Fixtures.Proc w = podman(m, "wait", n);
+            assertEquals("3", w.out().strip(), "podman wait returns the exit status: " + w.err());
+            assertEquals("before\nafter-1\nafter-2\nafter-3\n", ok(podman(m, "logs", n), "logs").out());
+            assertEquals(List.of("before"), rx.events().stream().map(e -> e.field("log")).toList());
+        } finally {
+            rx.close();
+            podman(m, "rm", "-f", "-t", "0", n);
+        }
+    }
 }

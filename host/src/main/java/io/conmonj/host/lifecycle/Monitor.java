@@ -94,6 +94,9 @@ public final class Monitor {
         }
 
         watchExit(loop, containerPid);
+        if (log.mayWaitForDrivers()) {
+            ExitWatch.start(containerPid, log::containerExited);
+        }
         oom = OomWatcher.start(containerPid, loop, this::recordOom, Diagnostics::warn);
         io.pump(loop, this::deliver);
         if (options.timeout() > 0) {

@@ -29,6 +29,15 @@ public interface ContainerLog extends Closeable {
     default void containerExited() {
     }
 
+    /**
+     * Whether a driver may block the event loop waiting for a destination (a selected driver in blocking mode): then
+     * the monitor watches for the container's exit on a thread of its own and calls {@link #containerExited()} from
+     * it, since the blocked loop could not.
+     */
+    default boolean mayWaitForDrivers() {
+        return false;
+    }
+
     /** fsync before the exit files are written; the caller skips it with {@code --no-sync-log} (contract 7.1.6). */
     void sync() throws IOException;
 

@@ -33,6 +33,11 @@ abstract sealed class DriverSlot {
 
     abstract void reopen() throws IOException;
 
+    /** A driver called on the event loop that is not one of conmon's own logs (which never wait for anyone). */
+    boolean mayBlockTheLoop() {
+        return false;
+    }
+
     /** Passed on at once, on the caller's thread (the driver's contract says it is thread-safe). */
     final void containerExited() {
         try {
@@ -96,6 +101,11 @@ abstract sealed class DriverSlot {
         Blocking(String name, LogDriver driver, boolean fatal, Consumer<String> warnings) {
             super(name, driver, warnings);
             this.fatal = fatal;
+        }
+
+        @Override
+        boolean mayBlockTheLoop() {
+            return !fatal;
         }
 
         @Override

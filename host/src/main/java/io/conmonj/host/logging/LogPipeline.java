@@ -194,6 +194,17 @@ public final class LogPipeline implements ContainerLog {
     }
 
     @Override
+    public boolean mayWaitForDrivers() {
+        for (DriverSlot slot : slots) {
+            if (slot.mayBlockTheLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** May be called twice (the exit watch and the loop): drivers keep the first deadline. */
+    @Override
     public void containerExited() {
         if (closed) {
             return;

@@ -50,6 +50,11 @@ class LogPipelineTest {
         }
 
         @Override
+        public void containerExited() {
+            calls.add("exited");
+        }
+
+        @Override
         public void close() {
             calls.add("close");
         }
@@ -130,6 +135,29 @@ class LogPipelineTest {
         List<String> expected = List.of("write stderr F both\n", "flush", "sync", "reopen", "close");
         assertEquals(expected, a.calls);
         assertEquals(expected, b.calls);
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void theExitReachesEveryDriverAndOnlySelectedBlockingDriversMayHoldTheLoop() throws IOException {
+        Recorder own = new Recorder();
+        Recorder selected = new Recorder();
+        Recorder buffered = new Recorder();
+        try (LogPipeline conmonOnly = pipeline(LogPipeline.Attachment.conmon("k8s-file", own))) {
+            assertEquals(false, conmonOnly.mayWaitForDrivers(), "conmon's own log never waits for a collector");
+        }
+        try (LogPipeline nonBlocking = pipeline(LogPipeline.Attachment.nonBlocking("n", buffered, 1024))) {
+            assertEquals(false, nonBlocking.mayWaitForDrivers(), "a non-blocking driver waits on its own thread");
+            nonBlocking.containerExited();
+        }
+        try (LogPipeline p = pipeline(LogPipeline.Attachment.conmon("k8s-file", new Recorder()),
+                LogPipeline.Attachment.blocking("s", selected))) {
+            assertEquals(true, p.mayWaitForDrivers());
+            p.containerExited();
+        }
+        assertEquals(List.of("exited", "close"), selected.calls);
+        assertEquals(List.of("exited", "close"), buffered.calls);
+        assertEquals(List.of("close"), own.calls);
         assertEquals(List.of(), warnings);
     }
 

@@ -66,7 +66,10 @@ public final class StreamSender implements Closeable {
      * From now on, wait at most {@code millis} in all for the collector (drivers call this from
      * {@code LogDriver.containerExited()}); may be called from any thread.
      */
-    public void giveUpAfter(long millis) {
+    public synchronized void giveUpAfter(long millis) {
+        if (deadlineNanos != 0) {
+            return; // the first notice counts (the monitor may give it twice)
+        }
         long d = System.nanoTime() + millis * 1_000_000;
         deadlineNanos = d == 0 ? 1 : d;
     }

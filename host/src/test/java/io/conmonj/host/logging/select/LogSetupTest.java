@@ -107,7 +107,7 @@ class LogSetupTest {
     @Test
     void unknownDriverAndBadOptionsAreStartUpErrors() throws Exception {
         config("\"io.conmon-j.log-driver\":\"nosuch\"");
-        assertEquals("unknown log driver nosuch (available: c-plugin, journald, json-file, k8s-file, none)",
+        assertEquals("unknown log driver nosuch (available: c-plugin, fluentd, gelf, journald, json-file, k8s-file, none, syslog)",
                 assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
         config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.colour\":\"red\"");
         assertEquals("log driver copy (k8s-file): unknown option colour (known: path, max-size, max-file, global-max-size, compress)",
