@@ -25,8 +25,6 @@ import java.util.Map;
  * </ul>
  */
 final class DockerJson {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
     private DockerJson() {
     }
 
@@ -56,21 +54,21 @@ final class DockerJson {
                     case '\\', '"' -> dst[pos++] = (byte) b;
                     case '\n' -> dst[pos++] = 'n';
                     case '\r' -> dst[pos++] = 'r';
-                    default -> pos = hex4(dst, pos, b);
+                    default -> pos = GoJson.hex4(dst, pos, b);
                 }
                 i++;
                 continue;
             }
-            int n = runeLength(src, i, end);
+            int n = GoJson.runeLength(src, i, end);
             if (n < 0) {
                 dst[pos++] = '\\';
-                pos = hex4(dst, pos, 0xfffd);
+                pos = GoJson.hex4(dst, pos, 0xfffd);
                 i++;
                 continue;
             }
-            if (n == 3 && b == 0xe2 && src[i + 1] == (byte) 0x80 && (src[i + 2] == (byte) 0xa8 || src[i + 2] == (byte) 0xa9)) {
+            if (GoJson.isLineOrParagraphSeparator(src, i, n)) {
                 dst[pos++] = '\\';
-                pos = hex4(dst, pos, src[i + 2] == (byte) 0xa8 ? 0x2028 : 0x2029);
+                pos = GoJson.hex4(dst, pos, src[i + 2] == (byte) 0xa8 ? 0x2028 : 0x2029);
                 i += 3;
                 continue;
             }
@@ -80,62 +78,6 @@ final class DockerJson {
         }
         dst[pos++] = '"';
         return pos;
-    }
-
-    /** {@code u} followed by 4 lower-case hex digits. */
-    private static int hex4(byte[] dst, int pos, int v) {
-        dst[pos++] = 'u';
-        dst[pos++] = HEX[(v >> 12) & 0xf];
-        dst[pos++] = HEX[(v >> 8) & 0xf];
-        dst[pos++] = HEX[(v >> 4) & 0xf];
-        dst[pos++] = HEX[v & 0xf];
-        return pos;
-    }
-
-    /**
-     * Go's {@code utf8.DecodeRune} validity rules for the sequence starting at {@code i} (first byte &gt;= 0x80):
-     * its length, or -1 where Go returns {@code (RuneError, 1)} (bad lead byte, bad or missing continuation,
-     * overlong form, surrogate, above U+10FFFF).
-     */
-    static int runeLength(byte[] s, int i, int end) {
-        int b0 = s[i] & 0xff;
-        if (b0 < 0xc2 || b0 > 0xf4) {
-            return -1;
-        }
-        int lo = 0x80;
-        int hi = 0xbf;
-        int n;
-        if (b0 < 0xe0) {
-            n = 2;
-        } else if (b0 < 0xf0) {
-            n = 3;
-            if (b0 == 0xe0) {
-                lo = 0xa0;
-            } else if (b0 == 0xed) {
-                hi = 0x9f;
-            }
-        } else {
-            n = 4;
-            if (b0 == 0xf0) {
-                lo = 0x90;
-            } else if (b0 == 0xf4) {
-                hi = 0x8f;
-            }
-        }
-        if (i + n > end) {
-            return -1;
-        }
-        int b1 = s[i + 1] & 0xff;
-        if (b1 < lo || b1 > hi) {
-            return -1;
-        }
-        for (int k = 2; k < n; k++) {
-            int c = s[i + k] & 0xff;
-            if (c < 0x80 || c > 0xbf) {
-                return -1;
-            }
-        }
-        return n;
     }
 
     /**
@@ -236,45 +178,8 @@ final class DockerJson {
         return new String(cps, 0, cps.length).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** encoding/json {@code appendString} with HTML escaping (Go 1.22+). */
     private static void goString(byte[] s, ByteArrayOutputStream out) {
-        out.write('"');
-        int i = 0;
-        byte[] tmp = new byte[8];
-        while (i < s.length) {
-            int b = s[i] & 0xff;
-            if (b < 0x80) {
-                if (b >= 0x20 && b != '\\' && b != '"' && b != '<' && b != '>' && b != '&') {
-                    out.write(b);
-                } else {
-                    out.write('\\');
-                    switch (b) {
-                        case '\\', '"' -> out.write(b);
-                        case '\b' -> out.write('b');
-                        case '\f' -> out.write('f');
-                        case '\n' -> out.write('n');
-                        case '\r' -> out.write('r');
-                        case '\t' -> out.write('t');
-                        default -> out.write(tmp, 0, hex4(tmp, 0, b));
-                    }
-                }
-                i++;
-                continue;
-            }
-            int n = runeLength(s, i, s.length);
-            if (n < 0) {
-                out.write('\\');
-                out.write(tmp, 0, hex4(tmp, 0, 0xfffd));
-                i++;
-            } else if (n == 3 && b == 0xe2 && s[i + 1] == (byte) 0x80 && (s[i + 2] == (byte) 0xa8 || s[i + 2] == (byte) 0xa9)) {
-                out.write('\\');
-                out.write(tmp, 0, hex4(tmp, 0, s[i + 2] == (byte) 0xa8 ? 0x2028 : 0x2029));
-                i += 3;
-            } else {
-                out.write(s, i, n);
-                i += n;
-            }
-        }
-        out.write('"');
+        byte[] quoted = new byte[GoJson.maxQuotedLength(s.length)];
+        out.write(quoted, 0, GoJson.appendQuoted(s, 0, s.length, quoted, 0));
     }
 }
