@@ -242,20 +242,20 @@ class SyslogReceiversTest {
             LogDriver tcpDriver = open(Map.of("syslog-address", "tcp://127.0.0.1:" + tcp, "syslog-format", "rfc5424"), warnings);
             LogDriver dgramDriver = open(Map.of("syslog-address", "unixgram://" + rs.dgram), warnings);
             try {
-                for (int i = 0; i < 3; i++) tcpDriver.write(record(LogStream.STDOUT, nowNanos(), "tcp-before-" + i + "\n", false));
-                dgramDriver.write(record(LogStream.STDOUT, nowNanos(), "dgram-before\n", false));
+                for (int i = 0; i < 3; i++) deliver(tcpDriver, record(LogStream.STDOUT, nowNanos(), "tcp-before-" + i + "\n", false));
+                deliver(dgramDriver, record(LogStream.STDOUT, nowNanos(), "dgram-before\n", false));
                 assertEquals(3, rs.await("tcp-before-", 3).size(), "before the restart");
                 assertEquals(1, rs.await("dgram-before", 1).size(), "before the restart");
 
                 rs.close();
                 IOException away = assertThrows(IOException.class,
-                        () -> dgramDriver.write(record(LogStream.STDOUT, nowNanos(), "dgram-during\n", false)));
+                        () -> deliver(dgramDriver, record(LogStream.STDOUT, nowNanos(), "dgram-during\n", false)));
                 assertTrue(away.getMessage().startsWith("unixgram://" + rs.dgram + ": "), away.getMessage());
                 // while rsyslog is away the TCP writes block (StreamSender reconnects with back-off)
                 CompletableFuture<Void> during = CompletableFuture.runAsync(() -> {
                     try {
                         for (int i = 0; i < 5; i++) {
-                            tcpDriver.write(record(LogStream.STDOUT, nowNanos(), "tcp-during-" + i + "\n", false));
+                            deliver(tcpDriver, record(LogStream.STDOUT, nowNanos(), "tcp-during-" + i + "\n", false));
                             SyslogReceivers.sleep(200);
                         }
                     } catch (IOException e) {
@@ -267,8 +267,8 @@ class SyslogReceiversTest {
                 rs = new Rsyslog(dir, udp, tcp);
                 rs.start();
                 during.get(30, TimeUnit.SECONDS);
-                for (int i = 0; i < 3; i++) tcpDriver.write(record(LogStream.STDOUT, nowNanos(), "tcp-after-" + i + "\n", false));
-                dgramDriver.write(record(LogStream.STDOUT, nowNanos(), "dgram-after\n", false));
+                for (int i = 0; i < 3; i++) deliver(tcpDriver, record(LogStream.STDOUT, nowNanos(), "tcp-after-" + i + "\n", false));
+                deliver(dgramDriver, record(LogStream.STDOUT, nowNanos(), "dgram-after\n", false));
 
                 assertEquals(3, rs.await("tcp-after-", 3).size(), "after the restart");
                 assertEquals(1, rs.await("dgram-after", 1).size(), "a datagram after the restart arrives");
@@ -309,6 +309,12 @@ class SyslogReceiversTest {
     static long nowNanos() {
         Instant i = Instant.now();
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** What the host does with each read of container output: the records, then flush (stream transports batch). */
+    static void deliver(LogDriver driver, LogRecord record) throws IOException {
+        driver.write(record);
+        driver.flush();
     }
 
     static String hostname() {

@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.gelf;
 
+import io.conmonj.drivers.contrib.net.ByteSink;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 

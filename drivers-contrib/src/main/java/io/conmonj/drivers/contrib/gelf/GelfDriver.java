@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.gelf;
 
+import io.conmonj.drivers.contrib.net.ByteSink;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
@@ -41,6 +42,11 @@ final class GelfDriver implements LogDriver, LineAssembler.LineSink {
     }
 
     @Override
+    public void flush() throws IOException {
+        transport.flush();
+    }
+
+    @Override
     public void containerExited() {
         transport.containerExited();
     }
@@ -53,6 +59,7 @@ final class GelfDriver implements LogDriver, LineAssembler.LineSink {
         closed = true;
         try {
             lines.drain(this);
+            transport.flush();
         } finally {
             transport.close();
         }

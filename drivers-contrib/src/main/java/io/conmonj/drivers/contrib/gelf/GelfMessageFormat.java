@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.gelf;
 
+import io.conmonj.drivers.contrib.net.ByteSink;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogStream;
 

@@ -6,6 +6,10 @@ import java.io.IOException;
 interface GelfTransport extends AutoCloseable {
     void send(byte[] json, int length) throws IOException;
 
+    /** After the messages of one read of container output: a transport that collects them sends them now. */
+    default void flush() throws IOException {
+    }
+
     /** See {@code LogDriver.containerExited()}: stop waiting for the collector without bound. */
     default void containerExited() {
     }

@@ -1,10 +1,10 @@
 package io.conmonj.drivers.contrib.gelf;
 
+import io.conmonj.drivers.contrib.net.ByteSink;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.LogDriver;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * GELF via TCP (GELF 1.1, "GELF via TCP"): uncompressed JSON, each message followed by a NUL byte. The JSON never
@@ -14,21 +14,29 @@ import java.nio.ByteBuffer;
  */
 final class TcpTransport implements GelfTransport {
     private final StreamSender sender;
-    private final ByteBuffer nul = ByteBuffer.allocate(1);
-    private ByteBuffer view = ByteBuffer.allocate(0);
+    private final ByteSink batch = new ByteSink(16 * 1024);
 
     TcpTransport(StreamSender sender) {
         this.sender = sender;
     }
 
+    /** Collects the message and its NUL; the messages of one read go out with one write at {@link #flush}. */
     @Override
-    public void send(byte[] json, int length) throws IOException {
-        if (view.array() != json) {
-            view = ByteBuffer.wrap(json); // only when the encoder's buffer has grown
+    public void send(byte[] json, int length) {
+        batch.append(json, 0, length);
+        batch.append((byte) 0);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (batch.size() == 0) {
+            return;
         }
-        view.limit(length).position(0);
-        nul.clear();
-        sender.send(view, nul);
+        try {
+            sender.send(batch.view());
+        } finally {
+            batch.reset(); // sent, or reported by the host as this read's failure
+        }
     }
 
     @Override

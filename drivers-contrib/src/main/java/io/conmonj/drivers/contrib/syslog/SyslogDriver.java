@@ -29,6 +29,11 @@ final class SyslogDriver implements LogDriver, LineJoiner.Messages {
         transport.send(encoder.buffer(), SyslogEncoder.HEADROOM, n);
     }
 
+    @Override
+    public void flush() throws IOException {
+        transport.flush();
+    }
+
     /** From now on a stream collector that is away is waited for only {@link #EXIT_GRACE_MILLIS}. */
     @Override
     public void containerExited() {
@@ -44,6 +49,7 @@ final class SyslogDriver implements LogDriver, LineJoiner.Messages {
         closed = true;
         try {
             lines.flushPending();
+            transport.flush();
         } finally {
             transport.close();
         }

@@ -2,6 +2,7 @@ package io.conmonj.drivers.contrib.syslog;
 
 import io.conmonj.drivers.builtin.UnixDatagramSocket;
 import io.conmonj.drivers.contrib.net.DatagramSender;
+import io.conmonj.drivers.contrib.net.ByteSink;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.LogDriver;
 
@@ -16,6 +17,10 @@ import java.nio.ByteBuffer;
 interface SyslogTransport extends Closeable {
 
     void send(byte[] buffer, int start, int length) throws IOException;
+
+    /** After the messages of one read of container output: a transport that collects them sends them now. */
+    default void flush() throws IOException {
+    }
 
     /** See {@code LogDriver.containerExited()}: stop waiting for a collector without bound. */
     default void containerExited() {
@@ -75,11 +80,15 @@ interface SyslogTransport extends Closeable {
         }
     }
 
-    /** TCP or a unix stream socket, framed; reconnects with back-off and blocks while the collector is away. */
+    /**
+     * TCP or a unix stream socket, framed; reconnects with back-off and blocks while the collector is away. The
+     * framed messages of one read go out with one write at {@link #flush} (one system call per line made a
+     * container that prints short lines cost the monitor several times the CPU).
+     */
     final class Stream implements SyslogTransport {
         private final StreamSender sender;
         private final Framing framing;
-        private ByteBuffer view;
+        private final ByteSink batch = new ByteSink(16 * 1024);
 
         Stream(StreamSender sender, Framing framing) {
             this.sender = sender;
@@ -101,11 +110,19 @@ interface SyslogTransport extends Closeable {
             } else {
                 buffer[to++] = '\n';
             }
-            if (view == null || view.array() != buffer) {
-                view = ByteBuffer.wrap(buffer);
+            batch.append(buffer, from, to - from);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (batch.size() == 0) {
+                return;
             }
-            view.limit(to).position(from);
-            sender.send(view);
+            try {
+                sender.send(batch.view());
+            } finally {
+                batch.reset(); // sent, or reported by the host as this read's failure
+            }
         }
 
         @Override

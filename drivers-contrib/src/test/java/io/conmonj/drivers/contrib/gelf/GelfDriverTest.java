@@ -231,6 +231,7 @@ class GelfDriverTest {
         LogDriver d = open(CONTAINER, "gelf-address", first.address());
         for (int i = 0; i < 5; i++) {
             d.write(rec(LogStream.STDOUT, 1_000_000L * i, "before " + i + "\n"));
+            d.flush(); // as the host does after each read
         }
         List<String> before = first.await(5, WAIT).stream().map(m -> m.string("short_message")).toList();
         assertEquals(List.of("before 0", "before 1", "before 2", "before 3", "before 4"), before);
@@ -243,6 +244,7 @@ class GelfDriverTest {
                     String line = "outage " + i;
                     outage.add(line);
                     d.write(rec(LogStream.STDOUT, 1_000_000_000L + i, line + "\n"));
+                    d.flush(); // as the host does after each read
                     Thread.sleep(20);
                 }
             } catch (IOException | InterruptedException e) {
@@ -259,6 +261,7 @@ class GelfDriverTest {
             writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             for (int i = 0; i < 5; i++) {
                 d.write(rec(LogStream.STDOUT, 2_000_000_000L + i, "after " + i + "\n"));
+                d.flush(); // as the host does after each read
             }
             d.close();
             second.awaitShortMessage("after 4", WAIT);

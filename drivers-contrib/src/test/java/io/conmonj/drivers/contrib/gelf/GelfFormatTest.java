@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.gelf;
 
+import io.conmonj.drivers.contrib.net.ByteSink;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,57 +1,61 @@
-package io.conmonj.drivers.contrib.gelf;
+package io.conmonj.drivers.contrib.net;
 
 import java.util.Arrays;
 
-/** A growable byte array that is reused from message to message (no garbage per record once it has grown). */
-final class ByteSink {
+/**
+ * A growable byte array that is reused from message to message (no garbage per record once it has grown): the
+ * drivers encode into one, and the stream transports collect the messages of one read in one to send them with a
+ * single write.
+ */
+public final class ByteSink {
     private byte[] buf;
     private int size;
 
-    ByteSink(int initialCapacity) {
+    public ByteSink(int initialCapacity) {
         buf = new byte[initialCapacity];
     }
 
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    void reset() {
+    public void reset() {
         size = 0;
     }
 
     /** Makes room for {@code n} more bytes; the array may change. */
-    void ensure(int n) {
+    public void ensure(int n) {
         if (size + n > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
         }
     }
 
     /** Counts {@code n} bytes written directly into {@link #array()} after {@link #ensure}. */
-    void advance(int n) {
+    public void advance(int n) {
         size += n;
     }
 
-    void append(byte b) {
+    public void append(byte b) {
         ensure(1);
         buf[size++] = b;
     }
 
-    void append(byte[] b) {
+    public void append(byte[] b) {
         append(b, 0, b.length);
     }
 
-    void append(byte[] b, int off, int len) {
+    public void append(byte[] b, int off, int len) {
         ensure(len);
         System.arraycopy(b, off, buf, size, len);
         size += len;
     }
 
     /** A non-negative decimal number, without garbage. */
-    void appendDecimal(long v) {
+    public void appendDecimal(long v) {
         if (v < 10) {
             append((byte) ('0' + v));
             return;
@@ -68,7 +72,12 @@ final class ByteSink {
         size += digits;
     }
 
-    byte[] toByteArray() {
+    /** The bytes so far, as a buffer over the array (valid until the next append). */
+    public java.nio.ByteBuffer view() {
+        return java.nio.ByteBuffer.wrap(buf, 0, size);
+    }
+
+    public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }
 }
