@@ -560,7 +560,7 @@ facts() {
             echo "- $name: \`${MON_BIN[$mon]}\`: ${MON_VERSION[$mon]}; monitor process runs \`${MON_EXE[$mon]}\`"
         fi
     done
-    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE"
+    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
 sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json bench_jsonalone
@@ -580,6 +580,13 @@ declare -A SECTION_ROWS=(
     [bench_gelf_udp]="gelfu_mbs gelfu_cpu gelfu_cpu0"
     [bench_gelf_tcp]="gelft_mbs gelft_cpu gelft_cpu0"
     [bench_fluentd]="fluent_mbs fluent_cpu fluent_cpu0")
+# BENCH_SECTIONS: only these sections (function names, e.g. "bench_k8s bench_fluentd"); the others print n/a
+if [ -n "${BENCH_SECTIONS:-}" ]; then
+    for s in $BENCH_SECTIONS; do
+        [ -n "${SECTION_ROWS[$s]:-}" ] || die "BENCH_SECTIONS: unknown section '$s' (known: ${sections[*]})"
+    done
+    read -r -a sections <<<"$BENCH_SECTIONS"
+fi
 for s in "${sections[@]}"; do
     for mon in "${MONS[@]}"; do
         if [ -n "${MON_NA[$mon]:-}" ]; then

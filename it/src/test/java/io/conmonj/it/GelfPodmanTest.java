@@ -174,4 +174,62 @@ class GelfPodmanTest {
         }
         assertEquals(List.of(), failures);
     }
+
+    /**
+     * mode=non-blocking with a TCP collector that goes away for good as soon as the monitor has connected: the
+     * container is never held up (in blocking mode it would stall on its first full pipe and `podman run` would not
+     * return), `podman logs` has every line, and the monitor reports the outage and the records it dropped
+     * (CONMONJ_DIAGNOSTICS_FILE, set through conmon_env_vars, receives its messages).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(LogPluginPodmanTest.MONITORS)
+    void nonBlockingWithTheCollectorGoneNeverHoldsTheContainerUp(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "gelf-gone");
+        Path diag = LogPluginPodmanTest.fresh("gelf-diagnostics.log");
+        String line = "0123456789abcdefghijklmnopqrstuvwxyz";
+        int lines = 100_000;
+        java.net.ServerSocket collector = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        int port = collector.getLocalPort();
+        Thread gone = Thread.ofPlatform().daemon().start(() -> {
+            try (collector; java.net.Socket first = collector.accept()) {
+                // accepted and closed at once, and the port closed with it: every reconnection is refused
+            } catch (IOException ignored) {
+                // closed by the test's finally
+            }
+        });
+        try {
+            LogPluginPodmanTest.withConmonEnv(List.of("CONMONJ_DIAGNOSTICS_FILE=" + diag), () -> {
+                Fixtures.Proc p = run(m, n, annotations("gelf", "gelf", "gelf-address=tcp://127.0.0.1:" + port,
+                        "mode=non-blocking", "max-buffer-size=64k"), "sh", "-c",
+                        "sleep 1; yes " + line + " | head -n " + lines);
+                assertEquals(0, p.status(), p.err());
+                return null;
+            });
+            gone.join(10_000);
+            String expected = (line + "\n").repeat(lines);
+            assertEquals(expected, ok(podman(m, "logs", n), "logs").out(), "podman logs has every line");
+            // the drop count is reported when the monitor closes its drivers, just before it exits
+            java.util.regex.Pattern drops = java.util.regex.Pattern.compile(
+                    "log driver gelf: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String text = "";
+            java.util.regex.Matcher mt = null;
+            while (System.nanoTime() < deadline) {
+                text = Files.exists(diag) ? Files.readString(diag) : "";
+                if ((mt = drops.matcher(text)).find()) break;
+                ConmonRun.sleep(200);
+            }
+            System.out.println("[" + m + "] diagnostics: " + text.strip());
+            assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
+            long dropped = Long.parseLong(mt.group(1));
+            assertTrue(dropped > 0 && dropped <= lines, "dropped " + dropped + " of " + lines + " records");
+            assertTrue(text.contains("log driver gelf: lost connection to tcp://127.0.0.1:" + port + ": "),
+                    "the outage is reported: " + text);
+        } finally {
+            collector.close();
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(diag);
+        }
+    }
 }
