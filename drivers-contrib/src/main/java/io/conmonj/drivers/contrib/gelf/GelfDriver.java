@@ -1,6 +1,7 @@
 package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.ByteSink;
+import io.conmonj.drivers.contrib.net.LineJoiner;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
@@ -8,32 +9,31 @@ import io.conmonj.plugin.LogStream;
 import java.io.IOException;
 
 /**
- * One container's output as GELF messages: records joined into lines ({@link LineAssembler}), each line encoded
+ * One container's output as GELF messages: records joined into lines ({@link LineJoiner}), each line encoded
  * ({@link GelfMessageFormat}) into a reused buffer and sent ({@link GelfTransport}).
  *
  * <p>Empty lines are not sent: GELF requires a non-empty {@code short_message} (Graylog rejects the message), and
  * Docker's gelf driver skips them too (moby PR 40234).
  */
-final class GelfDriver implements LogDriver, LineAssembler.LineSink {
+final class GelfDriver implements LogDriver, LineJoiner.Messages {
     private final GelfMessageFormat format;
     private final GelfTransport transport;
-    private final LineAssembler lines;
+    private final LineJoiner lines = new LineJoiner(this);
     private final ByteSink message = new ByteSink(1024);
     private boolean closed;
 
-    GelfDriver(GelfMessageFormat format, GelfTransport transport, LineAssembler lines) {
+    GelfDriver(GelfMessageFormat format, GelfTransport transport) {
         this.format = format;
         this.transport = transport;
-        this.lines = lines;
     }
 
     @Override
     public void write(LogRecord record) throws IOException {
-        lines.add(record, this);
+        lines.accept(record);
     }
 
     @Override
-    public void line(LogStream stream, long timestampNanos, byte[] data, int offset, int length) throws IOException {
+    public void message(LogStream stream, long timestampNanos, byte[] data, int offset, int length) throws IOException {
         if (length == 0) {
             return;
         }
@@ -58,7 +58,7 @@ final class GelfDriver implements LogDriver, LineAssembler.LineSink {
         }
         closed = true;
         try {
-            lines.drain(this);
+            lines.flushPending();
             transport.flush();
         } finally {
             transport.close();

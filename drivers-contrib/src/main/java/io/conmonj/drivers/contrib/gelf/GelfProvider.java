@@ -43,7 +43,7 @@ public final class GelfProvider implements LogDriverProvider {
         GelfOptions o = GelfOptions.parse(options);
         GelfMessageFormat format = new GelfMessageFormat(hostname(), container, warnings);
         SocketAddress address = o.endpoint().resolve();
-        return new GelfDriver(format, transport(o, address, warnings), new LineAssembler());
+        return new GelfDriver(format, transport(o, address, warnings));
     }
 
     private static GelfTransport transport(GelfOptions o, SocketAddress address, Consumer<String> warnings)

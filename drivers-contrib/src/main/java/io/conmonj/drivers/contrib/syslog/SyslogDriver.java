@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.syslog;
 
+import io.conmonj.drivers.contrib.net.LineJoiner;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;

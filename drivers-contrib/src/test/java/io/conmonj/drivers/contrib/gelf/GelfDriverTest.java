@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.gelf;
 
+import io.conmonj.drivers.contrib.net.LineJoiner;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
@@ -117,7 +118,7 @@ class GelfDriverTest {
     @Test
     void largeMessagesAreChunkedAndOversizedOnesReported() throws Exception {
         Random random = new Random(6);
-        byte[] line = new byte[LineAssembler.MAX_LINE];
+        byte[] line = new byte[LineJoiner.MAX_MESSAGE];
         for (int i = 0; i < line.length; i++) {
             line[i] = (byte) ('a' + random.nextInt(26));
         }
@@ -160,6 +161,26 @@ class GelfDriverTest {
             assertMessage(m, "fits once compressed", LogStream.STDOUT, 2_000_000, huge);
             assertTrue(m.chunks() > 1 && m.chunks() <= 128, "chunks " + m.chunks());
             assertEquals(1, rx.messages().size(), "nothing of the dropped messages arrived");
+            assertEquals(List.of(), rx.violations());
+        }
+    }
+
+    /** Through the driver: a line longer than 16 KiB is cut as Docker cuts it, each piece with its time. */
+    @Test
+    void linesLongerThan16KiBAreCutIntoMessages() throws Exception {
+        byte[] line = new byte[LineJoiner.MAX_MESSAGE + 100];
+        java.util.Arrays.fill(line, (byte) 'a');
+        java.util.Arrays.fill(line, LineJoiner.MAX_MESSAGE, line.length, (byte) 'b');
+        try (GelfReceiver rx = GelfReceiver.udp()) {
+            LogDriver d = open(CONTAINER, "gelf-address", rx.address());
+            d.write(new LogRecord(LogStream.STDOUT, 1_000_000, line, 0, 10_000, true));
+            d.write(new LogRecord(LogStream.STDOUT, 2_000_000, line, 10_000, line.length - 10_000, true));
+            d.write(rec(LogStream.STDOUT, 3_000_000, "\n"));
+            d.close();
+            List<GelfReceiver.Message> got = rx.await(2, WAIT);
+            assertMessage(got.get(0), "a".repeat(LineJoiner.MAX_MESSAGE), LogStream.STDOUT, 1_000_000, CONTAINER);
+            assertMessage(got.get(1), "b".repeat(100), LogStream.STDOUT, 2_000_000, CONTAINER);
+            assertEquals(2, rx.messages().size());
             assertEquals(List.of(), rx.violations());
         }
     }

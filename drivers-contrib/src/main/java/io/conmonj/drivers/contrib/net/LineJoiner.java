@@ -1,4 +1,4 @@
-package io.conmonj.drivers.contrib.syslog;
+package io.conmonj.drivers.contrib.net;
 
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
@@ -6,19 +6,25 @@ import io.conmonj.plugin.LogStream;
 import java.io.IOException;
 
 /**
- * Turns records into messages, one per line: a line's partial records ({@link LogRecord#partial()}) are joined until
- * the record that ends it, and the line's LF is dropped. A line longer than {@link #MAX_MESSAGE} bytes (16 KiB,
- * the size at which Docker splits lines) goes out as messages of that size as it arrives, then the rest; an
- * unterminated last line goes out when the driver closes. A message takes the time of its line's first record.
+ * Turns records into messages, one per line, for the drivers that send one message per line (syslog, GELF): a
+ * line's partial records ({@link LogRecord#partial()}) are joined until the record that ends it, and the line's LF
+ * is dropped. A line longer than {@link #MAX_MESSAGE} bytes goes out as messages of that size as it arrives, then
+ * the rest (an empty rest is no message of its own); an unterminated last line goes out at {@link #flushPending}.
+ * A message takes the time of its line's first record.
+ *
+ * <p>The bound is Docker's: its log copier cuts lines at 16 KiB, and its syslog and gelf drivers send each piece as a
+ * message of its own without marking it (for gelf: moby issue 43162); neither protocol has a field for "continued". For GELF
+ * the bound also keeps a message of escaped bytes (at most 6 per byte) far below the 128 UDP chunks GELF allows.
  *
  * <p>One buffer per stream, so an interleaved stderr line does not cut a stdout line. A whole line in one record, the
  * common case, is passed on from the host's buffer without a copy.
  */
-final class LineJoiner {
-    static final int MAX_MESSAGE = 16 * 1024;
+public final class LineJoiner {
+    /** Docker's line limit (moby {@code daemon/logger/copier.go}, 16 * 1024). */
+    public static final int MAX_MESSAGE = 16 * 1024;
 
     /** Receives each message; {@code data} is valid only during the call. */
-    interface Messages {
+    public interface Messages {
         void message(LogStream stream, long epochNanos, byte[] data, int off, int len) throws IOException;
     }
 
@@ -27,11 +33,12 @@ final class LineJoiner {
     private final Pending stdout;
     private final Pending stderr;
 
-    LineJoiner(Messages out) {
+    public LineJoiner(Messages out) {
         this(out, MAX_MESSAGE);
     }
 
-    LineJoiner(Messages out, int max) {
+    /** With a smaller bound, for tests. */
+    public LineJoiner(Messages out, int max) {
         this.out = out;
         this.max = max;
         this.stdout = new Pending(max);
@@ -50,7 +57,7 @@ final class LineJoiner {
         }
     }
 
-    void accept(LogRecord record) throws IOException {
+    public void accept(LogRecord record) throws IOException {
         LogStream stream = record.stream();
         Pending p = stream == LogStream.STDERR ? stderr : stdout;
         byte[] data = record.data();
@@ -95,8 +102,11 @@ final class LineJoiner {
         p.split = false;
     }
 
-    /** Sends the unterminated lines still buffered, stdout first. */
-    void flushPending() throws IOException {
+    /**
+     * Sends the unterminated lines still buffered (the container's output has ended), stdout first; a failure to send
+     * one does not keep the other back (the first failure is thrown after both).
+     */
+    public void flushPending() throws IOException {
         IOException first = null;
         for (LogStream s : LogStream.values()) {
             Pending p = s == LogStream.STDERR ? stderr : stdout;

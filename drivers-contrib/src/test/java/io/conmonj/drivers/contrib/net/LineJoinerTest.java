@@ -1,10 +1,11 @@
-package io.conmonj.drivers.contrib.syslog;
+package io.conmonj.drivers.contrib.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,5 +75,40 @@ class LineJoinerTest {
     @Test
     void defaultBoundIsDockers16KiB() {
         assertEquals(16384, LineJoiner.MAX_MESSAGE);
+    }
+
+    // the cases of GELF's former LineAssembler, which this class replaced: the same messages and timestamps
+
+    final List<String> lines = new ArrayList<>();
+    final LineJoiner.Messages sink = (s, ts, d, off, len) ->
+            lines.add(s.label() + "@" + ts + ":" + new String(d, off, len, StandardCharsets.ISO_8859_1));
+
+    @Test
+    void joinsPartialRecordsPerStreamWithTheFirstTimestamp() throws IOException {
+        LineJoiner a = new LineJoiner(sink);
+        a.accept(rec(LogStream.STDOUT, 1, "whole\n", false));
+        a.accept(rec(LogStream.STDOUT, 2, "par", true));
+        a.accept(rec(LogStream.STDERR, 3, "e-par", true));
+        a.accept(rec(LogStream.STDOUT, 4, "t", true));
+        a.accept(rec(LogStream.STDOUT, 5, "ial\n", false));
+        a.accept(rec(LogStream.STDERR, 6, "t\n", false));
+        a.accept(rec(LogStream.STDOUT, 7, "\n", false));
+        a.accept(rec(LogStream.STDOUT, 8, "tail", true));
+        a.flushPending();
+        a.flushPending();
+        assertEquals(List.of("stdout@1:whole", "stdout@2:partial", "stderr@3:e-part", "stdout@7:",
+                "stdout@8:tail"), lines);
+    }
+
+    @Test
+    void longLinesAreCutAtTheBoundAsDockerCutsThem() throws IOException {
+        LineJoiner a = new LineJoiner(sink, 10);
+        a.accept(rec(LogStream.STDOUT, 1, "0123456", true));
+        a.accept(rec(LogStream.STDOUT, 2, "789abcdefghijklmnopq", true));
+        a.accept(rec(LogStream.STDOUT, 3, "rs\n", false));
+        a.accept(rec(LogStream.STDOUT, 4, "0123456789\n", false)); // exactly the bound: one message
+        a.accept(rec(LogStream.STDOUT, 5, "0123456789ABCDEFGHIJK\n", false));
+        assertEquals(List.of("stdout@1:0123456789", "stdout@2:abcdefghij", "stdout@2:klmnopqrs",
+                "stdout@4:0123456789", "stdout@5:0123456789", "stdout@5:ABCDEFGHIJ", "stdout@5:K"), lines);
     }
 }
