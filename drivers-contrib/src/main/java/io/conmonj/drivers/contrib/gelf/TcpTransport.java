@@ -1,8 +1,7 @@
 package io.conmonj.drivers.contrib.gelf;
 
-import io.conmonj.drivers.contrib.net.ByteSink;
+import io.conmonj.drivers.contrib.net.BatchedStream;
 import io.conmonj.drivers.contrib.net.StreamSender;
-import io.conmonj.plugin.LogDriver;
 
 import java.io.IOException;
 
@@ -13,39 +12,31 @@ import java.io.IOException;
  * broken connection is sent again whole on the next one (the receiver drops the unterminated piece).
  */
 final class TcpTransport implements GelfTransport {
-    private final StreamSender sender;
-    private final ByteSink batch = new ByteSink(16 * 1024);
+    private final BatchedStream stream;
 
     TcpTransport(StreamSender sender) {
-        this.sender = sender;
+        this.stream = new BatchedStream(sender);
     }
 
     /** Collects the message and its NUL; the messages of one read go out with one write at {@link #flush}. */
     @Override
     public void send(byte[] json, int length) {
-        batch.append(json, 0, length);
-        batch.append((byte) 0);
+        stream.batch().append(json, 0, length);
+        stream.batch().append((byte) 0);
     }
 
     @Override
     public void flush() throws IOException {
-        if (batch.size() == 0) {
-            return;
-        }
-        try {
-            sender.send(batch.view());
-        } finally {
-            batch.reset(); // sent, or reported by the host as this read's failure
-        }
+        stream.flush();
     }
 
     @Override
     public void containerExited() {
-        sender.giveUpAfter(LogDriver.EXIT_GRACE_MILLIS);
+        stream.containerExited();
     }
 
     @Override
     public void close() {
-        sender.close();
+        stream.close();
     }
 }

@@ -1,10 +1,9 @@
 package io.conmonj.drivers.contrib.syslog;
 
 import io.conmonj.drivers.builtin.UnixDatagramSocket;
+import io.conmonj.drivers.contrib.net.BatchedStream;
 import io.conmonj.drivers.contrib.net.DatagramSender;
-import io.conmonj.drivers.contrib.net.ByteSink;
 import io.conmonj.drivers.contrib.net.StreamSender;
-import io.conmonj.plugin.LogDriver;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -82,16 +81,14 @@ interface SyslogTransport extends Closeable {
 
     /**
      * TCP or a unix stream socket, framed; reconnects with back-off and blocks while the collector is away. The
-     * framed messages of one read go out with one write at {@link #flush} (one system call per line made a
-     * container that prints short lines cost the monitor several times the CPU).
+     * framed messages of one read go out with one write at {@link #flush} ({@link BatchedStream}).
      */
     final class Stream implements SyslogTransport {
-        private final StreamSender sender;
+        private final BatchedStream stream;
         private final Framing framing;
-        private final ByteSink batch = new ByteSink(16 * 1024);
 
         Stream(StreamSender sender, Framing framing) {
-            this.sender = sender;
+            this.stream = new BatchedStream(sender);
             this.framing = framing;
         }
 
@@ -110,29 +107,22 @@ interface SyslogTransport extends Closeable {
             } else {
                 buffer[to++] = '\n';
             }
-            batch.append(buffer, from, to - from);
+            stream.batch().append(buffer, from, to - from);
         }
 
         @Override
         public void flush() throws IOException {
-            if (batch.size() == 0) {
-                return;
-            }
-            try {
-                sender.send(batch.view());
-            } finally {
-                batch.reset(); // sent, or reported by the host as this read's failure
-            }
+            stream.flush();
         }
 
         @Override
         public void containerExited() {
-            sender.giveUpAfter(LogDriver.EXIT_GRACE_MILLIS);
+            stream.containerExited();
         }
 
         @Override
         public void close() {
-            sender.close();
+            stream.close();
         }
     }
 }
