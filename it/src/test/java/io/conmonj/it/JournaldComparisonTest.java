@@ -1,11 +1,9 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.JournaldHarnessTest.JOURNALD;
 import static io.conmonj.it.JournaldHarnessTest.parse;
 import static io.conmonj.it.JournaldHarnessTest.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,54 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Podman's {@code --log-driver journald} through the C conmon and through conmon-j, read back from a real
- * systemd-journald in a private mount namespace (as {@link JournaldHarnessTest#podmanRunAndLogs}), compared entry by
+ * systemd-journald in a private mount namespace ({@link JournaldNamespace#withPodman}), compared entry by
  * entry and field by field; and journald selected by annotation with a tag template (conmon-j only).
  */
 class JournaldComparisonTest {
     static final String IMG = "localhost/conmonj-journald:latest";
-
-    /** Runs {@code body} (sh) inside a private mount namespace with its own journald and a private Podman store. */
-    static Path inJournaldNamespace(String body, List<String> env) throws IOException {
-        assumeTrue(Files.isExecutable(Path.of(JOURNALD)), "no " + JOURNALD);
-        Path t = Files.createTempDirectory(Path.of("/tmp"), "cjjc"); // podman: runroot at most 50 characters
-        boolean ok = false;
-        try {
-            for (String d : List.of("journal", "root", "runroot", "tmp", "out")) Files.createDirectories(t.resolve(d));
-            Files.writeString(t.resolve("containers.conf"), """
-                    [containers]
-                    default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-                    [engine]
-                    cgroup_manager = "cgroupfs"
-                    runtime = "runc"
-                    events_logger = "file"
-                    """);
-            String ns = """
-                    mount -t tmpfs tmpfs /run/systemd || exit 90
-                    mkdir -p /run/systemd/journal
-                    mount -t tmpfs tmpfs /run/log || exit 91
-                    mount --bind "$T/journal" /var/log/journal || exit 92
-                    /lib/systemd/systemd-journald >"$T/journald.out" 2>&1 &
-                    JPID=$!
-                    G="--root $T/root --runroot $T/runroot --tmpdir $T/tmp --cgroup-manager cgroupfs"
-                    trap 'podman $G rm -af -t 0 >/dev/null 2>&1; kill $JPID 2>/dev/null; wait $JPID 2>/dev/null' EXIT
-                    i=0
-                    while [ ! -S /run/systemd/journal/socket ]; do i=$((i+1)); [ $i -gt 100 ] && exit 93; sleep 0.1; done
-                    tar -C "$ROOTFS" -c . | podman $G import - %s >/dev/null 2>"$T/import.err" || exit 94
-                    """.formatted(IMG) + body;
-            Files.writeString(t.resolve("ns.sh"), ns);
-            List<String> cmd = new ArrayList<>(List.of("env", "T=" + t, "ROOTFS=" + Fixtures.get().rootfs,
-                    "CONTAINERS_CONF=" + t.resolve("containers.conf")));
-            cmd.addAll(env);
-            cmd.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", t.resolve("ns.sh").toString()));
-            Fixtures.Proc p = Fixtures.run(cmd, 180);
-            assertEquals(0, p.status(), "namespace script: " + p.err() + "\nimport: " + read(t.resolve("import.err"))
-                    + "\njournald: " + read(t.resolve("journald.out")));
-            ok = true;
-            return t;
-        } finally {
-            if (!ok) Fixtures.rmrf(t);
-        }
-    }
 
     /**
      * Writes both streams with pauses between them (so both monitors read the same chunks and the journal order is
@@ -135,7 +90,7 @@ class JournaldComparisonTest {
                         .append(".json || exit 97\n");
             }
         body.append("exit 0\n");
-        Path t = inJournaldNamespace(body.toString(), List.of("CONMON_c=" + c.binary(), "CONMON_j=" + j.binary(), "SCRIPT=" + SCRIPT));
+        Path t = JournaldNamespace.withPodman(IMG, body.toString(), List.of("CONMON_c=" + c.binary(), "CONMON_j=" + j.binary(), "SCRIPT=" + SCRIPT));
         try {
             List<String> failures = new ArrayList<>();
             for (Case k : CASES) {
@@ -212,7 +167,7 @@ class JournaldComparisonTest {
                 journalctl -o json --all --no-pager CONTAINER_ID_FULL="$(cat "$T/out/id")" >"$T/out/journal.json" || exit 98
                 exit 0
                 """.formatted(IMG);
-        Path t = inJournaldNamespace(body, List.of("CONMON=" + m.binary(), "TAG={{.Name}}/{{ .ID }}"));
+        Path t = JournaldNamespace.withPodman(IMG, body, List.of("CONMON=" + m.binary(), "TAG={{.Name}}/{{ .ID }}"));
         try {
             Path out = t.resolve("out");
             assertEquals("hi\n", read(out.resolve("logs.out")), "podman logs stdout (k8s-file)");

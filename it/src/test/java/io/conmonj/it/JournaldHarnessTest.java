@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class JournaldHarnessTest {
     static final String MONITORS = "io.conmonj.it.Monitor#monitors";
-    static final String JOURNALD = "/lib/systemd/systemd-journald";
 
     /** The journal's entries of one container, in journal order: field name to value (bytes as ISO-8859-1 text). */
     record Run(String cid, List<Map<String, String>> entries, String stderr, String exit) {
@@ -47,22 +46,13 @@ class JournaldHarnessTest {
 
     static Run run(Monitor m, String script, String... conmonArgs) throws IOException {
         m.requirePresent();
-        assumeTrue(Files.isExecutable(Path.of(JOURNALD)), "no " + JOURNALD);
+        assumeTrue(Files.isExecutable(Path.of(JournaldNamespace.JOURNALD)), "no " + JournaldNamespace.JOURNALD);
         Path t = Files.createTempDirectory("conmonj-journald-");
         try {
             Files.createDirectories(t.resolve("journal"));
             Files.createDirectories(t.resolve("out"));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String ns = """
-                    mount -t tmpfs tmpfs /run/systemd || exit 90
-                    mkdir -p /run/systemd/journal
-                    mount -t tmpfs tmpfs /run/log || exit 91
-                    mount --bind "$T/journal" /var/log/journal || exit 92
-                    /lib/systemd/systemd-journald >"$T/journald.out" 2>&1 &
-                    JPID=$!
-                    trap 'kill $JPID 2>/dev/null; wait $JPID 2>/dev/null' EXIT
-                    i=0
-                    while [ ! -S /run/systemd/journal/socket ]; do i=$((i+1)); [ $i -gt 100 ] && exit 93; sleep 0.1; done
+            String ns = JournaldNamespace.startJournald("") + """
                     "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" io.conmonj.it.JournaldScenario "$@" >"$T/scenario.out" 2>&1
                     st=$?
                     journalctl --sync
@@ -257,52 +247,25 @@ class JournaldHarnessTest {
     @MethodSource(MONITORS)
     void podmanRunAndLogs(Monitor m) throws IOException {
         m.requirePresent();
-        assumeTrue(Files.isExecutable(Path.of(JOURNALD)), "no " + JOURNALD);
-        Path t = Files.createTempDirectory(Path.of("/tmp"), "cjjd"); // podman: runroot at most 50 characters
+        String body = """
+                P="podman $G --conmon $CONMON"
+                $P run --name jd --log-driver journald --log-opt tag=jtag %s \\
+                    sh -c 'echo hello; echo err >&2; printf par; sleep 0.3; echo tial; printf dangling' \\
+                    >"$T/out/run.out" 2>"$T/out/run.err" || exit 95
+                $P logs jd >"$T/out/logs.out" 2>"$T/out/logs.err" || exit 96
+                $P inspect -f '{{.Id}}' jd >"$T/out/id" || exit 97
+                journalctl --sync
+                journalctl -o json --all --no-pager CONTAINER_ID_FULL="$(cat "$T/out/id")" >"$T/out/journal.json"
+                $P rm -f jd >/dev/null 2>&1
+                exit 0
+                """.formatted(JournaldComparisonTest.IMG);
+        Path t = JournaldNamespace.withPodman(JournaldComparisonTest.IMG, body, List.of("CONMON=" + m.binary()));
         try {
-            for (String d : List.of("journal", "root", "runroot", "tmp")) {
-                Files.createDirectories(t.resolve(d));
-            }
-            Files.writeString(t.resolve("containers.conf"), """
-                    [containers]
-                    default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-                    [engine]
-                    cgroup_manager = "cgroupfs"
-                    runtime = "runc"
-                    events_logger = "file"
-                    """);
-            String ns = """
-                    mount -t tmpfs tmpfs /run/systemd || exit 90
-                    mkdir -p /run/systemd/journal
-                    mount -t tmpfs tmpfs /run/log || exit 91
-                    mount --bind "$T/journal" /var/log/journal || exit 92
-                    /lib/systemd/systemd-journald >"$T/journald.out" 2>&1 &
-                    JPID=$!
-                    trap 'kill $JPID 2>/dev/null; wait $JPID 2>/dev/null' EXIT
-                    i=0
-                    while [ ! -S /run/systemd/journal/socket ]; do i=$((i+1)); [ $i -gt 100 ] && exit 93; sleep 0.1; done
-                    P="podman --root $T/root --runroot $T/runroot --tmpdir $T/tmp --conmon $CONMON --cgroup-manager cgroupfs"
-                    tar -C "$ROOTFS" -c . | $P import - localhost/conmonj-journald:latest >/dev/null 2>"$T/import.err" || exit 94
-                    $P run --name jd --log-driver journald --log-opt tag=jtag localhost/conmonj-journald:latest \
-                        sh -c 'echo hello; echo err >&2; printf par; sleep 0.3; echo tial; printf dangling' \
-                        >"$T/run.out" 2>"$T/run.err" || exit 95
-                    $P logs jd >"$T/logs.out" 2>"$T/logs.err" || exit 96
-                    $P inspect -f '{{.Id}}' jd >"$T/id" || exit 97
-                    journalctl --sync
-                    journalctl -o json --all --no-pager CONTAINER_ID_FULL="$(cat "$T/id")" >"$T/journal.json"
-                    $P rm -f jd >/dev/null 2>&1
-                    exit 0
-                    """;
-            Files.writeString(t.resolve("ns.sh"), ns);
-            Fixtures.Proc p = Fixtures.run(List.of("env", "T=" + t, "CONMON=" + m.binary(), "ROOTFS=" + Fixtures.get().rootfs,
-                    "CONTAINERS_CONF=" + t.resolve("containers.conf"), "unshare", "-m", "--propagation", "private", "sh",
-                    t.resolve("ns.sh").toString()), 180);
-            assertEquals(0, p.status(), "namespace script: " + p.err() + "\nimport: " + read(t.resolve("import.err"))
-                    + "\nrun: " + read(t.resolve("run.err")) + "\nlogs: " + read(t.resolve("logs.err")));
-            assertEquals("hello\npartial\ndangling", read(t.resolve("logs.out")), "podman logs stdout");
-            assertEquals("err\n", read(t.resolve("logs.err")), "podman logs stderr");
-            List<Map<String, String>> entries = parse(Files.readAllBytes(t.resolve("journal.json")));
-            String id = read(t.resolve("id")).strip();
+            Path out = t.resolve("out");
+            assertEquals("hello\npartial\ndangling", read(out.resolve("logs.out")), "podman logs stdout");
+            assertEquals("err\n", read(out.resolve("logs.err")), "podman logs stderr");
+            List<Map<String, String>> entries = parse(Files.readAllBytes(out.resolve("journal.json")));
+            String id = read(out.resolve("id")).strip();
             assertEquals(4, entries.size(), entries.toString());
             for (Map<String, String> e : entries) {
                 assertEquals(id, e.get("CONTAINER_ID_FULL"));
