@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the two real syslog receivers the syslog driver's tests run against.
+# Installs the two real syslog receivers the syslog driver's tests run against (also the json-file
+# shippers of it/JsonFileShipperTest: rsyslog's imfile and mmjsonparse, syslog-ng's json-plugin).
 # rsyslog comes as a normal package. syslog-ng-core conflicts with it (both provide
 # system-log-daemon), so its .deb is unpacked into $SYSLOG_NG_ROOT instead of being
 # installed; the tests start it from there with LD_LIBRARY_PATH and --module-path.

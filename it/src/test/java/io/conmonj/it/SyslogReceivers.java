@@ -322,6 +322,11 @@ final class SyslogReceivers {
                     + "};\n"
                     + "destination d_out { file(\"" + out + "\" template(\"" + fields + "\\n\") template-escape(no)); };\n"
                     + "log { source(s_bsd); source(s_ietf); destination(d_out); };\n");
+            return command(conf, dir, pidFile);
+        }
+
+        /** syslog-ng in the foreground with {@code conf}, its pid, control and persist files in {@code dir}. */
+        static List<String> command(Path conf, Path dir, Path pidFile) {
             Path r = root();
             return List.of(r.resolve("usr/sbin/syslog-ng").toString(), "-F", "-f", conf.toString(),
                     "--module-path=" + r.resolve("usr/lib/syslog-ng/3.38"), "-p", pidFile.toString(),
@@ -330,6 +335,10 @@ final class SyslogReceivers {
 
         @Override
         ProcessBuilder environment(ProcessBuilder pb) {
+            return withLibraries(pb);
+        }
+
+        static ProcessBuilder withLibraries(ProcessBuilder pb) {
             pb.environment().put("LD_LIBRARY_PATH", root().resolve("usr/lib/syslog-ng").toString());
             return pb;
         }
@@ -340,6 +349,141 @@ final class SyslogReceivers {
             String sd = f[6].replaceAll("\\[meta sequenceId=\"\\d+\"\\]", "");
             return new Stored(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], f[3], f[4],
                     f[5].isEmpty() ? "-" : f[5], sd.isEmpty() ? "-" : sd, f[7], f[8], f[9]);
+        }
+    }
+
+    // ---------------------------------------------------------------- json-file shippers
+
+    /** One json-file line as a shipper decoded it: {@code log}, {@code stream}, {@code time} and {@code attrs.tag}. */
+    record Shipped(String log, String stream, String time, String tag) {
+    }
+
+    /** Ends each {@link Shipped} in {@code out.log}: decoded values are stored raw and may hold newlines. */
+    static final String END = "|#END#|";
+
+    /**
+     * A daemon tailing a json-file log from its first line (the file exists before the daemon starts), parsing each
+     * line as JSON and storing the decoded {@code log}, {@code stream}, {@code time}, {@code attrs.tag} without any
+     * escaping, separated by {@value #SEP} and ended by {@value #END} and a newline, in {@code out.log}; lines its
+     * JSON parser rejects go to {@code rejected.log}.
+     */
+    abstract static class JsonFileTail extends Daemon {
+        final Path input;
+        final Path rejected;
+
+        JsonFileTail(Path dir, Path input) {
+            super(dir);
+            this.input = input;
+            this.rejected = dir.resolve("rejected.log");
+        }
+
+        @Override
+        Stored parse(String[] f) {
+            throw new UnsupportedOperationException("a json-file tail stores Shipped records, see shipped()");
+        }
+
+        List<Shipped> shipped() throws IOException {
+            List<Shipped> all = new ArrayList<>();
+            if (!Files.exists(out)) return all;
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            String[] recs = text.split(java.util.regex.Pattern.quote(END + "\n"), -1);
+            for (int i = 0; i < recs.length - 1; i++) {
+                String[] f = recs[i].split(java.util.regex.Pattern.quote(SEP), -1);
+                if (f.length != 4) fail(name() + " stored a record of " + f.length + " fields: " + recs[i]);
+                all.add(new Shipped(f[0], f[1], f[2], f[3]));
+            }
+            return all;
+        }
+
+        /** The stored records once there are {@code count} (10 s at most). */
+        List<Shipped> awaitShipped(int count) throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                List<Shipped> got = shipped();
+                if (got.size() >= count || System.nanoTime() > deadline) return got;
+                sleep(50);
+            }
+        }
+    }
+
+    /**
+     * rsyslogd tailing a json-file log: {@code imfile} (inotify) reads it, {@code mmjsonparse} with {@code cookie=""}
+     * parses each plain JSON line into {@code $!}, a list template writes {@code $!log}, {@code $!stream},
+     * {@code $!time}, {@code $!attrs!tag} as they are; control characters are not escaped on receive.
+     */
+    static final class RsyslogJsonFile extends JsonFileTail {
+        RsyslogJsonFile(Path dir, Path input) {
+            super(dir, input);
+        }
+
+        @Override
+        String name() {
+            return "rsyslogd";
+        }
+
+        @Override
+        List<String> command() throws IOException {
+            Path conf = dir.resolve("rsyslog.conf");
+            Files.writeString(conf, """
+                    global(workDirectory="@DIR@" parser.escapeControlCharactersOnReceive="off" maxMessageSize="1m")
+                    module(load="imfile" mode="inotify")
+                    module(load="mmjsonparse")
+                    input(type="imfile" file="@IN@" tag="json-file" ruleset="json")
+                    template(name="shipped" type="list") {
+                      property(name="$!log") constant(value="@SEP@") property(name="$!stream") constant(value="@SEP@")
+                      property(name="$!time") constant(value="@SEP@") property(name="$!attrs!tag") constant(value="@END@\\n")
+                    }
+                    ruleset(name="json") {
+                      action(type="mmjsonparse" cookie="")
+                      if $parsesuccess == "OK" then action(type="omfile" file="@OUT@" template="shipped")
+                      else action(type="omfile" file="@REJECTED@")
+                    }
+                    """.replace("@DIR@", dir.toString()).replace("@IN@", input.toString()).replace("@OUT@", out.toString())
+                    .replace("@REJECTED@", rejected.toString()).replace("@SEP@", SEP).replace("@END@", END));
+            return List.of(Rsyslog.binary().toString(), "-n", "-f", conf.toString(), "-i", pidFile.toString());
+        }
+
+        @Override
+        ProcessBuilder environment(ProcessBuilder pb) {
+            return pb;
+        }
+    }
+
+    /**
+     * syslog-ng tailing a json-file log: a {@code file()} source with {@code flags(no-parse)} (each line is the
+     * message), {@code json-parser()} into {@code .json.*}, a {@code file()} destination with
+     * {@code template-escape(no)}; a junction sends lines the parser rejects to {@code rejected.log}.
+     */
+    static final class SyslogNgJsonFile extends JsonFileTail {
+        SyslogNgJsonFile(Path dir, Path input) {
+            super(dir, input);
+        }
+
+        @Override
+        String name() {
+            return "syslog-ng";
+        }
+
+        @Override
+        List<String> command() throws IOException {
+            Path conf = dir.resolve("syslog-ng.conf");
+            String fields = String.join(SEP, "${.json.log}", "${.json.stream}", "${.json.time}", "${.json.attrs.tag}");
+            Files.writeString(conf, "@version: 3.38\n"
+                    + "options { stats-freq(0); log-msg-size(1048576); };\n"
+                    + "source s_in { file(\"" + input + "\" flags(no-parse) follow-freq(0.1) log-msg-size(1048576)); };\n"
+                    + "parser p_json { json-parser(prefix(\".json.\")); };\n"
+                    + "destination d_out { file(\"" + out + "\" template(\"" + fields + END + "\\n\") template-escape(no)); };\n"
+                    + "destination d_rejected { file(\"" + rejected + "\"); };\n"
+                    + "log { source(s_in); junction {\n"
+                    + "  channel { parser(p_json); destination(d_out); flags(final); };\n"
+                    + "  channel { destination(d_rejected); flags(final); };\n"
+                    + "}; };\n");
+            return SyslogNg.command(conf, dir, pidFile);
+        }
+
+        @Override
+        ProcessBuilder environment(ProcessBuilder pb) {
+            return SyslogNg.withLibraries(pb);
         }
     }
 
