@@ -35,7 +35,10 @@ public final class StreamSender implements Closeable {
     private final Backoff backoff;
     private final Consumer<String> warnings;
     private final int maxRetries;
-    private SocketChannel channel;
+    /** Volatile: the give-up timer may close it from its own thread. */
+    private volatile SocketChannel channel;
+    /** A send is in progress (on the driver's thread); read by the give-up timer. */
+    private volatile boolean sending;
     private long outageStartNanos = -1;
     private boolean closed;
     /** Set from another thread by {@link #giveUpAfter}; 0: no deadline. */
@@ -72,6 +75,19 @@ public final class StreamSender implements Closeable {
         }
         long d = System.nanoTime() + millis * 1_000_000;
         deadlineNanos = d == 0 ? 1 : d;
+        // A collector that accepted the connection but stopped reading leaves a write blocked in the kernel, where no
+        // deadline reaches it: at the deadline, a send still in progress has its connection closed under it.
+        Thread.ofPlatform().daemon().name("log-give-up").start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            SocketChannel ch = channel;
+            if (sending && ch != null) {
+                closeQuietly(ch); // the blocked write fails with AsynchronousCloseException
+            }
+        });
     }
 
     /** {@code wanted}, or less if the deadline set by {@link #giveUpAfter} is nearer; 0 once it has passed. */
@@ -111,6 +127,15 @@ public final class StreamSender implements Closeable {
         for (int i = 0; i < message.length; i++) {
             starts[i] = message[i].position();
         }
+        sending = true;
+        try {
+            sendWhole(message, starts);
+        } finally {
+            sending = false;
+        }
+    }
+
+    private void sendWhole(ByteBuffer[] message, int[] starts) throws IOException {
         int attempt = 0;
         while (true) {
             if (closed) {

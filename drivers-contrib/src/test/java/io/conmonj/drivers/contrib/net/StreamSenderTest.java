@@ -120,6 +120,43 @@ class StreamSenderTest {
     }
 
     @Test
+    void aWriteBlockedByACollectorThatStoppedReadingEndsAtTheDeadline() throws Exception {
+        try (ServerSocket collector = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Endpoint endpoint = Endpoint.parse("o", "tcp://127.0.0.1:" + collector.getLocalPort(), 0,
+                    java.util.EnumSet.allOf(Endpoint.Transport.class), null);
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            try (StreamSender sender = new StreamSender(endpoint, endpoint.resolve(), new Backoff(10, 50), -1,
+                    warnings::add);
+                 Socket accepted = connectAndAccept(sender, collector)) {
+                // the collector holds the connection open and never reads: the socket buffers fill, a write blocks
+                CompletableFuture<IOException> blocked = CompletableFuture.supplyAsync(() -> {
+                    ByteBuffer mb = ByteBuffer.allocate(1 << 20);
+                    try {
+                        for (int i = 0; i < 1000; i++) {
+                            sender.send(mb.clear());
+                        }
+                        return null;
+                    } catch (IOException e) {
+                        return e;
+                    }
+                });
+                Thread.sleep(300);
+                assertTrue(!blocked.isDone(), "the write is blocked by a collector that does not read");
+                sender.giveUpAfter(200);
+                IOException e = blocked.get(10, TimeUnit.SECONDS);
+                assertEquals("tcp://127.0.0.1:" + collector.getLocalPort()
+                        + ": not reachable, and the container has exited: giving up", e.getMessage());
+                assertTrue(warnings.get(0).startsWith("lost connection to tcp://127.0.0.1:"), warnings.toString());
+            }
+        }
+    }
+
+    private static Socket connectAndAccept(StreamSender sender, ServerSocket collector) throws IOException {
+        sender.connect();
+        return collector.accept();
+    }
+
+    @Test
     void backoffDoublesUpToItsMaximumAndResets() {
         Backoff b = new Backoff(100, 350);
         assertEquals(100, b.nextDelayMillis());
