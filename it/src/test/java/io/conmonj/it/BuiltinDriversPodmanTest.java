@@ -282,8 +282,10 @@ class BuiltinDriversPodmanTest {
         Path out = dir.resolve("c.json");
         try {
             List<String> a = new ArrayList<>(annotations("json-file:j", "j.path=" + out,
-                    "j.tag=name={{.Name}} id={{ .ID }} full={{.FullID}} by {{.DaemonName}}", "j.labels=app,absent", "j.env=COLOR"));
-            a.addAll(List.of("--annotation", "app=shop", "--env", "COLOR=blue"));
+                    "j.tag=name={{.Name}} id={{ .ID }} full={{.FullID}} by {{.DaemonName}}", "j.labels=app,absent", "j.env=COLOR",
+                    "j.labels-regex=^team\\.", "j.env-regex=^SIZE_"));
+            a.addAll(List.of("--annotation", "app=shop", "--env", "COLOR=blue", "--annotation", "team.owner=ops",
+                    "--annotation", "myteam.x=no", "--env", "SIZE_MB=5", "--env", "MY_SIZE_MB=no"));
             Fixtures.Proc p = run(m, n, a, "sh", "-c", "echo tagged; echo e >&2");
             assertEquals(0, p.status(), p.err());
             String id = ok(podman(m, "inspect", "-f", "{{.Id}}", n), "inspect").out().strip();
@@ -291,7 +293,7 @@ class BuiltinDriversPodmanTest {
             List<JRec> recs = parseJsonFile(Files.readAllBytes(out), out.toString());
             assertEquals(2, recs.size(), recs.toString());
             Map<String, String> attrs = Map.of("tag", "name=" + n + " id=" + id.substring(0, 12) + " full=" + id + " by conmon-j",
-                    "app", "shop", "COLOR", "blue");
+                    "app", "shop", "COLOR", "blue", "team.owner", "ops", "SIZE_MB", "5"); // by name, and by regex
             for (JRec r : recs) assertEquals(new TreeMap<>(attrs), r.attrs(), r.toString());
             assertEquals("tagged\n", recs.stream().filter(r -> r.stream().equals("stdout")).findFirst().orElseThrow().log());
             assertEquals("e\n", recs.stream().filter(r -> r.stream().equals("stderr")).findFirst().orElseThrow().log());

@@ -123,7 +123,7 @@ public final class SyslogProvider implements LogDriverProvider {
                             throw new LogDriverException(option.getKey() + ": " + NO_TLS);
                         }
                         throw new LogDriverException("unknown option " + option.getKey() + " (known: "
-                                + String.join(", ", KNOWN) + "; and the host's mode, max-buffer-size, tag, labels, env)");
+                                + String.join(", ", KNOWN) + "; and the host's mode, max-buffer-size, tag, labels, env, labels-regex, env-regex)");
                     }
                 }
             }

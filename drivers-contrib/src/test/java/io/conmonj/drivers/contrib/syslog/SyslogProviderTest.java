@@ -64,7 +64,7 @@ class SyslogProviderTest {
     @Test
     void optionMessages() {
         assertEquals("unknown option syslog-adress (known: syslog-address, syslog-facility, syslog-format, "
-                + "syslog-framing; and the host's mode, max-buffer-size, tag, labels, env)",
+                + "syslog-framing; and the host's mode, max-buffer-size, tag, labels, env, labels-regex, env-regex)",
                 fails(Map.of("syslog-adress", "udp://x")));
         assertEquals("syslog-facility=locl0: invalid syslog facility (use a number 0..23 or one of kern, user, mail, "
                 + "daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, local4, "

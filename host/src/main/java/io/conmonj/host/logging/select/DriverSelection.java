@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Which extra drivers a container logs to, and their options, from the host default (environment) and the
@@ -20,7 +22,9 @@ import java.util.Map;
  * The annotation list replaces the environment's; options are merged per key, annotations winning. The host
  * itself takes the keys {@code mode}, {@code max-buffer-size}, {@code tag} (a {@link TagTemplate}), {@code labels}
  * and {@code env} (comma-separated names of the labels and environment variables given to the driver in its
- * {@code ContainerMetadata}); every other key goes to the driver.
+ * {@code ContainerMetadata}), {@code labels-regex} and {@code env-regex} (Docker's: a regular expression that selects
+ * more of them by name, found anywhere in the name as Go's {@code regexp.MatchString}); every other key goes to the
+ * driver.
  */
 public final class DriverSelection {
     public static final String ANNOTATION_PREFIX = "io.conmon-j.";
@@ -36,12 +40,35 @@ public final class DriverSelection {
      * @param tag    option {@code tag}, parsed, or null
      * @param labels option {@code labels}: names of the labels given to the driver (none if null)
      * @param env    option {@code env}: names of the environment variables given to the driver (none if null)
+     * @param labelsRegex option {@code labels-regex}, or null
+     * @param envRegex    option {@code env-regex}, or null
      */
     public record Spec(String instance, String provider, Map<String, String> options, LogPipeline.Mode mode,
-                       long maxBufferSize, TagTemplate tag, List<String> labels, List<String> env) {
+                       long maxBufferSize, TagTemplate tag, List<String> labels, List<String> env,
+                       Pattern labelsRegex, Pattern envRegex) {
         public Spec {
             labels = labels == null ? List.of() : List.copyOf(labels);
             env = env == null ? List.of() : List.copyOf(env);
+        }
+
+        /** Without the regex options. */
+        public Spec(String instance, String provider, Map<String, String> options, LogPipeline.Mode mode,
+                    long maxBufferSize, TagTemplate tag, List<String> labels, List<String> env) {
+            this(instance, provider, options, mode, maxBufferSize, tag, labels, env, null, null);
+        }
+
+        /** Whether the driver is given label {@code name}: named by {@code labels} or matched by {@code labels-regex}. */
+        public boolean selectsLabel(String name) {
+            return labels.contains(name) || labelsRegex != null && labelsRegex.matcher(name).find();
+        }
+
+        /** The same for environment variables ({@code env}, {@code env-regex}). */
+        public boolean selectsEnv(String name) {
+            return env.contains(name) || envRegex != null && envRegex.matcher(name).find();
+        }
+
+        public boolean selectsLabels() {
+            return !labels.isEmpty() || labelsRegex != null;
         }
     }
 
@@ -152,7 +179,23 @@ public final class DriverSelection {
         }
         List<String> labels = names(instance, "labels", opts.remove("labels"));
         List<String> env = names(instance, "env", opts.remove("env"));
-        return new Spec(instance, provider, Map.copyOf(opts), mode, maxBuffer, tag, labels, env);
+        Pattern labelsRegex = regex(instance, "labels-regex", opts.remove("labels-regex"));
+        Pattern envRegex = regex(instance, "env-regex", opts.remove("env-regex"));
+        return new Spec(instance, provider, Map.copyOf(opts), mode, maxBuffer, tag, labels, env, labelsRegex,
+                envRegex);
+    }
+
+    /** Option {@code labels-regex} or {@code env-regex}, compiled; null if absent. */
+    static Pattern regex(String instance, String option, String value) throws SelectionException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw new SelectionException("log driver " + instance + ": " + option + "=" + value
+                    + ": invalid regular expression: " + e.getDescription());
+        }
     }
 
     /**

@@ -195,7 +195,7 @@ public final class LogSetup {
      */
     static ContainerMetadata metadata(Request request, MetadataReader.BundleConfig config, DriverSelection.Spec spec) {
         Map<String, String> labels = new LinkedHashMap<>();
-        if (!spec.labels().isEmpty()) {
+        if (spec.selectsLabels()) {
             Map<String, String> all = new LinkedHashMap<>(config.annotations());
             for (String label : request.logLabels()) {
                 int eq = label.indexOf('=');
@@ -203,18 +203,16 @@ public final class LogSetup {
                     all.put(label.substring(0, eq), label.substring(eq + 1));
                 }
             }
-            for (String name : spec.labels()) {
-                String v = all.get(name);
-                if (v != null) {
-                    labels.put(name, v);
+            for (Map.Entry<String, String> e : all.entrySet()) {
+                if (spec.selectsLabel(e.getKey())) {
+                    labels.put(e.getKey(), e.getValue());
                 }
             }
         }
         Map<String, String> env = new LinkedHashMap<>();
-        for (String name : spec.env()) {
-            String v = config.env().get(name);
-            if (v != null) {
-                env.put(name, v);
+        for (Map.Entry<String, String> e : config.env().entrySet()) {
+            if (spec.selectsEnv(e.getKey())) {
+                env.put(e.getKey(), e.getValue());
             }
         }
         String cid = request.cid() == null ? "" : request.cid();

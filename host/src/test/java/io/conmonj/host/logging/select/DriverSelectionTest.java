@@ -3,6 +3,7 @@ package io.conmonj.host.logging.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conmonj.host.logging.LogPipeline;
 
@@ -111,6 +112,19 @@ class DriverSelectionTest {
         assertThrows(SelectionException.class, () -> DriverSelection.parseSize("0", "x"));
         assertThrows(SelectionException.class, () -> DriverSelection.parseSize("-1k", "x"));
         assertThrows(SelectionException.class, () -> DriverSelection.parseSize("", "x"));
+    }
+
+    @Test
+    void regexOptionsAreHostOptionsAndMustCompile() throws SelectionException {
+        DriverSelection.Spec spec = DriverSelection.select(Map.of(), Map.of("io.conmon-j.log-driver", "json-file",
+                "io.conmon-j.log-opt.json-file.labels-regex", "^app\\.", "io.conmon-j.log-opt.json-file.env-regex", "MODE$",
+                "io.conmon-j.log-opt.json-file.path", "/x")).get(0);
+        assertEquals(Map.of("path", "/x"), spec.options());
+        assertTrue(spec.selectsLabel("app.tier") && !spec.selectsLabel("myapp.tier"));
+        assertTrue(spec.selectsEnv("APP_MODE") && !spec.selectsEnv("MODE_X"));
+        assertEquals("log driver json-file: labels-regex=app[: invalid regular expression: Unclosed character class",
+                error(Map.of(), Map.of("io.conmon-j.log-driver", "json-file",
+                        "io.conmon-j.log-opt.json-file.labels-regex", "app[")));
     }
 
     @Test

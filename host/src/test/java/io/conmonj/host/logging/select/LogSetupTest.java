@@ -153,6 +153,20 @@ class LogSetupTest {
     }
 
     @Test
+    void regexOptionsSelectMoreLabelsAndVariablesByName() {
+        MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
+                Map.of("app.name", "shop", "app.tier", "web", "team", "x", "io.podman.internal", "y"),
+                Map.of("APP_MODE", "prod", "SECRET", "s", "HOME", "/root"));
+        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", null, List.of(), true, Map.of());
+        DriverSelection.Spec spec = new DriverSelection.Spec("i", "p", Map.of(), LogPipeline.Mode.BLOCKING, 1, null,
+                List.of("team"), List.of("HOME"), java.util.regex.Pattern.compile("^app\\."),
+                java.util.regex.Pattern.compile("MODE"));
+        ContainerMetadata m = LogSetup.metadata(r, config, spec);
+        assertEquals(Map.of("app.name", "shop", "app.tier", "web", "team", "x"), m.labels());
+        assertEquals(Map.of("APP_MODE", "prod", "HOME", "/root"), m.env()); // found anywhere, as Go's MatchString
+    }
+
+    @Test
     void tagTemplateIsExpandedWithTheContainersFields() {
         MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
                 Map.of("io.conmon-j.image", "docker.io/busybox", "io.conmon-j.image-id", "sha256:f00"), Map.of());
