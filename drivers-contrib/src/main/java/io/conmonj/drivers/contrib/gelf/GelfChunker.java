@@ -37,14 +37,14 @@ final class GelfChunker {
     }
 
     /**
-     * Sends {@code payload[0, length)} as one datagram or as chunks with message id {@code id}.
+     * Sends {@code payload[offset, offset + length)} as one datagram or as chunks with message id {@code id}.
      *
      * @throws IOException if it would need more than 128 chunks (nothing is sent), or a send fails
      */
-    void send(byte[] payload, int length, long id, DatagramSink sink) throws IOException {
+    void send(byte[] payload, int offset, int length, long id, DatagramSink sink) throws IOException {
         int count = chunks(length);
         if (count == 1) {
-            sink.send(ByteBuffer.wrap(payload, 0, length));
+            sink.send(ByteBuffer.wrap(payload, offset, length));
             return;
         }
         if (count > MAX_CHUNKS) {
@@ -56,7 +56,7 @@ final class GelfChunker {
             int n = Math.min(CHUNK_DATA, length - off);
             datagram.clear();
             datagram.put((byte) 0x1e).put((byte) 0x0f).putLong(id).put((byte) seq).put((byte) count);
-            datagram.put(payload, off, n).flip();
+            datagram.put(payload, offset + off, n).flip();
             sink.send(datagram);
         }
     }

@@ -26,16 +26,16 @@ final class GelfCompressor implements AutoCloseable {
         this.deflater = new Deflater(level, gzip); // gzip: raw deflate between our own header and trailer
     }
 
-    /** Compresses {@code in[0, len)}; the result is {@link #buffer()}{@code [0, returned length)}. */
-    int compress(byte[] in, int len) {
+    /** Compresses {@code in[off, off + len)}; the result is {@link #buffer()}{@code [0, returned length)}. */
+    int compress(byte[] in, int off, int len) {
         out.reset();
         deflater.reset();
         if (gzip) {
             out.append(GZIP_HEADER);
             crc.reset();
-            crc.update(in, 0, len);
+            crc.update(in, off, len);
         }
-        deflater.setInput(in, 0, len);
+        deflater.setInput(in, off, len);
         deflater.finish();
         while (!deflater.finished()) {
             out.ensure(Math.max(512, len / 2 + 64));

@@ -3,6 +3,7 @@ package io.conmonj.drivers.contrib.gelf;
 import io.conmonj.drivers.contrib.net.Backoff;
 import io.conmonj.drivers.contrib.net.DatagramSender;
 import io.conmonj.drivers.contrib.net.Endpoint;
+import io.conmonj.drivers.contrib.net.MessageTransport;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
@@ -46,7 +47,7 @@ public final class GelfProvider implements LogDriverProvider {
         return new GelfDriver(format, transport(o, address, warnings));
     }
 
-    private static GelfTransport transport(GelfOptions o, SocketAddress address, Consumer<String> warnings)
+    private static MessageTransport transport(GelfOptions o, SocketAddress address, Consumer<String> warnings)
             throws LogDriverException {
         Endpoint endpoint = o.endpoint();
         if (endpoint.transport() == Endpoint.Transport.UDP) {

@@ -1,9 +1,7 @@
 package io.conmonj.drivers.contrib.gelf;
 
-import io.conmonj.drivers.contrib.net.BatchedStream;
 import io.conmonj.drivers.contrib.net.StreamSender;
-
-import java.io.IOException;
+import io.conmonj.drivers.contrib.net.StreamTransport;
 
 /**
  * GELF via TCP (GELF 1.1, "GELF via TCP"): uncompressed JSON, each message followed by a NUL byte. The JSON never
@@ -11,32 +9,16 @@ import java.io.IOException;
  * {@link StreamSender} reconnects with back-off and blocks while the collector is away; a message cut short by a
  * broken connection is sent again whole on the next one (the receiver drops the unterminated piece).
  */
-final class TcpTransport implements GelfTransport {
-    private final BatchedStream stream;
+final class TcpTransport extends StreamTransport {
 
     TcpTransport(StreamSender sender) {
-        this.stream = new BatchedStream(sender);
+        super(sender);
     }
 
     /** Collects the message and its NUL; the messages of one read go out with one write at {@link #flush}. */
     @Override
-    public void send(byte[] json, int length) {
-        stream.batch().append(json, 0, length);
-        stream.batch().append((byte) 0);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        stream.flush();
-    }
-
-    @Override
-    public void containerExited() {
-        stream.containerExited();
-    }
-
-    @Override
-    public void close() {
-        stream.close();
+    public void send(byte[] json, int offset, int length) {
+        batch().append(json, offset, length);
+        batch().append((byte) 0);
     }
 }

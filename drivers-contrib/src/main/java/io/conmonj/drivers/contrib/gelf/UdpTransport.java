@@ -1,6 +1,7 @@
 package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.DatagramSender;
+import io.conmonj.drivers.contrib.net.MessageTransport;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -9,7 +10,7 @@ import java.security.SecureRandom;
  * GELF via UDP: each message compressed as configured, then sent as one datagram or in chunks ({@link GelfChunker}).
  * Never waits for the collector: a datagram nobody receives is lost, as with every UDP log protocol.
  */
-final class UdpTransport implements GelfTransport {
+final class UdpTransport implements MessageTransport {
     private final DatagramSender sender;
     private final GelfCompressor compressor; // null: none
     private final GelfChunker chunker = new GelfChunker();
@@ -24,14 +25,16 @@ final class UdpTransport implements GelfTransport {
     }
 
     @Override
-    public void send(byte[] json, int length) throws IOException {
+    public void send(byte[] json, int offset, int length) throws IOException {
         byte[] payload = json;
+        int from = offset;
         int n = length;
         if (compressor != null) {
-            n = compressor.compress(json, length);
+            n = compressor.compress(json, offset, length);
             payload = compressor.buffer();
+            from = 0;
         }
-        chunker.send(payload, n, GelfChunker.chunks(n) > 1 ? messageId() : 0, sink);
+        chunker.send(payload, from, n, GelfChunker.chunks(n) > 1 ? messageId() : 0, sink);
     }
 
     /**

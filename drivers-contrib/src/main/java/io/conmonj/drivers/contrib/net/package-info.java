@@ -7,6 +7,10 @@
  *       back-off and blocks its caller until the collector is back
  *       ({@link io.conmonj.drivers.contrib.net.StreamSender}), whose messages of one read go out in one write
  *       ({@link io.conmonj.drivers.contrib.net.BatchedStream});</li>
+ *   <li>for the drivers that send one message per line (syslog, gelf): the driver itself
+ *       ({@link io.conmonj.drivers.contrib.net.LineDriver}), which leaves them only the encoding, and the transport
+ *       it sends to ({@link io.conmonj.drivers.contrib.net.MessageTransport}; over a stream,
+ *       {@link io.conmonj.drivers.contrib.net.StreamTransport}), which leaves them only the framing;</li>
  *   <li>turning records into whole lines, bounded at Docker's 16 KiB
  *       ({@link io.conmonj.drivers.contrib.net.LineJoiner}), and a reusable byte buffer to encode them into
  *       ({@link io.conmonj.drivers.contrib.net.ByteSink}).</li>

@@ -1,32 +1,23 @@
 package io.conmonj.drivers.contrib.syslog;
 
 import io.conmonj.drivers.builtin.UnixDatagramSocket;
-import io.conmonj.drivers.contrib.net.BatchedStream;
 import io.conmonj.drivers.contrib.net.DatagramSender;
+import io.conmonj.drivers.contrib.net.MessageTransport;
 import io.conmonj.drivers.contrib.net.StreamSender;
+import io.conmonj.drivers.contrib.net.StreamTransport;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Where encoded messages go. {@link #send} gets a message at {@code start} of {@code buffer} with at least
- * {@link SyslogEncoder#HEADROOM} free bytes before it and one after it, room for a framing.
+ * Where encoded syslog messages go. Stronger than {@link MessageTransport#send}: the message at {@code start} of
+ * {@code buffer} has at least {@link SyslogEncoder#HEADROOM} free bytes before it and one after it, room for a
+ * framing, which {@link Stream} writes there.
  */
-interface SyslogTransport extends Closeable {
-
-    void send(byte[] buffer, int start, int length) throws IOException;
-
-    /** After the messages of one read of container output: a transport that collects them sends them now. */
-    default void flush() throws IOException {
-    }
-
-    /** See {@code LogDriver.containerExited()}: stop waiting for a collector without bound. */
-    default void containerExited() {
-    }
+interface SyslogTransport extends MessageTransport {
 
     @Override
-    void close() throws IOException;
+    void send(byte[] buffer, int start, int length) throws IOException;
 
     /** UDP, RFC 5426: one message per datagram, no trailer. */
     final class Udp implements SyslogTransport {
@@ -81,19 +72,18 @@ interface SyslogTransport extends Closeable {
 
     /**
      * TCP or a unix stream socket, framed; reconnects with back-off and blocks while the collector is away. The
-     * framed messages of one read go out with one write at {@link #flush} ({@link BatchedStream}).
+     * framed messages of one read go out with one write at {@link #flush} ({@link StreamTransport}).
      */
-    final class Stream implements SyslogTransport {
-        private final BatchedStream stream;
+    final class Stream extends StreamTransport implements SyslogTransport {
         private final Framing framing;
 
         Stream(StreamSender sender, Framing framing) {
-            this.stream = new BatchedStream(sender);
+            super(sender);
             this.framing = framing;
         }
 
         @Override
-        public void send(byte[] buffer, int start, int length) throws IOException {
+        public void send(byte[] buffer, int start, int length) {
             int from = start;
             int to = start + length;
             if (framing == Framing.OCTET_COUNTED) {
@@ -107,22 +97,7 @@ interface SyslogTransport extends Closeable {
             } else {
                 buffer[to++] = '\n';
             }
-            stream.batch().append(buffer, from, to - from);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            stream.flush();
-        }
-
-        @Override
-        public void containerExited() {
-            stream.containerExited();
-        }
-
-        @Override
-        public void close() {
-            stream.close();
+            batch().append(buffer, from, to - from);
         }
     }
 }

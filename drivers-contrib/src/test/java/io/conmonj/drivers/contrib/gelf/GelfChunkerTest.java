@@ -21,7 +21,7 @@ class GelfChunkerTest {
             payload[i] = (byte) (i % 251);
         }
         List<byte[]> out = new ArrayList<>();
-        new GelfChunker().send(payload, length, id, d -> {
+        new GelfChunker().send(payload, 0, length, id, d -> {
             byte[] b = new byte[d.remaining()];
             d.get(b);
             out.add(b);
@@ -65,7 +65,7 @@ class GelfChunkerTest {
         assertEquals("1e0fffffffffffffffff7f80", HexFormat.of().formatHex(max.get(127), 0, 12));
         List<ByteBuffer> sent = new ArrayList<>();
         IOException e = assertThrows(IOException.class,
-                () -> new GelfChunker().send(new byte[128 * 1408 + 1], 128 * 1408 + 1, 1, sent::add));
+                () -> new GelfChunker().send(new byte[128 * 1408 + 1], 0, 128 * 1408 + 1, 1, sent::add));
         assertEquals("a message of 180225 bytes would need 129 GELF chunks of 1408 bytes; GELF allows 128:"
                 + " message dropped", e.getMessage());
         assertEquals(List.of(), sent, "nothing of it is sent");

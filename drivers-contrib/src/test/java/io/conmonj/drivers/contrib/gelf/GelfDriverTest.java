@@ -192,7 +192,7 @@ class GelfDriverTest {
             String body = "{\"version\":\"1.1\",\"host\":\"h\",\"short_message\":\"" + "z".repeat(5000) + "\",\"_k\":1}";
             byte[] json = body.getBytes(StandardCharsets.US_ASCII);
             List<ByteBuffer> chunks = new ArrayList<>();
-            new GelfChunker().send(json, json.length, 42, d -> chunks.add(ByteBuffer.allocate(d.remaining()).put(d).flip()));
+            new GelfChunker().send(json, 0, json.length, 42, d -> chunks.add(ByteBuffer.allocate(d.remaining()).put(d).flip()));
             Collections.reverse(chunks);
             Collections.swap(chunks, 0, 2);
             for (ByteBuffer c : chunks) {
