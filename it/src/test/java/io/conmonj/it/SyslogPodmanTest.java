@@ -8,7 +8,7 @@ import static io.conmonj.it.PodmanTest.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.it.SyslogReceivers.Daemon;
+import io.conmonj.it.SyslogReceivers.Receiver;
 import io.conmonj.it.SyslogReceivers.Rsyslog;
 import io.conmonj.it.SyslogReceivers.Stored;
 import io.conmonj.it.SyslogReceivers.SyslogNg;
@@ -79,7 +79,7 @@ class SyslogPodmanTest {
         }
     }
 
-    private static void runAndCheck(Monitor m, String n, Daemon d, List<String> opts, int facility, boolean rfc5424)
+    private static void runAndCheck(Monitor m, String n, Receiver d, List<String> opts, int facility, boolean rfc5424)
             throws IOException {
         Fixtures.Proc p = run(m, n, annotations("syslog", "syslog", opts.toArray(String[]::new)), "sh", "-c", SCRIPT);
         assertEquals(0, p.status(), p.err());
@@ -105,7 +105,7 @@ class SyslogPodmanTest {
         assertEquals("err1\n", logs.err(), "podman logs stderr (k8s-file)");
     }
 
-    private static List<Stored> awaitApp(Daemon d, String app, int count) throws IOException {
+    private static List<Stored> awaitApp(Receiver d, String app, int count) throws IOException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             List<Stored> got = d.stored(s -> s.app().equals(app));

@@ -63,8 +63,43 @@ final class SyslogReceivers {
         }
     }
 
+    /** The two daemons: how each is started with a configuration written to {@code dir}. */
+    enum Program {
+        RSYSLOG("rsyslogd", "rsyslog.conf"),
+        SYSLOG_NG("syslog-ng", "syslog-ng.conf");
+
+        final String label;
+        final String confName;
+
+        Program(String label, String confName) {
+            this.label = label;
+            this.confName = confName;
+        }
+
+        /** In the foreground with {@code conf}; its pid file and (syslog-ng) control and persist files in {@code dir}. */
+        List<String> command(Path conf, Path dir, Path pidFile) {
+            return switch (this) {
+                case RSYSLOG -> List.of(Rsyslog.binary().toString(), "-n", "-f", conf.toString(), "-i", pidFile.toString());
+                case SYSLOG_NG -> {
+                    Path r = SyslogNg.root();
+                    yield List.of(r.resolve("usr/sbin/syslog-ng").toString(), "-F", "-f", conf.toString(),
+                            "--module-path=" + r.resolve("usr/lib/syslog-ng/3.38"), "-p", pidFile.toString(),
+                            "-c", dir.resolve("syslog-ng.ctl").toString(), "-R", dir.resolve("syslog-ng.persist").toString());
+                }
+            };
+        }
+
+        ProcessBuilder environment(ProcessBuilder pb) {
+            if (this == SYSLOG_NG) {
+                pb.environment().put("LD_LIBRARY_PATH", SyslogNg.root().resolve("usr/lib/syslog-ng").toString());
+            }
+            return pb;
+        }
+    }
+
     /** A running daemon. */
     abstract static class Daemon implements AutoCloseable {
+        final Program program;
         final Path dir;
         final Path out;
         final Path pidFile;
@@ -72,24 +107,31 @@ final class SyslogReceivers {
         final List<Path> sockets = new ArrayList<>();
         Process process;
 
-        Daemon(Path dir) {
+        Daemon(Program program, Path dir) {
+            this.program = program;
             this.dir = dir;
             this.out = dir.resolve("out.log");
             this.pidFile = dir.resolve("daemon.pid");
         }
 
-        abstract String name();
+        String name() {
+            return program.label;
+        }
 
-        abstract List<String> command() throws IOException;
+        /** The daemon's configuration file. */
+        abstract String config();
 
-        abstract ProcessBuilder environment(ProcessBuilder pb);
-
-        abstract Stored parse(String[] f);
+        /** Writes {@link #config()} to {@code dir}; the command line that starts the daemon with it. */
+        List<String> command() throws IOException {
+            Path conf = dir.resolve(program.confName);
+            Files.writeString(conf, config());
+            return program.command(conf, dir, pidFile);
+        }
 
         /** Starts the daemon and waits (10 s at most) until its TCP ports accept and its unix sockets exist. */
         Daemon start() throws IOException {
             Path log = dir.resolve(name() + ".stderr");
-            ProcessBuilder pb = environment(new ProcessBuilder(command())).redirectErrorStream(true)
+            ProcessBuilder pb = program.environment(new ProcessBuilder(command())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             process = pb.start();
@@ -119,26 +161,35 @@ final class SyslogReceivers {
             return Files.exists(pidFile);
         }
 
-        /** The stored messages whose MSG contains {@code marker}, once there are {@code count} (10 s at most). */
-        List<Stored> await(String marker, int count) throws IOException {
+        /** What {@code read} reads from {@code out.log}, once it is {@code count} or more (10 s at most). */
+        <T> List<T> awaitAtLeast(int count, Reader<T> read) throws IOException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
-                List<Stored> got = stored(s -> s.msg().contains(marker));
+                List<T> got = read.read();
                 if (got.size() >= count || System.nanoTime() > deadline) return got;
                 sleep(50);
             }
         }
 
-        List<Stored> stored(Predicate<Stored> which) throws IOException {
-            List<Stored> all = new ArrayList<>();
+        interface Reader<T> {
+            List<T> read() throws IOException;
+        }
+
+        /**
+         * The records in {@code out.log} so far: the text before each {@code end}, split at {@value #SEP} into
+         * {@code fields} fields (fails otherwise); empty records are skipped, text after the last {@code end} is one
+         * not yet written whole.
+         */
+        List<String[]> records(String end, int fields) throws IOException {
+            List<String[]> all = new ArrayList<>();
             if (!Files.exists(out)) return all;
             String text = Files.readString(out, StandardCharsets.UTF_8);
-            for (String line : text.split("\n", -1)) {
-                if (line.isEmpty()) continue;
-                String[] f = line.split(java.util.regex.Pattern.quote(SEP), -1);
-                if (f.length != 10) fail(name() + " stored a line of " + f.length + " fields: " + line);
-                Stored s = parse(f);
-                if (which.test(s)) all.add(s);
+            String[] recs = text.split(java.util.regex.Pattern.quote(end), -1);
+            for (int i = 0; i < recs.length - 1; i++) {
+                if (recs[i].isEmpty()) continue;
+                String[] f = recs[i].split(java.util.regex.Pattern.quote(SEP), -1);
+                if (f.length != fields) fail(name() + " stored a record of " + f.length + " fields: " + recs[i]);
+                all.add(f);
             }
             return all;
         }
@@ -169,20 +220,44 @@ final class SyslogReceivers {
         }
     }
 
+    /** A daemon that receives syslog messages and stores each as one line of {@link Stored} fields. */
+    abstract static class Receiver extends Daemon {
+        Receiver(Program program, Path dir) {
+            super(program, dir);
+        }
+
+        /** A stored line's fields, normalized. */
+        abstract Stored parse(String[] f);
+
+        /** The stored messages whose MSG contains {@code marker}, once there are {@code count} (10 s at most). */
+        List<Stored> await(String marker, int count) throws IOException {
+            return awaitAtLeast(count, () -> stored(s -> s.msg().contains(marker)));
+        }
+
+        List<Stored> stored(Predicate<Stored> which) throws IOException {
+            List<Stored> all = new ArrayList<>();
+            for (String[] f : records("\n", 10)) {
+                Stored s = parse(f);
+                if (which.test(s)) all.add(s);
+            }
+            return all;
+        }
+    }
+
     /**
      * rsyslogd (package rsyslog) with: imuxsock on a private datagram socket (SysSock.Use off, the message's own
      * timestamp and hostname kept, no rate limit), imudp and imtcp on loopback ports (imtcp detects octet counting,
      * RFC 6587 section 3.4.1, and LF framing per message), imptcp on a private unix stream socket; the parser chain
      * detects RFC 5424 and RFC 3164; control characters are stored as received.
      */
-    static final class Rsyslog extends Daemon {
+    static final class Rsyslog extends Receiver {
         final int udpPort;
         final int tcpPort;
         final Path dgram;
         final Path stream;
 
         Rsyslog(Path dir, int udpPort, int tcpPort) {
-            super(dir);
+            super(Program.RSYSLOG, dir);
             this.udpPort = udpPort;
             this.tcpPort = tcpPort;
             this.dgram = dir.resolve("rs-dgram.sock");
@@ -202,16 +277,10 @@ final class SyslogReceivers {
         }
 
         @Override
-        String name() {
-            return "rsyslogd";
-        }
-
-        @Override
-        List<String> command() throws IOException {
-            Path conf = dir.resolve("rsyslog.conf");
+        String config() {
             String fields = String.join(SEP, "%syslogfacility%", "%syslogseverity%", "%hostname%", "%app-name%",
                     "%procid%", "%msgid%", "%structured-data%", "%timereported:::date-rfc3339%", "%rawmsg%", "%msg%");
-            Files.writeString(conf, """
+            return """
                     global(workDirectory="DIR" parser.escapeControlCharactersOnReceive="off" maxMessageSize="64k")
                     module(load="imuxsock" SysSock.Use="off")
                     module(load="imudp")
@@ -225,13 +294,7 @@ final class SyslogReceivers {
                     *.* action(type="omfile" file="OUT" template="fields")
                     """.replace("DIR", dir.toString()).replace("DGRAM", dgram.toString())
                     .replace("UDP", String.valueOf(udpPort)).replace("TCP", String.valueOf(tcpPort))
-                    .replace("STREAM", stream.toString()).replace("OUT", out.toString()).replace("FIELDS", fields));
-            return List.of(binary().toString(), "-n", "-f", conf.toString(), "-i", pidFile.toString());
-        }
-
-        @Override
-        ProcessBuilder environment(ProcessBuilder pb) {
-            return pb;
+                    .replace("STREAM", stream.toString()).replace("OUT", out.toString()).replace("FIELDS", fields);
         }
 
         @Override
@@ -250,7 +313,7 @@ final class SyslogReceivers {
      * inputs ({@code syslog()} udp and octet-counted tcp, {@code network(flags(syslog-protocol))} LF-framed tcp, unix
      * datagram and stream sockets with {@code flags(syslog-protocol)}); raw messages kept, no escaping.
      */
-    static final class SyslogNg extends Daemon {
+    static final class SyslogNg extends Receiver {
         private final int[] ports = freePorts(5);
         final int bsdUdp = ports[0];
         final int bsdTcp = ports[1];
@@ -266,7 +329,7 @@ final class SyslogReceivers {
         final Path ietfStream;
 
         SyslogNg(Path dir) {
-            super(dir);
+            super(Program.SYSLOG_NG, dir);
             // the names differ in their first character: syslog-ng 3.38 aborts at start-up (a stats-registry
             // assertion) when two unix sources' paths are alike up to the length it keys its counters by
             bsdDgram = dir.resolve("1-bsd-dgram.sock");
@@ -290,19 +353,13 @@ final class SyslogReceivers {
         }
 
         @Override
-        String name() {
-            return "syslog-ng";
-        }
-
-        @Override
-        List<String> command() throws IOException {
-            Path conf = dir.resolve("syslog-ng.conf");
+        String config() {
             String fields = String.join(SEP, "${FACILITY_NUM}", "${LEVEL_NUM}", "${HOST}", "${PROGRAM}", "${PID}",
                     "${MSGID}", "${SDATA}", "${ISODATE}", "${RAWMSG}", "${MSG}");
             String raw = "flags(store-raw-message)";
             String ietf = "flags(syslog-protocol, store-raw-message)";
             String withHost = "flags(expect-hostname, store-raw-message)";
-            Files.writeString(conf, "@version: 3.38\n"
+            return "@version: 3.38\n"
                     + "options { keep-hostname(yes); chain-hostnames(no); use-dns(no); dns-cache(no); keep-timestamp(yes);"
                     + " log-msg-size(65536); stats-freq(0); frac-digits(6); };\n"
                     + "source s_bsd {\n"
@@ -321,26 +378,7 @@ final class SyslogReceivers {
                     + "  unix-stream(\"" + ietfStream + "\" " + ietf + ");\n"
                     + "};\n"
                     + "destination d_out { file(\"" + out + "\" template(\"" + fields + "\\n\") template-escape(no)); };\n"
-                    + "log { source(s_bsd); source(s_ietf); destination(d_out); };\n");
-            return command(conf, dir, pidFile);
-        }
-
-        /** syslog-ng in the foreground with {@code conf}, its pid, control and persist files in {@code dir}. */
-        static List<String> command(Path conf, Path dir, Path pidFile) {
-            Path r = root();
-            return List.of(r.resolve("usr/sbin/syslog-ng").toString(), "-F", "-f", conf.toString(),
-                    "--module-path=" + r.resolve("usr/lib/syslog-ng/3.38"), "-p", pidFile.toString(),
-                    "-c", dir.resolve("syslog-ng.ctl").toString(), "-R", dir.resolve("syslog-ng.persist").toString());
-        }
-
-        @Override
-        ProcessBuilder environment(ProcessBuilder pb) {
-            return withLibraries(pb);
-        }
-
-        static ProcessBuilder withLibraries(ProcessBuilder pb) {
-            pb.environment().put("LD_LIBRARY_PATH", root().resolve("usr/lib/syslog-ng").toString());
-            return pb;
+                    + "log { source(s_bsd); source(s_ietf); destination(d_out); };\n";
         }
 
         @Override
@@ -371,38 +409,19 @@ final class SyslogReceivers {
         final Path input;
         final Path rejected;
 
-        JsonFileTail(Path dir, Path input) {
-            super(dir);
+        JsonFileTail(Program program, Path dir, Path input) {
+            super(program, dir);
             this.input = input;
             this.rejected = dir.resolve("rejected.log");
         }
 
-        @Override
-        Stored parse(String[] f) {
-            throw new UnsupportedOperationException("a json-file tail stores Shipped records, see shipped()");
-        }
-
         List<Shipped> shipped() throws IOException {
-            List<Shipped> all = new ArrayList<>();
-            if (!Files.exists(out)) return all;
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            String[] recs = text.split(java.util.regex.Pattern.quote(END + "\n"), -1);
-            for (int i = 0; i < recs.length - 1; i++) {
-                String[] f = recs[i].split(java.util.regex.Pattern.quote(SEP), -1);
-                if (f.length != 4) fail(name() + " stored a record of " + f.length + " fields: " + recs[i]);
-                all.add(new Shipped(f[0], f[1], f[2], f[3]));
-            }
-            return all;
+            return records(END + "\n", 4).stream().map(f -> new Shipped(f[0], f[1], f[2], f[3])).toList();
         }
 
         /** The stored records once there are {@code count} (10 s at most). */
         List<Shipped> awaitShipped(int count) throws IOException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (true) {
-                List<Shipped> got = shipped();
-                if (got.size() >= count || System.nanoTime() > deadline) return got;
-                sleep(50);
-            }
+            return awaitAtLeast(count, this::shipped);
         }
     }
 
@@ -413,18 +432,12 @@ final class SyslogReceivers {
      */
     static final class RsyslogJsonFile extends JsonFileTail {
         RsyslogJsonFile(Path dir, Path input) {
-            super(dir, input);
+            super(Program.RSYSLOG, dir, input);
         }
 
         @Override
-        String name() {
-            return "rsyslogd";
-        }
-
-        @Override
-        List<String> command() throws IOException {
-            Path conf = dir.resolve("rsyslog.conf");
-            Files.writeString(conf, """
+        String config() {
+            return """
                     global(workDirectory="@DIR@" parser.escapeControlCharactersOnReceive="off" maxMessageSize="1m")
                     module(load="imfile" mode="inotify")
                     module(load="mmjsonparse")
@@ -439,13 +452,7 @@ final class SyslogReceivers {
                       else action(type="omfile" file="@REJECTED@")
                     }
                     """.replace("@DIR@", dir.toString()).replace("@IN@", input.toString()).replace("@OUT@", out.toString())
-                    .replace("@REJECTED@", rejected.toString()).replace("@SEP@", SEP).replace("@END@", END));
-            return List.of(Rsyslog.binary().toString(), "-n", "-f", conf.toString(), "-i", pidFile.toString());
-        }
-
-        @Override
-        ProcessBuilder environment(ProcessBuilder pb) {
-            return pb;
+                    .replace("@REJECTED@", rejected.toString()).replace("@SEP@", SEP).replace("@END@", END);
         }
     }
 
@@ -456,19 +463,13 @@ final class SyslogReceivers {
      */
     static final class SyslogNgJsonFile extends JsonFileTail {
         SyslogNgJsonFile(Path dir, Path input) {
-            super(dir, input);
+            super(Program.SYSLOG_NG, dir, input);
         }
 
         @Override
-        String name() {
-            return "syslog-ng";
-        }
-
-        @Override
-        List<String> command() throws IOException {
-            Path conf = dir.resolve("syslog-ng.conf");
+        String config() {
             String fields = String.join(SEP, "${.json.log}", "${.json.stream}", "${.json.time}", "${.json.attrs.tag}");
-            Files.writeString(conf, "@version: 3.38\n"
+            return "@version: 3.38\n"
                     + "options { stats-freq(0); log-msg-size(1048576); };\n"
                     + "source s_in { file(\"" + input + "\" flags(no-parse) follow-freq(0.1) log-msg-size(1048576)); };\n"
                     + "parser p_json { json-parser(prefix(\".json.\")); };\n"
@@ -477,13 +478,7 @@ final class SyslogReceivers {
                     + "log { source(s_in); junction {\n"
                     + "  channel { parser(p_json); destination(d_out); flags(final); };\n"
                     + "  channel { destination(d_rejected); flags(final); };\n"
-                    + "}; };\n");
-            return SyslogNg.command(conf, dir, pidFile);
-        }
-
-        @Override
-        ProcessBuilder environment(ProcessBuilder pb) {
-            return SyslogNg.withLibraries(pb);
+                    + "}; };\n";
         }
     }
 

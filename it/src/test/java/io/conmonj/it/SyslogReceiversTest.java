@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conmonj.drivers.contrib.syslog.SyslogProvider;
-import io.conmonj.it.SyslogReceivers.Daemon;
+import io.conmonj.it.SyslogReceivers.Receiver;
 import io.conmonj.it.SyslogReceivers.Rsyslog;
 import io.conmonj.it.SyslogReceivers.Stored;
 import io.conmonj.it.SyslogReceivers.SyslogNg;
@@ -140,7 +140,7 @@ class SyslogReceiversTest {
     }
 
     /** Sends three messages (a stdout line, a stderr line with odd bytes, a line in three pieces) and checks them. */
-    private static void check(Daemon d, Format f, Transport t, String address, List<String> failures) throws IOException {
+    private static void check(Receiver d, Format f, Transport t, String address, List<String> failures) throws IOException {
         String marker = "m-" + f + "/" + t + ":";
         Map<String, String> options = new HashMap<>();
         options.put("syslog-address", address);
@@ -177,7 +177,7 @@ class SyslogReceiversTest {
     record Expected(int severity, long nanos, String msg) {}
 
     /** The field-by-field comparison; null when all agree. */
-    private static String compare(Daemon d, Format f, Expected e, Stored s) {
+    private static String compare(Receiver d, Format f, Expected e, Stored s) {
         List<String> bad = new ArrayList<>();
         String raw = rawMessage(f, 19, e.severity(), e.nanos(), e.msg());
         if (!raw.equals(s.raw())) bad.add("raw " + Json.quote(s.raw()) + " != " + Json.quote(raw));
