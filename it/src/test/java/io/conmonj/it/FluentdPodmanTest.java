@@ -4,6 +4,7 @@ import static io.conmonj.it.LogPluginPodmanTest.SCRIPT;
 import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_ERR;
 import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_OUT;
 import static io.conmonj.it.LogPluginPodmanTest.annotations;
+import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
 import static io.conmonj.it.LogPluginPodmanTest.checkPodmanLogs;
 import static io.conmonj.it.LogPluginPodmanTest.nowNs;
 import static io.conmonj.it.LogPluginPodmanTest.run;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.drivers.contrib.fluentd.ForwardReceiver;
 import io.conmonj.drivers.contrib.fluentd.ForwardReceiver.Event;
 
@@ -26,8 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,19 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * drivers-contrib's tests ({@link ForwardReceiver}, written from the Forward Protocol Specification v1) over
  * loopback TCP and a unix socket. conmon-j only.
  */
+@ExtendWith(PodmanEnvironment.class)
 class FluentdPodmanTest {
     static final String WHY = "the C conmon has no fluentd driver";
     static final long WAIT_MS = 30_000;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     /** A loopback port nobody listens on (bound by the OS, then released). */
     static int freePort() throws IOException {
@@ -152,28 +144,14 @@ class FluentdPodmanTest {
     void startupErrors(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
         int port = freePort();
-        record Bad(String what, List<String> options, String message) { }
-        List<Bad> cases = List.of(
-                new Bad("unresolvable host", List.of("fluentd-address=tcp://no-such-host.invalid:24224"),
+        assertStartupErrors(m, "fluentd", "fluentd-bad", List.of(
+                new StartupError("unresolvable host", List.of("fluentd-address=tcp://no-such-host.invalid:24224"),
                         "log driver fluentd: fluentd-address=tcp://no-such-host.invalid:24224: cannot resolve host 'no-such-host.invalid'"),
-                new Bad("collector down", List.of("fluentd-address=127.0.0.1:" + port),
+                new StartupError("collector down", List.of("fluentd-address=127.0.0.1:" + port),
                         "log driver fluentd: cannot connect to tcp://127.0.0.1:" + port + " (fluentd-address): Connection refused"
                                 + " (set fluentd-async=true to start without the collector)"),
-                new Bad("unknown option", List.of("fluentd-adress=x"), "log driver fluentd: unknown option fluentd-adress (known: "));
-        List<String> failures = new ArrayList<>();
-        for (Bad b : cases) {
-            String n = name(m, "fluentd-bad");
-            try {
-                Fixtures.Proc p = run(m, n, annotations("fluentd", "fluentd", b.options().toArray(String[]::new)), "echo", "must-not-run");
-                System.out.println("[" + m + "] " + b.what() + ": status " + p.status() + ", stderr " + Json.quote(p.err()));
-                if (p.status() == 0 || !p.err().contains(b.message()) || p.out().contains("must-not-run"))
-                    failures.add(b.what() + ": status " + p.status() + ", err " + Json.quote(p.err())
-                            + " (expected to contain " + Json.quote(b.message()) + ")");
-            } finally {
-                podman(m, "rm", "-f", "-t", "0", n);
-            }
-        }
-        assertEquals(List.of(), failures);
+                new StartupError("unknown option", List.of("fluentd-adress=x"),
+                        "log driver fluentd: unknown option fluentd-adress (known: ")));
     }
 
     /**

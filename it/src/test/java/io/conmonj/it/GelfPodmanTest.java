@@ -5,6 +5,7 @@ import static io.conmonj.it.LogPluginPodmanTest.SCRIPT;
 import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_ERR;
 import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_OUT;
 import static io.conmonj.it.LogPluginPodmanTest.annotations;
+import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
 import static io.conmonj.it.LogPluginPodmanTest.checkPodmanLogs;
 import static io.conmonj.it.LogPluginPodmanTest.nowNs;
 import static io.conmonj.it.LogPluginPodmanTest.run;
@@ -14,6 +15,7 @@ import static io.conmonj.it.PodmanTest.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.drivers.contrib.gelf.GelfReceiver;
 
 import java.io.IOException;
@@ -27,8 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,19 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * receiver of drivers-contrib's unit tests, written from the GELF 1.1 spec) on loopback UDP and TCP, selected with
  * {@code podman run --annotation io.conmon-j.log-driver=gelf ...}; {@code podman logs} still works (k8s-file).
  */
+@ExtendWith(PodmanEnvironment.class)
 class GelfPodmanTest {
     static final String WHY = "the C conmon has no gelf driver";
     static final Duration WAIT = Duration.ofSeconds(30);
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     /** What {@link LogPluginPodmanTest#SCRIPT} prints, as GELF messages: one per line, lines joined, no newline. */
     static List<String> lines(String output) {
@@ -152,27 +144,11 @@ class GelfPodmanTest {
     @MethodSource(PodmanTest.MONITORS)
     void badAddressesFailPodmanRunClearly(Monitor m) {
         m.onlyConmonJ(WHY);
-        record Bad(String address, String message) {}
-        List<Bad> cases = List.of(
-                new Bad("udp://no-such-host.invalid:12201", "log driver gelf: gelf-address=udp://no-such-host.invalid:12201:"
-                        + " cannot resolve host 'no-such-host.invalid'"),
-                new Bad("http://127.0.0.1:12201", "log driver gelf: gelf-address=http://127.0.0.1:12201: unsupported"
-                        + " scheme 'http' (use udp, tcp)"));
-        List<String> failures = new ArrayList<>();
-        for (Bad b : cases) {
-            String n = name(m, "gelfbad");
-            try {
-                Fixtures.Proc p = run(m, n, annotations("gelf", "gelf", "gelf-address=" + b.address()), "echo", "must-not-run");
-                System.out.println("[" + m + "] " + b.address() + ": status " + p.status() + ", stderr " + Json.quote(p.err()));
-                if (p.status() == 0 || !p.err().contains(b.message()) || p.out().contains("must-not-run")) {
-                    failures.add(b.address() + ": status " + p.status() + ", out " + Json.quote(p.out()) + ", err "
-                            + Json.quote(p.err()) + " (expected to contain " + Json.quote(b.message()) + ")");
-                }
-            } finally {
-                podman(m, "rm", "-f", "-t", "0", n);
-            }
-        }
-        assertEquals(List.of(), failures);
+        assertStartupErrors(m, "gelf", "gelfbad", List.of(
+                new StartupError("udp://no-such-host.invalid:12201", List.of("gelf-address=udp://no-such-host.invalid:12201"),
+                        "log driver gelf: gelf-address=udp://no-such-host.invalid:12201: cannot resolve host 'no-such-host.invalid'"),
+                new StartupError("http://127.0.0.1:12201", List.of("gelf-address=http://127.0.0.1:12201"),
+                        "log driver gelf: gelf-address=http://127.0.0.1:12201: unsupported scheme 'http' (use udp, tcp)")));
     }
 
     /**

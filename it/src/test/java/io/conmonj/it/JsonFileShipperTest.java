@@ -25,8 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,6 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>One thing both shippers lose: a NUL ({@code \u0000} in the file) ends the value they store (C strings), so for
  * the one record with a NUL the expected shipped value is the record up to the NUL; Jackson reads the whole record.
  */
+@ExtendWith(PodmanEnvironment.class)
 class JsonFileShipperTest {
     static final String WHY = "the C conmon has no json-file driver";
 
@@ -72,16 +72,6 @@ class JsonFileShipperTest {
             + "bad \uFFFD \uFFFD( \uFFFD\uFFFDx \uFFFD\uFFFD \uFFFD\uFFFD\uFFFD real \uFFFD end\n"
             + "part-a" + "part-b\n" + LONG + "no-newline-end";
     static final String STDERR = "err \"1\"\t\\n \u0001\r\n" + "nul\u0000after\n";
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(PodmanTest.MONITORS)

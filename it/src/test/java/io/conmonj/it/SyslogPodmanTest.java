@@ -1,6 +1,7 @@
 package io.conmonj.it;
 
 import static io.conmonj.it.LogPluginPodmanTest.annotations;
+import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
 import static io.conmonj.it.LogPluginPodmanTest.run;
 import static io.conmonj.it.PodmanTest.name;
 import static io.conmonj.it.PodmanTest.ok;
@@ -8,6 +9,7 @@ import static io.conmonj.it.PodmanTest.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.it.SyslogReceivers.Receiver;
 import io.conmonj.it.SyslogReceivers.Rsyslog;
 import io.conmonj.it.SyslogReceivers.Stored;
@@ -19,8 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,21 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tag (the short id) and the chosen facility and format; {@code podman logs} (k8s-file) still has the output; a
  * collector that cannot be resolved and a bad option fail {@code podman run} with the driver's message.
  */
+@ExtendWith(PodmanEnvironment.class)
 class SyslogPodmanTest {
     static final String WHY = "the C conmon has no syslog driver";
     /** Lines on both streams, a line written in two pieces (a partial record, then its end), an unterminated last line. */
     static final String SCRIPT = "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.5; printf 'ial\\n';"
             + " printf 'tail-no-newline'";
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(PodmanTest.MONITORS)
@@ -118,28 +110,12 @@ class SyslogPodmanTest {
     @MethodSource(PodmanTest.MONITORS)
     void badAddressOrOptionFailsPodmanRun(Monitor m) {
         m.onlyConmonJ(WHY);
-        record Bad(List<String> opts, String message) {}
-        List<Bad> cases = List.of(
-                new Bad(List.of("syslog-address=udp://no-such-host.invalid:514"),
+        assertStartupErrors(m, "syslog", "syslog-bad", List.of(
+                new StartupError(List.of("syslog-address=udp://no-such-host.invalid:514"),
                         "log driver syslog: syslog-address=udp://no-such-host.invalid:514: cannot resolve host 'no-such-host.invalid'"),
-                new Bad(List.of("syslog-address=udp://127.0.0.1:514", "syslog-format=rfc9999"),
+                new StartupError(List.of("syslog-address=udp://127.0.0.1:514", "syslog-format=rfc9999"),
                         "log driver syslog: syslog-format=rfc9999: invalid syslog format"),
-                new Bad(List.of("syslog-address=udp://127.0.0.1:514", "syslog-tls-cert=/x.pem"),
-                        "log driver syslog: syslog-tls-cert: TLS is not supported by conmon-j's syslog driver"));
-        List<String> failures = new ArrayList<>();
-        for (Bad b : cases) {
-            String n = name(m, "syslog-bad");
-            try {
-                Fixtures.Proc p = run(m, n, annotations("syslog", "syslog", b.opts().toArray(String[]::new)),
-                        "echo", "must-not-run");
-                System.out.println("[" + m + "] " + b.opts() + ": status " + p.status() + ", stderr " + Json.quote(p.err()));
-                if (p.status() == 0 || !p.err().contains(b.message()) || p.out().contains("must-not-run"))
-                    failures.add(b.opts() + ": status " + p.status() + ", err " + Json.quote(p.err())
-                            + " (expected to contain " + Json.quote(b.message()) + ")");
-            } finally {
-                podman(m, "rm", "-f", "-t", "0", n);
-            }
-        }
-        assertEquals(List.of(), failures);
+                new StartupError(List.of("syslog-address=udp://127.0.0.1:514", "syslog-tls-cert=/x.pem"),
+                        "log driver syslog: syslog-tls-cert: TLS is not supported by conmon-j's syslog driver")));
     }
 }
