@@ -289,8 +289,11 @@ public final class LogsCommand {
     }
 
     /**
-     * The rotated files, oldest first, all opened at one moment (if a rotation renames them while
-     * they are being opened, they are opened again), so later renames do not matter.
+     * The rotated files, oldest first, all opened at one moment, so later renames do not matter. A
+     * rotation in progress while they are listed and opened (renames one after another) would give a
+     * mixed picture, in which the file just finished may seem gone and the files after it would be
+     * skipped: the names are listed again after the opens, and everything is done again until the
+     * two listings name the same files.
      */
     private static List<Opened> snapshot(Path path) throws IOException {
         for (int attempt = 0; ; attempt++) {
@@ -306,25 +309,42 @@ public final class LogsCommand {
                 }
                 opened.add(o);
             }
-            if (!moved || attempt >= 50) return opened;
+            if (!moved && sameFiles(opened, path) || attempt >= 50) return opened;
             for (Opened o : opened) o.ch().close();
         }
     }
 
-    /** Reads the snapshot's files after the one with key {@code after} (all if null) up to the one with key {@code upTo}, and closes all. */
-    private void readRotated(List<Opened> rotated, Object after, Object upTo) throws IOException {
+    /** Whether {@code path}'s rotated files are still {@code opened}: the same names for the same files. */
+    private static boolean sameFiles(List<Opened> opened, Path path) throws IOException {
+        List<Path> now = LogFiles.rotated(path);
+        if (now.size() != opened.size()) return false;
+        for (int i = 0; i < now.size(); i++) {
+            Opened o = opened.get(i);
+            if (!now.get(i).equals(o.path()) || !o.key().equals(keyOf(o.path()))) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Reads the snapshot's files after the one with key {@code after} (all if null) up to the one with key
+     * {@code upTo}, and closes all. Returns the key of the last file read, else {@code after}.
+     */
+    private Object readRotated(List<Opened> rotated, Object after, Object upTo) throws IOException {
+        Object last = after;
         try {
             int from = 0;
             if (after != null) {
                 from = -1;
                 for (int i = 0; i < rotated.size(); i++) if (after.equals(rotated.get(i).key())) from = i + 1;
-                if (from < 0) return; // the finished file is gone (removed, or compressed to a new inode)
+                if (from < 0) return last; // the finished file is gone (removed, or compressed to a new inode)
             }
             for (int i = from; i < rotated.size(); i++) {
                 Opened o = rotated.get(i);
                 if (upTo != null && upTo.equals(o.key())) break;
                 readWhole(o);
+                last = o.key();
             }
+            return last;
         } finally {
             for (Opened o : rotated) o.ch().close();
         }
@@ -332,6 +352,9 @@ public final class LogsCommand {
 
     private Opened follow(Path path, Opened current, Splitter s) throws IOException {
         long idleSince = System.nanoTime();
+        // the newest file read to its end, while PATH itself is missing (caught between a rotation's
+        // rename and the new file): the files rotated after it are read once PATH is back
+        Object finished = null;
         while (!stop) {
             boolean any = current != null && drain(current.ch(), s, path) > 0;
             if (!any) {
@@ -342,14 +365,15 @@ public final class LogsCommand {
                 if (replaced || truncated) {
                     // finish the old file (what was written before the rename), then the files rotated
                     // after it (several rotations between two polls), then the new PATH from its start
-                    Opened next = openCurrent(path);
+                    Opened next = openCurrent(path); // null if PATH is gone again (the next rotation)
                     if (current != null) {
                         drain(current.ch(), s, path);
                         current.ch().close();
+                        finished = current.key();
                     }
                     s.finish(path);
-                    if (replaced && current != null) {
-                        readRotated(snapshot(path), current.key(), next == null ? null : next.key());
+                    if (replaced && finished != null) {
+                        finished = readRotated(snapshot(path), finished, next == null ? null : next.key());
                     }
                     s = new Splitter();
                     current = next;

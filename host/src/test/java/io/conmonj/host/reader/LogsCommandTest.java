@@ -305,6 +305,39 @@ class LogsCommandTest {
         assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A writer that rotates continuously (no file removed, so the documented loss cannot happen) while the
+     * reader follows: its polls land at every stage of a rotation, PATH missing between a rename and the new
+     * file included. Every line must come out exactly once, in order.
+     */
+    @Test
+    void followWhileAWriterRotatesContinuously() throws Exception {
+        Path log = write("c.log", "");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> LogsCommand.run(
+                new String[] {"--follow-until-idle", "700", log.toString()}, out, err, NOW));
+        reader.start();
+        Thread.sleep(200);
+        StringBuilder expected = new StringBuilder();
+        java.util.Random random = new java.util.Random(42);
+        int line = 0;
+        for (int r = 1; r <= 150; r++) {
+            for (int i = 0; i < 3; i++, line++) {
+                Files.writeString(log, k8s(t(1), "stdout", "F", "line-" + line), StandardOpenOption.APPEND);
+                expected.append("line-").append(line).append('\n');
+            }
+            for (int k = r; k >= 2; k--) Files.move(dir.resolve("c.log." + (k - 1)), dir.resolve("c.log." + k));
+            Files.move(log, dir.resolve("c.log.1"));
+            if (random.nextInt(4) == 0) Thread.sleep(random.nextInt(3)); // PATH missing for a while
+            Files.writeString(log, "");
+            if (random.nextInt(3) == 0) Thread.sleep(random.nextInt(5));
+        }
+        reader.join(20_000);
+        assertEquals(expected.toString(), out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void damagedGzipIsSkippedWithAWarning() throws IOException {
         write("g.log", k8s(t(2), "stdout", "F", "current"));
