@@ -30,8 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,21 +44,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * annotation and no conmon-logs, so every case skips the reference visibly ({@link Monitor#onlyConmonJ}). The
  * journald comparison with the C conmon is in {@link JournaldHarnessTest}.
  */
+@ExtendWith(PodmanEnvironment.class)
 class BuiltinDriversPodmanTest {
     static final String MONITORS = "io.conmonj.it.Monitor#monitors";
     static final String WHY = "built-in drivers selected by io.conmon-j.* annotations (issue 5); the C conmon has no json-file"
             + " driver, no k8s-file compress and ignores the annotations";
     static final String A = "io.conmon-j.";
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -30,8 +30,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,6 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>conmon-j only: the C conmon ignores {@code io.conmon-j.*} annotations and {@code CONMONJ_*} variables, so every
  * case skips the reference visibly ({@link Monitor#onlyConmonJ}).
  */
+@ExtendWith(PodmanEnvironment.class)
 class LogPluginPodmanTest {
     static final String MONITORS = "io.conmonj.it.Monitor#monitors";
     static final String WHY = "log drivers chosen by io.conmon-j.* annotations / CONMONJ_LOG_* (issue 4); the C conmon ignores them";
@@ -63,16 +63,6 @@ class LogPluginPodmanTest {
             + " head -c 20000 /dev/zero | tr '\\000' x; echo; printf 'tail-no-newline'";
     static final String SCRIPT_OUT = "out1\npartial\n\u0001\u0002\u00ff\u0000bin\n" + "x".repeat(20000) + "\ntail-no-newline";
     static final String SCRIPT_ERR = "err1\ne-parte-rest\n";
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     // ---------------------------------------------------------------- the plugins' frame format
 

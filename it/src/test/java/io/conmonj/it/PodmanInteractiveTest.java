@@ -10,13 +10,11 @@ import static io.conmonj.it.PodmanTest.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,18 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue #3 at Podman level (attach, exec -d, healthcheck, pods, passthrough), same private store and helpers as
  * {@link PodmanTest}. Expected texts observed with Podman 4.3.1 + conmon 2.1.6.
  */
+@ExtendWith(PodmanEnvironment.class)
 class PodmanInteractiveTest {
     static final String MONITORS = "io.conmonj.it.Monitor#monitors";
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        PodmanTest.setUp();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        PodmanTest.tearDown();
-    }
 
     /**
      * {@code podman attach --no-stdin} to a running (non -i) container: its later stdout/stderr arrive on podman's
