@@ -51,12 +51,6 @@ public final class DriverSelection {
             env = env == null ? List.of() : List.copyOf(env);
         }
 
-        /** Without the regex options. */
-        public Spec(String instance, String provider, Map<String, String> options, LogPipeline.Mode mode,
-                    long maxBufferSize, TagTemplate tag, List<String> labels, List<String> env) {
-            this(instance, provider, options, mode, maxBufferSize, tag, labels, env, null, null);
-        }
-
         /** Whether the driver is given label {@code name}: named by {@code labels} or matched by {@code labels-regex}. */
         public boolean selectsLabel(String name) {
             return labels.contains(name) || labelsRegex != null && labelsRegex.matcher(name).find();

@@ -129,7 +129,7 @@ class LogSetupTest {
 
     private static DriverSelection.Spec spec(String tag, List<String> labels, List<String> env) {
         return new DriverSelection.Spec("i", "p", Map.of(), LogPipeline.Mode.BLOCKING, 1,
-                tag == null ? null : TagTemplate.parse(tag), labels, env);
+                tag == null ? null : TagTemplate.parse(tag), labels, env, null, null);
     }
 
     @Test
