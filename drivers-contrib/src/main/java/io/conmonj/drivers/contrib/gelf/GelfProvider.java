@@ -3,6 +3,7 @@ package io.conmonj.drivers.contrib.gelf;
 import io.conmonj.drivers.contrib.net.Backoff;
 import io.conmonj.drivers.contrib.net.DatagramSender;
 import io.conmonj.drivers.contrib.net.Endpoint;
+import io.conmonj.drivers.contrib.net.HostName;
 import io.conmonj.drivers.contrib.net.MessageTransport;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.ContainerMetadata;
@@ -11,11 +12,7 @@ import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -69,21 +66,10 @@ public final class GelfProvider implements LogDriverProvider {
         return new TcpTransport(sender);
     }
 
-    /**
-     * The machine's host name for the {@code host} field, as Docker's daemon gives it ({@code os.Hostname()}, which
-     * reads {@code /proc/sys/kernel/hostname} on Linux): the monitor runs in the host's UTS namespace.
-     */
+    /** The {@code host} field: the machine's host name ({@link HostName}); without one the driver cannot start. */
     static String hostname() throws LogDriverException {
         try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
-            if (!h.isEmpty()) {
-                return h;
-            }
-        } catch (IOException e) {
-            // not Linux, or no /proc: ask the JDK
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
+            return HostName.find();
         } catch (IOException e) {
             throw new LogDriverException("cannot find the host name for the GELF host field: " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import io.conmonj.drivers.builtin.UnixDatagramSocket;
 import io.conmonj.drivers.contrib.net.Backoff;
 import io.conmonj.drivers.contrib.net.DatagramSender;
 import io.conmonj.drivers.contrib.net.Endpoint;
+import io.conmonj.drivers.contrib.net.HostName;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
@@ -11,9 +12,7 @@ import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -142,18 +141,10 @@ public final class SyslogProvider implements LogDriverProvider {
         }
     }
 
-    /** The machine's host name, as Go's {@code os.Hostname()} (the kernel's), which Docker sends. */
+    /** The machine's host name ({@link HostName}), which Docker sends; "localhost" if there is none. */
     static String hostname() {
         try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
-            if (!h.isEmpty()) {
-                return h;
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux's /proc: ask the JDK
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
+            return HostName.find();
         } catch (IOException e) {
             return "localhost";
         }
