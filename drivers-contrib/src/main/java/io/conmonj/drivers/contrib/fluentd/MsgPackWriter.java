@@ -1,47 +1,43 @@
 package io.conmonj.drivers.contrib.fluentd;
 
+import io.conmonj.drivers.contrib.net.ByteSink;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * The few MessagePack formats the Forward protocol needs, written into a growable byte array that is reused
+ * The few MessagePack formats the Forward protocol needs, written into a reused {@link ByteSink}
  * ({@link #reset}), so that encoding a record makes no garbage. Format names and first bytes are those of the
  * MessagePack specification ("Formats" section of msgpack/msgpack spec.md); every method picks the shortest form
  * that holds its value, as the spec asks of serializers.
  */
 final class MsgPackWriter {
-    private byte[] buf;
-    private int size;
+    private final ByteSink out;
 
     MsgPackWriter(int initialCapacity) {
-        buf = new byte[Math.max(16, initialCapacity)];
+        out = new ByteSink(Math.max(16, initialCapacity));
     }
 
     int size() {
-        return size;
+        return out.size();
     }
 
     void reset() {
-        size = 0;
+        out.reset();
     }
 
     /** Drops what was written after {@code mark} (a value of {@link #size()}). */
     void truncate(int mark) {
-        size = mark;
-    }
-
-    byte[] array() {
-        return buf;
+        out.truncate(mark);
     }
 
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        return out.toByteArray();
     }
 
     /** The written bytes as a buffer over this writer's array (valid until the next write). */
     ByteBuffer view() {
-        return ByteBuffer.wrap(buf, 0, size);
+        return out.view();
     }
 
     /** fixarray {@code 1001xxxx}, array 16 {@code 0xdc}, array 32 {@code 0xdd}. */
@@ -129,37 +125,20 @@ final class MsgPackWriter {
     }
 
     MsgPackWriter raw(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, size, len);
-        size += len;
+        out.append(b, off, len);
         return this;
     }
 
     private MsgPackWriter put(int b) {
-        ensure(1);
-        buf[size++] = (byte) b;
+        out.append((byte) b);
         return this;
     }
 
     private MsgPackWriter put16(int v) {
-        ensure(2);
-        buf[size++] = (byte) (v >>> 8);
-        buf[size++] = (byte) v;
-        return this;
+        return put(v >>> 8).put(v);
     }
 
     private MsgPackWriter put32(int v) {
-        ensure(4);
-        buf[size++] = (byte) (v >>> 24);
-        buf[size++] = (byte) (v >>> 16);
-        buf[size++] = (byte) (v >>> 8);
-        buf[size++] = (byte) v;
-        return this;
-    }
-
-    private void ensure(int more) {
-        if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-        }
+        return put16(v >>> 16).put16(v);
     }
 }

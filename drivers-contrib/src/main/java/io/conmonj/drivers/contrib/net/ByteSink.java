@@ -27,6 +27,14 @@ public final class ByteSink {
         size = 0;
     }
 
+    /** Drops what was appended after {@code mark}, a value of {@link #size()}. */
+    public void truncate(int mark) {
+        if (mark < 0 || mark > size) {
+            throw new IndexOutOfBoundsException("mark " + mark + " of " + size);
+        }
+        size = mark;
+    }
+
     /** Makes room for {@code n} more bytes; the array may change. */
     public void ensure(int n) {
         if (size + n > buf.length) {
