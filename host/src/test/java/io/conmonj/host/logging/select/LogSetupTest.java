@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.drivers.builtin.K8sFileOptions;
+import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
 import io.conmonj.host.logging.LogPipeline;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.plugin.ContainerMetadata;

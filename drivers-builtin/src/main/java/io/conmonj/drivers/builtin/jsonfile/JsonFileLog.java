@@ -1,0 +1,358 @@
+package io.conmonj.drivers.builtin.jsonfile;
+
+import io.conmonj.drivers.builtin.logfile.RotatedCompressor;
+
+import io.conmonj.plugin.ErrnoText;
+import io.conmonj.plugin.LogDriver;
+import io.conmonj.plugin.LogRecord;
+import io.conmonj.plugin.LogStream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * Docker's json-file log: one line {@code {"log":"...","stream":"stdout","attrs":{...},"time":"..."}} per record
+ * (see {@link DockerJson} for the bytes), rotation and compression as Docker's {@code loggerutils.LogFile}.
+ *
+ * <p>Records: a complete record's {@code "log"} ends with {@code \n}; a partial record (the unterminated tail of a
+ * read) is its own line whose {@code "log"} does not, exactly as Docker writes partial messages. Readers join the
+ * lines of one stream until one whose {@code "log"} ends with {@code \n}.
+ *
+ * <p>Rotation, before the record that would take the current file past {@code max-size} (a record alone larger
+ * than {@code max-size} is written to an empty file as it is): {@code PATH.(N-1)[.gz]} is removed, {@code PATH.i}
+ * becomes {@code PATH.(i+1)}, {@code PATH} becomes {@code PATH.1} and a new {@code PATH} is started; with
+ * {@code max-file=1} the current file is removed and started again (Docker). With {@code compress}, {@code PATH.1}
+ * is then gzipped by a background thread of this driver into {@code PATH.1.gz} (written to {@code PATH.gz.tmp},
+ * renamed into place, then the uncompressed file removed, as Docker). Unlike Docker, a rotation does not wait for
+ * the previous compression: while a file is being compressed it may be shifted ({@code PATH.1} to {@code PATH.2})
+ * and the result lands under its new number; a file rotated out meanwhile is not kept. Records are the bytes of the
+ * files, so nothing is lost or reordered by compression.
+ *
+ * <p>The records of one read are formatted into one buffer and written with one {@code write(2)} at
+ * {@link #flush()}. Not thread-safe (the host calls a driver from one thread at a time); the compression thread
+ * shares only the file names, under a lock held for renames, never while compressing.
+ */
+public final class JsonFileLog implements LogDriver {
+    private static final int BUFFER_SIZE = 64 * 1024;
+    static final FileAttribute<Set<PosixFilePermission>> MODE_0640 =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
+    private static final OpenOption[] OPEN_APPEND = {WRITE, APPEND, CREATE};
+    private static final OpenOption[] OPEN_TRUNCATE = {WRITE, CREATE, TRUNCATE_EXISTING};
+    private static final byte[] LOG_KEY = "{\"log\":".getBytes(StandardCharsets.US_ASCII);
+
+    private final JsonFileOptions options;
+    private final Path path;
+    private final String pathString;
+    private final Consumer<String> warnings;
+    /** {@code ,"stream":"stdout",} + attrs + {@code "time":"}, per stream */
+    private final byte[] midStdout;
+    private final byte[] midStderr;
+
+    private FileChannel channel;
+    /** bytes in the current file, pending ones included */
+    private long size;
+    /** timestamp of the last record given to the current file, for the gzip header; MIN_VALUE = none */
+    private long lastTimestamp = Long.MIN_VALUE;
+    private boolean closed;
+    private boolean rotationFailing;
+
+    private byte[] out = new byte[BUFFER_SIZE];
+    private ByteBuffer outBuffer = ByteBuffer.wrap(out);
+    private int pos;
+    private final byte[] time = new byte[32];
+    private int timeLen;
+    private long timeNanos;
+    private boolean timeValid;
+
+    /** Shared with the compression thread: the rotated file names. */
+    final ReentrantLock fileLock = new ReentrantLock();
+    private final RotatedCompressor compressor;
+
+    /** Opens (creates 0640) {@code options.path()} for appending; its current size counts toward {@code max-size}. */
+    public JsonFileLog(JsonFileOptions options, Consumer<String> warnings) throws IOException {
+        this.options = Objects.requireNonNull(options, "options");
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
+        this.path = options.path();
+        this.pathString = path.toString();
+        this.midStdout = mid(LogStream.STDOUT, options.attrs());
+        this.midStderr = mid(LogStream.STDERR, options.attrs());
+        channel = FileChannel.open(path, Set.of(OPEN_APPEND), MODE_0640);
+        size = channel.size();
+        compressor = options.compress()
+                ? new RotatedCompressor(JsonFileProvider.NAME, path, this::numbered, warnings, JsonFileLog::gzipExtra, fileLock)
+                : null;
+    }
+
+    private static byte[] mid(LogStream stream, byte[] attrs) {
+        StringBuilder sb = new StringBuilder(",\"stream\":\"").append(stream.label()).append("\",");
+        byte[] head = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] attrsPart = attrs == null ? new byte[0] : concat("\"attrs\":".getBytes(StandardCharsets.US_ASCII), attrs,
+                new byte[] {','});
+        return concat(head, attrsPart, "\"time\":\"".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] r = new byte[n];
+        int i = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, r, i, p.length);
+            i += p.length;
+        }
+        return r;
+    }
+
+    /** Docker's gzip header extra: {@code json.Marshal(rotateFileMetadata{LastTime: ts})}. */
+    static byte[] gzipExtra(long lastTimestamp) {
+        String t = lastTimestamp == Long.MIN_VALUE ? "0001-01-01T00:00:00Z" : DockerJson.timeString(lastTimestamp);
+        return ("{\"lastTime\":\"" + t + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The compression thread's state (null without {@code compress}); for tests. */
+    RotatedCompressor compressor() {
+        return compressor;
+    }
+
+    public JsonFileOptions options() {
+        return options;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    Path numbered(int i, boolean gz) {
+        return Path.of(pathString + "." + i + (gz ? ".gz" : ""));
+    }
+
+    Consumer<String> warnings() {
+        return warnings;
+    }
+
+    /** Bytes in the current file, including records not yet flushed. */
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void write(LogRecord record) throws IOException {
+        if (closed) {
+            return;
+        }
+        final int len = record.length();
+        if (len == 0) {
+            return; // the host never sends empty records
+        }
+        long ts = record.timestampNanos();
+        if (!timeValid || ts != timeNanos) {
+            int n = DockerJson.formatTime(ts, time, 0);
+            if (n < 0) {
+                throw new IOException("record time " + ts + " ns is outside the years 0-9999 (RFC 3339)");
+            }
+            timeLen = n;
+            timeNanos = ts;
+            timeValid = true;
+        }
+        byte[] mid = record.stream() == LogStream.STDERR ? midStderr : midStdout;
+        int need = LOG_KEY.length + DockerJson.maxLogLength(len) + mid.length + timeLen + 3;
+        if (out.length - pos < need) {
+            writeOut();
+            if (out.length < need) {
+                out = new byte[need];
+                outBuffer = ByteBuffer.wrap(out);
+            }
+        }
+        byte[] o = out;
+        int start = pos;
+        int p = start;
+        System.arraycopy(LOG_KEY, 0, o, p, LOG_KEY.length);
+        p += LOG_KEY.length;
+        p = DockerJson.appendLog(record.data(), record.offset(), len, o, p);
+        System.arraycopy(mid, 0, o, p, mid.length);
+        p += mid.length;
+        System.arraycopy(time, 0, o, p, timeLen);
+        p += timeLen;
+        o[p++] = '"';
+        o[p++] = '}';
+        o[p++] = '\n';
+        int recLen = p - start;
+        long maxSize = options.maxSize();
+        if (maxSize > 0 && size > 0 && size + recLen > maxSize) {
+            // The pending records before this one belong to the current file; this one starts the next.
+            pos = start;
+            writeOut();
+            System.arraycopy(o, start, o, 0, recLen);
+            start = 0;
+            rotate();
+        }
+        pos = start + recLen;
+        size += recLen;
+        lastTimestamp = ts;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!closed) {
+            writeOut();
+        }
+    }
+
+    /** Writes out[0, pos); on failure the pending records are dropped and the error thrown to the host. */
+    private void writeOut() throws IOException {
+        int len = pos;
+        if (len == 0) {
+            return;
+        }
+        pos = 0;
+        ByteBuffer b = outBuffer;
+        b.clear().limit(len);
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } catch (IOException e) {
+            try {
+                size = channel.size();
+            } catch (IOException ignored) {
+                // keep the accounted size
+            }
+            throw new IOException("cannot write " + pathString + ": " + ErrnoText.of(e), e);
+        }
+    }
+
+    /**
+     * Docker's rotation. Failures are warnings and leave the current file in place (Docker would truncate it):
+     * writing goes on there and the next record tries again; the warning is given once until a rotation works.
+     */
+    private void rotate() {
+        int maxFiles = options.maxFiles();
+        FileChannel fresh;
+        RotatedCompressor.Job job = null;
+        fileLock.lock();
+        try {
+            if (maxFiles < 2) {
+                Files.deleteIfExists(path);
+                fresh = FileChannel.open(path, Set.of(OPEN_TRUNCATE), MODE_0640);
+            } else {
+                if (compressor != null) {
+                    compressor.dropped(maxFiles - 1);
+                }
+                Files.deleteIfExists(numbered(maxFiles - 1, true));
+                Files.deleteIfExists(numbered(maxFiles - 1, false));
+                for (int i = maxFiles - 1; i > 1; i--) {
+                    move(numbered(i - 1, true), numbered(i, true));
+                    if (move(numbered(i - 1, false), numbered(i, false)) && compressor != null) {
+                        compressor.shifted(i - 1, i);
+                    }
+                }
+                Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+                Files.move(path, numbered(1, false), StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    fresh = FileChannel.open(path, Set.of(OPEN_TRUNCATE), MODE_0640);
+                } catch (IOException e) {
+                    Files.move(numbered(1, false), path, StandardCopyOption.ATOMIC_MOVE); // back; keep writing there
+                    throw e;
+                }
+                if (compressor != null) {
+                    job = compressor.rotated(key, lastTimestamp);
+                }
+            }
+        } catch (IOException e) {
+            if (!rotationFailing) {
+                warnings.accept("log driver json-file: cannot rotate " + pathString + ": " + ErrnoText.of(e)
+                        + " (writing on to the current file)");
+                rotationFailing = true;
+            }
+            return;
+        } finally {
+            fileLock.unlock();
+        }
+        rotationFailing = false;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the data was written; nothing useful to do
+        }
+        channel = fresh;
+        size = 0;
+        lastTimestamp = Long.MIN_VALUE;
+        if (job != null) {
+            compressor.submit(job);
+        }
+    }
+
+    /** rename(2); false if {@code from} does not exist. */
+    private static boolean move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** ctl reopen: start writing to whatever is at PATH now (created if missing), e.g. after an outside logrotate. */
+    @Override
+    public void reopen() throws IOException {
+        if (closed) {
+            return;
+        }
+        flush();
+        FileChannel fresh = FileChannel.open(path, Set.of(OPEN_APPEND), MODE_0640);
+        channel.close();
+        channel = fresh;
+        size = channel.size();
+    }
+
+    @Override
+    public void sync() throws IOException {
+        if (closed) {
+            return;
+        }
+        flush();
+        channel.force(true);
+    }
+
+    /** Flushes, closes the file, and waits for compressions in progress (so no temporary file is left behind). */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            flush();
+        } finally {
+            closed = true;
+            try {
+                channel.close();
+            } finally {
+                if (compressor != null) {
+                    compressor.shutdownAndWait();
+                }
+            }
+        }
+    }
+}
