@@ -1,5 +1,7 @@
 package io.conmonj.drivers.builtin.jsonfile;
 
+import io.conmonj.drivers.builtin.logfile.LogDirectory;
+import io.conmonj.drivers.builtin.logfile.LogFile;
 import io.conmonj.drivers.builtin.logfile.RotatedCompressor;
 
 import io.conmonj.plugin.ErrnoText;
@@ -53,11 +55,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * shares only the file names, under a lock held for renames, never while compressing.
  */
 public final class JsonFileLog implements LogDriver {
-    private static final int BUFFER_SIZE = 64 * 1024;
-    static final FileAttribute<Set<PosixFilePermission>> MODE_0640 =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
-    private static final OpenOption[] OPEN_APPEND = {WRITE, APPEND, CREATE};
-    private static final OpenOption[] OPEN_TRUNCATE = {WRITE, CREATE, TRUNCATE_EXISTING};
     private static final byte[] LOG_KEY = "{\"log\":".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonFileOptions options;
@@ -67,40 +64,42 @@ public final class JsonFileLog implements LogDriver {
     /** {@code ,"stream":"stdout",} + attrs + {@code "time":"}, per stream */
     private final byte[] midStdout;
     private final byte[] midStderr;
+    private final LogFile file;
 
-    private FileChannel channel;
-    /** bytes in the current file, pending ones included */
-    private long size;
     /** timestamp of the last record given to the current file, for the gzip header; MIN_VALUE = none */
     private long lastTimestamp = Long.MIN_VALUE;
     private boolean closed;
     private boolean rotationFailing;
 
-    private byte[] out = new byte[BUFFER_SIZE];
-    private ByteBuffer outBuffer = ByteBuffer.wrap(out);
-    private int pos;
     private final byte[] time = new byte[32];
     private int timeLen;
     private long timeNanos;
     private boolean timeValid;
 
-    /** Shared with the compression thread: the rotated file names. */
-    final ReentrantLock fileLock = new ReentrantLock();
-    private final RotatedCompressor compressor;
-
-    /** Opens (creates 0640) {@code options.path()} for appending; its current size counts toward {@code max-size}. */
+    /**
+     * Opens (creates 0640) {@code options.path()} for appending (the name is never followed, and must be a regular
+     * file with one link); its current size counts toward {@code max-size}.
+     */
     public JsonFileLog(JsonFileOptions options, Consumer<String> warnings) throws IOException {
+        this(LogDirectory.locate(options.path()), options, warnings);
+    }
+
+    /** The same in a directory already opened, e.g. one {@link LogDirectory#confined} to the container's. */
+    public JsonFileLog(LogDirectory.Location location, JsonFileOptions options, Consumer<String> warnings)
+            throws IOException {
         this.options = Objects.requireNonNull(options, "options");
         this.warnings = Objects.requireNonNull(warnings, "warnings");
-        this.path = options.path();
+        this.path = location.path();
         this.pathString = path.toString();
         this.midStdout = mid(LogStream.STDOUT, options.attrs());
         this.midStderr = mid(LogStream.STDERR, options.attrs());
-        channel = FileChannel.open(path, Set.of(OPEN_APPEND), MODE_0640);
-        size = channel.size();
-        compressor = options.compress()
-                ? new RotatedCompressor(JsonFileProvider.NAME, path, this::numbered, warnings, JsonFileLog::gzipExtra, fileLock)
-                : null;
+        try {
+            this.file = new LogFile(location, false, JsonFileProvider.NAME, options.compress(), true,
+                    JsonFileLog::gzipExtra, warnings);
+        } catch (IOException | RuntimeException e) {
+            location.directory().close();
+            throw e;
+        }
     }
 
     private static byte[] mid(LogStream stream, byte[] attrs) {
@@ -133,7 +132,7 @@ public final class JsonFileLog implements LogDriver {
 
     /** The compression thread's state (null without {@code compress}); for tests. */
     RotatedCompressor compressor() {
-        return compressor;
+        return file.compressor();
     }
 
     public JsonFileOptions options() {
@@ -144,17 +143,9 @@ public final class JsonFileLog implements LogDriver {
         return path;
     }
 
-    Path numbered(int i, boolean gz) {
-        return Path.of(pathString + "." + i + (gz ? ".gz" : ""));
-    }
-
-    Consumer<String> warnings() {
-        return warnings;
-    }
-
     /** Bytes in the current file, including records not yet flushed. */
     public long size() {
-        return size;
+        return file.size();
     }
 
     @Override
@@ -178,15 +169,13 @@ public final class JsonFileLog implements LogDriver {
         }
         byte[] mid = record.stream() == LogStream.STDERR ? midStderr : midStdout;
         int need = LOG_KEY.length + DockerJson.maxLogLength(len) + mid.length + timeLen + 3;
-        if (out.length - pos < need) {
-            writeOut();
-            if (out.length < need) {
-                out = new byte[need];
-                outBuffer = ByteBuffer.wrap(out);
-            }
+        byte[] o;
+        try {
+            o = file.reserve(need);
+        } catch (IOException e) {
+            throw writeFailed(e);
         }
-        byte[] o = out;
-        int start = pos;
+        int start = file.position();
         int p = start;
         System.arraycopy(LOG_KEY, 0, o, p, LOG_KEY.length);
         p += LOG_KEY.length;
@@ -200,86 +189,43 @@ public final class JsonFileLog implements LogDriver {
         o[p++] = '\n';
         int recLen = p - start;
         long maxSize = options.maxSize();
-        if (maxSize > 0 && size > 0 && size + recLen > maxSize) {
+        long before = file.size();
+        file.commit(p);
+        if (maxSize > 0 && before > 0 && before + recLen > maxSize) {
             // The pending records before this one belong to the current file; this one starts the next.
-            pos = start;
-            writeOut();
-            System.arraycopy(o, start, o, 0, recLen);
-            start = 0;
+            try {
+                file.writePendingBefore(start);
+            } catch (IOException e) {
+                throw writeFailed(e);
+            }
             rotate();
         }
-        pos = start + recLen;
-        size += recLen;
         lastTimestamp = ts;
     }
 
     @Override
     public void flush() throws IOException {
         if (!closed) {
-            writeOut();
+            try {
+                file.writePending();
+            } catch (IOException e) {
+                throw writeFailed(e);
+            }
         }
     }
 
-    /** Writes out[0, pos); on failure the pending records are dropped and the error thrown to the host. */
-    private void writeOut() throws IOException {
-        int len = pos;
-        if (len == 0) {
-            return;
-        }
-        pos = 0;
-        ByteBuffer b = outBuffer;
-        b.clear().limit(len);
-        try {
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-        } catch (IOException e) {
-            try {
-                size = channel.size();
-            } catch (IOException ignored) {
-                // keep the accounted size
-            }
-            throw new IOException("cannot write " + pathString + ": " + ErrnoText.of(e), e);
-        }
+    private IOException writeFailed(IOException e) {
+        return new IOException("cannot write " + pathString + ": " + ErrnoText.of(e), e);
     }
 
     /**
-     * Docker's rotation. Failures are warnings and leave the current file in place (Docker would truncate it):
-     * writing goes on there and the next record tries again; the warning is given once until a rotation works.
+     * Docker's rotation ({@link LogFile#rotate(int, long)}). Failures are warnings and leave the current file in place
+     * (Docker would truncate it): writing goes on there and the next record tries again; the warning is given once
+     * until a rotation works.
      */
     private void rotate() {
-        int maxFiles = options.maxFiles();
-        FileChannel fresh;
-        RotatedCompressor.Job job = null;
-        fileLock.lock();
         try {
-            if (maxFiles < 2) {
-                Files.deleteIfExists(path);
-                fresh = FileChannel.open(path, Set.of(OPEN_TRUNCATE), MODE_0640);
-            } else {
-                if (compressor != null) {
-                    compressor.dropped(maxFiles - 1);
-                }
-                Files.deleteIfExists(numbered(maxFiles - 1, true));
-                Files.deleteIfExists(numbered(maxFiles - 1, false));
-                for (int i = maxFiles - 1; i > 1; i--) {
-                    move(numbered(i - 1, true), numbered(i, true));
-                    if (move(numbered(i - 1, false), numbered(i, false)) && compressor != null) {
-                        compressor.shifted(i - 1, i);
-                    }
-                }
-                Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-                Files.move(path, numbered(1, false), StandardCopyOption.ATOMIC_MOVE);
-                try {
-                    fresh = FileChannel.open(path, Set.of(OPEN_TRUNCATE), MODE_0640);
-                } catch (IOException e) {
-                    Files.move(numbered(1, false), path, StandardCopyOption.ATOMIC_MOVE); // back; keep writing there
-                    throw e;
-                }
-                if (compressor != null) {
-                    job = compressor.rotated(key, lastTimestamp);
-                }
-            }
+            file.rotate(options.maxFiles(), lastTimestamp);
         } catch (IOException e) {
             if (!rotationFailing) {
                 warnings.accept("log driver json-file: cannot rotate " + pathString + ": " + ErrnoText.of(e)
@@ -287,31 +233,9 @@ public final class JsonFileLog implements LogDriver {
                 rotationFailing = true;
             }
             return;
-        } finally {
-            fileLock.unlock();
         }
         rotationFailing = false;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // the data was written; nothing useful to do
-        }
-        channel = fresh;
-        size = 0;
         lastTimestamp = Long.MIN_VALUE;
-        if (job != null) {
-            compressor.submit(job);
-        }
-    }
-
-    /** rename(2); false if {@code from} does not exist. */
-    private static boolean move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-            return true;
-        } catch (NoSuchFileException e) {
-            return false;
-        }
     }
 
     /** ctl reopen: start writing to whatever is at PATH now (created if missing), e.g. after an outside logrotate. */
@@ -321,10 +245,7 @@ public final class JsonFileLog implements LogDriver {
             return;
         }
         flush();
-        FileChannel fresh = FileChannel.open(path, Set.of(OPEN_APPEND), MODE_0640);
-        channel.close();
-        channel = fresh;
-        size = channel.size();
+        file.reopen();
     }
 
     @Override
@@ -333,7 +254,7 @@ public final class JsonFileLog implements LogDriver {
             return;
         }
         flush();
-        channel.force(true);
+        file.channel().force(true);
     }
 
     /** Flushes, closes the file, and waits for compressions in progress (so no temporary file is left behind). */
@@ -346,13 +267,7 @@ public final class JsonFileLog implements LogDriver {
             flush();
         } finally {
             closed = true;
-            try {
-                channel.close();
-            } finally {
-                if (compressor != null) {
-                    compressor.shutdownAndWait();
-                }
-            }
+            file.close();
         }
     }
 }

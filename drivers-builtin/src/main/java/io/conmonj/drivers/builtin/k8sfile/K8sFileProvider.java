@@ -1,6 +1,10 @@
 package io.conmonj.drivers.builtin.k8sfile;
 
+import io.conmonj.drivers.builtin.logfile.LogDirectory;
 import io.conmonj.drivers.builtin.logfile.LogFileException;
+import io.conmonj.plugin.ErrnoText;
+
+import java.io.IOException;
 import io.conmonj.drivers.common.ByteSize;
 
 import io.conmonj.plugin.ContainerMetadata;
@@ -73,9 +77,12 @@ public final class K8sFileProvider implements LogDriverProvider {
         K8sFileOptions k8s = new K8sFileOptions(Path.of(path), sizeMax, globalMax, rotate, maxFiles, List.of(),
                 compress);
         try {
-            return new K8sFileLog(k8s, warnings);
+            return new K8sFileLog(LogDirectory.locate(k8s.path()), k8s, LogClock.system(), warnings);
         } catch (LogFileException e) {
             throw new LogDriverException("log driver " + NAME + ": " + e.getMessage() + ": " + path, e);
+        } catch (IOException e) {
+            throw new LogDriverException("log driver " + NAME + ": Failed to open log file " + ErrnoText.of(e) + ": "
+                    + path, e);
         }
     }
 

@@ -6,16 +6,9 @@ import io.conmonj.plugin.ErrnoText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -36,10 +29,6 @@ import java.util.zip.Deflater;
  * k8s-file: the same layout without an extra field (FLG 0).
  */
 public final class RotatedCompressor {
-    private static final java.nio.file.attribute.FileAttribute<Set<java.nio.file.attribute.PosixFilePermission>> MODE_0640 =
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-
     public static final class Job {
         int index = 1;
         final Object fileKey;
@@ -51,21 +40,15 @@ public final class RotatedCompressor {
         }
     }
 
-    /** How the compressor sees the driver's files. */
-    public interface NumberedFiles {
-        /** {@code PATH.i} or {@code PATH.i.gz}. */
-        Path numbered(int i, boolean gz);
-    }
-
     private final String driverName;
-    private final Path path;
-    private final NumberedFiles files;
+    private final LogDirectory dir;
+    private final String name;
     private final Consumer<String> warnings;
     /** gzip header extra for a file whose last record has this timestamp; null: no extra field */
     private final LongFunction<byte[]> extraOf;
     private final ReentrantLock lock;
     private final Condition changed;
-    /** jobs by current index (a map: max-file may be huge); guarded by lock */
+    /** jobs by current index (a map: the index is bounded, but sparse); guarded by lock */
     private final HashMap<Integer, Job> byIndex = new HashMap<>();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private int unfinished;
@@ -74,20 +57,28 @@ public final class RotatedCompressor {
     /** Tests: runs on the compression thread between compressing a file and putting the result in place. */
     public volatile Runnable beforeFinish;
 
-    /** @param lock the driver's lock over renames of its files */
-    public RotatedCompressor(String driverName, Path path, NumberedFiles files, Consumer<String> warnings,
+    /**
+     * @param dir  the directory of the log file, whose descriptor every open, rename and delete is relative to
+     * @param name the log file's name in it
+     * @param lock the driver's lock over renames of its files
+     */
+    RotatedCompressor(String driverName, LogDirectory dir, String name, Consumer<String> warnings,
                       LongFunction<byte[]> extraOf, ReentrantLock lock) {
         this.driverName = driverName;
-        this.path = path;
-        this.files = files;
+        this.dir = dir;
+        this.name = name;
         this.warnings = warnings;
         this.extraOf = extraOf;
         this.lock = lock;
         this.changed = lock.newCondition();
     }
 
+    private String numbered(int i, boolean gz) {
+        return name + "." + i + (gz ? ".gz" : "");
+    }
+
     /** Under lock: the file at {@code PATH.i} is about to be removed. */
-    public void dropped(int i) {
+    void dropped(int i) {
         Job j = byIndex.remove(i);
         if (j != null) {
             j.index = -1;
@@ -95,7 +86,7 @@ public final class RotatedCompressor {
     }
 
     /** Under lock: {@code PATH.from} was renamed to {@code PATH.to}. */
-    public void shifted(int from, int to) {
+    void shifted(int from, int to) {
         Job j = byIndex.remove(from);
         if (j != null) {
             j.index = to;
@@ -104,19 +95,19 @@ public final class RotatedCompressor {
     }
 
     /** Under lock: {@code PATH} became {@code PATH.1}. */
-    public Job rotated(Object fileKey, long lastTimestamp) {
+    Job rotated(Object fileKey, long lastTimestamp) {
         Job j = new Job(fileKey, lastTimestamp);
         byIndex.put(1, j);
         return j;
     }
 
-    public void submit(Job j) {
+    void submit(Job j) {
         lock.lock();
         try {
             queue.add(j);
             unfinished++;
             if (thread == null) {
-                thread = Thread.ofPlatform().daemon().name(driverName + "-gzip " + path.getFileName()).start(this::run);
+                thread = Thread.ofPlatform().daemon().name(driverName + "-gzip " + name).start(this::run);
             }
             changed.signalAll();
         } finally {
@@ -125,7 +116,7 @@ public final class RotatedCompressor {
     }
 
     /** Lets the queue drain, then stops the thread. */
-    public void shutdownAndWait() {
+    void shutdownAndWait() {
         Thread t;
         lock.lock();
         try {
@@ -174,7 +165,7 @@ public final class RotatedCompressor {
             try {
                 compress(j);
             } catch (IOException | RuntimeException e) {
-                warnings.accept("log driver " + driverName + ": cannot compress a rotated file of " + path + ": "
+                warnings.accept("log driver " + driverName + ": cannot compress a rotated file of " + dir.path().resolve(name) + ": "
                         + ErrnoText.of(e) + " (it stays uncompressed)");
             } finally {
                 lock.lock();
@@ -189,33 +180,34 @@ public final class RotatedCompressor {
     }
 
     private void compress(Job j) throws IOException {
-        Path tmp = Path.of(path + ".gz.tmp");
+        String tmp = name + ".gz.tmp";
         FileChannel src;
         lock.lock();
         try {
             if (j.index < 0) {
                 return; // rotated out before its turn
             }
-            Path p = files.numbered(j.index, false);
+            LogDirectory.OpenFile f;
             try {
-                src = FileChannel.open(p, StandardOpenOption.READ);
+                f = dir.openForReading(numbered(j.index, false), j.fileKey);
             } catch (NoSuchFileException e) {
-                byIndex.remove(j.index);
-                return;
+                f = null;
             }
-            if (!j.fileKey.equals(Files.readAttributes(p, BasicFileAttributes.class).fileKey())) {
-                src.close();
+            if (f == null) {
                 byIndex.remove(j.index);
-                return; // not our file any more
+                return; // gone, or not our file any more
             }
+            src = f.channel();
         } finally {
             lock.unlock();
         }
+        boolean created = false;
         boolean done = false;
         try (src) {
-            try (FileChannel dst = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING), MODE_0640)) {
-                gzip(src, dst, extraOf.apply(j.lastTimestamp));
+            dir.deleteIfExists(tmp); // a stale entry, whatever it is: removing a name touches no file's content
+            try (FileChannel dst = dir.createNew(tmp).channel()) {
+                created = true;
+                gzip(src, dst, extraOf == null ? null : extraOf.apply(j.lastTimestamp));
             }
             Runnable hook = beforeFinish;
             if (hook != null) {
@@ -226,24 +218,19 @@ public final class RotatedCompressor {
                 if (j.index < 0) {
                     return; // rotated out while we compressed it: not kept, as Docker keeps max-file files
                 }
-                Path plain = files.numbered(j.index, false);
-                Files.move(tmp, files.numbered(j.index, true), StandardCopyOption.ATOMIC_MOVE);
+                String plain = numbered(j.index, false);
+                dir.rename(tmp, numbered(j.index, true));
                 done = true;
                 byIndex.remove(j.index);
-                try {
-                    Object key = Files.readAttributes(plain, BasicFileAttributes.class).fileKey();
-                    if (j.fileKey.equals(key)) {
-                        Files.delete(plain);
-                    }
-                } catch (NoSuchFileException e) {
-                    // removed by someone else: the .gz is what is left, as wanted
+                if (j.fileKey.equals(dir.fileKeyOf(plain))) {
+                    dir.deleteIfExists(plain);
                 }
             } finally {
                 lock.unlock();
             }
         } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
+            if (created && !done) {
+                dir.deleteIfExists(tmp);
             }
         }
     }
@@ -252,7 +239,7 @@ public final class RotatedCompressor {
      * RFC 1952 member as Go's gzip.Writer writes it: FLG=FEXTRA, MTIME 0, XFL 0, OS 255, raw extra bytes; with
      * {@code extra} null, FLG 0 and no extra field.
      */
-    public static void gzip(FileChannel src, FileChannel dst, byte[] extra) throws IOException {
+    static void gzip(FileChannel src, FileChannel dst, byte[] extra) throws IOException {
         ByteBuffer header;
         if (extra == null) {
             header = ByteBuffer.allocate(10);
