@@ -1,6 +1,8 @@
 package io.conmonj.drivers.builtin.journald;
 
+import io.conmonj.drivers.common.UnixDatagramSocket;
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
@@ -34,29 +36,17 @@ public final class JournaldProvider implements LogDriverProvider {
     @Override
     public LogDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings)
             throws LogDriverException {
-        String socket = JournalSocket.DEFAULT_PATH;
-        boolean partialField = true;
-        for (Map.Entry<String, String> option : options.entrySet()) {
-            String value = option.getValue();
-            switch (option.getKey()) {
-                case "socket" -> {
-                    if (value.isEmpty() || value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 108) {
-                        throw new LogDriverException("log driver " + NAME + ": bad socket path '" + value + "'");
-                    }
-                    socket = value;
-                }
-                case "partial-message" -> partialField = switch (value) {
-                    case "true" -> true;
-                    case "false" -> false;
-                    default -> throw new LogDriverException("log driver " + NAME
-                            + ": partial-message must be true or false, got '" + value + "'");
-                };
-                default -> throw new LogDriverException("log driver " + NAME + ": unknown option " + option.getKey()
-                        + " (known: socket, partial-message)");
-            }
+        DriverOptions o = DriverOptions.of(options, "socket", "partial-message");
+        String socket = o.string("socket", JournalSocket.DEFAULT_PATH, UnixDatagramSocket.MAX_PATH_BYTES);
+        if (socket.isEmpty() || socket.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                > UnixDatagramSocket.MAX_PATH_BYTES || socket.indexOf('\0') >= 0) {
+            throw DriverOptions.error("socket", DriverOptions.echo(socket) + " is not a socket path (1 to "
+                    + UnixDatagramSocket.MAX_PATH_BYTES + " bytes)");
         }
+        boolean partialField = o.choice("partial-message", Boolean.TRUE,
+                new java.util.LinkedHashMap<>(Map.of("true", Boolean.TRUE, "false", Boolean.FALSE)));
         if (container.id().length() <= 12) {
-            throw new LogDriverException("log driver " + NAME + ": Container ID must be longer than 12 characters");
+            throw new LogDriverException("Container ID must be longer than 12 characters");
         }
         JournaldEntry entry = new JournaldEntry(container.id(), container.name(), container.tag(), extraFields(container, warnings),
                 partialField);

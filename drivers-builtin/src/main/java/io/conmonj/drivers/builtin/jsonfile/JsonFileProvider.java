@@ -1,8 +1,11 @@
 package io.conmonj.drivers.builtin.jsonfile;
 
-import io.conmonj.drivers.common.ByteSize;
 
+import io.conmonj.drivers.builtin.logfile.ConfinedFileProvider;
+import io.conmonj.drivers.builtin.logfile.LogDirectory;
+import io.conmonj.drivers.builtin.logfile.LogFileLimits;
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.ErrnoText;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
@@ -12,6 +15,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,7 +30,8 @@ import java.util.regex.Pattern;
  *   <li>{@code path} (required): the file, created 0640 and appended to;</li>
  *   <li>{@code max-size}: Docker's {@code units.FromHumanSize}: {@code 10m} = 10,000,000 bytes (k, m, g, t, p are
  *       1000-based, as Docker's json-file; fractions such as {@code 1.5m} allowed);</li>
- *   <li>{@code max-file}: how many files to keep, the current one included (default 1);</li>
+ *   <li>{@code max-size} is bounded to 4 KB .. 1 TiB ({@link LogFileLimits});</li>
+ *   <li>{@code max-file}: how many files to keep, the current one included (default 1, at most 100);</li>
  *   <li>{@code compress}: gzip rotated files (Go's {@code strconv.ParseBool} values); needs {@code max-size} and
  *       {@code max-file} &gt;= 2, as in Docker;</li>
  *   <li>{@code labels}, {@code env}: comma-separated names of container labels / environment variables to put in
@@ -36,9 +42,11 @@ import java.util.regex.Pattern;
  *       tag, which is used when the option is absent; no tag, no {@code attrs.tag} (Docker has no default).</li>
  * </ul>
  */
-public final class JsonFileProvider implements LogDriverProvider {
+public final class JsonFileProvider implements LogDriverProvider, ConfinedFileProvider {
     public static final String NAME = "json-file";
-    static final String KNOWN = "path, max-size, max-file, compress, labels, env, tag";
+    static final List<String> KNOWN = List.of("path", "max-size", "max-file", "compress", "labels", "env", "tag");
+    /** Longest {@code labels}, {@code env} and {@code tag} values (the host normally takes these options). */
+    private static final int MAX_TEXT = 4096;
 
     /** go-units sizeRegex: {@code (?i)^(\d+(\.\d+)*) ?([kmgtp])?i?b?$} */
     private static final Pattern SIZE = Pattern.compile("(?i)^(\\d+(\\.\\d+)*) ?([kmgtp])?i?b?$");
@@ -51,41 +59,42 @@ public final class JsonFileProvider implements LogDriverProvider {
     @Override
     public LogDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings)
             throws LogDriverException {
-        String path = null;
-        long maxSize = JsonFileOptions.UNLIMITED;
-        int maxFiles = 1;
-        Boolean compress = null;
-        String labels = null;
-        String env = null;
-        String tag = container.tag();
-        for (Map.Entry<String, String> e : options.entrySet()) {
-            String v = e.getValue();
-            switch (e.getKey()) {
-                case "path" -> path = v;
-                case "max-size" -> maxSize = parseSize(v);
-                case "max-file" -> maxFiles = (int) ByteSize.parseCount(NAME, "max-file", v);
-                case "compress" -> compress = parseBool(v);
-                case "labels" -> labels = v;
-                case "env" -> env = v;
-                case "tag" -> tag = v;
-                default -> throw new LogDriverException("log driver " + NAME + ": unknown option " + e.getKey()
-                        + " (known: " + KNOWN + ")");
-            }
-        }
-        if (path == null || path.isEmpty()) {
-            throw new LogDriverException("log driver " + NAME + ": option path is required");
-        }
-        if (Boolean.TRUE.equals(compress) && (maxFiles < 2 || maxSize == JsonFileOptions.UNLIMITED)) {
-            throw new LogDriverException("log driver " + NAME
-                    + ": option compress=true needs max-size and max-file of at least 2 (only rotated files are compressed)");
+        return open(container, options, null, warnings);
+    }
+
+    @Override
+    public LogDriver openConfined(ContainerMetadata container, Map<String, String> options, Path baseDirectory,
+                                  Consumer<String> warnings) throws LogDriverException {
+        return open(container, options, Objects.requireNonNull(baseDirectory, "baseDirectory"), warnings);
+    }
+
+    private LogDriver open(ContainerMetadata container, Map<String, String> options, Path base,
+                           Consumer<String> warnings) throws LogDriverException {
+        DriverOptions o = DriverOptions.of(options, KNOWN);
+        String path = o.requiredString("path", LogFileLimits.MAX_PATH);
+        long maxSize = o.has("max-size") ? parseSize(o.raw("max-size")) : JsonFileOptions.UNLIMITED;
+        int maxFiles = o.intValue("max-file", 1, 1, LogFileLimits.MAX_FILES);
+        boolean compress = o.bool("compress", false);
+        String labels = o.string("labels", null, MAX_TEXT);
+        String env = o.string("env", null, MAX_TEXT);
+        String tag = o.string("tag", container.tag(), MAX_TEXT);
+        if (compress && (maxFiles < 2 || maxSize == JsonFileOptions.UNLIMITED)) {
+            throw DriverOptions.error("compress",
+                    "true needs max-size and max-file of at least 2 (only rotated files are compressed)");
         }
         Map<String, String> attrs = attributes(container, labels, env, tag);
-        JsonFileOptions o = new JsonFileOptions(Path.of(path), maxSize, maxFiles, Boolean.TRUE.equals(compress),
+        LogDirectory.Location location;
+        try {
+            location = ConfinedFileProvider.locate(path, base);
+        } catch (IOException e) {
+            throw new LogDriverException("cannot open " + path + ": " + ErrnoText.of(e), e);
+        }
+        JsonFileOptions jo = new JsonFileOptions(location.path(), maxSize, maxFiles, compress,
                 attrs.isEmpty() ? null : DockerJson.attrs(attrs));
         try {
-            return new JsonFileLog(o, warnings);
+            return new JsonFileLog(location, jo, warnings);
         } catch (IOException e) {
-            throw new LogDriverException("log driver " + NAME + ": cannot open " + path + ": " + ErrnoText.of(e), e);
+            throw new LogDriverException("cannot open " + path + ": " + ErrnoText.of(e), e);
         }
     }
 
@@ -121,21 +130,30 @@ public final class JsonFileProvider implements LogDriverProvider {
         return attrs;
     }
 
-    /** Docker's {@code units.FromHumanSize} (decimal units; a fraction of a byte is truncated), positive only. */
+    /**
+     * Docker's {@code units.FromHumanSize} (decimal units; a fraction of a byte is truncated), within
+     * {@link LogFileLimits#MIN_SIZE} and {@link LogFileLimits#MAX_SIZE}.
+     */
     static long parseSize(String value) throws LogDriverException {
         Matcher m = SIZE.matcher(value);
-        if (m.matches()) {
+        if (value.length() <= 64 && m.matches()) {
             try {
                 BigDecimal bytes = new BigDecimal(m.group(1)).scaleByPowerOfTen(exponent(m.group(3)));
-                if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0 && bytes.longValue() > 0) {
-                    return bytes.longValue();
+                if (bytes.compareTo(BigDecimal.valueOf(LogFileLimits.MAX_SIZE)) > 0) {
+                    throw DriverOptions.error("max-size", DriverOptions.echo(value) + " is above the maximum "
+                            + LogFileLimits.MAX_SIZE + " bytes");
                 }
+                if (bytes.longValue() < LogFileLimits.MIN_SIZE) {
+                    throw DriverOptions.error("max-size", DriverOptions.echo(value) + " is below the minimum "
+                            + LogFileLimits.MIN_SIZE + " bytes");
+                }
+                return bytes.longValue();
             } catch (NumberFormatException e) {
                 // "1.2.3" matches the pattern but is no number, as in Go
             }
         }
-        throw new LogDriverException("log driver " + NAME + ": option max-size=" + value
-                + " is not a positive size (e.g. 500k, 10m, 1g; 1000-based as in Docker)");
+        throw DriverOptions.error("max-size", DriverOptions.echo(value)
+                + " is not a size (such as 500k, 10m, 1g; 1000-based as in Docker)");
     }
 
     private static int exponent(String unit) {
@@ -149,16 +167,6 @@ public final class JsonFileProvider implements LogDriverProvider {
             case "t" -> 12;
             case "p" -> 15;
             default -> 0;
-        };
-    }
-
-    /** Go's {@code strconv.ParseBool}. */
-    static boolean parseBool(String v) throws LogDriverException {
-        return switch (v) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new LogDriverException("log driver " + NAME + ": option compress=" + v
-                    + " is not a boolean (true or false)");
         };
     }
 }

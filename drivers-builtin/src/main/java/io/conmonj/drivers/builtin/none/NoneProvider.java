@@ -1,6 +1,7 @@
 package io.conmonj.drivers.builtin.none;
 
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
@@ -33,7 +34,8 @@ public final class NoneProvider implements LogDriverProvider {
     public LogDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings)
             throws LogDriverException {
         if (!options.isEmpty()) {
-            throw new LogDriverException("log driver " + NAME + " takes no options (got " + options.keySet().iterator().next() + ")");
+            String key = new java.util.TreeSet<>(options.keySet()).first();
+            throw DriverOptions.error(key, "unknown (" + NAME + " takes no options)");
         }
         return DISCARD;
     }

@@ -291,7 +291,7 @@ class K8sFileCompressTest {
     @Test
     void providerOption() throws Exception {
         K8sFileProvider p = new K8sFileProvider();
-        Map<String, String> opts = Map.of("path", logPath.toString(), "max-size", "50", "max-file", "2", "compress", "true");
+        Map<String, String> opts = Map.of("path", logPath.toString(), "max-size", "4k", "max-file", "2", "compress", "true");
         try (LogDriver d = p.open(META, opts, warnings)) {
             K8sFileLog k8s = assertInstanceOf(K8sFileLog.class, d);
             assertTrue(k8s.options().compress());
@@ -305,14 +305,14 @@ class K8sFileCompressTest {
                 "compress", "0"), warnings)) {
             assertNull(((K8sFileLog) d).compressor());
         }
-        try (LogDriver d = p.open(META, Map.of("path", logPath.toString(), "max-file", "2147483647",
+        try (LogDriver d = p.open(META, Map.of("path", logPath.toString(), "max-file", "100",
                 "compress", "true"), warnings)) {
             assertNotNull(((K8sFileLog) d).compressor()); // no array sized by max-file
         }
-        assertEquals("log driver k8s-file: option compress=yes is not a boolean (true or false)",
+        assertEquals("option compress: 'yes' is not a boolean (true or false; also 1, t, TRUE, 0, f, FALSE)",
                 assertThrows(LogDriverException.class, () -> p.open(META,
                         Map.of("path", "/x", "max-file", "2", "compress", "yes"), warnings)).getMessage());
-        assertEquals("log driver k8s-file: option compress=true needs max-file (only rotated files are compressed)",
+        assertEquals("option compress: true needs max-file (only rotated files are compressed)",
                 assertThrows(LogDriverException.class, () -> p.open(META,
                         Map.of("path", "/x", "compress", "true"), warnings)).getMessage());
     }

@@ -35,6 +35,8 @@ class NoneProviderTest {
     void noneTakesNothing() throws Exception {
         NoneProvider p = new NoneProvider();
         assertSame(NoneProvider.DISCARD, p.open(META, Map.of(), warnings::add));
-        assertThrows(LogDriverException.class, () -> p.open(META, Map.of("a", "b"), warnings::add));
+        assertEquals("option a: unknown (none takes no options)",
+                assertThrows(LogDriverException.class, () -> p.open(META, Map.of("b", "c", "a", "b"), warnings::add))
+                        .getMessage());
     }
 }
