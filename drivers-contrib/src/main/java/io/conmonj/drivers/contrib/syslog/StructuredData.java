@@ -66,13 +66,19 @@ final class StructuredData {
         return n.toString();
     }
 
+    /**
+     * PARAM-VALUE escaping, and control characters (C0, DEL, C1, U+2028/9) replaced by {@code _}: RFC 5424 lets a
+     * value hold them, but on a newline-framed transport a label value with LF would end the message and forge the
+     * next one (labels come from annotations, which the container's author writes).
+     */
     static void escapeValue(String value, StringBuilder out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\' || c == ']') {
                 out.append('\\');
             }
-            out.append(c);
+            boolean control = c < ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+            out.append(control ? '_' : c);
         }
     }
 }
