@@ -1,5 +1,7 @@
 package io.conmonj.drivers.contrib.syslog;
 
+import io.conmonj.plugin.DriverOptions;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +44,7 @@ final class StructuredData {
         for (Map.Entry<String, String> e : new TreeMap<>(params).entrySet()) {
             String name = paramName(e.getKey());
             if (name.isEmpty() || name.length() > MAX_NAME) {
-                warnings.accept(kind + " " + e.getKey() + " is left out of the structured data: an SD-PARAM name has "
+                warnings.accept(kind + " " + DriverOptions.name(e.getKey()) + " is left out of the structured data: an SD-PARAM name has "
                         + "1 to " + MAX_NAME + " characters (RFC 5424 section 6.3.3)");
                 continue;
             }
