@@ -67,7 +67,14 @@ public final class DriverOptions {
         return new LogDriverException("option " + keyText(key) + ": " + message);
     }
 
-    /** A key as it is when it is a plain name (letters, digits, {@code . _ -}, up to 64), else {@link #echo quoted}. */
+    /**
+     * A name for a message: as it is when it is a plain name (letters, digits, {@code . _ -}, 1 to 64 characters),
+     * else {@link #echo quoted and escaped}. For option keys, label and variable names in warnings.
+     */
+    public static String name(String key) {
+        return keyText(key);
+    }
+
     private static String keyText(String key) {
         if (key.isEmpty() || key.length() > MAX_ECHO) {
             return echo(key);

@@ -66,7 +66,8 @@ public final class SyslogProvider implements LogDriverProvider {
             throw DriverOptions.error(Framing.OPTION, DriverOptions.echo(o.framing().value) + ": only tcp:// and"
                     + " unix:// addresses have a framing (" + endpoint + " sends one message per datagram)");
         }
-        String tag = container.tag() != null ? container.tag() : container.shortId();
+        String tag = HeaderFields.tag(o.format(), container.tag() != null ? container.tag() : container.shortId(),
+                warnings);
         byte[] sd = o.format().isRfc5424() ? StructuredData.of(container.labels(), container.env(), warnings)
                 : new byte[0];
         SyslogEncoder encoder = new SyslogEncoder(o.format(), o.facility(), host.hostname(), tag, host.pid(), sd,

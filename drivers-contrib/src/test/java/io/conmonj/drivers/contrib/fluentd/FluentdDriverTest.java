@@ -426,6 +426,21 @@ class FluentdDriverTest {
         assertEquals(List.of(), wrong);
     }
 
+    /** Tags route records in Fluentd: one with a control character or a lone surrogate is refused, not changed. */
+    @Test
+    void tagsWithControlCharactersAreStartUpErrors() throws Exception {
+        try (ForwardReceiver rx = ForwardReceiver.tcp()) {
+            for (String bad : List.of("web\nforged", "a\u0000b", "x\u2028", "\ud800", "t".repeat(1025))) {
+                LogDriverException e = assertThrows(LogDriverException.class,
+                        () -> open(container(bad, Map.of(), Map.of()), opts("fluentd-address", rx.address())));
+                assertTrue(e.getMessage().startsWith("option tag: " + io.conmonj.plugin.DriverOptions.echo(bad) + ": a fluentd tag has"),
+                        e.getMessage());
+                assertTrue(e.getMessage().chars().noneMatch(c -> c < ' '), e.getMessage());
+            }
+            open(container("docker.web.\ud83d\ude00", Map.of(), Map.of()), opts("fluentd-address", rx.address())).close();
+        }
+    }
+
     @Test
     void optionValues() throws LogDriverException {
         FluentdOptions o = FluentdOptions.parse(Map.of());
