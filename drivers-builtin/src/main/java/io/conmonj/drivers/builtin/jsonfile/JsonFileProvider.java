@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *   <li>{@code path} (required): the file, created 0640 and appended to;</li>
  *   <li>{@code max-size}: Docker's {@code units.FromHumanSize}: {@code 10m} = 10,000,000 bytes (k, m, g, t, p are
  *       1000-based, as Docker's json-file; fractions such as {@code 1.5m} allowed);</li>
- *   <li>{@code max-size} is bounded to 4 KB .. 1 TiB ({@link LogFileLimits});</li>
+ *   <li>{@code max-size} is bounded to 4k (4000 bytes) .. 1 TiB ({@link LogFileLimits});</li>
  *   <li>{@code max-file}: how many files to keep, the current one included (default 1, at most 100);</li>
  *   <li>{@code compress}: gzip rotated files (Go's {@code strconv.ParseBool} values); needs {@code max-size} and
  *       {@code max-file} &gt;= 2, as in Docker;</li>
@@ -143,9 +143,9 @@ public final class JsonFileProvider implements LogDriverProvider, ConfinedFilePr
                     throw DriverOptions.error("max-size", DriverOptions.echo(value) + " is above the maximum "
                             + LogFileLimits.MAX_SIZE + " bytes");
                 }
-                if (bytes.longValue() < LogFileLimits.MIN_SIZE) {
+                if (bytes.longValue() < LogFileLimits.MIN_SIZE_DECIMAL) {
                     throw DriverOptions.error("max-size", DriverOptions.echo(value) + " is below the minimum "
-                            + LogFileLimits.MIN_SIZE + " bytes");
+                            + LogFileLimits.MIN_SIZE_DECIMAL + " bytes (4k)");
                 }
                 return bytes.longValue();
             } catch (NumberFormatException e) {

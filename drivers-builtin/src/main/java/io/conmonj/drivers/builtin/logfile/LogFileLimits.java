@@ -17,6 +17,8 @@ package io.conmonj.drivers.builtin.logfile;
 public final class LogFileLimits {
     public static final int MAX_FILES = 100;
     public static final long MIN_SIZE = 4096;
+    /** {@link #MIN_SIZE} for json-file, whose sizes are 1000-based as Docker's: {@code 4k} is 4000 bytes. */
+    public static final long MIN_SIZE_DECIMAL = 4000;
     public static final long MAX_SIZE = 1L << 40;
     /** {@code global-max-size} (k8s-file): up to 1 PiB in total. */
     public static final long MAX_TOTAL_SIZE = 1L << 50;

@@ -48,8 +48,9 @@ class JsonFileProviderTest {
         assertEquals(2_000_000_000, JsonFileProvider.parseSize("2G"));
         assertEquals(4096, JsonFileProvider.parseSize("4096"));
         assertEquals(4096, JsonFileProvider.parseSize("4096.9"));
+        assertEquals(4000, JsonFileProvider.parseSize("4k"));
         assertEquals(1_000_000_000_000L, JsonFileProvider.parseSize("1t"));
-        for (String bad : List.of("0", "0.5", "big", "1.2.3", "-1", "10x", "", "k", "99999999999p", "4095", "1k",
+        for (String bad : List.of("0", "0.5", "big", "1.2.3", "-1", "10x", "", "k", "99999999999p", "3999", "1k",
                 "1.1t", "2p", "9".repeat(65))) {
             assertThrows(LogDriverException.class, () -> JsonFileProvider.parseSize(bad), bad);
         }
@@ -64,7 +65,7 @@ class JsonFileProviderTest {
         bad.put("option labels-regex: unknown (known: path, max-size, max-file, compress, labels, env, tag)",
                 "labels-regex=a.*");
         bad.put("option max-size: 'big' is not a size (such as 500k, 10m, 1g; 1000-based as in Docker)", "max-size=big");
-        bad.put("option max-size: '1k' is below the minimum 4096 bytes", "max-size=1k");
+        bad.put("option max-size: '1k' is below the minimum 4000 bytes (4k)", "max-size=1k");
         bad.put("option max-size: '2t' is above the maximum 1099511627776 bytes", "max-size=2t");
         bad.put("option max-file: '0' is below the minimum 1", "max-file=0");
         bad.put("option max-file: '101' is above the maximum 100", "max-file=101");
