@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -232,7 +231,7 @@ public final class LogFile implements Closeable {
      * entry of that name, whatever it is) and renamed over the name. k8s-file's truncation (conmon's
      * {@code --log-size-max} without rotation). Pending bytes are dropped: the caller writes them first.
      *
-     * @throws IOException with {@link Step} saying which step failed (conmon's messages differ)
+     * @throws StepException saying which {@link Step} failed (conmon's messages differ)
      */
     public void truncate() throws StepException {
         String tmp = name + ".tmp";
@@ -463,10 +462,5 @@ public final class LogFile implements Closeable {
                 // nothing useful to do; conmon ignores close() errors too
             }
         }
-    }
-
-    /** For messages: a file that already exists where a new one was to be created. */
-    public static boolean isExists(IOException e) {
-        return e instanceof FileAlreadyExistsException;
     }
 }
