@@ -10,27 +10,10 @@ import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-
-import static java.nio.file.StandardOpenOption.APPEND;
-import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * Docker's json-file log: one line {@code {"log":"...","stream":"stdout","attrs":{...},"time":"..."}} per record
@@ -50,9 +33,11 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * and the result lands under its new number; a file rotated out meanwhile is not kept. Records are the bytes of the
  * files, so nothing is lost or reordered by compression.
  *
- * <p>The records of one read are formatted into one buffer and written with one {@code write(2)} at
- * {@link #flush()}. Not thread-safe (the host calls a driver from one thread at a time); the compression thread
- * shares only the file names, under a lock held for renames, never while compressing.
+ * <p>The file, the batch buffer (the records of one read are written with one {@code write(2)} at {@link #flush()}),
+ * the rotation and the compression are the shared {@link LogFile} engine's; this class keeps Docker's line format and
+ * when to rotate. The file is opened relative to its directory's descriptor, never through a symbolic link, and must
+ * be a regular file with one link ({@link LogDirectory}). Not thread-safe (the host calls a driver from one thread
+ * at a time).
  */
 public final class JsonFileLog implements LogDriver {
     private static final byte[] LOG_KEY = "{\"log\":".getBytes(StandardCharsets.US_ASCII);
@@ -137,10 +122,6 @@ public final class JsonFileLog implements LogDriver {
 
     public JsonFileOptions options() {
         return options;
-    }
-
-    Path path() {
-        return path;
     }
 
     /** Bytes in the current file, including records not yet flushed. */

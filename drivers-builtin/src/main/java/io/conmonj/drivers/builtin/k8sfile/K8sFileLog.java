@@ -134,11 +134,6 @@ public final class K8sFileLog implements LogDriver {
         }
     }
 
-    /** The engine (tests: the compression thread, numbered names). */
-    LogFile file() {
-        return file;
-    }
-
     /** The compression thread's state (null without {@code compress}); for tests. */
     RotatedCompressor compressor() {
         return file.compressor();

@@ -22,7 +22,10 @@ import java.util.zip.Deflater;
  *
  * <p>Each rotated file awaiting compression is a {@link Job} whose {@code index} follows the renames of the
  * rotation ({@link #shifted}) and becomes -1 when the file is rotated out ({@link #dropped}); all under the
- * driver's {@code fileLock}, which this thread holds only to open the file and to put the result in place.
+ * {@link LogFile}'s lock over the numbered names ({@link LogFile#lockNames()}), which this thread holds only to open
+ * the file and to put the result in place. Every open, rename and delete is relative to the log directory's
+ * descriptor ({@link LogDirectory}): the rotated file is read only if it is still the regular, singly linked file that
+ * was rotated, and {@code NAME.gz.tmp} is created {@code O_EXCL} after removing whatever entry had that name.
  *
  * <p>json-file: the .gz is Go's {@code compress/gzip} layout with Docker's header extra {@code {"lastTime":"..."}}
  * (the time of the file's last record; Docker's reader skips files older than {@code --since} with it).
@@ -60,7 +63,7 @@ public final class RotatedCompressor {
     /**
      * @param dir  the directory of the log file, whose descriptor every open, rename and delete is relative to
      * @param name the log file's name in it
-     * @param lock the driver's lock over renames of its files
+     * @param lock the engine's lock over renames of the numbered files
      */
     RotatedCompressor(String driverName, LogDirectory dir, String name, Consumer<String> warnings,
                       LongFunction<byte[]> extraOf, ReentrantLock lock) {

@@ -1,6 +1,5 @@
 package io.conmonj.drivers.builtin.jsonfile;
 
-
 import static io.conmonj.drivers.builtin.jsonfile.JsonTestSupport.T0_NANOS;
 import static io.conmonj.drivers.builtin.jsonfile.JsonTestSupport.TIME;
 import static io.conmonj.drivers.builtin.jsonfile.JsonTestSupport.b;
@@ -8,7 +7,6 @@ import static io.conmonj.drivers.builtin.jsonfile.JsonTestSupport.cat;
 import static io.conmonj.drivers.builtin.jsonfile.JsonTestSupport.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;

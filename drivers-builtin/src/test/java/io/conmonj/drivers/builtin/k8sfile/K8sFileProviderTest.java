@@ -1,17 +1,13 @@
 package io.conmonj.drivers.builtin.k8sfile;
 
-
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
-import io.conmonj.plugin.LogDriverProvider;
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
 
@@ -20,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
