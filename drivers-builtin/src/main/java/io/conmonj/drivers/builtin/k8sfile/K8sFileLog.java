@@ -3,6 +3,7 @@ package io.conmonj.drivers.builtin.k8sfile;
 import io.conmonj.drivers.builtin.logfile.LogDirectory;
 import io.conmonj.drivers.builtin.logfile.LogFile;
 import io.conmonj.drivers.builtin.logfile.LogFileException;
+import io.conmonj.drivers.builtin.logfile.LogFileLimits;
 import io.conmonj.drivers.builtin.logfile.RotatedCompressor;
 
 
@@ -19,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -385,12 +388,29 @@ public final class K8sFileLog implements LogDriver {
         }
         boolean hadErrors = false;
         int start = maxFiles > 1 ? maxFiles : 2;
-        for (int i = start; i >= 2; i--) {
+        List<Integer> from;
+        if (start <= LogFileLimits.MAX_FILES) {
+            from = new ArrayList<>(start - 1);
+            for (int i = start - 1; i >= 1; i--) {
+                from.add(i);
+            }
+        } else {
+            // --log-max-files is not bounded on the command line (conmon loops over every number, 2^31 renames for
+            // 2147483647): only the backups that exist move, which is the same outcome, since a rename of a missing
+            // backup does nothing and the loop touches PATH.(i-1) only at step i.
             try {
-                file.shift(i - 1, i); // a missing backup is fine
+                from = file.existingBackups(start);
             } catch (IOException e) {
-                warnings.accept("Failed to shift backup file " + pathString + "." + (i - 1) + " to " + pathString
-                        + "." + i + ": " + ErrnoText.of(e));
+                warnings.accept("Failed to list backup files of " + pathString + ": " + ErrnoText.of(e));
+                return false;
+            }
+        }
+        for (int j : from) {
+            try {
+                file.shift(j, j + 1); // a missing backup is fine
+            } catch (IOException e) {
+                warnings.accept("Failed to shift backup file " + pathString + "." + j + " to " + pathString
+                        + "." + (j + 1) + ": " + ErrnoText.of(e));
                 hadErrors = true;
             }
         }

@@ -279,6 +279,17 @@ public final class LogDirectory implements Closeable {
         }
     }
 
+    /** The names in the directory, read through a new descriptor of it (the stream of this one is not reused). */
+    public List<String> names() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (SecureDirectoryStream<Path> again = dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
+            for (Path p : again) {
+                out.add(p.getFileName().toString());
+            }
+        }
+        return out;
+    }
+
     /** lstat of the entry (not followed). */
     public BasicFileAttributes attributes(String name) throws IOException {
         return dir.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)

@@ -355,6 +355,32 @@ public final class LogFile implements Closeable {
         return true;
     }
 
+    /**
+     * The numbers {@code i} (1 &lt;= i &lt; {@code below}) for which {@code NAME.i} or {@code NAME.i.gz} exists, highest
+     * first: one directory listing instead of {@code below} look-ups, for a caller whose count is not bounded.
+     */
+    public java.util.List<Integer> existingBackups(int below) throws IOException {
+        java.util.TreeSet<Integer> found = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        String prefix = name + ".";
+        for (String n : dir.names()) {
+            if (!n.startsWith(prefix)) {
+                continue;
+            }
+            String rest = n.substring(prefix.length());
+            if (rest.endsWith(".gz")) {
+                rest = rest.substring(0, rest.length() - 3);
+            }
+            if (rest.isEmpty() || rest.length() > 10 || rest.charAt(0) == '0' || !rest.chars().allMatch(Character::isDigit)) {
+                continue;
+            }
+            long i = Long.parseLong(rest);
+            if (i < below) {
+                found.add((int) i);
+            }
+        }
+        return new java.util.ArrayList<>(found);
+    }
+
     /** Removes backup {@code i} in both forms (caller holds {@link #lockNames()}). */
     public void remove(int i) throws IOException {
         if (compressor != null) {
