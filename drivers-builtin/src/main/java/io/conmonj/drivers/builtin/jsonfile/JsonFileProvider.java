@@ -87,14 +87,14 @@ public final class JsonFileProvider implements LogDriverProvider, ConfinedFilePr
         try {
             location = ConfinedFileProvider.locate(path, base);
         } catch (IOException e) {
-            throw new LogDriverException("cannot open " + path + ": " + ErrnoText.of(e), e);
+            throw new LogDriverException("cannot open " + LogDirectory.printable(path) + ": " + ErrnoText.of(e), e);
         }
         JsonFileOptions jo = new JsonFileOptions(location.path(), maxSize, maxFiles, compress,
                 attrs.isEmpty() ? null : DockerJson.attrs(attrs));
         try {
             return new JsonFileLog(location, jo, warnings);
         } catch (IOException e) {
-            throw new LogDriverException("cannot open " + path + ": " + ErrnoText.of(e), e);
+            throw new LogDriverException("cannot open " + LogDirectory.printable(path) + ": " + ErrnoText.of(e), e);
         }
     }
 

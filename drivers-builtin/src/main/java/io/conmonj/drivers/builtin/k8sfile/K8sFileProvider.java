@@ -76,14 +76,15 @@ public final class K8sFileProvider implements LogDriverProvider, ConfinedFilePro
         try {
             location = ConfinedFileProvider.locate(path, base);
         } catch (IOException e) {
-            throw new LogDriverException("Failed to open log file " + ErrnoText.of(e) + ": " + path, e);
+            throw new LogDriverException("Failed to open log file " + ErrnoText.of(e) + ": "
+                    + LogDirectory.printable(path), e);
         }
         K8sFileOptions k8s = new K8sFileOptions(location.path(), sizeMax, globalMax, rotate, maxFiles, List.of(),
                 compress);
         try {
             return new K8sFileLog(location, k8s, LogClock.system(), warnings);
         } catch (LogFileException e) {
-            throw new LogDriverException(e.getMessage() + ": " + location.path(), e);
+            throw new LogDriverException(e.getMessage() + ": " + LogDirectory.printable(location.path().toString()), e);
         }
     }
 }

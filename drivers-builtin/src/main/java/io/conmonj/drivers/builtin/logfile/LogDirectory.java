@@ -198,6 +198,7 @@ public final class LogDirectory implements Closeable {
                 throw new IllegalArgumentException("path may not contain '" + (p.isEmpty() ? "//" : p)
                         + "' components or end with '/'");
             }
+            checkEncodable(p);
             out.add(p);
         }
         checkName(out.get(out.size() - 1));
@@ -212,6 +213,40 @@ public final class LogDirectory implements Closeable {
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new IllegalArgumentException("file name is longer than " + MAX_NAME_BYTES + " bytes");
         }
+        checkEncodable(name);
+    }
+
+    /** A name the file system's encoding can express (e.g. no lone surrogate). */
+    private static void checkEncodable(String name) {
+        try {
+            Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("path has characters that cannot be a file name");
+        }
+    }
+
+    /**
+     * {@code s} for a message: control characters, DEL, U+2028/U+2029 and backslash escaped ({@code \n},
+     * {@code \xNN}, a backslash, {@code u} and four hex digits), so that a name from an annotation cannot forge lines
+     * in the monitor's log. Not cut: paths are bounded ({@link #MAX_PATH_BYTES}) before they are used.
+     */
+    public static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                b.append("\\\\");
+            } else if (c == '\n') {
+                b.append("\\n");
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else if (c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** The directory as it was given (messages only). */
@@ -347,7 +382,7 @@ public final class LogDirectory implements Closeable {
             }
             if (fd == null) {
                 probe.close();
-                ambiguous = new IOException(path.resolve(name) + ": cannot identify the opened file in " + PROC_FD
+                ambiguous = new IOException("cannot identify the opened file in " + PROC_FD
                         + " (descriptors opened concurrently)");
                 continue;
             }
@@ -365,7 +400,7 @@ public final class LogDirectory implements Closeable {
                 }
                 if (!fd.fileKey().equals(atName)) {
                     probe.close();
-                    ambiguous = new IOException(path.resolve(name) + ": the file changed while it was opened");
+                    ambiguous = new IOException("the file changed while it was opened");
                     continue;
                 }
                 if (!follow && !fd.regularFile()) {
