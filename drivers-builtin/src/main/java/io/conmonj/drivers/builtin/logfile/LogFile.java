@@ -138,9 +138,14 @@ public final class LogFile implements Closeable {
      * way, and grows the buffer for a record larger than it. Returns the buffer (maybe another array).
      */
     public byte[] reserve(int need) throws IOException {
-        if (buf.length - pos >= need) {
-            return buf;
+        byte[] b = buf;
+        if (b.length - pos >= need) {
+            return b; // the per-record path: small enough for C1 (the monitor's only compiler) to inline
         }
+        return makeRoom(need);
+    }
+
+    private byte[] makeRoom(int need) throws IOException {
         try {
             writePending();
         } finally {
