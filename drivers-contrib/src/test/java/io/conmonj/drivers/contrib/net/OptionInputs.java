@@ -15,10 +15,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * driver's own and whose values are anything up to 4 KiB or near-valid text; each is answered with options or a
  * {@link LogDriverException} in the one format ({@code option KEY: ...}), on one line of bounded length. The
  * parsers are linear in the input (no regular expressions with back-tracking over values), so a try is microseconds;
- * a parser that looped would hang the build rather than pass.
+ * the stated bound, {@link #BOUND} per map, is generous (a loaded machine): it catches a parser that loops or
+ * back-tracks, it does not measure speed.
  */
 public final class OptionInputs {
     public static final int MAX_MESSAGE = 1024;
+    public static final java.time.Duration BOUND = java.time.Duration.ofSeconds(1);
 
     private OptionInputs() {
     }
@@ -37,14 +39,21 @@ public final class OptionInputs {
     /** Runs {@code parse}; fails unless it returns or throws the one error. */
     public static void check(Parse parse) {
         try {
-            parse.run();
-        } catch (LogDriverException e) {
-            String m = e.getMessage();
-            assertTrue(m.startsWith("option "), m);
-            assertTrue(m.length() <= MAX_MESSAGE, m);
-            assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029), m);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(BOUND, () -> {
+                try {
+                    parse.run();
+                } catch (LogDriverException e) {
+                    assertOneError(e.getMessage());
+                }
+            });
         } catch (RuntimeException e) {
             fail("not the documented error: " + e);
         }
+    }
+
+    private static void assertOneError(String m) {
+        assertTrue(m.startsWith("option "), m);
+        assertTrue(m.length() <= MAX_MESSAGE, m);
+        assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029), m);
     }
 }
