@@ -9,78 +9,70 @@ import io.conmonj.drivers.builtin.k8sfile.K8sFileProvider;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
+import io.conmonj.plugin.property.ForAll;
+import io.conmonj.plugin.property.Gen;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * k8s-file's and json-file's options, as an annotation may give them, opened confined to a directory: any map of up
  * to 4 options (mostly the drivers' keys, values anything up to 4 KiB, or near-valid sizes, counts and paths) gives a
  * driver or a {@link LogDriverException} whose message is one printable line of bounded length, and nothing is
- * created outside the directory. The parsing is linear in the input; a try is an open or a refusal, milliseconds.
+ * created outside the directory. The parsing is linear in the input and a try is an open or a refusal; the stated
+ * bound, {@link #BOUND} per try, catches a loop or a blocked open (a loaded machine is allowed for), it does not
+ * measure speed.
  */
 class FileDriverOptionsPropertiesTest {
     static final ContainerMetadata META = new ContainerMetadata("0123456789abcdef0123", "web", null, Map.of(),
             Map.of(), null);
+    static final Duration BOUND = Duration.ofSeconds(2);
     static final int MAX_MESSAGE = 2 * LogDirectory.MAX_PATH_BYTES + 512;
-    static Path root;
-    static Path base;
-    static Path outside;
 
-    @BeforeContainer
-    static void dirs() throws IOException {
-        root = Files.createTempDirectory("conmonj-options-");
-        base = Files.createDirectories(root.resolve("userdata/sub"));
-        base = root.resolve("userdata");
+    @TempDir
+    Path root;
+    Path base;
+    Path outside;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        base = Files.createDirectories(root.resolve("userdata"));
+        Files.createDirectory(base.resolve("sub"));
         outside = Files.createDirectory(root.resolve("outside"));
         Files.createSymbolicLink(base.resolve("link"), outside);
     }
 
-    @AfterContainer
-    static void clean() throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    @Provide
-    Arbitrary<Map<String, String>> options() {
+    static Gen<Map<String, String>> options() {
         List<String> keys = List.of("path", "max-size", "max-file", "global-max-size", "compress", "labels", "env",
                 "tag");
-        Arbitrary<String> key = Arbitraries.oneOf(Arbitraries.of(keys), Arbitraries.of(keys),
-                Arbitraries.strings().ofMaxLength(80));
-        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(4096),
-                Arbitraries.of("x.log", "sub/x.log", "../x.log", "/etc/passwd", "link/x.log", "link", "sub", "a//b",
+        Gen<String> key = Gen.oneOf(Gen.of(keys), Gen.of(keys), Gen.strings(80));
+        Gen<String> value = Gen.oneOf(Gen.strings(4096),
+                Gen.of("x.log", "sub/x.log", "../x.log", "/etc/passwd", "link/x.log", "link", "sub", "a//b",
                         "4k", "4096", "1g", "2147483647", "101", "0", "-1", "true", "1.5m", "99999999999999999999p"),
-                Arbitraries.strings().withChars("0123456789./kmgtpib -\n\0").ofMaxLength(40));
-        return Arbitraries.maps(key, value).ofMaxSize(4);
+                Gen.strings("0123456789./kmgtpib -\n\0", 40));
+        return Gen.maps(key, value, 4);
     }
 
-    @Property(tries = 500)
-    void k8sFileOptions(@ForAll("options") Map<String, String> options) throws IOException {
-        check(new K8sFileProvider(), options);
+    @Test
+    void k8sFileOptions() {
+        ForAll.of(options()).tries(500).within(BOUND).check(o -> check(new K8sFileProvider(), o));
     }
 
-    @Property(tries = 500)
-    void jsonFileOptions(@ForAll("options") Map<String, String> options) throws IOException {
-        check(new JsonFileProvider(), options);
+    @Test
+    void jsonFileOptions() {
+        ForAll.of(options()).tries(500).within(BOUND).check(o -> check(new JsonFileProvider(), o));
     }
 
-    private static void check(ConfinedFileProvider p, Map<String, String> options) throws IOException {
+    private void check(ConfinedFileProvider p, Map<String, String> options) throws IOException {
         try (LogDriver d = p.openConfined(META, options, base, m -> { })) {
             assertTrue(d != null);
         } catch (LogDriverException e) {
