@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the C conmon and conmon-j under a real Podman, in one run.
 # Prints figures, asserts nothing. Usage: sudo bench/run.sh [CONMONJ_BIN]
-# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (2 s),
+# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (5 s),
 #              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh).
 # See bench/README.md for what each row measures and how to read it.
 set -uo pipefail
@@ -15,7 +15,7 @@ RUNS=${BENCH_RUNS:-10}
 IDLE_N=${BENCH_IDLE_N:-20}
 MB=${BENCH_MB:-200}
 JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
-SETTLE=${BENCH_SETTLE:-2}
+SETTLE=${BENCH_SETTLE:-5}
 OUT_DIR=$here/out
 T_PODMAN=120          # seconds allowed for any single podman command
 T_WAIT=30             # seconds allowed for a monitor to appear/settle/exit
