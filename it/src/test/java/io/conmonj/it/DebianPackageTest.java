@@ -25,6 +25,10 @@ import org.junit.jupiter.api.Test;
  * store), the man pages, {@code conmon-logs} on the PATH, the plugin header found through pkg-config; then
  * {@code dpkg -r} (configuration files stay) and {@code dpkg --purge}, after which the file system is as before:
  * every path the package listed and every file under the places it touches. conmon-j only: the package is ours.
+ *
+ * While installed, the drop-in switches the machine's Podman to conmon-j, but only where no {@code CONTAINERS_CONF}
+ * is set (Podman then reads that file alone: checked with Podman 4.3.1), and every other test sets it and passes
+ * {@code --conmon}; the package is purged in {@code finally}, also after a failure.
  */
 class DebianPackageTest {
     static final String PACKAGE = "conmon-j";
