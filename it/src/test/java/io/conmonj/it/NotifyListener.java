@@ -19,6 +19,8 @@ final class NotifyListener implements AutoCloseable {
         int bind(int fd, byte[] addr, int len);
 
         long recv(int fd, byte[] buf, long len, int flags);
+
+        long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen);
     }
 
     private static final int SOCK_DGRAM = 2, SOCK_NONBLOCK = 04000, MSG_DONTWAIT = 0x40;
@@ -32,14 +34,32 @@ final class NotifyListener implements AutoCloseable {
         this.fd = fd;
     }
 
-    static NotifyListener bind(Path path) {
+    private static byte[] address(Path path) {
         byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
         if (name.length > 107) throw new IllegalArgumentException("longer than sun_path: " + path);
-        int fd = Libc.C.socket(Libc.AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
-        if (fd < 0) throw new AssertionError("socket: errno " + Native.getLastError());
         byte[] addr = new byte[110];
         addr[0] = Libc.AF_UNIX;
         System.arraycopy(name, 0, addr, 2, name.length);
+        return addr;
+    }
+
+    /** Sends one datagram to the socket at {@code path}, as a process in the container would. */
+    static void send(Path path, String datagram) {
+        int fd = Libc.C.socket(Libc.AF_UNIX, SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new AssertionError("socket: errno " + Native.getLastError());
+        try {
+            byte[] b = datagram.getBytes(StandardCharsets.ISO_8859_1), addr = address(path);
+            if (Sockets.C.sendto(fd, b, b.length, 0, addr, addr.length) != b.length)
+                throw new AssertionError("sendto " + path + ": errno " + Native.getLastError());
+        } finally {
+            Libc.C.close(fd);
+        }
+    }
+
+    static NotifyListener bind(Path path) {
+        int fd = Libc.C.socket(Libc.AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new AssertionError("socket: errno " + Native.getLastError());
+        byte[] addr = address(path);
         if (Sockets.C.bind(fd, addr, addr.length) < 0) {
             int errno = Native.getLastError();
             Libc.C.close(fd);
