@@ -182,12 +182,11 @@ class DebianPackageTest {
         ok("tar -C \"$R\" -c . | $P import -q - localhost/pkgtest", env);
         assertEquals("from-the-package\n", ok("$P run --rm" + run + "echo from-the-package", env).out());
         ok("$P run -d --name pkgtest" + run + "sh -c 'echo logged; sleep 60'", env);
-        String pid = ok("$P inspect --format '{{.State.ConmonPid}}' pkgtest", env).out().strip();
-        String cmdline = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
-        assertTrue(cmdline.startsWith(ROOT + "/runtime/bin/java ") && cmdline.contains(ROOT + "/lib/conmon-j.jar"),
-                "the container's monitor is the package's conmon-j: " + cmdline);
-        assertTrue(Files.readString(Path.of("/proc", pid, "maps")).contains(ROOT + "/lib/conmon-j.aot"),
-                "the AOT cache is used at the installed location");
+        long pid = Long.parseLong(ok("$P inspect --format '{{.State.ConmonPid}}' pkgtest", env).out().strip());
+        List<String> cmdlines = MonitorProcesses.commandLines(pid);
+        assertTrue(cmdlines.stream().anyMatch(c -> c.startsWith(ROOT + "/runtime/bin/java ") && c.contains(ROOT + "/lib/conmon-j.jar")),
+                "the container's monitor is the package's conmon-j on the package's runtime: " + cmdlines);
+        assertTrue(MonitorProcesses.maps(pid, ROOT + "/lib/conmon-j.aot"), "the AOT cache is used at the installed location");
         long deadline = System.nanoTime() + 10_000_000_000L;
         String logs;
         do {

@@ -46,12 +46,12 @@ final class PodmanService implements AutoCloseable {
         return "unix://" + socket;
     }
 
-    /** The command line of the monitor of container {@code name} (from {@code podman inspect}), NULs as spaces. */
-    String monitorCommandLine(String name) throws IOException {
+    /** The command lines of the monitor of container {@code name} and its children ({@link MonitorProcesses}). */
+    List<String> monitorCommandLines(String name) {
         List<String> cmd = new ArrayList<>(PodmanTest.cmd(monitor, "inspect", "--format", "{{.State.ConmonPid}}", name));
         Fixtures.Proc p = PodmanTest.exec(cmd, 60);
         if (p.status() != 0) throw new AssertionError("podman inspect " + name + ": " + p.err());
-        return Files.readString(Path.of("/proc", p.out().strip(), "cmdline")).replace('\0', ' ');
+        return MonitorProcesses.commandLines(Long.parseLong(p.out().strip()));
     }
 
     private static void pause(long millis) {

@@ -1,8 +1,6 @@
 package io.conmonj.it;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,7 +53,7 @@ public final class TestcontainersScenario {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("podman inspect: " + out);
-        return Files.readString(Path.of("/proc", out, "cmdline")).replace('\0', ' ').strip();
+        return String.join(" || ", MonitorProcesses.commandLines(Long.parseLong(out))); // the pid, then its children
     }
 
     private static void step(String name, String value) {
