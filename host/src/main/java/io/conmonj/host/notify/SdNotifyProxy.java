@@ -161,7 +161,7 @@ public final class SdNotifyProxy implements AutoCloseable {
         Path path = Path.of(hostSocket);
         Path parent = path.toAbsolutePath().getParent();
         if (parent == null || path.getFileName() == null) {
-            throw new NativeCallException("connect " + hostSocket, 21 /* EISDIR */);
+            throw new NativeCallException("connect " + hostSocket, UnixDatagram.EINVAL); // "/" or ""
         }
         int parentFd = Fs.openPath(parent.toString());
         try {

@@ -15,6 +15,8 @@ public final class UnixDatagram {
     public static final int WOULD_BLOCK = -1;
     /** open(2) flags for the directory a socket is bound or reached through. */
     public static final int O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000;
+    /** errno values of addresses refused before any call: empty or not fitting sun_path, no file name. */
+    public static final int EINVAL = 22, ENAMETOOLONG = 36;
 
     /** A new close-on-exec, non-blocking datagram socket. */
     public static int socket() throws NativeCallException {
@@ -30,8 +32,11 @@ public final class UnixDatagram {
     static byte[] address(String address) throws NativeCallException {
         byte[] name = address.getBytes(StandardCharsets.UTF_8);
         boolean abstractName = name.length > 0 && name[0] == '@';
-        if (name.length == 0 || name.length > UnixSeqpacket.MAX_PATH_BYTES) {
-            throw new NativeCallException("sockaddr_un " + address, 36 /* ENAMETOOLONG, or empty */);
+        if (name.length == 0) {
+            throw new NativeCallException("sockaddr_un (empty address)", EINVAL);
+        }
+        if (name.length > UnixSeqpacket.MAX_PATH_BYTES) {
+            throw new NativeCallException("sockaddr_un " + address, ENAMETOOLONG);
         }
         int length = 2 + name.length + (abstractName ? 0 : 1);
         byte[] addr = new byte[length];

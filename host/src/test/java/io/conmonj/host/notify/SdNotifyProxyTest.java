@@ -180,6 +180,34 @@ class SdNotifyProxyTest {
     }
 
     @Test
+    void aBundlePathLongerThanSunPathWorks() throws IOException {
+        Path deep = tmp;
+        while (deep.toString().length() < 200) {
+            deep = deep.resolve("b" + UUID.randomUUID().toString().substring(0, 8));
+        }
+        bundle = Files.createDirectories(deep.resolve("notify")).getParent();
+        int host = hostSocket(tmp.resolve("host.sock").toString());
+        open(tmp.resolve("host.sock").toString());
+        // the container reaches it through its directory, as through Podman's bind mount
+        int dir = UnixDatagram.openDirectoryNoFollow(bundle.resolve("notify").toString());
+        fds.add(dir);
+        int fd = UnixDatagram.socket();
+        fds.add(fd);
+        UnixDatagram.connect(fd, "/proc/self/fd/" + dir + "/notify.sock");
+        byte[] ready = "READY=1".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(ready.length, UnixDatagram.send(fd, ready, ready.length));
+        assertEquals("READY=1", hostReceives(host));
+    }
+
+    @Test
+    void anEmptyOrUnfittingHostAddressIsAWarningNotACrash() throws IOException {
+        open("@" + "x".repeat(200));
+        containerSends("READY=1");
+        assertTrue(driver.runUntil(() -> !warnings.isEmpty()), "no warning");
+        assertTrue(warnings.get(0).contains("File name too long"), warnings.toString());
+    }
+
+    @Test
     void anAbstractHostAddressIsReached() throws IOException {
         String name = "@conmonj-test-" + UUID.randomUUID();
         int host = hostSocket(name);
