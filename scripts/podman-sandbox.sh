@@ -1,7 +1,6 @@
 # Sourced by scripts/demo.sh and bench/run.sh: a private Podman store and
-# configuration, so nothing touches the host's containers. cgroupfs and the file events
-# backend: no systemd session is needed; the ulimits: a machine whose own nofile/nproc
-# limits are lower than Podman's defaults makes runc fail with "error setting rlimits".
+# configuration, so nothing touches the host's containers (see
+# ../shared/docs/test-environment.md for why each setting is needed here).
 #   sandbox_init DIR   -> sets PODMAN (array) and IMAGE, imports a busybox image
 #   sandbox_cleanup    -> removes containers, unmounts, deletes DIR
 sandbox_init() {
