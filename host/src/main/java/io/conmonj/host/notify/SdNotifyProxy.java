@@ -28,6 +28,7 @@ public final class SdNotifyProxy implements AutoCloseable {
     static final int MAX_PENDING = 16;
     static final String DIRECTORY = "notify", NAME = "notify.sock";
     private static final int MODE = 0777;
+    private static final int ECONNREFUSED = 111, ENOTCONN = 107, ECONNRESET = 104;
 
     private final EventLoop loop;
     private final String hostSocket;
@@ -120,9 +121,9 @@ public final class SdNotifyProxy implements AutoCloseable {
             byte[] message = pending.peekFirst();
             int sent;
             try {
-                sent = UnixDatagram.send(connectedHostFd(), message, message.length);
+                sent = sendOnce(message);
             } catch (NativeCallException e) {
-                // conmon warns and goes on; reconnect next time (the host's socket may have been re-created)
+                // conmon warns and goes on with the next message
                 warn.accept("sd-notify: failed to relay to " + hostSocket + ": " + e.getMessage());
                 pending.removeFirst();
                 disconnect();
@@ -135,6 +136,23 @@ public final class SdNotifyProxy implements AutoCloseable {
             pending.removeFirst();
         }
         waitForHost(false);
+    }
+
+    /**
+     * One send; a connection that was refused or reset (the host's socket was re-created, e.g. by a service manager
+     * that re-executed itself) is made again once, for the same message.
+     */
+    private int sendOnce(byte[] message) throws NativeCallException {
+        boolean wasConnected = hostFd >= 0;
+        try {
+            return UnixDatagram.send(connectedHostFd(), message, message.length);
+        } catch (NativeCallException e) {
+            if (!wasConnected || (e.errno() != ECONNREFUSED && e.errno() != ENOTCONN && e.errno() != ECONNRESET)) {
+                throw e;
+            }
+            disconnect();
+            return UnixDatagram.send(connectedHostFd(), message, message.length);
+        }
     }
 
     private int connectedHostFd() throws NativeCallException {

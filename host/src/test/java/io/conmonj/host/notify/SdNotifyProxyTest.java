@@ -164,6 +164,23 @@ class SdNotifyProxyTest {
     }
 
     @Test
+    void aHostSocketReCreatedBetweenMessagesIsReachedWithoutLoss() throws IOException {
+        Path hostPath = tmp.resolve("host.sock");
+        int first = hostSocket(hostPath.toString());
+        open(hostPath.toString());
+        containerSends("READY=1");
+        assertEquals("READY=1", hostReceives(first));
+        // the service manager re-executes: the old socket goes away, a new one is bound at the same path
+        Sys.closeQuietly(first);
+        fds.remove(Integer.valueOf(first)); // its number may be reused by the next socket
+        Files.delete(hostPath);
+        int second = hostSocket(hostPath.toString());
+        containerSends("STATUS=after the re-exec");
+        assertEquals("STATUS=after the re-exec", hostReceives(second));
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
     void aHostSocketPathLongerThanSunPathIsReached() throws IOException {
         Path deep = tmp;
         while (deep.toString().length() < 150) {
