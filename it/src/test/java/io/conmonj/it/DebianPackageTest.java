@@ -124,6 +124,11 @@ class DebianPackageTest {
             checkInstalledFiles();
             runAContainerThroughTheDropIn(store);
 
+            // the administrator's edit of a conffile survives a reinstall (an upgrade to the same files)
+            Files.writeString(Path.of(POLICY), "# edited by the administrator\n", java.nio.file.StandardOpenOption.APPEND);
+            ok("dpkg -i '" + deb + "'", Map.of());
+            assertTrue(Files.readString(Path.of(POLICY)).endsWith("# edited by the administrator\n"), "conffile edit kept");
+
             ok("dpkg -r " + PACKAGE, Map.of());
             assertFalse(Files.exists(Path.of(ROOT)), ROOT + " after dpkg -r");
             assertFalse(Files.exists(Path.of("/usr/bin/conmon-logs"), LinkOption.NOFOLLOW_LINKS));
