@@ -2,7 +2,7 @@
 # Builds target/conmon-j_VERSION_ARCH.deb from host's install tree (host/target/conmon), the man
 # pages (man/) and the files under src/deb. Usage: build-deb.sh PROJECT_ROOT TARGET_DIR MAVEN_VERSION
 #   /usr/lib/conmon-j/                       the install tree, runtime included (no JDK needed)
-#   /usr/bin/conmon-logs                     -> ../lib/conmon-j/bin/conmon-logs
+#   /usr/bin/conmon-logs (every bin/ tool but conmon) -> ../lib/conmon-j/bin/NAME
 #   /usr/include/conmon_log_plugin.h         the plugin ABI header
 #   /usr/share/pkgconfig/conmon-log-plugin.pc  relocatable: its prefix is ${pcfiledir}/../.. = /usr
 #   /usr/share/man/man{1,3,8}/*.gz           conmon-logs(1), conmon_log_plugin(3), conmon-j(8)
@@ -23,7 +23,12 @@ mkdir -p "$root/usr/lib" "$root/usr/bin" "$root/usr/include" "$root/usr/share/pk
     "$root/usr/share/doc/conmon-j" "$root/DEBIAN"
 cp -a "$tree" "$root/usr/lib/conmon-j"
 chmod -R u+rwX,go+rX,go-w "$root/usr/lib/conmon-j"
-ln -s ../lib/conmon-j/bin/conmon-logs "$root/usr/bin/conmon-logs"
+# the user-facing tools of bin/ on the PATH (conmon-logs, and any later one); never bin/conmon itself, which
+# Podman finds through conmon_path and which would clash with the conmon package's /usr/bin/conmon
+for tool in "$tree"/bin/*; do
+    name=$(basename "$tool")
+    [ "$name" = conmon ] || [ ! -x "$tool" ] || ln -s "../lib/conmon-j/bin/$name" "$root/usr/bin/$name"
+done
 install -m 0644 "$tree/include/conmon_log_plugin.h" "$root/usr/include/"
 install -m 0644 "$tree/lib/pkgconfig/conmon-log-plugin.pc" "$root/usr/share/pkgconfig/"
 for page in "$project"/man/*.[138]; do
