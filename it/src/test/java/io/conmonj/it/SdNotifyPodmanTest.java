@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in {@code BUNDLE/notify}. The container sends with a static helper built from {@code src/test/c/sd-notify-send.c}
  * (busybox has no systemd-notify).
  *
- * Observed with the reference 2.1.6: {@code READY=1} (and {@code WATCHDOG=1}) are relayed, {@code STATUS=} is dropped; conmon-j follows
- * the 2.2.x contract and relays {@code STATUS=} too (asserted for conmon-j only).
+ * Observed with the reference 2.1.6: {@code READY=1} (and {@code WATCHDOG=1}) are relayed, {@code STATUS=} is
+ * dropped; conmon-j follows the 2.2.x contract and relays {@code STATUS=} too (asserted for conmon-j only).
  */
 @ExtendWith(PodmanEnvironment.class)
 class SdNotifyPodmanTest {
