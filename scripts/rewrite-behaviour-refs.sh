@@ -11,7 +11,8 @@
 # Idempotent: a citation that already names conmon-behaviour.md is left alone, and so is
 # "RFC 6587 §3.4.2". Bare "§N" is rewritten only in code (*.java, *.c, *.h, *.sh, *.xml,
 # *.options); in Markdown only the explicit "contract ..." and "pitfall N" forms are, because
-# docs may number their own sections. docs/conmon-behaviour.md and this script are skipped.
+# docs may number their own sections. docs/conmon-behaviour.md, this script and its test
+# (host RewriteBehaviourRefsTest, whose samples are the old forms) are skipped.
 #
 #   scripts/rewrite-behaviour-refs.sh          # every tracked file (git ls-files)
 #   scripts/rewrite-behaviour-refs.sh FILE...  # only these files
@@ -46,7 +47,8 @@ restore=(-e 's/\x01/conmon-behaviour.md §/g' -e 's/\x02/§/g')
 changed=0
 for f in "${files[@]}"; do
     case "$f" in
-        docs/conmon-behaviour.md|scripts/rewrite-behaviour-refs.sh) continue ;;
+        # the reference itself, this script, and the test that feeds this script the old forms
+        docs/conmon-behaviour.md|scripts/rewrite-behaviour-refs.sh|*/RewriteBehaviourRefsTest.java) continue ;;
     esac
     [ -f "$f" ] || continue
     grep -q -E '§|[Cc]ontract|[Pp]itfall [0-9]' "$f" || continue
