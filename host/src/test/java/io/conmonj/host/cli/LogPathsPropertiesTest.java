@@ -1,16 +1,14 @@
 package io.conmonj.host.cli;
 
+import io.conmonj.plugin.property.ForAll;
+import io.conmonj.plugin.property.Gen;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Random;
 
-import static io.conmonj.host.cli.RandomTries.forAll;
-import static io.conmonj.host.cli.RandomTries.length;
-import static io.conmonj.host.cli.RandomTries.oneOf;
-import static io.conmonj.host.cli.RandomTries.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -21,46 +19,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@code No such log driver X}), and {@code Log driver not provided. Use --log-path} for no
  * value at all. Never another exception.
  *
- * <p>Bound: each input is answered within {@link #BOUND} (250 ms, a preemptive timeout per
- * try; a parse takes microseconds, the margin is for a loaded, shared machine).
+ * <p>Bound: each input is answered within {@link #BOUND} (1 s, the project's bound for parsers
+ * of up to 4 KiB; a preemptive timeout per try; a parse takes microseconds, the margin is for a
+ * loaded, shared machine).
  */
 class LogPathsPropertiesTest {
-    static final Duration BOUND = Duration.ofMillis(250);
+    static final Duration BOUND = Duration.ofSeconds(1);
     private static final List<String> PIECES = List.of(":", "::", "k8s-file", "journald", "passthrough", "none", "off",
             "null", "other", "/var/log/x.log", "ctr.log", "", " ", "a:b", "\u00e9", "-");
 
     @Test
     void everyValueGetsTheModelsAnswer() {
-        forAll(5000, BOUND, LogPathsPropertiesTest::value, v -> "\"" + v + "\"", value -> {
-            assertEquals(model(value).toString(), answer(() -> LogPaths.parseOne(value).toString()), value);
-        });
+        ForAll.of(LogPathsPropertiesTest::value).tries(5000).within(BOUND).check(value ->
+                assertEquals(model(value).toString(), answer(() -> LogPaths.parseOne(value).toString()), value));
     }
 
     @Test
     void everyListKeepsOneTargetPerDriverInFirstOrderWithTheLastK8sFilePath() {
-        forAll(3000, BOUND, r -> {
-            List<String> values = new ArrayList<>();
-            int n = length(r, 8);
-            for (int i = 0; i < n; i++) {
-                values.add(value(r));
-            }
-            return values;
-        }, List::toString, values -> {
-            assertEquals(listModel(values), answer(() -> LogPaths.parse(values).toString()), values.toString());
-        });
+        ForAll.of(Gen.lists(LogPathsPropertiesTest::value, 8)).tries(3000).within(BOUND).check(values ->
+                assertEquals(listModel(values), answer(() -> LogPaths.parse(values).toString()), values.toString()));
     }
 
     /** A value: pieces a parser cares about, joined, sometimes any text, up to 4 KiB. */
-    static String value(SplittableRandom r) {
+    static String value(Random r) {
         if (r.nextInt(4) == 0) {
-            return text(r, RandomTries.MAX_BYTES / 3, ":abk8s-fileonejurd/");
+            return r.nextBoolean() ? Gen.strings(1365).next(r) : Gen.strings(":abk8s-fileonejurd/", 4096).next(r);
         }
-        StringBuilder s = new StringBuilder();
-        int n = length(r, 6);
-        for (int i = 0; i < n; i++) {
-            s.append(oneOf(r, PIECES));
-        }
-        return s.toString();
+        return Gen.tokens(PIECES, 6).next(r);
     }
 
     @FunctionalInterface
