@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 import java.util.Arrays;
 
 /** Checked descriptor calls {@link Sys} does not have: dup and non-blocking writes. */
@@ -25,18 +27,6 @@ public final class Descriptors {
     public static int write(int fd, byte[] buf, int off, int len) throws NativeCallException {
         // JNA copies a whole array in and back out: pass only the bytes to write
         byte[] data = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
-        while (true) {
-            long n = LibC.write(fd, data, len);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = Sys.errno();
-            if (errno == Sys.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("write", errno);
-            }
-        }
+        return (int) Sys.retryOrWouldBlock("write", () -> LibC.write(fd, data, len));
     }
 }

@@ -1,5 +1,8 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.Layouts;
+import io.conmonj.sys.LibC;
+
 import com.sun.jna.Memory;
 
 /**
@@ -11,7 +14,8 @@ public final class Epoll implements AutoCloseable {
     public static final int IN = 0x001, OUT = 0x004, ERR = 0x008, HUP = 0x010, RDHUP = 0x2000;
 
     private static final int CTL_ADD = 1, CTL_DEL = 2, CTL_MOD = 3;
-    private static final int EVENT_SIZE = 12;
+    private static final int EVENT_SIZE = (int) Layouts.EPOLL_EVENT.size();
+    private static final long EVENTS = Layouts.EPOLL_EVENT.offset("events"), DATA = Layouts.EPOLL_EVENT.offset("data");
     private static final int MAX_EVENTS = 32;
 
     private final int epfd;
@@ -35,8 +39,8 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void control(int op, String call, int fd, int events) throws NativeCallException {
-        control.setInt(0, events);
-        control.setLong(4, fd);
+        control.setInt(EVENTS, events);
+        control.setLong(DATA, fd);
         Sys.check(call, LibC.epoll_ctl(epfd, op, fd, control));
     }
 
@@ -53,11 +57,11 @@ public final class Epoll implements AutoCloseable {
     }
 
     public int readyFd(int index) {
-        return (int) ready.getLong((long) index * EVENT_SIZE + 4);
+        return (int) ready.getLong((long) index * EVENT_SIZE + DATA);
     }
 
     public int readyEvents(int index) {
-        return ready.getInt((long) index * EVENT_SIZE);
+        return ready.getInt((long) index * EVENT_SIZE + EVENTS);
     }
 
     @Override

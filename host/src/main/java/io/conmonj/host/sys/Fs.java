@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 /**
  * Checked file-system calls by path (FIFOs, symlinks, modes). Failures become
  * a {@link NativeCallException} carrying the call's name and the path.
@@ -14,16 +16,16 @@ public final class Fs {
 
     /** mkfifo(3); the mode is subject to the umask. */
     public static void mkfifo(String path, int mode) throws NativeCallException {
-        Sys.check("mkfifo " + path, SocketCalls.mkfifo(path, mode));
+        Sys.check("mkfifo " + path, LibC.mkfifo(path, mode));
     }
 
     public static void unlink(String path) throws NativeCallException {
-        Sys.check("unlink " + path, SocketCalls.unlink(path));
+        Sys.check("unlink " + path, LibC.unlink(path));
     }
 
     /** unlink(2) that treats a missing path as done; false if there was nothing to remove. */
     public static boolean unlinkIfExists(String path) throws NativeCallException {
-        if (SocketCalls.unlink(path) == 0) {
+        if (LibC.unlink(path) == 0) {
             return true;
         }
         if (Sys.errno() == ENOENT) {
@@ -34,15 +36,15 @@ public final class Fs {
 
     /** Creates {@code linkPath} pointing at {@code target}. */
     public static void symlink(String target, String linkPath) throws NativeCallException {
-        Sys.check("symlink " + linkPath, SocketCalls.symlink(target, linkPath));
+        Sys.check("symlink " + linkPath, LibC.symlink(target, linkPath));
     }
 
     public static void chmod(String path, int mode) throws NativeCallException {
-        Sys.check("chmod " + path, SocketCalls.chmod(path, mode));
+        Sys.check("chmod " + path, LibC.chmod(path, mode));
     }
 
     public static void fchmod(int fd, int mode) throws NativeCallException {
-        Sys.check("fchmod", SocketCalls.fchmod(fd, mode));
+        Sys.check("fchmod", LibC.fchmod(fd, mode));
     }
 
     /** An {@code O_PATH|O_CLOEXEC} handle on {@code path} (symlinks followed). */

@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -27,7 +29,7 @@ public final class Notify {
 
     /** A non-blocking, close-on-exec eventfd with counter 0. */
     public static int eventfd() throws NativeCallException {
-        return Sys.check("eventfd", OomCalls.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+        return Sys.check("eventfd", LibC.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     }
 
     /**
@@ -48,18 +50,18 @@ public final class Notify {
 
     /** A non-blocking, close-on-exec inotify instance. */
     public static int inotifyInit() throws NativeCallException {
-        return Sys.check("inotify_init1", OomCalls.inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+        return Sys.check("inotify_init1", LibC.inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     }
 
     /** Adds a watch on {@code path}; returns the watch descriptor. */
     public static int inotifyAddWatch(int inotifyFd, String path, int mask) throws NativeCallException {
-        return Sys.check("inotify_add_watch " + path, OomCalls.inotify_add_watch(inotifyFd, path, mask));
+        return Sys.check("inotify_add_watch " + path, LibC.inotify_add_watch(inotifyFd, path, mask));
     }
 
     /** The {@code f_type} of the file system holding {@code path}. */
     public static long statfsType(String path) throws NativeCallException {
         byte[] buf = new byte[STATFS_SIZE];
-        Sys.check("statfs " + path, OomCalls.statfs(path, buf));
+        Sys.check("statfs " + path, LibC.statfs(path, buf));
         return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0);
     }
 }

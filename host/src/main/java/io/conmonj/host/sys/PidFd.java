@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 /**
  * A pidfd (Linux 5.3+): readable once the process has exited, whether or not
  * it is our child. The monitor watches the runtime and the container through

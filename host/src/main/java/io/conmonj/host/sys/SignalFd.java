@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 /**
  * A non-blocking signalfd. The signals must be blocked in every thread: the
  * native launcher blocks them before it execs the JVM, so all JVM threads

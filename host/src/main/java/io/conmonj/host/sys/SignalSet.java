@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 import com.sun.jna.Memory;
 
 /** A {@code sigset_t} (glibc: 1024 bits) built in native memory. */

@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
 

@@ -1,6 +1,9 @@
 package io.conmonj.host.sys;
 
-import com.sun.jna.Native;
+import io.conmonj.sys.LibC;
+
+import io.conmonj.sys.Errno;
+import io.conmonj.sys.Retry;
 
 import java.util.Arrays;
 
@@ -29,7 +32,20 @@ public final class Sys {
     public static final int WOULD_BLOCK = -1;
 
     static int errno() {
-        return Native.getLastError();
+        return Errno.last();
+    }
+
+    /** How a failed call of this package is reported: {@link NativeCallException} naming the call. */
+    static final Retry.Failures<NativeCallException> FAILURES = NativeCallException::new;
+
+    /** The call, made again while interrupted; its result, or {@link NativeCallException}. */
+    static long retry(String call, Retry.Call native_) throws NativeCallException {
+        return Retry.call(call, native_, FAILURES);
+    }
+
+    /** As {@link #retry(String, Retry.Call)}, with {@link #WOULD_BLOCK} for EAGAIN. */
+    static long retryOrWouldBlock(String call, Retry.Call native_) throws NativeCallException {
+        return Retry.call(call, native_, FAILURES, Retry.AGAIN);
     }
 
     static int check(String call, int result) throws NativeCallException {
@@ -40,38 +56,20 @@ public final class Sys {
     }
 
     public static String strerror(int errno) {
-        return LibC.strerror(errno);
+        return Errno.text(errno);
     }
 
     /** Reads up to {@code len} bytes; 0 at end of file, {@link #WOULD_BLOCK} on EAGAIN. */
     public static int read(int fd, byte[] buf, int len) throws NativeCallException {
-        while (true) {
-            long n = LibC.read(fd, buf, len);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = errno();
-            if (errno == EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != EINTR) {
-                throw new NativeCallException("read", errno);
-            }
-        }
+        return (int) retryOrWouldBlock("read", () -> LibC.read(fd, buf, len));
     }
 
     /** Writes all of {@code data}, looping over short writes (blocking fds only). */
     public static void writeAll(int fd, byte[] data) throws NativeCallException {
         byte[] rest = data;
         while (rest.length > 0) {
-            long n = LibC.write(fd, rest, rest.length);
-            if (n < 0) {
-                int errno = errno();
-                if (errno == EINTR) {
-                    continue;
-                }
-                throw new NativeCallException("write", errno);
-            }
+            byte[] chunk = rest;
+            long n = retry("write", () -> LibC.write(fd, chunk, chunk.length));
             rest = Arrays.copyOfRange(rest, (int) n, rest.length);
         }
     }
@@ -95,11 +93,7 @@ public final class Sys {
     }
 
     public static void dup2(int from, int to) throws NativeCallException {
-        while (LibC.dup2(from, to) < 0) {
-            if (errno() != EINTR) {
-                throw new NativeCallException("dup2", errno());
-            }
-        }
+        retry("dup2", () -> LibC.dup2(from, to));
     }
 
     public static int open(String path, int flags, int mode) throws NativeCallException {
@@ -175,24 +169,15 @@ public final class Sys {
         return waitpid(-1, 0);
     }
 
+    private static final int[] NO_CHILD = {ECHILD};
+
     private static WaitResult waitpid(int pid, int options) throws NativeCallException {
         int[] status = new int[1];
-        while (true) {
-            int reaped = LibC.waitpid(pid, status, options);
-            if (reaped > 0) {
-                return new WaitResult(reaped, status[0]);
-            }
-            if (reaped == 0) {
-                return WaitResult.NONE;
-            }
-            int errno = errno();
-            if (errno == ECHILD) {
-                return WaitResult.NO_CHILDREN;
-            }
-            if (errno != EINTR) {
-                throw new NativeCallException("waitpid", errno);
-            }
+        long reaped = Retry.call("waitpid", () -> LibC.waitpid(pid, status, options), FAILURES, NO_CHILD);
+        if (reaped == Retry.WOULD_BLOCK) {
+            return WaitResult.NO_CHILDREN;
         }
+        return reaped == 0 ? WaitResult.NONE : new WaitResult((int) reaped, status[0]);
     }
 
     /** Mirrors a diagnostic line to syslog(3) (facility user, ident = program name). */

@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -16,7 +18,7 @@ public final class TempName {
     public static String reserve(String template) throws NativeCallException {
         byte[] bytes = template.getBytes(StandardCharsets.UTF_8);
         byte[] buf = Arrays.copyOf(bytes, bytes.length + 1); // NUL-terminated
-        int fd = TerminalCalls.mkstemp(buf);
+        int fd = LibC.mkstemp(buf);
         if (fd < 0) {
             throw new NativeCallException("mkstemp " + template, Sys.errno());
         }

@@ -1,5 +1,8 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.Layouts;
+import io.conmonj.sys.LibC;
+
 import com.sun.jna.Memory;
 
 /** A one-shot monotonic timerfd, for the -T timeout and periodic re-checks. */
@@ -18,12 +21,14 @@ public final class TimerFd implements AutoCloseable {
         return fd;
     }
 
+    private static final long VALUE = Layouts.ITIMERSPEC.offset("it_value");
+
     /** Fires once after the given delay. */
     public void arm(long delayMillis) throws NativeCallException {
-        Memory spec = new Memory(32); // struct itimerspec { interval; value; }
+        Memory spec = new Memory(Layouts.ITIMERSPEC.size());
         spec.clear();
-        spec.setLong(16, delayMillis / 1000);
-        spec.setLong(24, (delayMillis % 1000) * 1_000_000L);
+        spec.setLong(VALUE + Layouts.TIMESPEC.offset("tv_sec"), delayMillis / 1000);
+        spec.setLong(VALUE + Layouts.TIMESPEC.offset("tv_nsec"), (delayMillis % 1000) * 1_000_000L);
         Sys.check("timerfd_settime", LibC.timerfd_settime(fd, 0, spec, null));
     }
 

@@ -1,5 +1,8 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.Layouts;
+import io.conmonj.sys.LibC;
+
 import com.sun.jna.Memory;
 
 import java.nio.charset.StandardCharsets;
@@ -31,8 +34,10 @@ public final class Tty {
     /** read(2) on a pty master whose slave is closed: no data, not an error (§9.2). */
     public static final int EIO = 5;
 
-    static final int TERMIOS_SIZE = 60, C_OFLAG = 4;
-    static final int WINSIZE_SIZE = 8, WS_ROW = 0, WS_COL = 2;
+    static final int TERMIOS_SIZE = (int) Layouts.TERMIOS.size();
+    static final long C_OFLAG = Layouts.TERMIOS.offset("c_oflag");
+    static final int WINSIZE_SIZE = (int) Layouts.WINSIZE.size();
+    static final long WS_ROW = Layouts.WINSIZE.offset("ws_row"), WS_COL = Layouts.WINSIZE.offset("ws_col");
     static final long TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
 
     /** A termios image read by {@link #getAttributes}; only the fields conmon touches are exposed. */
@@ -55,21 +60,13 @@ public final class Tty {
     /** tcgetattr(3). */
     public static Termios getAttributes(int fd) throws NativeCallException {
         Termios termios = new Termios();
-        while (TerminalCalls.tcgetattr(fd, termios.image) < 0) {
-            if (Sys.errno() != Sys.EINTR) {
-                throw new NativeCallException("tcgetattr", Sys.errno());
-            }
-        }
+        Sys.retry("tcgetattr", () -> LibC.tcgetattr(fd, termios.image));
         return termios;
     }
 
     /** tcsetattr(3) with TCSANOW. */
     public static void setAttributes(int fd, Termios termios) throws NativeCallException {
-        while (TerminalCalls.tcsetattr(fd, TCSANOW, termios.image) < 0) {
-            if (Sys.errno() != Sys.EINTR) {
-                throw new NativeCallException("tcsetattr", Sys.errno());
-            }
-        }
+        Sys.retry("tcsetattr", () -> LibC.tcsetattr(fd, TCSANOW, termios.image));
     }
 
     /** ioctl TIOCSWINSZ; the pixel sizes are set to 0. */
@@ -90,21 +87,17 @@ public final class Tty {
     }
 
     private static void ioctl(int fd, long request, Memory arg, String call) throws NativeCallException {
-        while (TerminalCalls.ioctl(fd, request, arg) < 0) {
-            if (Sys.errno() != Sys.EINTR) {
-                throw new NativeCallException(call, Sys.errno());
-            }
-        }
+        Sys.retry(call, () -> LibC.ioctl(fd, request, arg));
     }
 
     public static boolean isatty(int fd) {
-        return TerminalCalls.isatty(fd) == 1;
+        return LibC.isatty(fd) == 1;
     }
 
     /** ptsname_r(3): the path of the slave of {@code master}, e.g. {@code /dev/pts/3}. */
     public static String slaveName(int master) throws NativeCallException {
         byte[] name = new byte[128];
-        int err = TerminalCalls.ptsname_r(master, name, name.length);
+        int err = LibC.ptsname_r(master, name, name.length);
         if (err != 0) {
             throw new NativeCallException("ptsname_r", err);
         }
@@ -127,10 +120,10 @@ public final class Tty {
      */
     public static int[] openPty() throws NativeCallException {
         int master = Sys.check("posix_openpt",
-                TerminalCalls.posix_openpt(Sys.O_RDWR | O_NOCTTY | Sys.O_CLOEXEC));
+                LibC.posix_openpt(Sys.O_RDWR | O_NOCTTY | Sys.O_CLOEXEC));
         try {
-            Sys.check("grantpt", TerminalCalls.grantpt(master));
-            Sys.check("unlockpt", TerminalCalls.unlockpt(master));
+            Sys.check("grantpt", LibC.grantpt(master));
+            Sys.check("unlockpt", LibC.unlockpt(master));
             int slave = openSlave(slaveName(master));
             return new int[] {master, slave};
         } catch (NativeCallException e) {

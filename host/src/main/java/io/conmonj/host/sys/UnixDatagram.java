@@ -1,5 +1,7 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.LibC;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +23,7 @@ public final class UnixDatagram {
     /** A new close-on-exec, non-blocking datagram socket. */
     public static int socket() throws NativeCallException {
         int type = SOCK_DGRAM | UnixSeqpacket.SOCK_CLOEXEC | UnixSeqpacket.SOCK_NONBLOCK;
-        return Sys.check("socket", SocketCalls.socket(UnixSeqpacket.AF_UNIX, type, 0));
+        return Sys.check("socket", LibC.socket(UnixSeqpacket.AF_UNIX, type, 0));
     }
 
     /**
@@ -50,53 +52,24 @@ public final class UnixDatagram {
 
     public static void bind(int fd, String path) throws NativeCallException {
         byte[] addr = address(path);
-        Sys.check("bind " + path, SocketCalls.bind(fd, addr, addr.length));
+        Sys.check("bind " + path, LibC.bind(fd, addr, addr.length));
     }
 
     /** Connects {@code fd} so that {@link #send} reaches {@code address} and EPOLLOUT reports its queue. */
     public static void connect(int fd, String address) throws NativeCallException {
         byte[] addr = address(address);
-        while (SocketCalls.connect(fd, addr, addr.length) < 0) {
-            int errno = Sys.errno();
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("connect " + address, errno);
-            }
-        }
+        Sys.retry("connect " + address, () -> LibC.connect(fd, addr, addr.length));
     }
 
     /** Sends one datagram without blocking and without SIGPIPE; {@link #WOULD_BLOCK} when the peer's queue is full. */
     public static int send(int fd, byte[] buf, int len) throws NativeCallException {
         int flags = UnixSeqpacket.MSG_DONTWAIT | UnixSeqpacket.MSG_NOSIGNAL;
-        while (true) {
-            long n = SocketCalls.send(fd, buf, len, flags);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = Sys.errno();
-            if (errno == Sys.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("send", errno);
-            }
-        }
+        return (int) Sys.retryOrWouldBlock("send", () -> LibC.send(fd, buf, len, flags));
     }
 
     /** Receives one datagram into {@code buf[0..len)} (a longer one is cut); {@link #WOULD_BLOCK} when none. */
     public static int recv(int fd, byte[] buf, int len) throws NativeCallException {
-        while (true) {
-            long n = SocketCalls.recv(fd, buf, len, UnixSeqpacket.MSG_DONTWAIT);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = Sys.errno();
-            if (errno == Sys.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("recv", errno);
-            }
-        }
+        return (int) Sys.retryOrWouldBlock("recv", () -> LibC.recv(fd, buf, len, UnixSeqpacket.MSG_DONTWAIT));
     }
 
     /** An {@code O_PATH} handle on the directory {@code path} itself, refusing a symlink in its last component. */

@@ -1,5 +1,9 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.Layouts;
+import io.conmonj.sys.LibC;
+import io.conmonj.sys.Retry;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +25,7 @@ public final class UnixSeqpacket {
     public static final int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
 
     /** sizeof(struct sockaddr_un): a 2-byte family followed by 108 bytes of sun_path. */
-    public static final int SOCKADDR_UN_SIZE = 110;
+    public static final int SOCKADDR_UN_SIZE = (int) Layouts.SOCKADDR_UN.size();
     /** The longest path that fits in sun_path with its terminating NUL. */
     public static final int MAX_PATH_BYTES = 107;
 
@@ -33,7 +37,7 @@ public final class UnixSeqpacket {
     /** A new close-on-exec SEQPACKET socket, optionally non-blocking. */
     public static int socket(boolean nonBlocking) throws NativeCallException {
         int type = SOCK_SEQPACKET | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
-        return Sys.check("socket", SocketCalls.socket(AF_UNIX, type, 0));
+        return Sys.check("socket", LibC.socket(AF_UNIX, type, 0));
     }
 
     /**
@@ -43,18 +47,18 @@ public final class UnixSeqpacket {
      */
     static byte[] address(String path) {
         byte[] addr = new byte[SOCKADDR_UN_SIZE];
-        addr[0] = (byte) AF_UNIX; // sa_family_t, little endian
+        addr[(int) Layouts.SOCKADDR_UN.offset("sun_family")] = (byte) AF_UNIX; // sa_family_t, little endian
         byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(bytes, 0, addr, 2, Math.min(bytes.length, MAX_PATH_BYTES));
+        System.arraycopy(bytes, 0, addr, (int) Layouts.SOCKADDR_UN.offset("sun_path"), Math.min(bytes.length, MAX_PATH_BYTES));
         return addr;
     }
 
     public static void bind(int fd, String path) throws NativeCallException {
-        Sys.check("bind", SocketCalls.bind(fd, address(path), SOCKADDR_UN_SIZE));
+        Sys.check("bind", LibC.bind(fd, address(path), SOCKADDR_UN_SIZE));
     }
 
     public static void listen(int fd, int backlog) throws NativeCallException {
-        Sys.check("listen", SocketCalls.listen(fd, backlog));
+        Sys.check("listen", LibC.listen(fd, backlog));
     }
 
     /**
@@ -64,31 +68,21 @@ public final class UnixSeqpacket {
      * or the pending client gave up before being accepted.
      */
     public static int accept(int fd) throws NativeCallException {
-        while (true) {
-            int client = SocketCalls.accept4(fd, null, null, SOCK_CLOEXEC);
-            if (client >= 0) {
-                return client;
-            }
-            int errno = Sys.errno();
-            if (errno == Sys.EAGAIN || errno == ECONNABORTED) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("accept4", errno);
-            }
-        }
+        return (int) Retry.call("accept4", () -> LibC.accept4(fd, null, null, SOCK_CLOEXEC), Sys.FAILURES, NOT_NOW);
     }
+
+    /** EAGAIN: nothing pending; ECONNABORTED: the pending client gave up before being accepted. */
+    private static final int[] NOT_NOW = {Sys.EAGAIN, ECONNABORTED};
 
     /** A new blocking close-on-exec SEQPACKET socket connected to {@code path}. */
     public static int connect(String path) throws NativeCallException {
         int fd = socket(false);
         byte[] addr = address(path);
-        while (SocketCalls.connect(fd, addr, SOCKADDR_UN_SIZE) < 0) {
-            int errno = Sys.errno();
-            if (errno != Sys.EINTR) {
-                Sys.closeQuietly(fd);
-                throw new NativeCallException("connect " + path, errno);
-            }
+        try {
+            Sys.retry("connect " + path, () -> LibC.connect(fd, addr, SOCKADDR_UN_SIZE));
+        } catch (NativeCallException e) {
+            Sys.closeQuietly(fd);
+            throw e;
         }
         return fd;
     }
@@ -99,19 +93,7 @@ public final class UnixSeqpacket {
      * has {@link #MSG_DONTWAIT}; then {@link #WOULD_BLOCK} on EAGAIN.
      */
     public static int send(int fd, byte[] buf, int len, int flags) throws NativeCallException {
-        while (true) {
-            long n = SocketCalls.send(fd, buf, len, flags);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = Sys.errno();
-            if (errno == Sys.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("send", errno);
-            }
-        }
+        return (int) Sys.retryOrWouldBlock("send", () -> LibC.send(fd, buf, len, flags));
     }
 
     /**
@@ -120,22 +102,10 @@ public final class UnixSeqpacket {
      * write side or gone, {@link #WOULD_BLOCK} on EAGAIN.
      */
     public static int recv(int fd, byte[] buf, int len, int flags) throws NativeCallException {
-        while (true) {
-            long n = SocketCalls.recv(fd, buf, len, flags);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int errno = Sys.errno();
-            if (errno == Sys.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("recv", errno);
-            }
-        }
+        return (int) Sys.retryOrWouldBlock("recv", () -> LibC.recv(fd, buf, len, flags));
     }
 
     public static void shutdown(int fd, int how) throws NativeCallException {
-        Sys.check("shutdown", SocketCalls.shutdown(fd, how));
+        Sys.check("shutdown", LibC.shutdown(fd, how));
     }
 }

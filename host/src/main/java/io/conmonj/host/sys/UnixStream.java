@@ -1,5 +1,8 @@
 package io.conmonj.host.sys;
 
+import io.conmonj.sys.Layouts;
+import io.conmonj.sys.LibC;
+
 import com.sun.jna.Memory;
 
 import java.nio.charset.StandardCharsets;
@@ -33,12 +36,18 @@ public final class UnixStream {
     /** Size of the data buffer the pty name is received into (conmon's TAG_BUFFER). */
     public static final int NAME_BUFFER = 4096;
 
-    static final int MSGHDR_SIZE = 56, IOVEC_SIZE = 16, CMSGHDR_SIZE = 16;
-    static final int MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40, MSG_FLAGS = 48;
-    static final int IOV_BASE = 0, IOV_LEN = 8;
-    static final int CMSG_LEN_FIELD = 0, CMSG_LEVEL = 8, CMSG_TYPE = 12, CMSG_DATA = 16;
+    static final int MSGHDR_SIZE = (int) Layouts.MSGHDR.size(), IOVEC_SIZE = (int) Layouts.IOVEC.size();
+    static final int CMSGHDR_SIZE = (int) Layouts.CMSGHDR.size();
+    static final long MSG_IOV = Layouts.MSGHDR.offset("msg_iov"), MSG_IOVLEN = Layouts.MSGHDR.offset("msg_iovlen");
+    static final long MSG_CONTROL = Layouts.MSGHDR.offset("msg_control");
+    static final long MSG_CONTROLLEN = Layouts.MSGHDR.offset("msg_controllen");
+    static final long MSG_FLAGS = Layouts.MSGHDR.offset("msg_flags");
+    static final long IOV_BASE = Layouts.IOVEC.offset("iov_base"), IOV_LEN = Layouts.IOVEC.offset("iov_len");
+    static final long CMSG_LEN_FIELD = Layouts.CMSGHDR.offset("cmsg_len");
+    static final long CMSG_LEVEL = Layouts.CMSGHDR.offset("cmsg_level"), CMSG_TYPE = Layouts.CMSGHDR.offset("cmsg_type");
+    static final long CMSG_DATA = Layouts.CMSG_DATA;
     /** CMSG_LEN(sizeof(int)) and CMSG_SPACE(sizeof(int)). */
-    static final int CMSG_LEN_ONE_FD = CMSGHDR_SIZE + 4, CMSG_SPACE_ONE_FD = CMSGHDR_SIZE + 8;
+    static final int CMSG_LEN_ONE_FD = (int) Layouts.cmsgLen(4), CMSG_SPACE_ONE_FD = (int) Layouts.cmsgSpace(4);
 
     static final int SOL_SOCKET = 1, SCM_RIGHTS = 1;
     static final int MSG_CTRUNC = 0x8, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
@@ -50,7 +59,7 @@ public final class UnixStream {
 
     /** A new close-on-exec, blocking STREAM socket. */
     public static int socket() throws NativeCallException {
-        return Sys.check("socket", SocketCalls.socket(UnixSeqpacket.AF_UNIX,
+        return Sys.check("socket", LibC.socket(UnixSeqpacket.AF_UNIX,
                 SOCK_STREAM | UnixSeqpacket.SOCK_CLOEXEC, 0));
     }
 
@@ -58,12 +67,11 @@ public final class UnixStream {
     public static int connect(String path) throws NativeCallException {
         int fd = socket();
         byte[] addr = UnixSeqpacket.address(path);
-        while (SocketCalls.connect(fd, addr, UnixSeqpacket.SOCKADDR_UN_SIZE) < 0) {
-            int errno = Sys.errno();
-            if (errno != Sys.EINTR) {
-                Sys.closeQuietly(fd);
-                throw new NativeCallException("connect " + path, errno);
-            }
+        try {
+            Sys.retry("connect " + path, () -> LibC.connect(fd, addr, UnixSeqpacket.SOCKADDR_UN_SIZE));
+        } catch (NativeCallException e) {
+            Sys.closeQuietly(fd);
+            throw e;
         }
         return fd;
     }
@@ -92,13 +100,7 @@ public final class UnixStream {
         msg.setPointer(MSG_CONTROL, control);
         msg.setLong(MSG_CONTROLLEN, CMSG_SPACE_ONE_FD);
 
-        long n;
-        while ((n = TerminalCalls.recvmsg(sock, msg, MSG_CMSG_CLOEXEC)) < 0) {
-            int errno = Sys.errno();
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("recvmsg", errno);
-            }
-        }
+        long n = Sys.retry("recvmsg", () -> LibC.recvmsg(sock, msg, MSG_CMSG_CLOEXEC));
         long controlLen = msg.getLong(MSG_CONTROLLEN); // the kernel sets what it filled in
         if (controlLen < CMSGHDR_SIZE) {
             throw new NativeCallException("recvfd: no control message", ECOMM);
@@ -158,11 +160,6 @@ public final class UnixStream {
         msg.setLong(MSG_IOVLEN, 1);
         msg.setPointer(MSG_CONTROL, control);
         msg.setLong(MSG_CONTROLLEN, CMSG_SPACE_ONE_FD);
-        while (TerminalCalls.sendmsg(sock, msg, MSG_NOSIGNAL) < 0) {
-            int errno = Sys.errno();
-            if (errno != Sys.EINTR) {
-                throw new NativeCallException("sendmsg", errno);
-            }
-        }
+        Sys.retry("sendmsg", () -> LibC.sendmsg(sock, msg, MSG_NOSIGNAL));
     }
 }
