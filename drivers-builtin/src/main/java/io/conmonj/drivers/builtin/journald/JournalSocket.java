@@ -11,15 +11,10 @@ import java.io.IOException;
  * {@link UnixDatagramSocket}; an entry too large for a datagram ({@code EMSGSIZE}/{@code ENOBUFS}) goes, as with
  * {@code sd_journal_sendv}, in a sealed memfd whose descriptor is passed with {@code SCM_RIGHTS}.
  *
- * <p>Needs native access: the monitor's jar grants it to the unnamed module ({@code Enable-Native-Access}).
+ * <p>Needs native access (JNA): the monitor's jar grants it to the unnamed module ({@code Enable-Native-Access}).
  */
 final class JournalSocket implements JournaldLog.Sink {
     static final String DEFAULT_PATH = "/run/systemd/journal/socket";
-
-    /** Loads the classes (makes the downcall handles); false if this JVM cannot (no native access). */
-    static boolean prepare() {
-        return UnixDatagramSocket.prepare();
-    }
 
     private final UnixDatagramSocket socket;
 

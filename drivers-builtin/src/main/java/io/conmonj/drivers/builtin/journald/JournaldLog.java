@@ -63,8 +63,7 @@ public final class JournaldLog implements LogDriver {
 
     /** A journald log to the native socket at {@code socketPath}. */
     public static JournaldLog open(JournaldEntry entry, String socketPath, Consumer<String> warnings) {
-        // The downcall handles cost tens of ms of CPU to make: off the monitor's path, before the first record.
-        Thread.ofPlatform().daemon().name("journald-prepare").start(JournalSocket::prepare);
+        // No preparation: libc is bound once by the native layer (io.conmonj.sys), which the monitor has loaded.
         return new JournaldLog(entry, () -> new JournalSocket(socketPath), warnings);
     }
 

@@ -37,9 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * directory descriptor whose {@code newByteChannel}, {@code move}, {@code deleteFile} and attribute views call
  * {@code openat}, {@code renameat}, {@code unlinkat} and {@code fstatat} relative to it, and honour
  * {@link LinkOption#NOFOLLOW_LINKS} ({@code O_NOFOLLOW}, {@code AT_SYMLINK_NOFOLLOW}). That is all a log file needs,
- * in pure Java: drivers-builtin cannot use the host's native layer (the host depends on this module), and a
- * java.lang.foreign binding would cost every container ≈ 80 ms of CPU at start-up for handles k8s-file needs on its
- * hot path.
+ * in pure Java, with no native call of its own (the native layer, {@code io.conmonj.sys}, is not needed here).
  *
  * <p><b>What is checked, and where.</b>
  * <ul>
