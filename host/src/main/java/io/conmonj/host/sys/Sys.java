@@ -39,13 +39,13 @@ public final class Sys {
     static final Retry.Failures<NativeCallException> FAILURES = NativeCallException::new;
 
     /** The call, made again while interrupted; its result, or {@link NativeCallException}. */
-    static long retry(String call, Retry.Call native_) throws NativeCallException {
-        return Retry.call(call, native_, FAILURES);
+    static long retry(String name, Retry.Call call) throws NativeCallException {
+        return Retry.call(name, call, FAILURES);
     }
 
     /** As {@link #retry(String, Retry.Call)}, with {@link #WOULD_BLOCK} for EAGAIN. */
-    static long retryOrWouldBlock(String call, Retry.Call native_) throws NativeCallException {
-        return Retry.call(call, native_, FAILURES, Retry.AGAIN);
+    static long retryOrWouldBlock(String name, Retry.Call call) throws NativeCallException {
+        return Retry.call(name, call, FAILURES, Retry.AGAIN);
     }
 
     static int check(String call, int result) throws NativeCallException {
