@@ -9,6 +9,6 @@ mkdir -p "$out"
 read -r -a cflags <<< "$(PKG_CONFIG_PATH=$sdk/lib/pkgconfig pkg-config --cflags conmon-log-plugin)"
 cflags+=(-std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC)
 for src in "$module"/src/test/c/*.c; do
-    gcc "${cflags[@]}" -o "$out/$(basename "$src" .c).so" "$src"
+    gcc "${cflags[@]}" -o "$out/$(basename "$src" .c).so" "$src" -ldl
 done
 gcc "${cflags[@]}" -o "$out/file-plugin.so" "$module/../examples/file-plugin/file-plugin.c"
