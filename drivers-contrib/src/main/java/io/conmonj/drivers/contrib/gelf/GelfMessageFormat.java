@@ -2,6 +2,7 @@ package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.ByteSink;
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogStream;
 
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,8 @@ final class GelfMessageFormat {
                     : field.equals("_id") ? "GELF does not allow the field _id"
                     : OWN_FIELDS.contains(field) ? "it would replace the driver's own field" : null;
             if (why != null) {
-                warnings.accept(kind + " " + key + " is not sent as GELF field '" + field + "': " + why);
+                warnings.accept(kind + " " + DriverOptions.name(key) + " is not sent as GELF field "
+                        + DriverOptions.echo(field) + ": " + why);
             } else {
                 fields.put(field, e.getValue());
             }

@@ -1,5 +1,7 @@
 package io.conmonj.drivers.contrib.syslog;
 
+import io.conmonj.plugin.DriverOptions;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +44,7 @@ final class StructuredData {
         for (Map.Entry<String, String> e : new TreeMap<>(params).entrySet()) {
             String name = paramName(e.getKey());
             if (name.isEmpty() || name.length() > MAX_NAME) {
-                warnings.accept(kind + " " + e.getKey() + " is left out of the structured data: an SD-PARAM name has "
+                warnings.accept(kind + " " + DriverOptions.name(e.getKey()) + " is left out of the structured data: an SD-PARAM name has "
                         + "1 to " + MAX_NAME + " characters (RFC 5424 section 6.3.3)");
                 continue;
             }
@@ -66,13 +68,19 @@ final class StructuredData {
         return n.toString();
     }
 
+    /**
+     * PARAM-VALUE escaping, and control characters (C0, DEL, C1, U+2028/9) replaced by {@code _}: RFC 5424 lets a
+     * value hold them, but on a newline-framed transport a label value with LF would end the message and forge the
+     * next one (labels come from annotations, which the container's author writes).
+     */
     static void escapeValue(String value, StringBuilder out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\' || c == ']') {
                 out.append('\\');
             }
-            out.append(c);
+            boolean control = c < ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+            out.append(control ? '_' : c);
         }
     }
 }

@@ -226,7 +226,7 @@ class GelfDriverTest {
     void startUpErrors() throws Exception {
         LogDriverException unresolvable = assertThrows(LogDriverException.class,
                 () -> open(CONTAINER, "gelf-address", "udp://no-such-host.invalid:12201"));
-        assertEquals("gelf-address=udp://no-such-host.invalid:12201: cannot resolve host 'no-such-host.invalid'",
+        assertEquals("option gelf-address: 'udp://no-such-host.invalid:12201': cannot resolve host 'no-such-host.invalid'",
                 unresolvable.getMessage());
         int closedPort;
         try (GelfReceiver rx = GelfReceiver.tcp(0)) {

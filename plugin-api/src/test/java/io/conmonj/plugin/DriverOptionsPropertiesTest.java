@@ -1,0 +1,109 @@
+package io.conmonj.plugin;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.StringLength;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Option values are hostile (annotations): every value up to 4 KiB is answered with a value inside the driver's
+ * bounds or a {@link LogDriverException} of the one format, on one line of bounded length. Every getter is linear in
+ * the value's length with a 64-character cap on numbers, so the bound is the parse of 4 KiB: the whole property
+ * (1000 tries of seven getters) runs in well under a second; no time is asserted, a parser that loops would hang
+ * the build instead.
+ */
+class DriverOptionsPropertiesTest {
+    private static final int MAX_MESSAGE = 400;
+
+    @Provide
+    Arbitrary<String> values() {
+        Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(4096);
+        Arbitrary<String> numberish = Arbitraries.strings().withChars("0123456789+-.kmgbiKMGBnsuµhx ").ofMaxLength(30);
+        Arbitrary<String> near = Arbitraries.of("1", "t", "TRUE", "false", "0", "1h", "1m30s", "512k", "4MiB", "1g",
+                "-0", "+0", "0s", "9223372036854775807", "9223372036854775808", "1.5.5s", "1e3", "");
+        return Arbitraries.oneOf(any, numberish, near);
+    }
+
+    @Property(tries = 1000)
+    void everyGetterAnswersWithABoundedValueOrTheOneError(@ForAll("values") String value) {
+        DriverOptions o;
+        try {
+            o = DriverOptions.of(Map.of("k", value), "k");
+        } catch (LogDriverException e) {
+            throw new AssertionError(e);
+        }
+        check(() -> {
+            long n = o.integer("k", 0, -10, 1000);
+            assertTrue(n >= -10 && n <= 1000);
+        });
+        check(() -> {
+            long n = o.size("k", 0, 4096, 1L << 30);
+            assertTrue(n >= 4096 && n <= 1L << 30);
+        });
+        check(() -> {
+            Duration d = o.duration("k", Duration.ZERO, Duration.ofMillis(1), Duration.ofMinutes(1));
+            assertTrue(d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(1)) <= 0);
+        });
+        check(() -> o.bool("k", false));
+        check(() -> assertTrue(o.string("k", null, 100).length() <= 100));
+        check(() -> o.choice("k", "a", "a", "b"));
+    }
+
+    @Property(tries = 300)
+    void unknownKeysAreRefusedWithTheOneError(@ForAll @StringLength(max = 4096) String key) {
+        try {
+            DriverOptions.of(Map.of(key, "v"), "known");
+            assertEquals("known", key);
+        } catch (LogDriverException e) {
+            assertOneError(e.getMessage());
+        }
+    }
+
+    @Property(tries = 300)
+    void integersRoundTripInsideTheBounds(@ForAll @LongRange(min = -1000, max = 1000) long n) throws LogDriverException {
+        assertEquals(n, DriverOptions.of(Map.of("k", Long.toString(n)), "k").integer("k", 0, -1000, 1000));
+    }
+
+    @Property(tries = 300)
+    void sizesRoundTripThroughFormat(@ForAll @LongRange(min = 1, max = 1L << 40) long n) throws LogDriverException {
+        assertEquals(n, DriverOptions.of(Map.of("k", BinarySize.format(n)), "k").size("k", 0, 1, 1L << 40));
+    }
+
+    @Property(tries = 300)
+    void durationsRoundTripThroughFormat(@ForAll @LongRange(min = 0, max = 1L << 50) long nanos)
+            throws LogDriverException {
+        Duration d = Duration.ofNanos(nanos);
+        assertEquals(d, DriverOptions.of(Map.of("k", GoDuration.format(d)), "k")
+                .duration("k", null, Duration.ZERO, Duration.ofNanos(1L << 50)));
+    }
+
+    interface Call {
+        void run() throws LogDriverException;
+    }
+
+    private static void check(Call call) {
+        try {
+            call.run();
+        } catch (LogDriverException e) {
+            assertOneError(e.getMessage());
+        } catch (RuntimeException e) {
+            fail("not the documented error: " + e);
+        }
+    }
+
+    private static void assertOneError(String m) {
+        assertTrue(m.startsWith("option "), m);
+        assertTrue(m.length() <= MAX_MESSAGE, m);
+        assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029), m);
+    }
+}
