@@ -1,6 +1,7 @@
 package io.conmonj.pluginc;
 
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
@@ -8,13 +9,14 @@ import io.conmonj.pluginc.host.HostedPluginDriver;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +31,7 @@ import java.util.function.Consumer;
  *   <li>{@code isolation=process} (default): the plugin runs in its own conmon-j-plugin-host
  *       process ({@link HostedPluginDriver}); {@code isolation=in-process}: loaded into the
  *       monitor through JNA ({@link CPluginDriver}), for plugins the administrator trusts;</li>
- *   <li>{@code call-timeout=5s} ({@code 100ms} to {@code 300s}; a bare number is seconds): how long
+ *   <li>{@code call-timeout=5s} (Go duration syntax, {@code 100ms} to {@code 300s}): how long
  *       one call to an isolated plugin (one batch of records, retries included) may take before
  *       its process is ended;</li>
  *   <li>{@code plugin-retries=N} (default 8): how many more times a call that returned
@@ -52,9 +54,11 @@ public final class CPluginProvider implements LogDriverProvider {
     public static final String ISOLATION_IN_PROCESS = "in-process";
     /** The option bounding one call to an isolated plugin. */
     public static final String OPT_CALL_TIMEOUT = "call-timeout";
-    static final long DEFAULT_CALL_TIMEOUT_MS = 5_000;
-    static final long MIN_CALL_TIMEOUT_MS = 100;
-    static final long MAX_CALL_TIMEOUT_MS = 300_000;
+    static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(100);
+    static final Duration MAX_CALL_TIMEOUT = Duration.ofSeconds(300);
+    static final int MAX_RETRIES = 1000;
+    static final int MAX_PATH = 4096;
     /** The driver's own options, never handed to the plugin. */
     static final Set<String> OWN_OPTIONS = Set.of(OPT_PLUGIN, OPT_RETRIES, OPT_ISOLATION, OPT_CALL_TIMEOUT);
     static final int DEFAULT_RETRIES = 8;
@@ -73,18 +77,19 @@ public final class CPluginProvider implements LogDriverProvider {
     @Override
     public LogDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings)
             throws LogDriverException {
-        String path = options.get(OPT_PLUGIN);
-        if (path == null || path.isEmpty()) {
-            throw new LogDriverException("log driver " + NAME + " needs the option " + OPT_PLUGIN
-                    + "=/absolute/path/to/plugin.so");
+        // the driver's own options are declared and bounded; every other key belongs to the plugin
+        Map<String, String> own = new TreeMap<>();
+        for (String key : OWN_OPTIONS) {
+            if (options.containsKey(key)) {
+                own.put(key, options.get(key));
+            }
         }
-        int retries = retries(options.get(OPT_RETRIES));
-        String isolation = options.getOrDefault(OPT_ISOLATION, ISOLATION_PROCESS);
-        if (!isolation.equals(ISOLATION_PROCESS) && !isolation.equals(ISOLATION_IN_PROCESS)) {
-            throw new LogDriverException("log driver " + NAME + ": " + OPT_ISOLATION + " must be " + ISOLATION_PROCESS
-                    + " or " + ISOLATION_IN_PROCESS + ", not \"" + isolation + "\"");
-        }
-        long callTimeout = callTimeout(options.get(OPT_CALL_TIMEOUT));
+        DriverOptions o = DriverOptions.of(own, List.copyOf(new TreeSet<>(OWN_OPTIONS)));
+        String path = o.requiredString(OPT_PLUGIN, MAX_PATH);
+        int retries = o.intValue(OPT_RETRIES, DEFAULT_RETRIES, 0, MAX_RETRIES);
+        String isolation = o.choice(OPT_ISOLATION, ISOLATION_PROCESS, ISOLATION_PROCESS, ISOLATION_IN_PROCESS);
+        long callTimeout = o.duration(OPT_CALL_TIMEOUT, DEFAULT_CALL_TIMEOUT, MIN_CALL_TIMEOUT, MAX_CALL_TIMEOUT)
+                .toMillis();
         Map<String, String> ordered = options instanceof SequencedMap<String, String> ? options : new TreeMap<>(options);
         List<String> argv = new ArrayList<>();
         for (Map.Entry<String, String> e : ordered.entrySet()) {
@@ -111,53 +116,10 @@ public final class CPluginProvider implements LogDriverProvider {
         String root = System.getProperty(ROOT_PROPERTY);
         Path host = Path.of(root == null ? "." : root).toAbsolutePath().resolve(HOST_BINARY);
         if (!Files.isExecutable(host)) {
-            throw new LogDriverException("log driver " + NAME + ": the plugin host " + host + " is missing (isolation="
+            throw new LogDriverException("the plugin host " + host + " is missing (isolation="
                     + ISOLATION_PROCESS + " needs it; the administrator may choose isolation=" + ISOLATION_IN_PROCESS + ")");
         }
         return host.toString();
     }
 
-    static int retries(String r) throws LogDriverException {
-        if (r == null) {
-            return DEFAULT_RETRIES;
-        }
-        int retries;
-        try {
-            retries = Integer.parseInt(r.trim());
-        } catch (NumberFormatException e) {
-            retries = -1;
-        }
-        if (retries < 0 || retries > 1000) {
-            throw new LogDriverException("log driver " + NAME + ": " + OPT_RETRIES
-                    + " must be a number from 0 to 1000, not \"" + r + "\"");
-        }
-        return retries;
-    }
-
-    /** "5s", "500ms", or a bare number of seconds, within [100ms, 300s]. */
-    static long callTimeout(String v) throws LogDriverException {
-        if (v == null) {
-            return DEFAULT_CALL_TIMEOUT_MS;
-        }
-        String t = v.trim().toLowerCase(Locale.ROOT);
-        long ms = -1;
-        try {
-            if (t.length() <= 12) {
-                if (t.endsWith("ms")) {
-                    ms = Long.parseLong(t.substring(0, t.length() - 2));
-                } else if (t.endsWith("s")) {
-                    ms = Long.parseLong(t.substring(0, t.length() - 1)) * 1000;
-                } else {
-                    ms = Long.parseLong(t) * 1000;
-                }
-            }
-        } catch (NumberFormatException e) {
-            ms = -1;
-        }
-        if (ms < MIN_CALL_TIMEOUT_MS || ms > MAX_CALL_TIMEOUT_MS) {
-            throw new LogDriverException("log driver " + NAME + ": " + OPT_CALL_TIMEOUT + " must be a duration from "
-                    + MIN_CALL_TIMEOUT_MS + "ms to " + MAX_CALL_TIMEOUT_MS / 1000 + "s (e.g. 5s, 500ms), not \"" + v + "\"");
-        }
-        return ms;
-    }
 }

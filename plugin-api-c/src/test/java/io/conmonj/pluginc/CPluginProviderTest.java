@@ -104,7 +104,7 @@ class CPluginProviderTest {
     void pluginOptionIsRequired() {
         LogDriverException e = assertThrows(LogDriverException.class,
                 () -> provider.open(META, Map.of("path", "/x"), warnings::add));
-        assertEquals("log driver c-plugin needs the option plugin=/absolute/path/to/plugin.so", e.getMessage());
+        assertEquals("option plugin: required", e.getMessage());
     }
 
     @Test
@@ -145,8 +145,10 @@ class CPluginProviderTest {
 
     @Test
     void badRetriesOption() {
-        assertEquals("log driver c-plugin: plugin-retries must be a number from 0 to 1000, not \"many\"",
+        assertEquals("option plugin-retries: 'many' is not an integer (0 to 1000)",
                 openError(so("scripted"), "plugin-retries=many"));
+        assertEquals("option plugin-retries: '1001' is above the maximum 1000",
+                openError(so("scripted"), "plugin-retries=1001"));
     }
 
     // --- init ------------------------------------------------------------------------------
