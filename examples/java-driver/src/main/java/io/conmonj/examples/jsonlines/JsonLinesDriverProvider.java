@@ -70,6 +70,7 @@ public final class JsonLinesDriverProvider implements LogDriverProvider {
         private OutputStream out;
         private long records;
         private long bytes;
+        private boolean closed;
 
         Driver(ContainerMetadata c, String path, OutputStream out, boolean summary) {
             this.path = path;
@@ -117,6 +118,10 @@ public final class JsonLinesDriverProvider implements LogDriverProvider {
 
         @Override
         public void close() throws IOException {
+            if (closed) {
+                return; // the SPI's close is idempotent: one summary line
+            }
+            closed = true;
             try (OutputStream o = out) {
                 if (summary) {
                     o.write(("{\"records\":" + records + ",\"bytes\":" + bytes + "}\n").getBytes(StandardCharsets.UTF_8));
