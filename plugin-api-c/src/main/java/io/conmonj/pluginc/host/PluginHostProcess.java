@@ -41,6 +41,9 @@ final class PluginHostProcess implements AutoCloseable {
     private final MemorySegment header = arena.allocate(Wire.HEADER, 8);
     private final MemorySegment replyBuf = arena.allocate(Wire.MAX_REPLY, 8);
     private volatile long exitDeadlineNanos; // 0 until the container exited
+    /** Guards exitPipe between {@link #containerExited()} (the event loop) and {@link #close()}. */
+    private final Object exitLock = new Object();
+    private boolean exitPipeClosed;
     private String ended; // why the process is gone, once it is
     private boolean closed;
 
@@ -222,15 +225,17 @@ final class PluginHostProcess implements AutoCloseable {
 
     /** The container exited: tell the host (its plugin's container_exited) and bound every wait from now. */
     void containerExited() {
-        if (exitDeadlineNanos != 0) {
-            return;
-        }
-        exitDeadlineNanos = System.nanoTime()
-                + (io.conmonj.plugin.LogDriver.EXIT_GRACE_MILLIS + BACKSTOP_MILLIS) * 1_000_000L;
-        try (Arena a = Arena.ofConfined()) {
-            Posix.write(exitPipe, a.allocate(1), 1); // non-blocking; a full pipe already says it
-        } catch (NativeCallException e) {
-            // the host is gone: nothing to tell
+        synchronized (exitLock) {
+            if (exitDeadlineNanos != 0 || exitPipeClosed) {
+                return;
+            }
+            exitDeadlineNanos = System.nanoTime()
+                    + (io.conmonj.plugin.LogDriver.EXIT_GRACE_MILLIS + BACKSTOP_MILLIS) * 1_000_000L;
+            try (Arena a = Arena.ofConfined()) {
+                Posix.write(exitPipe, a.allocate(1), 1); // non-blocking; a full pipe already says it
+            } catch (NativeCallException e) {
+                // the host is gone: nothing to tell
+            }
         }
     }
 
@@ -242,7 +247,10 @@ final class PluginHostProcess implements AutoCloseable {
         }
         closed = true;
         Posix.close(sock);
-        Posix.close(exitPipe);
+        synchronized (exitLock) {
+            exitPipeClosed = true;
+            Posix.close(exitPipe);
+        }
         try {
             if (ended == null && Posix.poll(pidfd, Posix.POLLIN, 200) == 0) {
                 kill();
