@@ -1,12 +1,8 @@
 package io.conmonj.plugin;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.StringLength;
+import io.conmonj.plugin.property.ForAll;
+import io.conmonj.plugin.property.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
@@ -27,17 +23,20 @@ class DriverOptionsPropertiesTest {
     private static final int MAX_MESSAGE = 400;
     static final Duration BOUND = Duration.ofSeconds(1);
 
-    @Provide
-    Arbitrary<String> values() {
-        Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(4096);
-        Arbitrary<String> numberish = Arbitraries.strings().withChars("0123456789+-.kmgbiKMGBnsuµhx ").ofMaxLength(30);
-        Arbitrary<String> near = Arbitraries.of("1", "t", "TRUE", "false", "0", "1h", "1m30s", "512k", "4MiB", "1g",
+    static Gen<String> values() {
+        Gen<String> any = Gen.strings(4096);
+        Gen<String> numberish = Gen.strings("0123456789+-.kmgbiKMGBnsuµhx ", 30);
+        Gen<String> near = Gen.of("1", "t", "TRUE", "false", "0", "1h", "1m30s", "512k", "4MiB", "1g",
                 "-0", "+0", "0s", "9223372036854775807", "9223372036854775808", "1.5.5s", "1e3", "");
-        return Arbitraries.oneOf(any, numberish, near);
+        return Gen.oneOf(any, numberish, near);
     }
 
-    @Property(tries = 1000)
-    void everyGetterAnswersWithABoundedValueOrTheOneError(@ForAll("values") String value) {
+    @Test
+    void everyGetterAnswersWithABoundedValueOrTheOneError() {
+        ForAll.of(values()).tries(1000).check(DriverOptionsPropertiesTest::everyGetter);
+    }
+
+    private static void everyGetter(String value) {
         DriverOptions o;
         try {
             o = DriverOptions.of(Map.of("k", value), "k");
@@ -61,32 +60,37 @@ class DriverOptionsPropertiesTest {
         check(() -> o.choice("k", "a", "a", "b"));
     }
 
-    @Property(tries = 300)
-    void unknownKeysAreRefusedWithTheOneError(@ForAll @StringLength(max = 4096) String key) {
-        try {
-            DriverOptions.of(Map.of(key, "v"), "known");
-            assertEquals("known", key);
-        } catch (LogDriverException e) {
-            assertOneError(e.getMessage());
-        }
+    @Test
+    void unknownKeysAreRefusedWithTheOneError() {
+        ForAll.of(Gen.strings(4096)).tries(300).check(key -> {
+            try {
+                DriverOptions.of(Map.of(key, "v"), "known");
+                assertEquals("known", key);
+            } catch (LogDriverException e) {
+                assertOneError(e.getMessage());
+            }
+        });
     }
 
-    @Property(tries = 300)
-    void integersRoundTripInsideTheBounds(@ForAll @LongRange(min = -1000, max = 1000) long n) throws LogDriverException {
-        assertEquals(n, DriverOptions.of(Map.of("k", Long.toString(n)), "k").integer("k", 0, -1000, 1000));
+    @Test
+    void integersRoundTripInsideTheBounds() {
+        ForAll.of(Gen.longs(-1000, 1000)).tries(300).check(n ->
+                assertEquals(n, DriverOptions.of(Map.of("k", Long.toString(n)), "k").integer("k", 0, -1000, 1000)));
     }
 
-    @Property(tries = 300)
-    void sizesRoundTripThroughFormat(@ForAll @LongRange(min = 1, max = 1L << 40) long n) throws LogDriverException {
-        assertEquals(n, DriverOptions.of(Map.of("k", BinarySize.format(n)), "k").size("k", 0, 1, 1L << 40));
+    @Test
+    void sizesRoundTripThroughFormat() {
+        ForAll.of(Gen.longs(1, 1L << 40)).tries(300).check(n ->
+                assertEquals(n, DriverOptions.of(Map.of("k", BinarySize.format(n)), "k").size("k", 0, 1, 1L << 40)));
     }
 
-    @Property(tries = 300)
-    void durationsRoundTripThroughFormat(@ForAll @LongRange(min = 0, max = 1L << 50) long nanos)
-            throws LogDriverException {
-        Duration d = Duration.ofNanos(nanos);
-        assertEquals(d, DriverOptions.of(Map.of("k", GoDuration.format(d)), "k")
-                .duration("k", null, Duration.ZERO, Duration.ofNanos(1L << 50)));
+    @Test
+    void durationsRoundTripThroughFormat() {
+        ForAll.of(Gen.longs(0, 1L << 50)).tries(300).check(nanos -> {
+            Duration d = Duration.ofNanos(nanos);
+            assertEquals(d, DriverOptions.of(Map.of("k", GoDuration.format(d)), "k")
+                    .duration("k", null, Duration.ZERO, Duration.ofNanos(1L << 50)));
+        });
     }
 
     interface Call {

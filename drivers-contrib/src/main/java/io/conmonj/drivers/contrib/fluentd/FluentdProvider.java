@@ -1,6 +1,7 @@
 package io.conmonj.drivers.contrib.fluentd;
 
 import io.conmonj.drivers.contrib.net.Backoff;
+import io.conmonj.drivers.contrib.net.MetadataBudget;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.DriverOptions;
@@ -11,6 +12,7 @@ import io.conmonj.plugin.LogDriverProvider;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -26,6 +28,8 @@ public final class FluentdProvider implements LogDriverProvider {
     /** fluent-logger-golang's cap on the reconnection delay (defaultMaxRetryWait). */
     static final long MAX_RETRY_WAIT_MS = 60_000;
 
+    /** Characters of names and values of the selected labels and env variables in each record. */
+    static final int MAX_EXTRAS = 32 * 1024;
     /** The longest tag sent (Fluentd sets none; a tag is in every message, and Fluentd matches on it). */
     static final int MAX_TAG = 1024;
 
@@ -60,7 +64,12 @@ public final class FluentdProvider implements LogDriverProvider {
                         + "): " + why + " (set " + FluentdOptions.ASYNC + "=true to start without the collector)", e);
             }
         }
-        EntryEncoder encoder = new EntryEncoder(container, o.subSecond(), partialIds);
+        // Docker's ExtraAttributes: an env variable wins over a label of its name; merged here to cap them together
+        Map<String, String> extra = new TreeMap<>(container.labels());
+        extra.putAll(container.env());
+        ContainerMetadata capped = new ContainerMetadata(container.id(), container.name(), container.tag(),
+                MetadataBudget.fit(extra, MAX_EXTRAS, "the fluentd records", warnings), Map.of(), container.image());
+        EntryEncoder encoder = new EntryEncoder(capped, o.subSecond(), partialIds);
         return new FluentdDriver(sender, encoder, tag, o, warnings, ackTimeoutMs, chunkIds);
     }
 

@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.syslog;
 
+import io.conmonj.drivers.contrib.net.MetadataBudget;
 import io.conmonj.plugin.DriverOptions;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,11 @@ final class StructuredData {
     static final String LABELS_ID = "labels@" + PEN;
     static final String ENV_ID = "env@" + PEN;
     static final int MAX_NAME = 32;
+    /**
+     * Characters of names and values in the structured data of each message: rsyslog cuts messages at 8 KiB by
+     * default, and the line itself needs room.
+     */
+    static final int MAX_SD = 4096;
 
     private StructuredData() {
     }
@@ -33,8 +39,10 @@ final class StructuredData {
     /** The field's UTF-8 bytes. */
     static byte[] of(Map<String, String> labels, Map<String, String> env, Consumer<String> warnings) {
         StringBuilder sd = new StringBuilder();
-        element(sd, LABELS_ID, "label", labels, warnings);
-        element(sd, ENV_ID, "env", env, warnings);
+        Map<String, String> keptLabels = MetadataBudget.fit(labels, MAX_SD, "the structured data", warnings);
+        int used = keptLabels.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length()).sum();
+        element(sd, LABELS_ID, "label", keptLabels, warnings);
+        element(sd, ENV_ID, "env", MetadataBudget.fit(env, MAX_SD - used, "the structured data", warnings), warnings);
         return (sd.isEmpty() ? "-" : sd.toString()).getBytes(StandardCharsets.UTF_8);
     }
 

@@ -441,6 +441,22 @@ class FluentdDriverTest {
         }
     }
 
+    /** Labels and env repeat in every record: at most 32768 characters of them, the rest left out with a warning. */
+    @Test
+    void selectedLabelsAndEnvAreCapped() throws Exception {
+        try (ForwardReceiver rx = ForwardReceiver.tcp()) {
+            FluentdDriver d = open(container(null, Map.of("app", "shop"), Map.of("BIG", "b".repeat(40_000))),
+                    opts("fluentd-address", rx.address()));
+            d.write(rec(LogStream.STDOUT, T, "x\n", false));
+            d.close();
+            Event e = rx.await(1, WAIT).get(0);
+            assertEquals("shop", e.field("app"));
+            assertNull(e.field("BIG"));
+            assertEquals(List.of("1 label or env variable left out of the fluentd records (first BIG): the selected"
+                    + " ones may have 32768 characters of names and values in all"), warnings);
+        }
+    }
+
     @Test
     void optionValues() throws LogDriverException {
         FluentdOptions o = FluentdOptions.parse(Map.of());

@@ -1,8 +1,7 @@
 package io.conmonj.drivers.contrib.net;
 
 import io.conmonj.plugin.LogDriverException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
+import io.conmonj.plugin.property.Gen;
 
 import java.util.List;
 import java.util.Map;
@@ -25,11 +24,11 @@ public final class OptionInputs {
     private OptionInputs() {
     }
 
-    public static Arbitrary<Map<String, String>> maps(List<String> keys, List<String> nearValues) {
-        Arbitrary<String> key = Arbitraries.oneOf(Arbitraries.of(keys), Arbitraries.of(keys), Arbitraries.strings().ofMaxLength(80));
-        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(4096),
-                Arbitraries.of(nearValues), Arbitraries.strings().withChars("0123456789:/.[]-+kmsgh@ \n").ofMaxLength(40));
-        return Arbitraries.maps(key, value).ofMaxSize(4);
+    public static Gen<Map<String, String>> maps(List<String> keys, List<String> nearValues) {
+        Gen<String> key = Gen.oneOf(Gen.of(keys), Gen.of(keys), Gen.strings(80));
+        Gen<String> value = Gen.oneOf(Gen.strings(4096), Gen.of(nearValues),
+                Gen.strings("0123456789:/.[]-+kmsgh@ \n", 40));
+        return Gen.maps(key, value, 4);
     }
 
     public interface Parse {

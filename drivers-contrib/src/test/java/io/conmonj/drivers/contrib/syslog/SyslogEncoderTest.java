@@ -137,6 +137,16 @@ class SyslogEncoderTest {
         assertEquals("a_b__\\\"\\]", sd.toString(), "label values: no line break on the wire");
     }
 
+    /** Labels and env repeat in every message: at most 4096 characters of them, the rest left out with a warning. */
+    @Test
+    void structuredDataIsCapped() {
+        List<String> warnings = new ArrayList<>();
+        byte[] sd = StructuredData.of(Map.of("a", "1", "big", "x".repeat(5000)), Map.of("E", "2"), warnings::add);
+        assertEquals("[labels@32473 a=\"1\"][env@32473 E=\"2\"]", new String(sd, StandardCharsets.UTF_8));
+        assertEquals(List.of("1 label or env variable left out of the structured data (first big): the selected ones"
+                + " may have 4096 characters of names and values in all"), warnings);
+    }
+
     @Test
     void messageBytesAreCopiedAsTheyAre() {
         SyslogEncoder e = new SyslogEncoder(SyslogFormat.UNIX, 0, "h", "t", 1, new byte[0], ZoneOffset.UTC);
