@@ -133,6 +133,33 @@ class PluginFaultPodmanTest {
         faultInWrite(m, f);
     }
 
+    /**
+     * The plugin host must not hold Podman's pipes: the monitor's stdio are Podman's until it detaches, and a child
+     * holding them keeps {@code podman run -d} waiting until that child ends (here: until the container ends).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void runDetachedReturnsWhileThePluginHostRuns(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "plugin-detached");
+        Path good = PodmanTest.base.resolve("fault-detached.records");
+        Files.deleteIfExists(good);
+        try {
+            withConmonEnv(List.of("CONMONJ_LOG_DRIVER=c-plugin:good",
+                    "CONMONJ_LOG_OPTS=good.plugin=" + FILE_PLUGIN + ";good.path=" + good), () -> {
+                ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c", "echo started; sleep 60"),
+                        "run -d");
+                return null;
+            });
+            // podman run -d came back while the container (and so the plugin host) still runs
+            String status = ok(podman(m, "ps", "--filter", "name=^" + n + "$", "--format", "{{.Status}}"), "ps").out().strip();
+            assertTrue(status.startsWith("Up"), "podman run -d returned only after the container ended: " + status);
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(good);
+        }
+    }
+
     /** init() that never returns: the start fails within call-timeout with the reason, nothing is left Up. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)

@@ -207,7 +207,7 @@ class PluginIsolationTest {
     }
 
     @Test
-    void theMonitorsEnvironmentDoesNotReachThePlugin() throws Exception {
+    void theMonitorsEnvironmentAndDescriptorsDoNotReachThePlugin() throws Exception {
         // the host's environment is PATH only: read it back through /proc of the live host
         List<Long> before = hostChildren();
         try (LogDriver d = open(so("faulty"))) {
@@ -217,6 +217,15 @@ class PluginIsolationTest {
             String env = Files.readString(Path.of("/proc/" + hosts.getFirst() + "/environ"));
             assertEquals("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\0", env);
             assertFalse(Files.readString(Path.of("/proc/" + hosts.getFirst() + "/cmdline")).isEmpty());
+            // stdio on /dev/null: the monitor's stdio are Podman's pipes until it detaches
+            for (int fd = 0; fd <= 2; fd++) {
+                assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(Path.of("/proc/" + hosts.getFirst() + "/fd/" + fd)));
+            }
+            // and nothing but its socket, the plugin and the exit pipe beyond them
+            try (var fds = Files.list(Path.of("/proc/" + hosts.getFirst() + "/fd"))) {
+                assertEquals(List.of("0", "1", "2", "3", "5"), fds.map(f -> f.getFileName().toString()).sorted().toList(),
+                        "after init the host has closed the plugin's fd 4");
+            }
         }
     }
 }

@@ -30,6 +30,9 @@ public final class Posix {
     }
 
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    /** No close-on-exec: the descriptor is for the child. */
+    private static final int O_CLOEXEC_OFF = 0;
     public static final int O_NOCTTY = 0x100;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_DIRECTORY = 0x10000;
@@ -143,6 +146,8 @@ public final class Posix {
     private static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FA_OPEN = plain("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle FA_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -412,7 +417,9 @@ public final class Posix {
 
     /**
      * posix_spawn of program with argv and env, the given fds dup2'ed to 3, 4, 5, ... in the child,
-     * every other descriptor above 2 closed, no signal blocked and every signal at its default.
+     * stdin, stdout and stderr on /dev/null (the monitor's own stdio are Podman's pipes until it
+     * detaches: a child holding them would keep {@code podman run -d} waiting), every other
+     * descriptor closed, no signal blocked and every signal at its default.
      * Returns the child's pid.
      */
     public static int spawn(String program, List<String> argv, List<String> env, int[] childFds)
@@ -431,6 +438,13 @@ public final class Posix {
                 }
                 for (int i = 0; i < childFds.length; i++) {
                     check("posix_spawn_file_actions_adddup2", (int) FA_DUP2.invokeExact(fa, high[i], 3 + i));
+                }
+                MemorySegment devNull = a.allocateFrom("/dev/null");
+                check("posix_spawn_file_actions_addopen",
+                        (int) FA_OPEN.invokeExact(fa, 0, devNull, O_RDONLY | O_CLOEXEC_OFF, 0));
+                for (int fd = 1; fd <= 2; fd++) {
+                    check("posix_spawn_file_actions_addopen",
+                            (int) FA_OPEN.invokeExact(fa, fd, devNull, O_WRONLY | O_CLOEXEC_OFF, 0));
                 }
                 check("posix_spawn_file_actions_addclosefrom_np", (int) FA_CLOSEFROM.invokeExact(fa, 3 + childFds.length));
                 int r0 = (int) SIGEMPTYSET.invokeExact(sigs);
