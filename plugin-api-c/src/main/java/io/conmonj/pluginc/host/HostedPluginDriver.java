@@ -29,28 +29,33 @@ import java.util.TreeMap;
  * drivers and the container are not touched.
  */
 public final class HostedPluginDriver implements LogDriver {
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     /** Per record in a RECORDS frame: stream, flags, timestamp, length. */
     private static final int RECORD_HEADER = 4 + 4 + 8 + 4;
     private static final int STDOUT = 1;
     private static final int STDERR = 2;
     private static final int PARTIAL = 1;
+    /** Records start after the frame header and the flush flag and count. */
+    private static final int BATCH_START = Wire.HEADER + 8;
 
     private final String path;
     private final PluginHostProcess host;
     private final Arena arena = Arena.ofShared();
-    private MemorySegment batch;
-    private long used;   // bytes in batch, after its 8 bytes of flush flag and count
-    private int count;   // records in batch
+    /**
+     * The RECORDS frame being built, on the heap: its 8-byte frame header, flush flag and count, then
+     * the records. Encoded with plain array stores (the monitor runs C1 only, where they beat
+     * MemorySegment access by far) and copied into {@link #wire} once per batch.
+     */
+    private byte[] batch = new byte[64 * 1024];
+    private int used = BATCH_START;   // bytes in batch
+    private int count;                // records in batch
+    private MemorySegment wire;       // native copy of the frame for send(2), grows with batch
     private String disabled;
     private boolean closed;
 
     private HostedPluginDriver(String path, PluginHostProcess host) {
         this.path = path;
         this.host = host;
-        this.batch = arena.allocate(64 * 1024, 8);
-        this.used = 8;
+        this.wire = arena.allocate(batch.length, 8);
     }
 
     /**
@@ -120,29 +125,47 @@ public final class HostedPluginDriver implements LogDriver {
     @Override
     public void write(LogRecord rec) throws IOException {
         check("write");
-        if (rec.length() > Wire.MAX - 8 - RECORD_HEADER) {
+        if (rec.length() > Wire.MAX - BATCH_START - RECORD_HEADER) {
             throw new IOException("log plugin " + path + ": a record of " + rec.length() + " bytes is beyond the plugin"
                     + " host's frame limit");
         }
-        long need = used + RECORD_HEADER + rec.length();
-        if (need > Wire.MAX) {
-            send(false);
-            need = used + RECORD_HEADER + rec.length();
+        if (count > 0 && (long) used + RECORD_HEADER + rec.length() > Wire.BATCH) {
+            send(false); // the batch is cut at BATCH bytes, so it never grows past BATCH + one record
         }
-        if (need > batch.byteSize()) {
-            MemorySegment bigger = arena.allocate(Math.min(Wire.MAX, Math.max(need, batch.byteSize() * 2)), 8);
-            MemorySegment.copy(batch, 0, bigger, 0, used);
-            batch = bigger; // the old one goes with the arena; batches only grow to the largest read
+        int need = used + RECORD_HEADER + rec.length();
+        if (need > batch.length) {
+            batch = java.util.Arrays.copyOf(batch, Math.max(need, Math.min(batch.length * 2, Wire.BATCH + RECORD_HEADER)));
         }
-        batch.set(INT, used, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
-        batch.set(INT, used + 4, rec.partial() ? PARTIAL : 0);
-        batch.set(LONG, used + 8, rec.timestampNanos());
-        batch.set(INT, used + 16, rec.length());
-        MemorySegment.copy(rec.data(), rec.offset(), batch, ValueLayout.JAVA_BYTE, used + RECORD_HEADER, rec.length());
-        used += RECORD_HEADER + rec.length();
+        byte[] b = batch;
+        int at = used;
+        putInt(b, at, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
+        putInt(b, at + 4, rec.partial() ? PARTIAL : 0);
+        long ts = rec.timestampNanos();
+        putInt(b, at + 8, LITTLE_ENDIAN ? (int) ts : (int) (ts >>> 32));
+        putInt(b, at + 12, LITTLE_ENDIAN ? (int) (ts >>> 32) : (int) ts);
+        putInt(b, at + 16, rec.length());
+        System.arraycopy(rec.data(), rec.offset(), b, at + RECORD_HEADER, rec.length());
+        used = need;
         count++;
         if (used >= Wire.BATCH) {
             send(false);
+        }
+    }
+
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    /** An int in the machine's byte order (the frames' order), by plain array stores. */
+    private static void putInt(byte[] b, int at, int v) {
+        if (LITTLE_ENDIAN) {
+            b[at] = (byte) v;
+            b[at + 1] = (byte) (v >>> 8);
+            b[at + 2] = (byte) (v >>> 16);
+            b[at + 3] = (byte) (v >>> 24);
+        } else {
+            b[at] = (byte) (v >>> 24);
+            b[at + 1] = (byte) (v >>> 16);
+            b[at + 2] = (byte) (v >>> 8);
+            b[at + 3] = (byte) v;
         }
     }
 
@@ -158,12 +181,24 @@ public final class HostedPluginDriver implements LogDriver {
 
     /** One RECORDS frame of what is batched, with the flush flag; the batch is empty afterwards, whatever happens. */
     private void send(boolean flush) throws IOException {
-        batch.set(INT, 0, flush ? 1 : 0);
-        batch.set(INT, 4, count);
-        long length = used;
-        used = 8;
+        putInt(batch, 0, Wire.RECORDS);
+        putInt(batch, 4, used - Wire.HEADER);
+        putInt(batch, 8, flush ? 1 : 0);
+        putInt(batch, 12, count);
+        int length = used;
+        used = BATCH_START;
         count = 0;
-        answer(call(Wire.RECORDS, length, "write"), "write");
+        if (wire.byteSize() < length) {
+            wire = arena.allocate(Math.max(length, wire.byteSize() * 2), 8); // the old one goes with the arena
+        }
+        MemorySegment.copy(batch, 0, wire, ValueLayout.JAVA_BYTE, 0, length);
+        Wire.Reply r;
+        try {
+            r = host.callFramed(wire, length, "write");
+        } catch (PluginHostProcess.HostEnded e) {
+            throw ended(e);
+        }
+        answer(r, "write");
     }
 
     @Override
@@ -235,13 +270,18 @@ public final class HostedPluginDriver implements LogDriver {
     /** One frame to the host; a host that is gone disables this instance, the error says why. */
     private Wire.Reply call(int type, long length, String what) throws IOException {
         try {
-            return host.call(type, batch, length, what);
+            return host.call(type, wire, length, what);
         } catch (PluginHostProcess.HostEnded e) {
-            if (disabled == null) {
-                disabled = e.getMessage();
-            }
-            throw new IOException("log plugin " + path + ": " + e.getMessage(), e);
+            throw ended(e);
         }
+    }
+
+    /** The host is gone: this instance is disabled, the error says why. */
+    private IOException ended(PluginHostProcess.HostEnded e) {
+        if (disabled == null) {
+            disabled = e.getMessage();
+        }
+        return new IOException("log plugin " + path + ": " + e.getMessage(), e);
     }
 
     private void answer(Wire.Reply r, String call) throws IOException {

@@ -119,6 +119,20 @@ final class PluginHostProcess implements AutoCloseable {
         if (length > 0) {
             send(payload, length, deadline, what);
         }
+        return reply(deadline, what);
+    }
+
+    /** Sends a whole frame, its header included (frame[0, total)), in one go, and returns the reply. */
+    Wire.Reply callFramed(MemorySegment frame, long total, String what) throws IOException {
+        if (ended != null) {
+            throw new HostEnded(ended);
+        }
+        long deadline = System.nanoTime() + (callTimeoutMillis + BACKSTOP_MILLIS) * 1_000_000L;
+        send(frame, total, deadline, what);
+        return reply(deadline, what);
+    }
+
+    private Wire.Reply reply(long deadline, String what) throws IOException {
         receive(header, Wire.HEADER, deadline, what);
         int replyType = header.get(INT, 0);
         int replyLength = header.get(INT, 4);
