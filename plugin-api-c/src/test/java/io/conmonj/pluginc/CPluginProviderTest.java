@@ -138,6 +138,16 @@ class CPluginProviderTest {
     }
 
     @Test
+    void descriptorOfTheFirstAbi1HeaderIsAcceptedAndNotReadPastItsSize() throws Exception {
+        // size 64 (before container_exited); the word after it is 0x1: calling it would crash
+        try (LogDriver d = open(so("old-descriptor"))) {
+            deliver(d, rec(LogStream.STDOUT, 1, "x\n", false));
+            d.containerExited();
+            deliver(d, rec(LogStream.STDOUT, 2, "y\n", false));
+        }
+    }
+
+    @Test
     void requiredFunctionMissing() {
         assertEquals("log plugin " + so("no-write") + ": its descriptor has no write function (NULL)",
                 openError(so("no-write")));
