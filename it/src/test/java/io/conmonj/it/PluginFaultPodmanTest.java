@@ -160,6 +160,29 @@ class PluginFaultPodmanTest {
         }
     }
 
+    /** isolation=in-process, the administrator's choice for a trusted plugin, set through conmon_env_vars: every record arrives. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void inProcessIsolationIsTheAdministratorsChoice(Monitor m) throws IOException {
+        m.onlyConmonJ(WHY);
+        String n = name(m, "plugin-in-process");
+        Path good = PodmanTest.base.resolve("fault-in-process.records");
+        Files.deleteIfExists(good);
+        try {
+            withConmonEnv(List.of("CONMONJ_LOG_DRIVER=c-plugin:good",
+                    "CONMONJ_LOG_OPTS=good.plugin=" + FILE_PLUGIN + ";good.path=" + good + ";good.isolation=in-process"), () -> {
+                Fixtures.Proc run = podman(m, "run", "--name", n, "--network", "none", IMG, "sh", "-c", SCRIPT);
+                assertEquals(7, run.status(), run.err());
+                return null;
+            });
+            assertEquals(SCRIPT_OUT, joined(parse(Files.readAllBytes(good)), "stdout"), "the in-process plugin got every record");
+            assertEquals(SCRIPT_OUT, ok(podman(m, "logs", n), "logs").out());
+        } finally {
+            podman(m, "rm", "-f", "-t", "0", n);
+            Files.deleteIfExists(good);
+        }
+    }
+
     /** init() that never returns: the start fails within call-timeout with the reason, nothing is left Up. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
