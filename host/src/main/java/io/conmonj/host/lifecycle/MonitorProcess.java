@@ -4,6 +4,7 @@ import io.conmonj.drivers.builtin.JournaldEntry;
 import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
+import io.conmonj.host.cli.LogPaths;
 import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.cli.OptionParsingException;
 import io.conmonj.host.cli.Options;
@@ -178,7 +179,7 @@ public final class MonitorProcess {
      */
     private static LogPipeline openSelectedLogs(Options options, List<LogPipeline.Attachment> conmonLogs) throws ConfigError {
         LogSetup.Request request = new LogSetup.Request(options.bundle(), options.cid(), options.name(),
-                options.logTag(), options.logLabels(), !options.exec(), System.getenv());
+                options.logTag(), options.logLabels(), !options.exec(), System.getenv(), LogSetup.containerLog(LogPaths.parse(options.logPaths())));
         try {
             return LogSetup.open(request, conmonLogs, Diagnostics::driverReport);
         } catch (SelectionException e) {

@@ -6,7 +6,7 @@
  * {@link io.conmonj.host.logging.LogPipeline} opened by {@link io.conmonj.host.logging.select.LogSetup}:
  * <pre>{@code
  * List<LogPipeline.Attachment> own = LogSetup.openConmonFiles(k8sFileOptionsFromDashL, Diagnostics::warn); // during validation
- * ContainerLog log = LogSetup.open(new LogSetup.Request(bundle, cid, name, logTag, logLabels, !exec, System.getenv()),
+ * ContainerLog log = LogSetup.open(new LogSetup.Request(bundle, cid, name, logTag, logLabels, !exec, System.getenv(), k8sFilePath),
  *         own, Diagnostics::warn);   // after validation; SelectionException -> "[conmon:e]: " + message, exit 1
  * ...
  * log.write(Stream.STDOUT, buf, 0, n);      // every read() of container output, n <= 8192
