@@ -93,10 +93,10 @@ public final class AnnotationGate {
                     + "io.conmon-j.log-opt." + instance + ".plugin=NAME, NAME a plugin the administrator registered ("
                     + registeredNames() + ")");
         }
-        if (!unrestricted && REMOTE_DRIVERS.contains(provider) && !out.containsKey("address")) {
+        if (!unrestricted && REMOTE_DRIVERS.contains(provider) && !out.containsKey(provider + "-address")) {
             throw refuse("annotation-destination", instance, null, null, "log driver " + provider
-                    + " chosen by an annotation needs io.conmon-j.log-opt." + instance
-                    + ".address inside the policy's destinations (its default address is not checked)");
+                    + " chosen by an annotation needs io.conmon-j.log-opt." + instance + "." + provider
+                    + "-address inside the policy's destinations (its default address is not checked)");
         }
         return out;
     }
@@ -134,7 +134,7 @@ public final class AnnotationGate {
             throw refuse("annotation-option", instance, key, value, "the journal socket is the administrator's to "
                     + "choose");
         }
-        if (REMOTE_DRIVERS.contains(provider) && key.equals("address")) {
+        if (isAddress(key)) {
             return destination(instance, key, value, rules);
         }
         return value;
@@ -162,10 +162,11 @@ public final class AnnotationGate {
             switch (key) {
                 case "labels-regex", "env-regex" -> value = regex(profile.name(), key, value);
                 case "path" -> value = confined(profile.name(), key, value);
-                case "address" -> value = destination(profile.name(), key, value, policy.annotations());
                 case PLUGIN_OPTION -> value = registeredPlugin(profile.name(), value);
                 default -> {
-                    // the value is the profile's business, as allowed
+                    if (isAddress(key)) {
+                        value = destination(profile.name(), key, value, policy.annotations());
+                    }
                 }
             }
             out.put(key, value);
@@ -266,6 +267,14 @@ public final class AnnotationGate {
         } catch (Destinations.Refused e) {
             throw refuse("annotation-destination", instance, key, value, e.getMessage());
         }
+    }
+
+    /**
+     * Whether an option is a network destination: {@code address} or {@code *-address} ({@code syslog-address},
+     * {@code gelf-address}, {@code fluentd-address}, a plugin's {@code address}), whichever driver takes it.
+     */
+    static boolean isAddress(String key) {
+        return key.equals("address") || key.endsWith("-address");
     }
 
     private static String clip(String s) {

@@ -32,7 +32,7 @@ class UntrustedInputTest {
         ",", "x", "a.log", "/etc/passwd", "..", "/", "tcp://10.0.0.1:5", "unix:///run/c/s", "10m", "99999999999", "(a+)+$",
         "{{.Name}}", "{{", "\n", " ", "", "é"};
     static final String[] KEYS = {"log-driver", "log-profile", "log-opt.x.path", "log-opt.x.plugin", "log-opt.x.max-file",
-        "log-opt.x.max-size", "log-opt.x.labels-regex", "log-opt.x.address", "log-opt.x.tag", "log-opt.x.mode",
+        "log-opt.x.max-size", "log-opt.x.labels-regex", "log-opt.x.syslog-address", "log-opt.x.tag", "log-opt.x.mode",
         "log-opt.x.max-buffer-size", "log-opt.p.tag", "log-opt..", "log-opt.x", "image", "other"};
 
     static String words(Random r, String[] words, int maxLen) {
@@ -79,7 +79,7 @@ class UntrustedInputTest {
                         destinations = ["10.0.0.0/8", "unix:/run/c"]
                         [profile.p]
                         driver = "syslog"
-                        address = "udp://10.0.0.1:514"
+                        syslog-address = "udp://10.0.0.1:514"
                         allow = ["tag", "max-size<=1m", "labels-regex"]
                         """.getBytes(StandardCharsets.UTF_8)), LogDirectory.of("/var/lib/c/ctr.log"), 0));
         Random r = new Random(11);

@@ -77,7 +77,7 @@ class SelectionTrustTest {
     @Test
     void remoteAndJavaDriversNeedTheAdministrator() {
         for (String d : List.of("syslog", "gelf", "fluentd", "example-jsonl")) {
-            String m = refused(DEFAULT, Map.of(), ann("log-driver", d, "log-opt." + d + ".address", "tcp://127.0.0.1:22"));
+            String m = refused(DEFAULT, Map.of(), ann("log-driver", d, "log-opt." + d + "." + d + "-address", "tcp://127.0.0.1:22"));
             assertTrue(m.startsWith("policy built-in default: annotation-driver: annotation io.conmon-j.log-driver ("
                     + d + "): log driver " + d + " may not be chosen by an annotation"), m);
         }
@@ -125,7 +125,7 @@ class SelectionTrustTest {
                 path = "/nonexistent/dir/fwd.so"
                 [profile.central]
                 driver = "syslog"
-                address = "udp://192.0.2.1:514"
+                syslog-address = "udp://192.0.2.1:514"
                 allow = ["tag", "max-file<=5"]
                 """);
         // registered, but the file fails the ownership check: refused before anything is loaded
@@ -137,21 +137,21 @@ class SelectionTrustTest {
         DriverSelection.Spec central = DriverSelection.select(Map.of(), ann("log-profile", "central",
                 "log-opt.central.tag", "web", "log-opt.central.max-file", "5"), g).get(0);
         assertEquals("syslog", central.provider());
-        assertEquals(Map.of("address", "udp://192.0.2.1:514", "max-file", "5"), central.options());
+        assertEquals(Map.of("syslog-address", "udp://192.0.2.1:514", "max-file", "5"), central.options());
         assertTrue(refused(g, Map.of(), ann("log-profile", "central", "log-opt.central.max-file", "6"))
                 .contains("annotation-cap"));
-        assertTrue(refused(g, Map.of(), ann("log-profile", "central", "log-opt.central.address", "udp://10.0.0.1:1"))
+        assertTrue(refused(g, Map.of(), ann("log-profile", "central", "log-opt.central.syslog-address", "udp://10.0.0.1:1"))
                 .contains("annotation-option"));
         assertTrue(refused(g, Map.of(), ann("log-profile", "nope")).contains("annotation-profile"));
 
         DriverSelection.Spec direct = DriverSelection.select(Map.of(), ann("log-driver", "syslog",
-                "log-opt.syslog.address", "tcp://10.9.8.7:601"), g).get(0);
-        assertEquals("tcp://10.9.8.7:601", direct.options().get("address"));
+                "log-opt.syslog.syslog-address", "tcp://10.9.8.7:601"), g).get(0);
+        assertEquals("tcp://10.9.8.7:601", direct.options().get("syslog-address"));
         assertEquals("unix:///run/collectors/s.sock", DriverSelection.select(Map.of(), ann("log-driver", "syslog",
-                "log-opt.syslog.address", "unix:///run/collectors/s.sock"), g).get(0).options().get("address"));
+                "log-opt.syslog.syslog-address", "unix:///run/collectors/s.sock"), g).get(0).options().get("syslog-address"));
         for (String bad : List.of("tcp://127.0.0.1:22", "udp://192.0.2.1:514", "unix:///run/collectors/../x.sock",
                 "unix:///var/run/docker.sock", "tcp://[::1]:22", "localhost:24224")) {
-            m = refused(g, Map.of(), ann("log-driver", "syslog", "log-opt.syslog.address", bad));
+            m = refused(g, Map.of(), ann("log-driver", "syslog", "log-opt.syslog.syslog-address", bad));
             assertTrue(m.contains("annotation-destination"), bad + ": " + m);
         }
         assertTrue(refused(g, Map.of(), ann("log-driver", "syslog")).contains("annotation-destination"));
