@@ -171,23 +171,29 @@ class TrustBoundaryPodmanTest {
         }
     }
 
+    /**
+     * A plugin the administrator registered, chosen by its name; its output {@code path} from the annotation is
+     * confined to the container's log directory like any annotation file.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource(PodmanTest.MONITORS)
     void aRegisteredPluginChosenByNameStillWorks(Monitor m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "registered-plugin");
-        Path out = PodmanTest.base.resolve("registered.records");
-        Files.deleteIfExists(out);
         try {
             withPolicy("registered", "[plugin.files]\npath = " + Json.quote(LogPluginPodmanTest.FILE_PLUGIN.toString()) + "\n",
                     List.of(), () -> {
+                        runRefused(m, "registered-plugin-abs-path", ann("log-driver=c-plugin:f", "log-opt.f.plugin=files",
+                                "log-opt.f.path=" + PodmanTest.base.resolve("anywhere.records")), PodmanTest.IMG, "annotation-path");
+                        assertFalse(Files.exists(PodmanTest.base.resolve("anywhere.records")));
                         List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
-                        a.addAll(ann("log-driver=c-plugin:f", "log-opt.f.plugin=files", "log-opt.f.path=" + out));
+                        a.addAll(ann("log-driver=c-plugin:f", "log-opt.f.plugin=files", "log-opt.f.path=plugin.log"));
                         a.addAll(List.of(PodmanTest.IMG, "echo", "registered-ok"));
                         Fixtures.Proc p = podman(m, a.toArray(String[]::new));
                         assertEquals(0, p.status(), p.err());
                         try {
-                            List<LogPluginPodmanTest.Rec> recs = LogPluginPodmanTest.parse(Files.readAllBytes(out));
+                            List<LogPluginPodmanTest.Rec> recs = LogPluginPodmanTest.parse(Files.readAllBytes(
+                                    logDirectory(m, n).resolve("plugin.log")));
                             assertEquals("registered-ok\n", LogPluginPodmanTest.joined(recs, "stdout"));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
@@ -196,8 +202,13 @@ class TrustBoundaryPodmanTest {
                     });
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
-            Files.deleteIfExists(out);
         }
+    }
+
+    /** The directory of the container's k8s-file log, where annotations may name files. */
+    static Path logDirectory(Monitor m, String n) {
+        return Path.of(ok(podman(m, "inspect", "--format", "{{.HostConfig.LogConfig.Path}}", n), "inspect").out().strip())
+                .getParent();
     }
 
     // ------------------------------------------------------------------ host files
@@ -273,10 +284,8 @@ class TrustBoundaryPodmanTest {
                 a.addAll(List.of(PodmanTest.IMG, "echo", "in-my-dir"));
                 Fixtures.Proc p = podman(m, a.toArray(String[]::new));
                 assertEquals(0, p.status(), p.err());
-                Path logPath = Path.of(ok(podman(m, "inspect", "--format", "{{.HostConfig.LogConfig.Path}}", n), "inspect")
-                        .out().strip());
                 try {
-                    String json = Files.readString(logPath.resolveSibling("app.json"));
+                    String json = Files.readString(logDirectory(m, n).resolve("app.json"));
                     assertTrue(json.startsWith("{\"log\":\"in-my-dir\\n\",\"stream\":\"stdout\""), json);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

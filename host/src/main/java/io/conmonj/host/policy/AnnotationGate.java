@@ -137,6 +137,9 @@ public final class AnnotationGate {
         if (isAddress(key)) {
             return destination(instance, key, value, rules);
         }
+        if (key.equals("path") || key.endsWith("-path")) {
+            return confined(instance, key, value); // a plugin's or Java driver's output file too
+        }
         return value;
     }
 

@@ -158,6 +158,18 @@ class SelectionTrustTest {
     }
 
     @Test
+    void pathsAndAddressesOfAnyDriverChosenByAnnotationAreChecked() throws Exception {
+        AnnotationGate g = gate("[annotations]\ndrivers = [\"example\"]\n");
+        assertTrue(refused(g, Map.of(), ann("log-driver", "example:x", "log-opt.x.path", "/etc/x"))
+                .contains("annotation-path"));
+        assertTrue(refused(g, Map.of(), ann("log-driver", "example:x", "log-opt.x.address", "tcp://127.0.0.1:1"))
+                .contains("annotation-destination"));
+        assertEquals("/var/lib/containers/abc/userdata/out.log", DriverSelection.select(Map.of(), ann("log-driver",
+                "example:x", "log-opt.x.output-path", "out.log", "log-opt.x.colour", "red"), g).get(0).options()
+                .get("output-path"));
+    }
+
+    @Test
     void unrestrictedStillChoosesPluginsByName() throws Exception {
         AnnotationGate g = gate("[annotations]\nunrestricted = true\n");
         assertTrue(refused(g, Map.of(), ann("log-driver", "c-plugin:p", "log-opt.p.plugin", "/tmp/x.so"))
