@@ -169,6 +169,8 @@ public final class AnnotationGate {
                 default -> {
                     if (isAddress(key)) {
                         value = destination(profile.name(), key, value, policy.annotations());
+                    } else if (key.endsWith("-path")) {
+                        value = confined(profile.name(), key, value);
                     }
                 }
             }

@@ -401,6 +401,13 @@ public final class DriverSelection {
                 || !isName(instanceDotKey.substring(0, dot))) {
             throw new SelectionException(source + ": '" + instanceDotKey + "' is not INSTANCE.KEY");
         }
+        // a key is a name: an image's manifest can carry any annotation key, and a key such as "a=b" or one with a
+        // newline would become another option where options are passed on as KEY=VALUE (C plugins' argv)
+        String key = instanceDotKey.substring(dot + 1);
+        if (key.length() > 128 || !isName(key.replace(".", "-"))) {
+            throw new SelectionException(source + ": option key '" + key.replace("\n", "\\n")
+                    + "' is not a name (letters, digits, '.', '-', '_'; at most 128)");
+        }
         opts.computeIfAbsent(instanceDotKey.substring(0, dot), k -> new LinkedHashMap<>())
                 .put(instanceDotKey.substring(dot + 1), value);
     }

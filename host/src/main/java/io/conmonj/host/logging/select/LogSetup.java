@@ -211,13 +211,21 @@ public final class LogSetup {
         return byName;
     }
 
+    /** Largest {@code config.json} read (Kubernetes caps all annotations of an object at 256 KiB). */
+    static final int MAX_CONFIG = 8 * 1024 * 1024;
+
     private static byte[] readConfig(String bundle) throws SelectionException {
         if (bundle == null || bundle.isEmpty()) {
             return null;
         }
         Path file = Path.of(bundle, "config.json");
-        try {
-            return Files.readAllBytes(file);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            // the runtime writes it, but its annotations come from users and images: bounded like any hostile input
+            byte[] out = in.readNBytes(MAX_CONFIG + 1);
+            if (out.length > MAX_CONFIG) {
+                throw new SelectionException(file + " is larger than " + MAX_CONFIG + " bytes");
+            }
+            return out;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -124,6 +124,13 @@ class LogSetupTest {
     }
 
     @Test
+    void anOversizedConfigIsRefusedWithoutReadingItAll() throws Exception {
+        config("\"io.conmon-j.log-driver\":\"journald:j\",\"pad\":\"" + "x".repeat(LogSetup.MAX_CONFIG) + "\"");
+        assertEquals(dir.resolve("config.json") + " is larger than " + LogSetup.MAX_CONFIG + " bytes",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+    }
+
+    @Test
     void conmonsOwnFileErrorKeepsConmonsText() {
         SelectionException e = assertThrows(SelectionException.class, () -> LogSetup.openConmonFiles(
                 List.of(K8sFileOptions.of(dir.resolve("no/such/ctr.log"))), warnings::add));

@@ -170,6 +170,15 @@ class SelectionTrustTest {
     }
 
     @Test
+    void optionKeysAreNamesSoThatNoneSmugglesAnotherOption() {
+        // an image's manifest may carry any annotation key; "path=/etc/x" would reach a C plugin as path=/etc/x=...
+        for (String key : List.of("path=/etc/passwd", "a\npath", "a b", "", "a/b")) {
+            String m = refused(DEFAULT, Map.of(), ann("log-driver", "journald:j", "log-opt.j." + key, "v"));
+            assertTrue(m.contains("is not a name") || m.contains("is not INSTANCE.KEY"), key + ": " + m);
+        }
+    }
+
+    @Test
     void unrestrictedStillChoosesPluginsByName() throws Exception {
         AnnotationGate g = gate("[annotations]\nunrestricted = true\n");
         assertTrue(refused(g, Map.of(), ann("log-driver", "c-plugin:p", "log-opt.p.plugin", "/tmp/x.so"))
