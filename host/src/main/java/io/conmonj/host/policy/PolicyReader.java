@@ -47,8 +47,8 @@ public final class PolicyReader {
                     }
                     rules = annotations(t);
                 }
-                case "plugin" -> plugins.put(needName(t, sub), registered(t, sub, ".so"));
-                case "driver-jar" -> jars.put(needName(t, sub), registered(t, sub, ".jar"));
+                case "plugin" -> plugins.put(needName(t, sub), registered(t, sub, ".so", true));
+                case "driver-jar" -> jars.put(needName(t, sub), registered(t, sub, ".jar", false));
                 case "profile" -> {
                     needName(t, sub);
                     profileTables.add(t);
@@ -76,7 +76,9 @@ public final class PolicyReader {
         return sub;
     }
 
-    private Policy.Registered registered(TomlSubset.Table t, String name, String suffix) throws PolicyException {
+    /** @param plugin whether {@code annotations} applies (a jar's drivers are chosen by provider name instead) */
+    private Policy.Registered registered(TomlSubset.Table t, String name, String suffix, boolean plugin)
+            throws PolicyException {
         Path path = null;
         boolean annotations = true;
         for (Map.Entry<String, TomlSubset.Value> e : t.keys().entrySet()) {
@@ -91,8 +93,14 @@ public final class PolicyReader {
                                 + suffix);
                     }
                 }
-                case "annotations" -> annotations = bool(e.getKey(), v);
-                default -> throw unknownKey(t, e.getKey(), v, "path, annotations");
+                case "annotations" -> {
+                    if (!plugin) {
+                        throw unknownKey(t, e.getKey(), v, "path (annotations choose a jar's drivers by their "
+                                + "names, listed in [annotations] drivers)");
+                    }
+                    annotations = bool(e.getKey(), v);
+                }
+                default -> throw unknownKey(t, e.getKey(), v, plugin ? "path, annotations" : "path");
             }
         }
         if (path == null) {
