@@ -170,6 +170,25 @@ class SelectionTrustTest {
     }
 
     @Test
+    void alwaysProfilesRunForEveryContainerAndTakeOnlyWhatTheyAllow() throws Exception {
+        AnnotationGate g = gate("""
+                [profile.audit]
+                driver = "journald"
+                always = true
+                partial-message = false
+                allow = ["tag"]
+                """);
+        List<DriverSelection.Spec> specs = DriverSelection.select(Map.of(), ann("log-driver", "none"), g);
+        assertEquals(List.of("audit"), specs.stream().map(DriverSelection.Spec::instance).toList());
+        assertEquals(Map.of("partial-message", "false"), specs.get(0).options());
+        assertEquals("t", DriverSelection.select(Map.of(), ann("log-opt.audit.tag", "t"), g).get(0).tag().source());
+        assertEquals(1, DriverSelection.select(Map.of(), ann("log-profile", "audit"), g).size(), "chosen again: once");
+        assertTrue(refused(g, Map.of(), ann("log-opt.audit.partial-message", "true")).contains("annotation-option"));
+        assertTrue(refused(g, Map.of(), ann("log-driver", "journald:audit")).contains("admin-instance"));
+        assertTrue(refused(g, Map.of("CONMONJ_LOG_DRIVER", "k8s-file:audit"), Map.of()).contains("admin-instance"));
+    }
+
+    @Test
     void optionKeysAreNamesSoThatNoneSmugglesAnotherOption() {
         // an image's manifest may carry any annotation key; "path=/etc/x" would reach a C plugin as path=/etc/x=...
         for (String key : List.of("path=/etc/passwd", "a\npath", "a b", "", "a/b")) {
