@@ -85,7 +85,7 @@ public record Policy(String source, Map<String, Registered> plugins, Map<String,
                                   boolean rootlessUnrestricted) {
         public static final Set<String> DEFAULT_DRIVERS = Set.of("k8s-file", "json-file", "journald");
         public static final AnnotationRules DEFAULT = new AnnotationRules(DEFAULT_DRIVERS, false, List.of(), List.of(),
-                100 * MiB, 10, 16 * MiB, false, false);
+                100 * MiB, 10, 4 * MiB, false, false);
 
         public AnnotationRules {
             drivers = Set.copyOf(drivers);
