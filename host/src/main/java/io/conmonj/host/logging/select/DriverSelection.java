@@ -95,9 +95,50 @@ public final class DriverSelection {
      */
     public static List<Spec> select(Map<String, String> environment, Map<String, String> annotations,
                                     AnnotationGate gate) throws SelectionException {
-        Policy policy = gate.policy();
         String envList = environment.get(DRIVER_ENV);
-        Map<String, Map<String, String>> envOpts = parseEnvOptions(environment.get(OPTS_ENV));
+        Map<String, Map<String, String>> annOpts = annotationOptions(annotations);
+        try {
+            Map<String, Chosen> admin = administrators(envList, parseEnvOptions(environment.get(OPTS_ENV)), gate.policy());
+            Map<String, Chosen> added = annotations(annotations, annOpts, admin, gate);
+            for (String instance : annOpts.keySet()) {
+                if (!admin.containsKey(instance) && !added.containsKey(instance)) {
+                    String annList = annotations.get(DRIVER_ANNOTATION);
+                    throw new SelectionException("options given for log driver " + instance + " (annotation "
+                            + OPT_ANNOTATION_PREFIX + instance + ".*), which is not selected ("
+                            + (annList == null ? "no annotation " + DRIVER_ANNOTATION : "annotation " + DRIVER_ANNOTATION
+                            + "=" + annList) + (envList == null ? "" : ", environment " + DRIVER_ENV + "=" + envList) + ")");
+                }
+            }
+            List<Spec> specs = new ArrayList<>();
+            for (Chosen c : admin.values()) {
+                Map<String, String> opts = new LinkedHashMap<>(c.options());
+                Map<String, String> fromAnnotations = annOpts.getOrDefault(c.instance(), Map.of());
+                if (c.profile() != null) {
+                    opts = gate.profile(c.profile(), fromAnnotations);
+                } else {
+                    for (Map.Entry<String, String> e : fromAnnotations.entrySet()) {
+                        gate.adminInstanceOption(c.instance(), e.getKey(), e.getValue());
+                        opts.put(e.getKey(), e.getValue());
+                    }
+                }
+                specs.add(toSpec(c.instance(), c.provider(), opts));
+            }
+            for (Chosen c : added.values()) {
+                Map<String, String> fromAnnotations = annOpts.getOrDefault(c.instance(), Map.of());
+                Map<String, String> opts = c.profile() != null ? gate.profile(c.profile(), fromAnnotations)
+                        : gate.direct(c.instance(), c.provider(), fromAnnotations);
+                specs.add(toSpec(c.instance(), c.provider(), new LinkedHashMap<>(opts)));
+            }
+            checkBuffersFitTheHeap(specs, bufferBudget());
+            return specs;
+        } catch (PolicyException e) {
+            throw new SelectionException(e.getMessage(), e);
+        }
+    }
+
+    /** The {@code io.conmon-j.log-opt.*} annotations by instance; any other unknown {@code io.conmon-j.*} is an error. */
+    private static Map<String, Map<String, String>> annotationOptions(Map<String, String> annotations)
+            throws SelectionException {
         Map<String, Map<String, String>> annOpts = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             String key = e.getKey();
@@ -111,8 +152,12 @@ public final class DriverSelection {
                         + MetadataReader.IMAGE_ANNOTATION + " and " + MetadataReader.IMAGE_ID_ANNOTATION + ")");
             }
         }
+        return annOpts;
+    }
 
-        // the administrator's: the environment, then the policy's always-on profiles
+    /** The administrator's instances: {@code CONMONJ_LOG_DRIVER} with its options, then the always-on profiles. */
+    private static Map<String, Chosen> administrators(String envList, Map<String, Map<String, String>> envOpts,
+                                                      Policy policy) throws SelectionException {
         Map<String, Chosen> admin = new LinkedHashMap<>();
         if (envList != null) {
             for (String[] entry : entries(envList, "environment " + DRIVER_ENV)) {
@@ -147,86 +192,57 @@ public final class DriverSelection {
                 admin.put(p.name(), new Chosen(p.name(), p.driver(), Map.of(), p));
             }
         }
+        return admin;
+    }
 
-        // what the annotations add
+    /** The instances the annotations add: {@code io.conmon-j.log-driver}, then {@code io.conmon-j.log-profile}. */
+    private static Map<String, Chosen> annotations(Map<String, String> annotations,
+                                                   Map<String, Map<String, String>> annOpts, Map<String, Chosen> admin,
+                                                   AnnotationGate gate) throws SelectionException, PolicyException {
         Map<String, Chosen> added = new LinkedHashMap<>();
         String annList = annotations.get(DRIVER_ANNOTATION);
-        try {
-            if (annList != null) {
-                for (String[] entry : entries(annList, "annotation " + DRIVER_ANNOTATION)) {
-                    String provider = entry[0];
-                    String instance = entry[1];
-                    if (added.containsKey(instance)) {
-                        throw new SelectionException("driver instance " + instance + " selected twice in annotation "
-                                + DRIVER_ANNOTATION + " (name the second one PROVIDER:OTHERNAME)");
-                    }
-                    if (provider.equals("none")) {
-                        if (annOpts.containsKey(instance)) {
-                            throw new SelectionException("log driver none takes no options");
-                        }
-                        continue; // adds nothing: the administrator's drivers run whatever an annotation says
-                    }
-                    if (admin.containsKey(instance)) {
-                        throw gate.adminInstanceName(instance);
-                    }
-                    added.put(instance, new Chosen(instance, provider, null, null));
+        if (annList != null) {
+            for (String[] entry : entries(annList, "annotation " + DRIVER_ANNOTATION)) {
+                String provider = entry[0];
+                String instance = entry[1];
+                if (added.containsKey(instance)) {
+                    throw new SelectionException("driver instance " + instance + " selected twice in annotation "
+                            + DRIVER_ANNOTATION + " (name the second one PROVIDER:OTHERNAME)");
                 }
-            }
-            String profiles = annotations.get(PROFILE_ANNOTATION);
-            if (profiles != null) {
-                for (String raw : profiles.split(",", -1)) {
-                    String name = raw.trim();
-                    Policy.Profile p = policy.profiles().get(name);
-                    if (p == null) {
-                        throw gate.unknownProfile(name);
+                if (provider.equals("none")) {
+                    if (annOpts.containsKey(instance)) {
+                        throw new SelectionException("log driver none takes no options");
                     }
-                    if (admin.containsKey(name) && admin.get(name).profile() == p) {
-                        continue; // already runs for every container
-                    }
-                    if (admin.containsKey(name)) {
-                        throw gate.adminInstanceName(name);
-                    }
-                    if (added.containsKey(name)) {
-                        throw new SelectionException("log driver instance " + name + " chosen twice (annotations "
-                                + DRIVER_ANNOTATION + " and " + PROFILE_ANNOTATION + ")");
-                    }
-                    added.put(name, new Chosen(name, p.driver(), null, p));
+                    continue; // adds nothing: the administrator's drivers run whatever an annotation says
                 }
-            }
-            for (String instance : annOpts.keySet()) {
-                if (!admin.containsKey(instance) && !added.containsKey(instance)) {
-                    throw new SelectionException("options given for log driver " + instance + " (annotation "
-                            + OPT_ANNOTATION_PREFIX + instance + ".*), which is not selected ("
-                            + (annList == null ? "no annotation " + DRIVER_ANNOTATION : "annotation " + DRIVER_ANNOTATION
-                            + "=" + annList) + (envList == null ? "" : ", environment " + DRIVER_ENV + "=" + envList) + ")");
+                if (admin.containsKey(instance)) {
+                    throw gate.adminInstanceName(instance);
                 }
+                added.put(instance, new Chosen(instance, provider, null, null));
             }
-
-            List<Spec> specs = new ArrayList<>();
-            for (Chosen c : admin.values()) {
-                Map<String, String> opts = new LinkedHashMap<>(c.options());
-                Map<String, String> fromAnnotations = annOpts.getOrDefault(c.instance(), Map.of());
-                if (c.profile() != null) {
-                    opts = gate.profile(c.profile(), fromAnnotations);
-                } else {
-                    for (Map.Entry<String, String> e : fromAnnotations.entrySet()) {
-                        gate.adminInstanceOption(c.instance(), e.getKey(), e.getValue());
-                        opts.put(e.getKey(), e.getValue());
-                    }
-                }
-                specs.add(toSpec(c.instance(), c.provider(), opts));
-            }
-            for (Chosen c : added.values()) {
-                Map<String, String> fromAnnotations = annOpts.getOrDefault(c.instance(), Map.of());
-                Map<String, String> opts = c.profile() != null ? gate.profile(c.profile(), fromAnnotations)
-                        : gate.direct(c.instance(), c.provider(), fromAnnotations);
-                specs.add(toSpec(c.instance(), c.provider(), new LinkedHashMap<>(opts)));
-            }
-            checkBuffersFitTheHeap(specs, bufferBudget());
-            return specs;
-        } catch (PolicyException e) {
-            throw new SelectionException(e.getMessage(), e);
         }
+        String profiles = annotations.get(PROFILE_ANNOTATION);
+        if (profiles != null) {
+            for (String raw : profiles.split(",", -1)) {
+                String name = raw.trim();
+                Policy.Profile p = gate.policy().profiles().get(name);
+                if (p == null) {
+                    throw gate.unknownProfile(name);
+                }
+                if (admin.containsKey(name) && admin.get(name).profile() == p) {
+                    continue; // already runs for every container
+                }
+                if (admin.containsKey(name)) {
+                    throw gate.adminInstanceName(name);
+                }
+                if (added.containsKey(name)) {
+                    throw new SelectionException("log driver instance " + name + " chosen twice (annotations "
+                            + DRIVER_ANNOTATION + " and " + PROFILE_ANNOTATION + ")");
+                }
+                added.put(name, new Chosen(name, p.driver(), null, p));
+            }
+        }
+        return added;
     }
 
     /** One instance to open, before its options are checked and split. */
