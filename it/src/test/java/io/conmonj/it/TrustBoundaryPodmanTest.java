@@ -114,6 +114,8 @@ class TrustBoundaryPodmanTest {
      * monitor's user before any check of the plugin could. Proven to work (LD_PRELOAD into true) before use.
      */
     static Path evilPlugin(Path dir, Path marker) throws IOException {
+        Required.orSkip(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc not installed at /usr/bin/gcc (the test "
+                + "compiles the attacker's plugin)");
         Files.createDirectories(dir);
         Path c = dir.resolve("evil.c");
         Path so = dir.resolve("evil.so");
@@ -127,7 +129,7 @@ class TrustBoundaryPodmanTest {
                 """);
         Fixtures.Proc cc = PodmanTest.exec(List.of("gcc", "-shared", "-fPIC", "-o", so.toString(),
                 "-DMARKER=" + Json.quote(marker.toString()), c.toString()), 60);
-        assertEquals(0, cc.status(), "gcc (needed: the attacker's plugin is compiled by the test): " + cc.err());
+        assertEquals(0, cc.status(), "gcc: " + cc.err());
         Fixtures.Proc control = PodmanTest.exec(List.of("env", "LD_PRELOAD=" + so, "true"), 30);
         assertEquals(0, control.status(), control.err());
         assertTrue(Files.exists(marker), "control: loading the plugin runs its constructor");
@@ -384,7 +386,7 @@ class TrustBoundaryPodmanTest {
     @MethodSource(PodmanTest.MONITORS)
     void aProfileChosenByAnnotationSendsToRsyslog(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
-        assertTrue(Files.isExecutable(Rsyslog.binary()), "rsyslogd is needed at " + Rsyslog.binary());
+        Rsyslog.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-trust-rs-");
         String n = name(m, "profile-rs");
         try (Rsyslog rs = new Rsyslog(dir, SyslogReceivers.freePort(), SyslogReceivers.freePort())) {
