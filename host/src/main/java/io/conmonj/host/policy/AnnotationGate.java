@@ -130,6 +130,10 @@ public final class AnnotationGate {
                 default -> value; // the driver refuses keys it does not know
             };
         }
+        if (provider.equals(C_PLUGIN) && key.equals("isolation") && !value.equals("process")) {
+            throw refuse("annotation-option", instance, key, value, "a plugin runs in the monitor's own process only "
+                    + "where the administrator says so (a profile or the environment); annotations get isolation=process");
+        }
         if (provider.equals("journald") && key.equals("socket")) {
             throw refuse("annotation-option", instance, key, value, "the journal socket is the administrator's to "
                     + "choose");

@@ -133,6 +133,8 @@ class SelectionTrustTest {
         assertTrue(m.startsWith("policy /etc/conmon-j/policy.conf:4: registered-file: /nonexistent/dir"), m);
         assertTrue(refused(g, Map.of(), ann("log-driver", "c-plugin:p", "log-opt.p.plugin", "other"))
                 .contains("no plugin of that name is registered for annotations (registered: fwd)"));
+        m = refused(g, Map.of(), ann("log-driver", "c-plugin:p", "log-opt.p.isolation", "in-process"));
+        assertTrue(m.contains("annotation-option: annotation io.conmon-j.log-opt.p.isolation=in-process"), m);
 
         DriverSelection.Spec central = DriverSelection.select(Map.of(), ann("log-profile", "central",
                 "log-opt.central.tag", "web", "log-opt.central.max-file", "5"), g).get(0);
