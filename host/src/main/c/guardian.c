@@ -57,6 +57,8 @@ extern char **environ;
 #define CHUNK 8192
 /* after the container was reaped, what is still in its pipes is drained for at most this long */
 #define FINAL_DRAIN_MS 1000
+/* the status of a JVM that ends at its first OutOfMemoryError (jvm.options: -XX:+ExitOnOutOfMemoryError) */
+#define JVM_OUT_OF_MEMORY 3
 
 struct guard {
     pid_t monitor;
@@ -644,6 +646,8 @@ static void describe_death(int wait_status, char *out, size_t size)
 {
     if (WIFSIGNALED(wait_status))
         snprintf(out, size, "was killed by signal %d (%s)", WTERMSIG(wait_status), strsignal(WTERMSIG(wait_status)));
+    else if (WEXITSTATUS(wait_status) == JVM_OUT_OF_MEMORY)
+        snprintf(out, size, "ran out of memory (exit status %d, -XX:+ExitOnOutOfMemoryError)", JVM_OUT_OF_MEMORY);
     else
         snprintf(out, size, "exited with status %d", WEXITSTATUS(wait_status));
 }
