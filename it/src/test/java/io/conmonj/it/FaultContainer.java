@@ -36,6 +36,11 @@ final class FaultContainer implements AutoCloseable {
         return c;
     }
 
+    /** A container started by the caller (podman run already returned): removed on {@link #close()}. */
+    static FaultContainer attach(Monitor m, String name) {
+        return new FaultContainer(m, name);
+    }
+
     String inspect(String format) {
         Fixtures.Proc p = PodmanTest.podman(monitor, "container", "inspect", "--format", format, name);
         assertEquals(0, p.status(), "podman inspect: " + p.err());

@@ -102,9 +102,16 @@ public final class MonitorProcess {
             Sys.setsid();
             Sys.becomeChildSubreaper();
             status = new Monitor(config, process, log).run();
-        } catch (IOException | RuntimeException e) {
-            Diagnostics.error(String.valueOf(e.getMessage()));
+        } catch (IOException | RuntimeException | Error e) {
+            Diagnostics.error(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
             reportLateFailure(process, e);
+            if (guardian.present()) {
+                // The exit files are not written and the container may still run (it is our child: waiting
+                // for it here would lose its status). The guardian keeps it, writes its real status and runs
+                // the exit command once we are gone.
+                Diagnostics.error("the monitor failed; the guardian takes over the container");
+                return 1; // after the log is closed (finally)
+            }
             status = 1;
         } finally {
             closeQuietly(log);
@@ -113,7 +120,7 @@ public final class MonitorProcess {
     }
 
     /** A failure before the container pid was reported must still reach Podman (never just EOF). */
-    private static void reportLateFailure(ProcessState process, Exception e) {
+    private static void reportLateFailure(ProcessState process, Throwable e) {
         try {
             process.syncPipe().send(-1, "conmon-j: " + e.getMessage());
         } catch (NativeCallException ignored) {
