@@ -151,7 +151,26 @@ monitor_pid() {
     if [ "$mon" = j ] && [ "$exe" = "$(readlink -f "$CONMON_C")" ]; then
         echo "ConmonPid $pid runs the C conmon $exe"; return 1
     fi
+    if [ "$mon" = j ]; then
+        # ConmonPid is the guardian (launcher.c/guardian.c); the monitor JVM is its child
+        local child
+        for child in $(cat "/proc/$pid"/task/*/children 2>/dev/null); do
+            [[ $(readlink "/proc/$child/exe") == */java ]] && { echo "$child"; return 0; }
+        done
+        echo "no monitor JVM under the guardian $pid"; return 1
+    fi
     echo "$pid"
+}
+# monitor_kb PID FIELD MON: kB of the whole monitor: conmon-j's JVM plus its guardian (the JVM's parent)
+monitor_kb() {
+    local pid=$1 field=$2 mon=$3 kb gkb ppid
+    kb=$(smaps_kb "$pid" "$field") || return 1
+    if [ "$mon" = j ]; then
+        ppid=$(awk '$1 == "PPid:" { print $2 }' "/proc/$pid/status") || return 1
+        gkb=$(smaps_kb "$ppid" "$field") || return 1
+        kb=$(( kb + gkb ))
+    fi
+    echo "$kb"
 }
 # kB from /proc/PID/smaps_rollup (field Rss or Pss)
 smaps_kb() { awk -v k="$2:" '$1 == k { print $2; found=1 } END { if (!found) exit 1 }' "/proc/$1/smaps_rollup"; }
@@ -267,7 +286,7 @@ bench_idle1() {
     if ! pid=$(monitor_pid "$ctr" "$mon"); then
         set_rows_na "$mon" "$pid" idle1_rss idle1_pss idle1_thr; return
     fi
-    rss=$(smaps_kb "$pid" Rss) && pss=$(smaps_kb "$pid" Pss) || {
+    rss=$(monitor_kb "$pid" Rss "$mon") && pss=$(monitor_kb "$pid" Pss "$mon") || {
         set_rows_na "$mon" "cannot read /proc/$pid/smaps_rollup" idle1_rss idle1_pss idle1_thr; return; }
     set_row idle1_rss "$mon" "$(mib "$rss")"
     set_row idle1_pss "$mon" "$(mib "$pss")"
@@ -294,9 +313,9 @@ bench_idleN() {
     done
     # read all figures in one pass, after every monitor is up (PSS depends on the sharers)
     for pid in "${pids[@]}"; do
-        kb=$(smaps_kb "$pid" Pss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
+        kb=$(monitor_kb "$pid" Pss "$mon") || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
         sum_pss=$(( sum_pss + kb ))
-        kb=$(smaps_kb "$pid" Rss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
+        kb=$(monitor_kb "$pid" Rss "$mon") || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
         sum_rss=$(( sum_rss + kb ))
     done
     local distinct
@@ -608,9 +627,9 @@ declare -A ROW_NAME=(
     [hand_exit]="launcher exits after the start byte, median of $RUNS (ms)"
     [hand_ready]="monitor invokes the runtime after the start byte, median of $RUNS (ms)"
     [idle1_rss]="idle, 1 container: monitor RSS (MiB)"
-    [idle1_pss]="idle, 1 container: monitor PSS (MiB)"
+    [idle1_pss]="idle, 1 container: monitor PSS (MiB; conmon-j: JVM + guardian)"
     [idle1_thr]="idle, 1 container: monitor threads"
-    [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB)"
+    [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB; conmon-j: JVM + guardian)"
     [idleN_rss]="idle, $IDLE_N containers: mean monitor RSS (MiB)"
     [k8s_mbs]="k8s-file, $MB MB of stdout: MB/s (record timestamps)"
     [k8s_cpu]="k8s-file, $MB MB of stdout: monitor CPU s while logging"
