@@ -26,7 +26,11 @@ import java.util.function.Consumer;
  * that stops reading stalls the monitor, pitfall 12); a failed send shuts
  * that client's write side and it gets no more output.</li>
  * <li>Input: each packet a client sends (read into a 32768-byte buffer) goes
- * unframed to the {@link StdinSink}. When a client's input ends (it
+ * unframed to the {@link StdinSink}. While the sink does not accept (the
+ * container has not taken the last packet yet), no client is read: their
+ * input waits in their socket buffers, and they block, until the sink says
+ * it accepts again (back-pressure, as in conmon: input is never dropped for
+ * lack of room, and output keeps flowing meanwhile). When a client's input ends (it
  * half-closed, went away, or failed) its read side is shut and the monitor's
  * {@code onClientInputClosed} callback runs (the monitor closes container
  * stdin there with {@code -i} and without {@code --leave-stdin-open}). A
@@ -76,6 +80,7 @@ public final class AttachSocket {
         this.stdin = stdin;
         this.onClientInputClosed = onClientInputClosed;
         this.warn = warn;
+        stdin.onAccepting(this::resumeInput);
     }
 
     /**
@@ -255,15 +260,39 @@ public final class AttachSocket {
             return true;
         }
         Client client = new Client(fd);
-        try {
-            loop.register(fd, Epoll.IN, client::ready);
-        } catch (NativeCallException e) {
-            warn.accept("Failed to watch attach client: " + e.getMessage());
-            Sys.closeQuietly(fd);
-            return true;
+        if (stdin.accepting()) {
+            if (!client.watch(Epoll.IN)) {
+                Sys.closeQuietly(fd);
+                return true;
+            }
+        } else {
+            client.paused = true; // read once the sink accepts again, like the others
         }
         clients.add(client);
         return true;
+    }
+
+    /** The sink stopped accepting: no client is read until {@link #resumeInput}. */
+    private void pauseInput() {
+        for (Client client : clients) {
+            if (client.readable && !client.paused) {
+                client.paused = true;
+                client.unwatch();
+            }
+        }
+    }
+
+    /** The sink accepts again: every paused client is read again. */
+    private void resumeInput() {
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            Client client = clients.get(i);
+            if (client.paused) {
+                client.paused = false;
+                if (client.readable && !client.watch(Epoll.IN)) {
+                    client.close();
+                }
+            }
+        }
     }
 
     /**
@@ -407,9 +436,32 @@ public final class AttachSocket {
         private final int fd;
         private boolean readable = true, writable = true;
         private boolean open = true;
+        /** Registered with the loop (not while paused). */
+        private boolean watched;
+        /** Not read while the sink does not accept. */
+        private boolean paused;
 
         Client(int fd) {
             this.fd = fd;
+        }
+
+        /** Registers with the loop for {@code events}; false (warned) if that failed. */
+        boolean watch(int events) {
+            try {
+                loop.register(fd, events, this::ready);
+                watched = true;
+                return true;
+            } catch (NativeCallException e) {
+                warn.accept("Failed to watch attach client: " + e.getMessage());
+                return false;
+            }
+        }
+
+        void unwatch() {
+            if (watched) {
+                watched = false;
+                unregister(fd);
+            }
         }
 
         /** epoll callback: IN while input is read; afterwards only HUP/ERR (events mask 0). */
@@ -418,7 +470,9 @@ public final class AttachSocket {
                 return;
             }
             if (readable) {
-                if ((events & Epoll.IN) != 0) {
+                if (!stdin.accepting()) {
+                    pauseInput(); // an event of a batch that came before the pause
+                } else if ((events & Epoll.IN) != 0) {
                     readPacket();
                 } else if ((events & (Epoll.HUP | Epoll.ERR)) != 0) {
                     endInput();
@@ -440,6 +494,9 @@ public final class AttachSocket {
             }
             if (n > 0) {
                 stdin.write(input, 0, n);
+                if (!stdin.accepting()) {
+                    pauseInput();
+                }
             } else if (n == 0) {
                 endInput();
             }
@@ -455,12 +512,8 @@ public final class AttachSocket {
         private void endInput() {
             shut(UnixSeqpacket.SHUT_RD);
             if (open) {
-                unregister(fd);
-                try {
-                    loop.register(fd, 0, this::ready);
-                } catch (NativeCallException e) {
-                    warn.accept("Failed to watch attach client: " + e.getMessage());
-                }
+                unwatch();
+                watch(0);
             }
             onClientInputClosed.run();
         }
@@ -487,6 +540,7 @@ public final class AttachSocket {
             }
             if (how == UnixSeqpacket.SHUT_RD) {
                 readable = false;
+                paused = false;
             } else {
                 writable = false;
             }
@@ -500,7 +554,7 @@ public final class AttachSocket {
                 return;
             }
             open = false;
-            unregister(fd);
+            unwatch();
             Sys.closeQuietly(fd);
             clients.remove(this);
         }

@@ -13,25 +13,28 @@ import java.util.function.Consumer;
 /**
  * Container stdin (contract §5.4, §5.5): where attach clients' input goes,
  * the write end of the stdin pipe with {@code -i}, or the pty master in
- * terminal mode. Never blocks the monitor:
+ * terminal mode. Never blocks the monitor, never drops input for lack of room:
  *
  * <ul>
  * <li>The fd is non-blocking. What the container does not take at once is
  * kept, in order, and written when epoll reports the fd writable (the fd is
  * on the {@link EventLoop} for {@code EPOLLOUT} only while bytes are
- * pending). At most {@link #MAX_PENDING} bytes are kept; a packet that does
- * not fit is dropped whole, with one warning per run of drops (conmon
- * instead stops reading the client, which this attach socket does not
- * do).</li>
- * <li>Terminal mode: input that arrives before the pty exists is held and
- * flushed by {@link #setFd} (the master, once the console socket delivered
- * it).</li>
+ * pending). While anything is kept the sink does not {@linkplain #accepting()
+ * accept}: the attach socket stops reading its clients, as conmon does, and
+ * resumes when the {@link #onAccepting} callback runs after the last kept
+ * byte was written. So what is kept is at most the one packet that did not
+ * fit (32 KiB from the attach socket); the rest waits in the clients' socket
+ * buffers and, behind them, in the clients themselves.</li>
+ * <li>Terminal mode: input that arrives before the pty exists is held the
+ * same way and flushed by {@link #setFd} (the master, once the console socket
+ * delivered it).</li>
  * <li>A pty master whose slave is not open reports HUP all the time; when
  * a wake-up with HUP writes nothing (the pty's buffer is full) the fd leaves
  * the loop and writing is retried every 100 ms (as the output side, §9.2).</li>
  * <li>A failed write (EPIPE: the container closed its stdin or exited) is
  * warned about with conmon's {@code "Failed to write container stdin"}, and
- * the bytes of that attempt, pending ones included, are dropped.</li>
+ * the bytes of that attempt, pending ones included, are dropped: nobody will
+ * read them.</li>
  * <li>{@link #closeStdin} (a client's input ended, with {@code -i} and without
  * {@code --leave-stdin-open}) closes this descriptor so the container sees
  * EOF once the pending bytes are written; input after it is dropped. In
@@ -41,8 +44,6 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class ContainerStdin implements StdinSink, AutoCloseable {
-    /** Bound of the bytes kept while container stdin is full. */
-    public static final int MAX_PENDING = 1 << 20;
     /** Largest single write (more than a pipe takes at once). */
     static final int MAX_WRITE = 64 * 1024;
 
@@ -53,7 +54,10 @@ public final class ContainerStdin implements StdinSink, AutoCloseable {
     private byte[] pending = new byte[0];
     private int head, tail;
     private int fd = -1;
-    private boolean watching, closeRequested, closed, dropping;
+    private boolean watching, closeRequested, closed;
+    /** Set when bytes were kept: the sources wait for {@link #resume}. */
+    private boolean holding;
+    private Runnable resume = () -> { };
 
     private ContainerStdin(EventLoop loop, boolean terminal, Consumer<String> warn) throws NativeCallException {
         this.loop = loop;
@@ -125,6 +129,17 @@ public final class ContainerStdin implements StdinSink, AutoCloseable {
         return closed;
     }
 
+    /** True while nothing is kept: a source may send its next packet. */
+    @Override
+    public boolean accepting() {
+        return pending() == 0;
+    }
+
+    @Override
+    public void onAccepting(Runnable resume) {
+        this.resume = resume;
+    }
+
     @Override
     public void write(byte[] buf, int off, int len) {
         if (len <= 0 || closeRequested || closed) {
@@ -162,6 +177,7 @@ public final class ContainerStdin implements StdinSink, AutoCloseable {
     @Override
     public void close() {
         head = tail = 0;
+        holding = false;
         pending = new byte[0];
         closeFd();
         closed = true;
@@ -179,20 +195,18 @@ public final class ContainerStdin implements StdinSink, AutoCloseable {
         }
     }
 
+    /**
+     * Keeps bytes the fd did not take. Sources send only while
+     * {@link #accepting()}, so this holds one packet; it still grows if a
+     * caller sends more, rather than lose input.
+     */
     private void keep(byte[] buf, int off, int len) {
         int size = pending();
-        if (size + len > MAX_PENDING) {
-            if (!dropping) {
-                dropping = true;
-                warn.accept("Container stdin is full: dropping attach input (more than " + MAX_PENDING
-                        + " bytes waiting)");
-            }
-            return;
-        }
+        holding = true;
         if (tail + len > pending.length) {
             byte[] target = pending;
             if (size + len > pending.length) {
-                target = new byte[Math.min(MAX_PENDING, Math.max(size + len, pending.length * 2))];
+                target = new byte[Math.max(size + len, pending.length * 2)];
             }
             System.arraycopy(pending, head, target, 0, size);
             pending = target;
@@ -218,13 +232,16 @@ public final class ContainerStdin implements StdinSink, AutoCloseable {
         }
         if (pending() == 0) {
             head = tail = 0;
-            dropping = false;
             if (pending.length > 64 * 1024) {
                 pending = new byte[0]; // give a burst's memory back
             }
             unwatch();
             if (closeRequested) {
                 closeFd();
+            }
+            if (holding) {
+                holding = false;
+                resume.run();
             }
         } else {
             watch();

@@ -43,6 +43,9 @@ class AttachSocketTest {
     private final List<Integer> clientFds = new ArrayList<>();
     private AttachSocket socket;
 
+    /** Accepts while {@link #sinkFull} is false; {@link #drainSink} plays the container taking input. */
+    private boolean sinkFull;
+    private Runnable sinkResume = () -> { };
     private final StdinSink recordingSink = new StdinSink() {
         @Override
         public void write(byte[] buf, int off, int len) {
@@ -53,7 +56,22 @@ class AttachSocketTest {
         public void closeStdin() {
             stdinClosed.incrementAndGet();
         }
+
+        @Override
+        public boolean accepting() {
+            return !sinkFull;
+        }
+
+        @Override
+        public void onAccepting(Runnable resume) {
+            sinkResume = resume;
+        }
     };
+
+    private void drainSink() {
+        sinkFull = false;
+        sinkResume.run();
+    }
 
     @BeforeAll
     static void monitorUmask() {
@@ -396,5 +414,77 @@ class AttachSocketTest {
         UnixSeqpacket.shutdown(client, UnixSeqpacket.SHUT_WR);
         assertTrue(driver.runUntil(() -> stdinClosed.get() == 1));
         assertEquals("x\n", stdin.toString(StandardCharsets.US_ASCII), "input first, then EOF");
+    }
+
+    @Test
+    void whileTheSinkDoesNotAcceptNoClientIsReadAndOutputKeepsFlowing() throws Exception {
+        openFullAttach();
+        int first = connectAndAccept();
+        int second = connectAndAccept();
+        sinkFull = true;
+        UnixSeqpacket.send(first, ascii("a1"), 2, 0);
+        UnixSeqpacket.send(second, ascii("b1"), 2, 0);
+        driver.runFor(50);
+        assertEquals(0, stdin.size(), "nothing read while the sink is full");
+
+        socket.broadcast(AttachSocket.STDOUT, ascii("out\n"), 0, 4);
+        assertArrayEquals(packet(2, "out\n"), receive(first), "output is not held up by waiting input");
+        assertArrayEquals(packet(2, "out\n"), receive(second));
+
+        int late = connectAndAccept(); // accepted while paused, read only after the resume
+        UnixSeqpacket.send(late, ascii("c1"), 2, 0);
+        UnixSeqpacket.send(first, ascii("a2"), 2, 0);
+        UnixSeqpacket.shutdown(first, UnixSeqpacket.SHUT_WR);
+        driver.runFor(50);
+        assertEquals(0, stdin.size());
+        assertEquals(0, inputClosed.get(), "the half-close waits behind the unread input");
+
+        drainSink();
+        assertTrue(driver.runUntil(() -> stdin.size() == 8 && inputClosed.get() == 1), stdin.toString());
+        String got = stdin.toString(StandardCharsets.US_ASCII);
+        assertTrue(got.indexOf("a1") < got.indexOf("a2"), got);
+        for (String part : List.of("a1", "a2", "b1", "c1")) {
+            assertTrue(got.contains(part), got);
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void aSinkThatFillsUpStopsTheReadingAfterThatPacket() throws Exception {
+        StdinSink fillsUpAtEachPacket = new StdinSink() {
+            @Override
+            public void write(byte[] buf, int off, int len) {
+                recordingSink.write(buf, off, len);
+                sinkFull = true; // the container did not take all of it
+            }
+
+            @Override
+            public void closeStdin() {
+            }
+
+            @Override
+            public boolean accepting() {
+                return recordingSink.accepting();
+            }
+
+            @Override
+            public void onAccepting(Runnable resume) {
+                recordingSink.onAccepting(resume);
+            }
+        };
+        socket = AttachSocket.open(AttachSocket.Placement.fullAttach(bundle.toString()), driver.loop,
+                fillsUpAtEachPacket, () -> { }, warnings::add);
+        int client = connectAndAccept();
+        for (int i = 0; i < 3; i++) {
+            UnixSeqpacket.send(client, ascii("q" + i), 2, 0);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertTrue(driver.runUntil(() -> sinkFull), "packet " + i);
+            driver.runFor(30);
+            assertEquals("q" + i, stdin.toString(StandardCharsets.US_ASCII), "one packet per drain");
+            stdin.reset();
+            drainSink();
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
     }
 }

@@ -172,16 +172,46 @@ class ContainerStdinTest {
     }
 
     @Test
-    void pendingInputIsBoundedAndDropsAreWarnedOnce() throws Exception {
+    void aPacketThatDoesNotFitStopsAcceptingUntilItIsWrittenNothingIsDropped() throws Exception {
         pipeMode();
-        byte[] packet = pattern(32768, 3);
-        int packets = (ContainerStdin.MAX_PENDING + 65536) / packet.length + 8;
-        for (int i = 0; i < packets; i++) {
+        int[] resumed = {0};
+        stdin.onAccepting(() -> resumed[0]++);
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        int packets = 0;
+        while (stdin.accepting()) { // the sources' rule: send only while accepting
+            byte[] packet = pattern(32768, packets++);
             send(stdin, packet);
+            sent.write(packet, 0, packet.length);
         }
-        assertTrue(stdin.pending() <= ContainerStdin.MAX_PENDING);
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith("Container stdin is full"), warnings.get(0));
+        assertTrue(packets <= 3, "a 64 KiB pipe takes two packets and a part: " + packets);
+        assertTrue(stdin.pending() > 0 && stdin.pending() <= 32768, "holds only the packet that did not fit: "
+                + stdin.pending());
+        driver.runFor(50);
+        assertEquals(0, resumed[0], "no resume while the container reads nothing");
+
+        assertTrue(driver.runUntil(() -> {
+            containerReads();
+            return stdin.accepting();
+        }));
+        assertEquals(1, resumed[0], "resumed once when the kept bytes were written");
+        containerReads();
+        assertArrayEquals(sent.toByteArray(), arrived.toByteArray());
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void inputBeforeThePtyStopsAcceptingUntilThePtyTakesIt() throws Exception {
+        stdin = ContainerStdin.forTerminal(driver.loop, warnings::add);
+        int[] resumed = {0};
+        stdin.onAccepting(() -> resumed[0]++);
+        assertTrue(stdin.accepting());
+        send(stdin, bytes("early"));
+        assertFalse(stdin.accepting(), "held until the pty exists");
+        int[] pty = Tty.openPty();
+        fds.add(pty[1]);
+        stdin.setFd(pty[0]);
+        assertTrue(stdin.accepting());
+        assertEquals(1, resumed[0]);
     }
 
     @Test
