@@ -213,6 +213,35 @@ static void log_chunk(struct guard *g, const char *stream, const char *data, siz
     }
 }
 
+/*
+ * Where there is no syslog to read (containers, CI), an operator points the monitor's diagnostics at a file
+ * (CONMONJ_DIAGNOSTICS_FILE, host Diagnostics.java); the guardian's reason goes there too, in the same form.
+ */
+static void diagnostics_file(struct guard *g, const char *text)
+{
+    const char *path = getenv("CONMONJ_DIAGNOSTICS_FILE");
+    if (path == NULL || path[0] != '/')
+        return;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0) {
+        note(LOG_WARNING, "conmon-j guardian: open %s: %s", path, strerror(errno));
+        return;
+    }
+    struct timespec now;
+    char line[1200];
+    if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+        now.tv_sec = now.tv_nsec = 0;
+    int n = snprintf(line, sizeof line, "%lld conmon %.20s [conmon:e]: %s\n",
+                     (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000, g->id ? g->id : "", text);
+    if (n > 0) {
+        size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+        if (write(fd, line, len) != (ssize_t)len)
+            note(LOG_WARNING, "conmon-j guardian: write %s: %s", path, strerror(errno));
+    }
+    if (close(fd) < 0)
+        note(LOG_WARNING, "conmon-j guardian: close %s: %s", path, strerror(errno));
+}
+
 /* The reason, where the user looks: the system log and `podman logs`. */
 static void report(struct guard *g, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
@@ -227,6 +256,7 @@ static void report(struct guard *g, const char *format, ...)
         return;
     size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
     syslog(LOG_ERR, "%s: %s", g->id ? g->id : "conmon-j", text);
+    diagnostics_file(g, text);
     log_record(g, "stderr", text, len, 1);
 }
 
@@ -612,7 +642,10 @@ static int run_exit_command(struct guard *g)
     if (pid == 0) {
         sigset_t none;
         sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
+            syslog(LOG_ERR, "conmon-j guardian: sigprocmask: %m");
+            _exit(127);
+        }
         struct timespec delay = { g->exit_delay, 0 };
         while (nanosleep(&delay, &delay) < 0 && errno == EINTR)
             ;
@@ -621,7 +654,8 @@ static int run_exit_command(struct guard *g)
             if (fd >= 0) {
                 if (write(fd, g->oom_score_adj, strlen(g->oom_score_adj)) < 0)
                     syslog(LOG_WARNING, "conmon-j guardian: restore oom_score_adj: %m");
-                close(fd);
+                if (close(fd) < 0)
+                    syslog(LOG_WARNING, "conmon-j guardian: close: %m");
             }
         }
         execve(g->exit_argv[0], g->exit_argv, environ);
@@ -694,7 +728,8 @@ static char *read_oom_score_adj(void)
         return NULL;
     char text[16];
     ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
+    if (close(fd) < 0)
+        syslog(LOG_WARNING, "conmon-j guardian: close: %m");
     if (n <= 0)
         return NULL;
     text[n] = '\0';
@@ -765,10 +800,10 @@ void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context)
     }
     /* the kernel's OOM killer picks the JVM, never its guardian (as conmon protects itself) */
     int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (oom < 0 || write(oom, "-1000", 5) != 5)
-        syslog(LOG_WARNING, "conmon-j guardian: oom_score_adj: %m");
-    if (oom >= 0)
-        close(oom);
+    if ((oom < 0 || write(oom, "-1000", 5) != 5) && errno != EACCES && errno != EPERM)
+        syslog(LOG_WARNING, "conmon-j guardian: oom_score_adj: %m"); /* rootless: not allowed, as for conmon */
+    if (oom >= 0 && close(oom) < 0)
+        syslog(LOG_WARNING, "conmon-j guardian: close: %m");
 
     sigset_t watched;
     sigemptyset(&watched);

@@ -96,6 +96,8 @@ class DriverFaultPodmanTest {
                 String logs = c.podmanLogs();
                 assertTrue(logs.startsWith("one\nBOOM\ntwo\n"), logs);
                 assertTrue(logs.contains("ran out of memory"), "the reason is in podman logs: " + logs);
+                assertTrue(read(diagnostics).contains("ran out of memory"), "and in the system log's stand-in: "
+                        + read(diagnostics));
                 String file = read(c.logPath());
                 assertTrue(file.indexOf("ran out of memory") < file.indexOf(" stdout F two\n"),
                         "the guardian took over before the container wrote its last line, and drained it: " + file);
