@@ -683,7 +683,8 @@ static void describe_death(int wait_status, char *out, size_t size)
     else if (WEXITSTATUS(wait_status) == JVM_OUT_OF_MEMORY)
         snprintf(out, size, "ran out of memory (exit status %d, -XX:+ExitOnOutOfMemoryError)", JVM_OUT_OF_MEMORY);
     else
-        snprintf(out, size, "exited with status %d", WEXITSTATUS(wait_status));
+        snprintf(out, size, "exited with status %d before finishing (a crash or a failure: see its diagnostics)",
+                 WEXITSTATUS(wait_status));
 }
 
 static void take_over(struct guard *g) __attribute__((noreturn));

@@ -80,4 +80,34 @@ class MonitorKillPodmanTest {
             assertTrue(logs.contains("killed by signal 9"), "the reason is visible in podman logs: " + logs);
         }
     }
+
+    /**
+     * The monitor crashes (SIGSEGV, as a native plugin's bug would cause): no hs_err or core file in Podman's working
+     * directory (the monitor's), and the guardian records the container's exit as after SIGKILL.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aCrashOfTheMonitorLeavesNoFilesAndKeepsTheStatus(Monitor m) throws Exception {
+        try (FaultContainer c = FaultContainer.run(m, "crash", List.of(), "echo before; sleep 3; echo after; exit 7")) {
+            byte[] before = c.awaitLog("before", 20_000);
+            int monitor = c.monitorPid();
+            assertEquals(0, Libc.C.kill(monitor, 11), "kill -SEGV " + monitor);
+            String status = c.waitBounded(3 + EXIT_BOUND_S);
+            if (!m.isConmonJ()) {
+                assertNull(status, "podman wait returned " + status + " though the C conmon crashed");
+                assertTrue(c.psStatus().startsWith("Up"), "reference: " + c.psStatus());
+                return;
+            }
+            assertEquals("7", status, "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (7)"), "podman ps: " + c.psStatus());
+            c.assertLogKeeps(before);
+            String logs = c.podmanLogs();
+            assertTrue(logs.contains("conmon-j: the monitor") && logs.contains("after\n"), logs);
+            try (var files = java.nio.file.Files.list(PodmanTest.base.resolve("cwd"))) {
+                assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("hs_err") || n.startsWith("core")).toList(),
+                        "crash files in the caller's working directory");
+            }
+        }
+    }
 }
