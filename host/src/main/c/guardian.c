@@ -25,10 +25,12 @@
  * k8s-file log (or discard them without k8s-file) and write its real status
  * when it exits. Measured and justified in docs/reliability.md.
  *
+ * What it writes (log records, the reason, exit files) is guardian-output.c's concern.
  * Every call is checked; every buffer, count and wait is bounded.
  */
 #define _GNU_SOURCE
 #include "guardian.h"
+#include "guardian-output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +56,6 @@ extern char **environ;
 #define RECORD_MAX 65536
 #define MAX_EXIT_FILES 2
 #define MAX_EXIT_ARGS 1024
-#define CHUNK 8192
 /* after the container was reaped, what is still in its pipes is drained for at most this long */
 #define FINAL_DRAIN_MS 1000
 /* the status of a JVM that ends at its first OutOfMemoryError (jvm.options: -XX:+ExitOnOutOfMemoryError) */
@@ -71,9 +72,7 @@ struct guard {
     char *id;
     char *exit_files[MAX_EXIT_FILES];
     int exit_file_count;
-    char *log_path;
-    int log_fd;
-    int log_failed;
+    struct guardian_log log; /* the k8s-file log and the id for messages */
     char **exit_argv; /* NULL-terminated */
     int exit_delay;
 
@@ -84,16 +83,6 @@ struct guard {
     int out_fds[2]; /* our copies: stdout, stderr */
     char *oom_score_adj; /* the value we inherited, restored for the exit command */
 };
-
-static void note(int priority, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static void note(int priority, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsyslog(priority, format, args);
-    va_end(args);
-}
 
 static int parse_int(const char *text, long min, long max, long *out)
 {
@@ -120,144 +109,12 @@ static char *copy_text(const char *text, size_t len)
 {
     char *out = malloc(len + 1);
     if (out == NULL) {
-        note(LOG_ERR, "conmon-j guardian: out of memory");
+        guardian_note(LOG_ERR, "conmon-j guardian: out of memory");
         return NULL;
     }
     memcpy(out, text, len);
     out[len] = '\0';
     return out;
-}
-
-/* ---- the k8s-file log --------------------------------------------------- */
-
-static int open_log(struct guard *g)
-{
-    if (g->log_fd >= 0 || g->log_path == NULL || g->log_failed)
-        return g->log_fd;
-    g->log_fd = open(g->log_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-    if (g->log_fd < 0) {
-        note(LOG_ERR, "conmon-j guardian: open %s: %s", g->log_path, strerror(errno));
-        g->log_failed = 1;
-    }
-    return g->log_fd;
-}
-
-/* "2006-01-02T15:04:05.000000000+07:00", local time, as conmon writes it. */
-static size_t timestamp(char *out, size_t size)
-{
-    struct timespec now;
-    struct tm tm;
-    if (clock_gettime(CLOCK_REALTIME, &now) < 0 || localtime_r(&now.tv_sec, &tm) == NULL)
-        return 0;
-    size_t n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (n == 0)
-        return 0;
-    long offset = tm.tm_gmtoff / 60;
-    char sign = offset < 0 ? '-' : '+';
-    if (offset < 0)
-        offset = -offset;
-    int m = snprintf(out + n, size - n, ".%09ld%c%02ld:%02ld", now.tv_nsec, sign, offset / 60, offset % 60);
-    if (m < 0 || (size_t)m >= size - n)
-        return 0;
-    return n + (size_t)m;
-}
-
-static void write_all(struct guard *g, int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            /* ENOSPC, EIO, ...: reported once, the rest is discarded */
-            if (!g->log_failed)
-                note(LOG_ERR, "conmon-j guardian: write %s: %s", g->log_path, strerror(errno));
-            g->log_failed = 1;
-            return;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-}
-
-/* One k8s-file record: "TIMESTAMP STREAM F|P TEXT\n". */
-static void log_record(struct guard *g, const char *stream, const char *text, size_t len, int full)
-{
-    int fd = open_log(g);
-    if (fd < 0 || g->log_failed)
-        return;
-    char line[64 + CHUNK + 2];
-    size_t n = timestamp(line, 64);
-    if (n == 0)
-        return;
-    int m = snprintf(line + n, sizeof line - n, " %s %c ", stream, full ? 'F' : 'P');
-    if (m < 0 || len > sizeof line - n - (size_t)m - 1)
-        return;
-    n += (size_t)m;
-    memcpy(line + n, text, len);
-    n += len;
-    line[n++] = '\n';
-    write_all(g, fd, line, n);
-}
-
-/* A chunk of container output: one record per line, the unterminated rest as a partial record. */
-static void log_chunk(struct guard *g, const char *stream, const char *data, size_t len)
-{
-    while (len > 0) {
-        const char *newline = memchr(data, '\n', len);
-        size_t line = newline ? (size_t)(newline - data) : len;
-        log_record(g, stream, data, line, newline != NULL);
-        size_t used = newline ? line + 1 : line;
-        data += used;
-        len -= used;
-    }
-}
-
-/*
- * Where there is no syslog to read (containers, CI), an operator points the monitor's diagnostics at a file
- * (CONMONJ_DIAGNOSTICS_FILE, host Diagnostics.java); the guardian's reason goes there too, in the same form.
- */
-static void diagnostics_file(struct guard *g, const char *text)
-{
-    const char *path = getenv("CONMONJ_DIAGNOSTICS_FILE");
-    if (path == NULL || path[0] != '/')
-        return;
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-    if (fd < 0) {
-        note(LOG_WARNING, "conmon-j guardian: open %s: %s", path, strerror(errno));
-        return;
-    }
-    struct timespec now;
-    char line[1200];
-    if (clock_gettime(CLOCK_REALTIME, &now) < 0)
-        now.tv_sec = now.tv_nsec = 0;
-    int n = snprintf(line, sizeof line, "%lld conmon %.20s [conmon:e]: %s\n",
-                     (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000, g->id ? g->id : "", text);
-    if (n > 0) {
-        size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-        if (write(fd, line, len) != (ssize_t)len)
-            note(LOG_WARNING, "conmon-j guardian: write %s: %s", path, strerror(errno));
-    }
-    if (close(fd) < 0)
-        note(LOG_WARNING, "conmon-j guardian: close %s: %s", path, strerror(errno));
-}
-
-/* The reason, where the user looks: the system log and `podman logs`. */
-static void report(struct guard *g, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static void report(struct guard *g, const char *format, ...)
-{
-    char text[1024];
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(text, sizeof text, format, args);
-    va_end(args);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
-    syslog(LOG_ERR, "%s: %s", g->id ? g->id : "conmon-j", text);
-    diagnostics_file(g, text);
-    log_record(g, "stderr", text, len, 1);
 }
 
 /* ---- records from the monitor -------------------------------------------- */
@@ -267,7 +124,7 @@ static void take_output_fds(struct guard *g, const char *payload, size_t len)
     char text[64];
     const char *second = memchr(payload, '\0', len);
     if (second == NULL || len >= sizeof text) {
-        note(LOG_ERR, "conmon-j guardian: bad output record");
+        guardian_note(LOG_ERR, "conmon-j guardian: bad output record");
         return;
     }
     memcpy(text, payload, len);
@@ -275,45 +132,45 @@ static void take_output_fds(struct guard *g, const char *payload, size_t len)
     const char *texts[2] = { text, text + (second - payload) + 1 };
     int pidfd = pidfd_open(g->monitor, 0);
     if (pidfd < 0) {
-        note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->monitor, strerror(errno));
+        guardian_note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->monitor, strerror(errno));
         return;
     }
     for (int i = 0; i < 2; i++) {
         long fd;
         if (parse_int(texts[i], -1, INT_MAX, &fd) < 0) {
-            note(LOG_ERR, "conmon-j guardian: bad fd in output record");
+            guardian_note(LOG_ERR, "conmon-j guardian: bad fd in output record");
             continue;
         }
         if (fd < 0 || g->out_fds[i] >= 0)
             continue;
         g->out_fds[i] = pidfd_getfd(pidfd, (int)fd, 0);
         if (g->out_fds[i] < 0) {
-            note(LOG_ERR, "conmon-j guardian: pidfd_getfd %ld: %s", fd, strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: pidfd_getfd %ld: %s", fd, strerror(errno));
             continue;
         }
         if (fcntl(g->out_fds[i], F_SETFD, FD_CLOEXEC) < 0)
-            note(LOG_ERR, "conmon-j guardian: fcntl: %s", strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: fcntl: %s", strerror(errno));
     }
     if (close(pidfd) < 0)
-        note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
+        guardian_note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
 }
 
 static void take_exit_command(struct guard *g, const char *payload, size_t len)
 {
     if (g->exit_argv != NULL || len == 0 || payload[len - 1] != '\0') {
-        note(LOG_ERR, "conmon-j guardian: bad exit command record");
+        guardian_note(LOG_ERR, "conmon-j guardian: bad exit command record");
         return;
     }
     int count = 0;
     for (size_t i = 0; i < len; i++)
         count += payload[i] == '\0';
     if (count < 2 || count > MAX_EXIT_ARGS) {
-        note(LOG_ERR, "conmon-j guardian: bad exit command record");
+        guardian_note(LOG_ERR, "conmon-j guardian: bad exit command record");
         return;
     }
     long delay;
     if (parse_int(payload, 0, INT_MAX, &delay) < 0) {
-        note(LOG_ERR, "conmon-j guardian: bad exit delay");
+        guardian_note(LOG_ERR, "conmon-j guardian: bad exit delay");
         return;
     }
     char **argv = calloc((size_t)count, sizeof *argv); /* count-1 args + NULL */
@@ -343,8 +200,10 @@ static void take_record(struct guard *g, const char *record, size_t len)
     long value;
     switch (tag) {
     case 'I':
-        if (g->id == NULL)
+        if (g->id == NULL) {
             g->id = copy_text(payload, plen);
+            g->log.id = g->id;
+        }
         return;
     case 'E':
         if (g->exit_file_count < MAX_EXIT_FILES && plen > 1 && payload[0] == '/'
@@ -356,8 +215,8 @@ static void take_record(struct guard *g, const char *record, size_t len)
         }
         break;
     case 'L':
-        if (g->log_path == NULL && plen > 1 && payload[0] == '/' && memchr(payload, '\0', plen) == NULL) {
-            g->log_path = copy_text(payload, plen);
+        if (g->log.path == NULL && plen > 1 && payload[0] == '/' && memchr(payload, '\0', plen) == NULL) {
+            g->log.path = copy_text(payload, plen);
             return;
         }
         break;
@@ -398,7 +257,7 @@ static void take_record(struct guard *g, const char *record, size_t len)
     default:
         break;
     }
-    note(LOG_ERR, "conmon-j guardian: ignored a bad record (tag %d, %zu bytes)", (unsigned char)tag, len);
+    guardian_note(LOG_ERR, "conmon-j guardian: ignored a bad record (tag %d, %zu bytes)", (unsigned char)tag, len);
 }
 
 /* Reads every record waiting on the channel; closes it at EOF. */
@@ -413,14 +272,14 @@ static void read_channel(struct guard *g)
             return;
         if (n <= 0) {
             if (n < 0)
-                note(LOG_ERR, "conmon-j guardian: recv: %s", strerror(errno));
+                guardian_note(LOG_ERR, "conmon-j guardian: recv: %s", strerror(errno));
             if (close(g->channel) < 0)
-                note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
+                guardian_note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
             g->channel = -1;
             return;
         }
         if ((size_t)n > sizeof record) {
-            note(LOG_ERR, "conmon-j guardian: ignored a record of %zd bytes", n);
+            guardian_note(LOG_ERR, "conmon-j guardian: ignored a record of %zd bytes", n);
             continue;
         }
         take_record(g, record, (size_t)n);
@@ -438,7 +297,7 @@ static void reap(struct guard *g)
             continue;
         if (pid <= 0) {
             if (pid < 0 && errno != ECHILD)
-                note(LOG_ERR, "conmon-j guardian: waitpid: %s", strerror(errno));
+                guardian_note(LOG_ERR, "conmon-j guardian: waitpid: %s", strerror(errno));
             return;
         }
         if (pid == g->monitor) {
@@ -455,7 +314,7 @@ static void forward(struct guard *g, int signal)
 {
     pid_t target = !g->monitor_done ? g->monitor : g->container;
     if (target > 0 && kill(target, signal) < 0 && errno != ESRCH)
-        note(LOG_ERR, "conmon-j guardian: kill %d: %s", (int)target, strerror(errno));
+        guardian_note(LOG_ERR, "conmon-j guardian: kill %d: %s", (int)target, strerror(errno));
 }
 
 static void read_signals(struct guard *g)
@@ -468,7 +327,7 @@ static void read_signals(struct guard *g)
         if (n < 0 && errno == EAGAIN)
             return;
         if (n != (ssize_t)sizeof info) {
-            note(LOG_ERR, "conmon-j guardian: read signalfd: %s", n < 0 ? strerror(errno) : "short read");
+            guardian_note(LOG_ERR, "conmon-j guardian: read signalfd: %s", n < 0 ? strerror(errno) : "short read");
             return;
         }
         if (info.ssi_signo == SIGCHLD || info.ssi_signo == SIGUSR1)
@@ -483,7 +342,7 @@ static void read_signals(struct guard *g)
 /* Reads what one output fd holds now; closes it at EOF or error. */
 static void drain_fd(struct guard *g, int index)
 {
-    static char buf[CHUNK];
+    static char buf[GUARDIAN_CHUNK];
     ssize_t n;
     do {
         n = read(g->out_fds[index], buf, sizeof buf);
@@ -492,13 +351,13 @@ static void drain_fd(struct guard *g, int index)
         return;
     if (n <= 0) {
         if (n < 0 && errno != EIO) /* EIO: a pty whose other side is closed */
-            note(LOG_ERR, "conmon-j guardian: read container output: %s", strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: read container output: %s", strerror(errno));
         if (close(g->out_fds[index]) < 0)
-            note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
         g->out_fds[index] = -1;
         return;
     }
-    log_chunk(g, index == 0 ? "stdout" : "stderr", buf, (size_t)n);
+    guardian_log_chunk(&g->log, index == 0 ? "stdout" : "stderr", buf, (size_t)n);
 }
 
 /* When the container is not our descendant (it was never reparented to us), its pidfd tells its end. */
@@ -522,7 +381,7 @@ static void wait_for_container(struct guard *g)
     g->container_pidfd = pidfd_open(g->container, 0);
     if (g->container_pidfd < 0) {
         if (errno != ESRCH)
-            note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->container, strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->container, strerror(errno));
         reap(g);
         if (!g->container_done)
             check_container(g);
@@ -562,7 +421,7 @@ static void wait_for_container(struct guard *g)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            note(LOG_ERR, "conmon-j guardian: poll: %s", strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: poll: %s", strerror(errno));
             break;
         }
         if (fds[0].revents)
@@ -580,63 +439,12 @@ static void wait_for_container(struct guard *g)
     }
 }
 
-/* Same format as the monitor's ExitFiles: the status in decimal, no newline, mode 0644, atomically. */
-static void write_exit_file(const char *path, int status)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL || slash[1] == '\0')
-        return;
-    char dir[PATH_MAX];
-    size_t dir_len = slash == path ? 1 : (size_t)(slash - path);
-    if (dir_len >= sizeof dir)
-        return;
-    memcpy(dir, path, dir_len);
-    dir[dir_len] = '\0';
-    const char *name = slash + 1;
-    char temp[NAME_MAX + 1];
-    int n = snprintf(temp, sizeof temp, ".%s.%d.guardian", name, (int)getpid());
-    if (n < 0 || (size_t)n >= sizeof temp) {
-        note(LOG_ERR, "conmon-j guardian: exit file name too long: %s", path);
-        return;
-    }
-    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        note(LOG_ERR, "conmon-j guardian: open %s: %s", dir, strerror(errno));
-        return;
-    }
-    char text[16];
-    int len = snprintf(text, sizeof text, "%d", status);
-    int fd = openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST && unlinkat(dirfd, temp, 0) == 0)
-        fd = openat(dirfd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        note(LOG_ERR, "conmon-j guardian: create %s/%s: %s", dir, temp, strerror(errno));
-    } else {
-        ssize_t written = write(fd, text, (size_t)len);
-        int ok = written == len && fchmod(fd, 0644) == 0;
-        if (!ok)
-            note(LOG_ERR, "conmon-j guardian: write %s: %s", path, strerror(errno));
-        if (close(fd) < 0) {
-            note(LOG_ERR, "conmon-j guardian: close %s: %s", path, strerror(errno));
-            ok = 0;
-        }
-        if (ok && renameat(dirfd, temp, dirfd, name) < 0) {
-            note(LOG_ERR, "conmon-j guardian: rename to %s: %s", path, strerror(errno));
-            ok = 0;
-        }
-        if (!ok && unlinkat(dirfd, temp, 0) < 0 && errno != ENOENT)
-            note(LOG_ERR, "conmon-j guardian: unlink %s: %s", temp, strerror(errno));
-    }
-    if (close(dirfd) < 0)
-        note(LOG_ERR, "conmon-j guardian: close %s: %s", dir, strerror(errno));
-}
-
 /* Runs the exit command after the delay, as the monitor's exec helper does; returns its status. */
 static int run_exit_command(struct guard *g)
 {
     pid_t pid = fork();
     if (pid < 0) {
-        note(LOG_ERR, "conmon-j guardian: fork: %s", strerror(errno));
+        guardian_note(LOG_ERR, "conmon-j guardian: fork: %s", strerror(errno));
         return -1;
     }
     if (pid == 0) {
@@ -668,7 +476,7 @@ static int run_exit_command(struct guard *g)
         if (done < 0 && errno == EINTR)
             continue;
         if (done < 0) {
-            note(LOG_ERR, "conmon-j guardian: waitpid: %s", strerror(errno));
+            guardian_note(LOG_ERR, "conmon-j guardian: waitpid: %s", strerror(errno));
             return -1;
         }
         if (done == pid)
@@ -700,17 +508,17 @@ static void take_over(struct guard *g)
         _exit(status_of(g->monitor_status) & 0xff);
     }
     if (g->container_done) {
-        report(g, "conmon-j: the monitor (pid %d) %s; the container had exited with status %d",
+        guardian_log_reason(&g->log, "conmon-j: the monitor (pid %d) %s; the container had exited with status %d",
                (int)g->monitor, death, g->container_status);
     } else {
-        report(g, "conmon-j: the monitor (pid %d) %s; the guardian keeps container process %d and will record its exit",
+        guardian_log_reason(&g->log, "conmon-j: the monitor (pid %d) %s; the guardian keeps container process %d and will record its exit",
                (int)g->monitor, death, (int)g->container);
         wait_for_container(g);
         syslog(LOG_ERR, "%s: conmon-j guardian: container process %d exited with status %d",
                g->id ? g->id : "conmon-j", (int)g->container, g->container_status);
     }
     for (int i = 0; i < g->exit_file_count; i++)
-        write_exit_file(g->exit_files[i], g->container_status);
+        guardian_write_exit_file(g->exit_files[i], g->container_status);
     int status = g->container_status & 0xff;
     if (g->exit_argv != NULL) {
         int command = run_exit_command(g);
@@ -786,7 +594,7 @@ void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context)
     }
 
     struct guard g = {
-        .monitor = monitor, .channel = -1, .signals = -1, .log_fd = -1,
+        .monitor = monitor, .channel = -1, .signals = -1, .log = { .fd = -1 },
         .container = -1, .container_pidfd = -1, .out_fds = { -1, -1 },
     };
     g.oom_score_adj = read_oom_score_adj();
