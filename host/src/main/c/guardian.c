@@ -17,6 +17,7 @@
  *                     we take copies (pidfd_getfd) so the container never writes into a
  *                     closed pipe once the monitor is gone
  *   'S' STATUS        the monitor reaped the container: this status goes to the exit files
+ *   'R' TEXT          the monitor is giving up (an exception on its loop): why, for the report
  *   'F'               the monitor wrote the exit files and started the exit command itself
  * A record longer than RECORD_MAX, an unknown tag or a bad number is reported and ignored.
  *
@@ -56,6 +57,8 @@ extern char **environ;
 #define RECORD_MAX 65536
 #define MAX_EXIT_FILES 2
 #define MAX_EXIT_ARGS 1024
+/* the longest account of a failure the monitor may give ('R'), so the reason line stays one k8s-file record */
+#define REASON_MAX 512
 /* after the container was reaped, what is still in its pipes is drained for at most this long */
 #define FINAL_DRAIN_MS 1000
 /* the status of a JVM that ends at its first OutOfMemoryError (jvm.options: -XX:+ExitOnOutOfMemoryError) */
@@ -82,6 +85,7 @@ struct guard {
     int container_pidfd;
     int out_fds[2]; /* our copies: stdout, stderr */
     char *oom_score_adj; /* the value we inherited, restored for the exit command */
+    char *failure;       /* 'R': the monitor's own account of why it gives up */
 };
 
 static int parse_int(const char *text, long min, long max, long *out)
@@ -251,6 +255,12 @@ static void take_record(struct guard *g, const char *record, size_t len)
     case 'O':
         take_output_fds(g, payload, plen);
         return;
+    case 'R':
+        if (g->failure == NULL && plen > 0 && plen <= REASON_MAX && memchr(payload, '\0', plen) == NULL) {
+            g->failure = copy_text(payload, plen);
+            return;
+        }
+        break;
     case 'F':
         g->finished = 1;
         return;
@@ -499,8 +509,12 @@ static void take_over(struct guard *g) __attribute__((noreturn));
 
 static void take_over(struct guard *g)
 {
-    char death[128];
+    char death[REASON_MAX + 128];
     describe_death(g->monitor_status, death, sizeof death);
+    if (g->failure != NULL) {
+        size_t used = strlen(death);
+        snprintf(death + used, sizeof death - used, ": %s", g->failure);
+    }
     if (g->container <= 0 && !g->container_done) {
         /* before a container existed: the caller saw the monitor fail on the sync pipe or the verdict */
         syslog(LOG_ERR, "%s: conmon-j monitor %s before the container started", g->id ? g->id : "conmon-j", death);

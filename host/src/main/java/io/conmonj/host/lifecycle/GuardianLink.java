@@ -25,6 +25,8 @@ public final class GuardianLink {
     public static final String ENV = "CONMONJ_GUARDIAN";
     /** The guardian ignores longer records (RECORD_MAX in guardian.c). */
     static final int RECORD_MAX = 65536;
+    /** The guardian takes at most this much of a failure's account (REASON_MAX in guardian.c). */
+    static final int REASON_MAX = 512;
 
     private static final GuardianLink ABSENT = new GuardianLink(-1, -1);
 
@@ -122,6 +124,12 @@ public final class GuardianLink {
         send('S', text(Integer.toString(status)));
     }
 
+    /** We give up (an exception on the loop) and leave the container to the guardian: why, for its report. */
+    public void failing(String reason) {
+        String text = reason == null || reason.isEmpty() ? "unknown failure" : reason.replace('\n', ' ').replace('\0', ' ');
+        send('R', truncate(text, REASON_MAX));
+    }
+
     /** Exit files written and exit command started: from now on our own exit path is complete. */
     public void finished() {
         send('F', new byte[0]);
@@ -144,6 +152,19 @@ public final class GuardianLink {
             broken = true;
             Diagnostics.warn("the guardian is gone: " + e.getMessage());
         }
+    }
+
+    /** At most {@code max} bytes of UTF-8, cut at a character boundary. */
+    private static byte[] truncate(String value, int max) {
+        byte[] bytes = text(value);
+        if (bytes.length <= max) {
+            return bytes;
+        }
+        int end = max;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return java.util.Arrays.copyOf(bytes, end);
     }
 
     private static byte[] text(String value) {

@@ -110,6 +110,7 @@ public final class MonitorProcess {
                 // for it here would lose its status). The guardian keeps it, writes its real status and runs
                 // the exit command once we are gone.
                 Diagnostics.error("the monitor failed; the guardian takes over the container");
+                guardian.failing(e.getClass().getSimpleName() + ": " + e.getMessage());
                 return 1; // after the log is closed (finally)
             }
             status = 1;
