@@ -34,7 +34,8 @@ public final class GuardianLink {
     private final int guardianPid;
     private boolean broken;
 
-    private GuardianLink(int fd, int guardianPid) {
+    /** Package-private for tests, which read the records from a pipe. */
+    GuardianLink(int fd, int guardianPid) {
         this.fd = fd;
         this.guardianPid = guardianPid;
     }
@@ -69,6 +70,11 @@ public final class GuardianLink {
     /** The pid that stays until the container's exit is recorded: the one -P names. */
     public int guardianPid() {
         return guardianPid;
+    }
+
+    /** True once a send failed: the guardian is gone and nothing more is sent. */
+    boolean broken() {
+        return broken;
     }
 
     /** The fd itself, so the monitor does not pass it on as an inherited fd. */
