@@ -28,7 +28,8 @@ class MonitorKillPodmanTest {
     @MethodSource(MONITORS)
     void containerExitsAfterTheMonitorWasKilled(Monitor m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "kill-exits-after", List.of(),
-                "echo before; echo partial-before | tr -d '\\n'; sleep 3; echo after; echo err-after >&2; exit 7")) {
+                "echo before; echo partial-before | tr -d '\\n'; sleep 3; head -c 300000 /dev/zero | tr '\\0' y; echo;"
+                        + " echo after; echo err-after >&2; exit 7")) {
             byte[] before = c.awaitLog("partial-before", 20_000);
             int monitor = c.monitorPid();
             assertEquals(0, Libc.C.kill(monitor, Libc.SIGKILL), "kill " + monitor);
@@ -44,8 +45,8 @@ class MonitorKillPodmanTest {
             c.assertLogKeeps(before);
             String logs = c.podmanLogs();
             assertTrue(logs.contains("killed by signal 9"), "the reason is visible in podman logs: " + logs);
-            assertTrue(logs.contains("after\n") && logs.contains("err-after\n"),
-                    "what the container wrote after the monitor died is in the log: " + logs);
+            assertTrue(logs.contains("partial-before" + "y".repeat(300_000) + "\nafter\n") && logs.contains("err-after\n"),
+                    "what the container wrote after the monitor died is in the log, a long line as partial records");
         }
     }
 
