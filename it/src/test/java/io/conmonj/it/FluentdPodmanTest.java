@@ -146,12 +146,12 @@ class FluentdPodmanTest {
         int port = freePort();
         assertStartupErrors(m, "fluentd", "fluentd-bad", List.of(
                 new StartupError("unresolvable host", List.of("fluentd-address=tcp://no-such-host.invalid:24224"),
-                        "log driver fluentd: fluentd-address=tcp://no-such-host.invalid:24224: cannot resolve host 'no-such-host.invalid'"),
+                        "log driver fluentd: option fluentd-address: 'tcp://no-such-host.invalid:24224': cannot resolve host 'no-such-host.invalid'"),
                 new StartupError("collector down", List.of("fluentd-address=127.0.0.1:" + port),
                         "log driver fluentd: cannot connect to tcp://127.0.0.1:" + port + " (fluentd-address): Connection refused"
                                 + " (set fluentd-async=true to start without the collector)"),
                 new StartupError("unknown option", List.of("fluentd-adress=x"),
-                        "log driver fluentd: unknown option fluentd-adress (known: ")));
+                        "log driver fluentd: option fluentd-adress: unknown (known: ")));
     }
 
     /**

@@ -146,9 +146,9 @@ class GelfPodmanTest {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "gelf", "gelfbad", List.of(
                 new StartupError("udp://no-such-host.invalid:12201", List.of("gelf-address=udp://no-such-host.invalid:12201"),
-                        "log driver gelf: gelf-address=udp://no-such-host.invalid:12201: cannot resolve host 'no-such-host.invalid'"),
+                        "log driver gelf: option gelf-address: 'udp://no-such-host.invalid:12201': cannot resolve host 'no-such-host.invalid'"),
                 new StartupError("http://127.0.0.1:12201", List.of("gelf-address=http://127.0.0.1:12201"),
-                        "log driver gelf: gelf-address=http://127.0.0.1:12201: unsupported scheme 'http' (use udp, tcp)")));
+                        "log driver gelf: option gelf-address: 'http://127.0.0.1:12201': unsupported scheme 'http' (use udp, tcp)")));
     }
 
     /**

@@ -112,10 +112,10 @@ class SyslogPodmanTest {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "syslog", "syslog-bad", List.of(
                 new StartupError(List.of("syslog-address=udp://no-such-host.invalid:514"),
-                        "log driver syslog: syslog-address=udp://no-such-host.invalid:514: cannot resolve host 'no-such-host.invalid'"),
+                        "log driver syslog: option syslog-address: 'udp://no-such-host.invalid:514': cannot resolve host 'no-such-host.invalid'"),
                 new StartupError(List.of("syslog-address=udp://127.0.0.1:514", "syslog-format=rfc9999"),
-                        "log driver syslog: syslog-format=rfc9999: invalid syslog format"),
+                        "log driver syslog: option syslog-format: 'rfc9999' is not a syslog format"),
                 new StartupError(List.of("syslog-address=udp://127.0.0.1:514", "syslog-tls-cert=/x.pem"),
-                        "log driver syslog: syslog-tls-cert: TLS is not supported by conmon-j's syslog driver")));
+                        "log driver syslog: option syslog-tls-cert: TLS is not supported by conmon-j's syslog driver")));
     }
 }

@@ -34,4 +34,17 @@ public final class BinarySize {
             return -1;
         }
     }
+
+    /** The shortest text of {@code bytes} in this syntax ({@code 4096} → {@code 4k}, {@code 1536} → {@code 1536}). */
+    public static String format(long bytes) {
+        String[] units = {"g", "m", "k"};
+        int[] shifts = {30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
 }

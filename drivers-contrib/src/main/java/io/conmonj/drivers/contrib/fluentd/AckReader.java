@@ -1,5 +1,7 @@
 package io.conmonj.drivers.contrib.fluentd;
 
+import io.conmonj.plugin.DriverOptions;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -15,9 +17,17 @@ import java.util.concurrent.TimeUnit;
  * v1, "Response": a map {@code {"ack": CHUNK}}). Reads with a deadline, which blocking socket channels do not have,
  * by switching the channel to non-blocking mode around a {@link Selector}. Decodes only what a response may hold
  * (a map of str keys to str, int, nil or bool values) and fails on anything else.
+ *
+ * <p>The reply is the collector's, so it is hostile input: at most {@value #MAX_RESPONSE} bytes are read, the whole
+ * wait ends at the timeout however the bytes trickle in, decoding is linear in the bytes read, and what the reply
+ * says is quoted escaped in messages (which become warnings in the monitor's log). Every outcome is the ack, or an
+ * {@link IOException} ({@link SocketTimeoutException} for the timeout).
  */
 final class AckReader {
-    private final ByteBuffer in = ByteBuffer.allocate(512);
+    /** The longest response read: {@code {"ack": CHUNK}} with a 24-character chunk id is 30 bytes. */
+    static final int MAX_RESPONSE = 512;
+
+    private final ByteBuffer in = ByteBuffer.allocate(MAX_RESPONSE);
 
     /**
      * Returns when {@code {"ack": chunk}} has been read.
@@ -35,7 +45,8 @@ final class AckReader {
                 String ack = parse();
                 if (ack != null) {
                     if (!ack.equals(chunk)) {
-                        throw new IOException("acknowledged chunk '" + ack + "' instead of '" + chunk + "'");
+                        throw new IOException("acknowledged chunk " + DriverOptions.echo(ack) + " instead of '"
+                                + chunk + "'");
                     }
                     return;
                 }
@@ -46,7 +57,7 @@ final class AckReader {
                 selector.select(left);
                 selector.selectedKeys().clear();
                 if (!in.hasRemaining()) {
-                    throw new IOException("ack response longer than " + in.capacity() + " bytes");
+                    throw new IOException("ack response longer than " + MAX_RESPONSE + " bytes");
                 }
                 if (channel.read(in) < 0) {
                     throw new EOFException("connection closed before the ack of chunk " + chunk);
@@ -60,7 +71,18 @@ final class AckReader {
 
     /** The ack's value once a whole response is in the buffer; null while it is incomplete. */
     private String parse() throws IOException {
-        Cursor c = new Cursor(in.array(), in.position());
+        return decode(in.array(), in.position());
+    }
+
+    /**
+     * Decodes a response from {@code b[0..limit)}.
+     *
+     * @return the ack's value, or null while the response is incomplete
+     * @throws IOException if the bytes are not a response (not a map, a key that is not a str, a value of another
+     *                     type, no {@code ack}, bytes after the map)
+     */
+    static String decode(byte[] b, int limit) throws IOException {
+        Cursor c = new Cursor(b, limit);
         try {
             int n = c.mapHeader();
             String ack = null;
@@ -77,7 +99,7 @@ final class AckReader {
             if (ack == null) {
                 throw new IOException("response without 'ack'");
             }
-            if (c.pos != in.position()) {
+            if (c.pos != limit) {
                 throw new IOException("unexpected bytes after the ack response");
             }
             return ack;

@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.fluentd;
 
+import io.conmonj.drivers.contrib.net.Backoff;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogRecord;
@@ -36,6 +37,8 @@ final class FluentdDriver implements LogDriver {
     private final Supplier<String> chunkIds;
     private final byte[] tag;
     private final AckReader acks = new AckReader();
+    /** Delays between resends of a chunk whose ack was wrong or missing; reset by a good ack. */
+    private final Backoff ackBackoff;
     private final MsgPackWriter entries = new MsgPackWriter(16 * 1024);
     private final MsgPackWriter head = new MsgPackWriter(64);
     private final MsgPackWriter option = new MsgPackWriter(64);
@@ -53,6 +56,8 @@ final class FluentdDriver implements LogDriver {
         this.ackTimeoutMs = ackTimeoutMs;
         this.chunkIds = chunkIds;
         this.tag = new MsgPackWriter(tag.length() + 5).str(tag).toByteArray();
+        this.ackBackoff = new Backoff(options.retryWaitMs(), Math.max(options.retryWaitMs(),
+                FluentdProvider.MAX_RETRY_WAIT_MS));
     }
 
     /** The spec's chunk: "a string of Base64 representation of 128 bits unique_id". */
@@ -106,6 +111,7 @@ final class FluentdDriver implements LogDriver {
             }
             try {
                 acks.await(sender.channel(), chunk, Math.max(1, sender.millisLeft(ackTimeoutMs)));
+                ackBackoff.reset();
                 break;
             } catch (IOException e) {
                 // resent whole on a new connection: the server may have taken it already (at-least-once)
@@ -116,6 +122,10 @@ final class FluentdDriver implements LogDriver {
                             + e.getMessage() + ", gave up after " + options.maxRetries() + " retries); " + pending
                             + " records kept to be sent with the next ones", e);
                 }
+                // A collector that answers at once with a bad ack would otherwise be reconnected to as fast as the
+                // loop runs (about 1000 connections a second): wait as for a refused connection. The wait ends
+                // at the container's exit deadline; the next send then gives up without a connection.
+                sender.pause(ackBackoff);
             }
         }
         sentMessages++;

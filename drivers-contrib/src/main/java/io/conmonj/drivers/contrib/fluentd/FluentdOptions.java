@@ -1,14 +1,13 @@
 package io.conmonj.drivers.contrib.fluentd;
 
 import io.conmonj.drivers.contrib.net.Endpoint;
-import io.conmonj.plugin.BinarySize;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriverException;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The fluentd driver's options, with Docker's names, defaults and value syntax (moby
@@ -42,91 +41,29 @@ record FluentdOptions(Endpoint address, boolean async, long bufferLimit, long re
     static final int DEFAULT_PORT = 24224;
     static final String DEFAULT_ADDRESS = "127.0.0.1:" + DEFAULT_PORT;
     static final long DEFAULT_BUFFER_LIMIT = 1024 * 1024;
-    static final long DEFAULT_RETRY_WAIT_MS = 1000;
+    /**
+     * The largest {@code fluentd-buffer-limit}: the buffer lives on the monitor's heap (16 MiB in all, for every
+     * driver of the container), and it grows by doubling, so 4 MiB may briefly take 6.
+     */
+    static final long MAX_BUFFER_LIMIT = 4L << 20;
+    static final Duration DEFAULT_RETRY_WAIT = Duration.ofSeconds(1);
+    static final Duration MIN_RETRY_WAIT = Duration.ofMillis(1);
+    /** The largest first delay: the back-off's own cap (fluent-logger-golang's defaultMaxRetryWait). */
+    static final Duration MAX_RETRY_WAIT = Duration.ofMinutes(1);
 
     static FluentdOptions parse(Map<String, String> options) throws LogDriverException {
-        for (String key : options.keySet()) {
-            if (!KNOWN.contains(key)) {
-                throw new LogDriverException("unknown option " + key + " (known: " + String.join(", ", KNOWN)
-                        + "; tag, labels and env are the host's)");
-            }
+        DriverOptions o = DriverOptions.of(options, KNOWN);
+        if (o.has(ASYNC) && o.has(ASYNC_CONNECT)) {
+            throw DriverOptions.error(ASYNC_CONNECT, "cannot be given with " + ASYNC
+                    + " (it is the deprecated name of " + ASYNC + ")");
         }
-        if (options.containsKey(ASYNC) && options.containsKey(ASYNC_CONNECT)) {
-            throw new LogDriverException("conflicting options: cannot specify both " + ASYNC + " and "
-                    + ASYNC_CONNECT + " (the deprecated name of " + ASYNC + ")");
-        }
-        Endpoint address = Endpoint.parse(ADDRESS, options.getOrDefault(ADDRESS, DEFAULT_ADDRESS), DEFAULT_PORT,
-                EnumSet.of(Endpoint.Transport.TCP, Endpoint.Transport.UNIX), Endpoint.Transport.TCP);
-        boolean async = bool(options, options.containsKey(ASYNC_CONNECT) ? ASYNC_CONNECT : ASYNC);
-        long bufferLimit = DEFAULT_BUFFER_LIMIT;
-        if (options.containsKey(BUFFER_LIMIT)) {
-            bufferLimit = BinarySize.parse(options.get(BUFFER_LIMIT));
-            if (bufferLimit <= 0 || bufferLimit > Integer.MAX_VALUE - 64) {
-                throw new LogDriverException(BUFFER_LIMIT + "=" + options.get(BUFFER_LIMIT)
-                        + ": expected a size such as 1048576, 512k or 8m, below 2g");
-            }
-        }
-        long retryWait = DEFAULT_RETRY_WAIT_MS;
-        if (options.containsKey(RETRY_WAIT)) {
-            retryWait = durationMillis(RETRY_WAIT, options.get(RETRY_WAIT));
-        }
-        int maxRetries = -1;
-        if (options.containsKey(MAX_RETRIES)) {
-            String v = options.get(MAX_RETRIES);
-            try {
-                long n = Long.parseLong(v);
-                if (n < 0) {
-                    throw new NumberFormatException();
-                }
-                maxRetries = (int) Math.min(n, Integer.MAX_VALUE);
-            } catch (NumberFormatException e) {
-                throw new LogDriverException(MAX_RETRIES + "=" + v + ": expected a number of retries (0 or more)");
-            }
-        }
-        return new FluentdOptions(address, async, bufferLimit, retryWait, maxRetries, bool(options, SUB_SECOND),
-                bool(options, REQUEST_ACK));
-    }
-
-    /** Go's strconv.ParseBool, which Docker uses: 1, t, T, TRUE, true, True and their false forms. */
-    private static boolean bool(Map<String, String> options, String key) throws LogDriverException {
-        String v = options.get(key);
-        if (v == null || v.isEmpty()) {
-            return false;
-        }
-        return switch (v) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw new LogDriverException(key + "=" + v + ": expected true or false");
-        };
-    }
-
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
-
-    /** Go's time.ParseDuration syntax ({@code 500ms}, {@code 1s}, {@code 1m30s}, {@code 1.5s}); must be >= 1 ms. */
-    static long durationMillis(String key, String value) throws LogDriverException {
-        Matcher m = DURATION_PART.matcher(value);
-        double nanos = 0;
-        int end = 0;
-        while (m.lookingAt()) {
-            double unit = switch (m.group(2)) {
-                case "ns" -> 1;
-                case "us", "µs" -> 1e3;
-                case "ms" -> 1e6;
-                case "s" -> 1e9;
-                case "m" -> 60e9;
-                default -> 3600e9;
-            };
-            nanos += Double.parseDouble(m.group(1)) * unit;
-            end = m.end();
-            m.region(end, value.length());
-        }
-        if (end == 0 || end != value.length()) {
-            throw new LogDriverException(key + "=" + value + ": expected a duration such as 500ms, 1s or 1m30s");
-        }
-        long millis = (long) (nanos / 1e6);
-        if (millis < 1) {
-            throw new LogDriverException(key + "=" + value + ": must be at least 1ms");
-        }
-        return millis;
+        Endpoint address = Endpoint.parse(ADDRESS, o.string(ADDRESS, DEFAULT_ADDRESS, Endpoint.MAX_LENGTH),
+                DEFAULT_PORT, EnumSet.of(Endpoint.Transport.TCP, Endpoint.Transport.UNIX), Endpoint.Transport.TCP);
+        boolean async = o.bool(o.has(ASYNC_CONNECT) ? ASYNC_CONNECT : ASYNC, false);
+        long bufferLimit = o.size(BUFFER_LIMIT, DEFAULT_BUFFER_LIMIT, 1, MAX_BUFFER_LIMIT);
+        long retryWait = o.duration(RETRY_WAIT, DEFAULT_RETRY_WAIT, MIN_RETRY_WAIT, MAX_RETRY_WAIT).toMillis();
+        int maxRetries = o.intValue(MAX_RETRIES, -1, 0, Integer.MAX_VALUE);
+        return new FluentdOptions(address, async, bufferLimit, retryWait, maxRetries, o.bool(SUB_SECOND, false),
+                o.bool(REQUEST_ACK, false));
     }
 }

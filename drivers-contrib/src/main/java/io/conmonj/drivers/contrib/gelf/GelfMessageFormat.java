@@ -1,7 +1,9 @@
 package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.ByteSink;
+import io.conmonj.drivers.contrib.net.MetadataBudget;
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogStream;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,9 @@ import java.util.regex.Pattern;
 final class GelfMessageFormat {
     /** GELF 1.1, "GELF Payload Specification": additional field names; {@code _id} is not allowed. */
     static final Pattern FIELD_NAME = Pattern.compile("^[\\w\\.\\-]*$");
+    /** Characters of names and values of the selected labels and env variables in each message (Graylog indexes a
+     * field value of at most 32766 bytes). */
+    static final int MAX_EXTRAS = 32 * 1024;
     /** The driver's own extras, which a label or env variable must not replace. */
     static final Set<String> OWN_FIELDS = Set.of("_container_id", "_container_name", "_image_name", "_tag");
 
@@ -72,6 +77,7 @@ final class GelfMessageFormat {
         // Docker's ExtraAttributes: labels first, then env, so an env variable wins over a label of the same name
         addSelected(fields, "label", c.labels(), warnings);
         addSelected(fields, "env", c.env(), warnings);
+        fields = new TreeMap<>(MetadataBudget.fit(fields, MAX_EXTRAS, "the GELF messages", warnings));
         fields.put("_container_id", c.id());
         if (c.name() != null) {
             fields.put("_container_name", c.name());
@@ -92,7 +98,8 @@ final class GelfMessageFormat {
                     : field.equals("_id") ? "GELF does not allow the field _id"
                     : OWN_FIELDS.contains(field) ? "it would replace the driver's own field" : null;
             if (why != null) {
-                warnings.accept(kind + " " + key + " is not sent as GELF field '" + field + "': " + why);
+                warnings.accept(kind + " " + DriverOptions.name(key) + " is not sent as GELF field "
+                        + DriverOptions.echo(field) + ": " + why);
             } else {
                 fields.put(field, e.getValue());
             }

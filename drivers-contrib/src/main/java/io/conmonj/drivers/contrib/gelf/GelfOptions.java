@@ -1,12 +1,14 @@
 package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.Endpoint;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriverException;
 
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The gelf driver's options, with Docker's names and rules (docs.docker.com, "Graylog Extended Format logging driver",
@@ -19,7 +21,7 @@ import java.util.TreeMap;
  *       Docker, giving either with a TCP address is an error, because GELF over TCP is never compressed (GELF 1.1,
  *       "GELF via TCP");</li>
  *   <li>{@code gelf-tcp-max-reconnect} (an integer &gt;= 0) and {@code gelf-tcp-reconnect-delay} (seconds, an integer
- *       &gt;= 0): TCP only, an error with a UDP address, as in Docker. <b>Different default</b>: Docker gives up after 3
+ *       from 0 to 60; Docker has no cap): TCP only, an error with a UDP address, as in Docker. <b>Different default</b>: Docker gives up after 3
  *       reconnection attempts (1 s apart) and drops the message; without the option this driver retries without limit,
  *       with back-off from 100 ms up to 1 s, so that in {@code mode=blocking} the container waits for the collector
  *       instead of losing its output (issue 6), and in {@code mode=non-blocking} the host's buffer takes the strain.</li>
@@ -44,64 +46,36 @@ record GelfOptions(Endpoint endpoint, Compression compression, int compressionLe
 
     enum Compression { GZIP, ZLIB, NONE }
 
+    /** The largest {@code gelf-tcp-reconnect-delay} in seconds: a minute (Docker has no cap). */
+    static final int MAX_RECONNECT_DELAY_SECONDS = 60;
+
     static GelfOptions parse(Map<String, String> options) throws LogDriverException {
-        Map<String, String> sorted = new TreeMap<>(options); // the first problem reported is always the same one
-        for (String key : sorted.keySet()) {
-            if (!KNOWN.contains(key)) {
-                throw new LogDriverException("unknown option " + key + " (known: " + String.join(", ", KNOWN) + ")");
-            }
-        }
-        String address = sorted.get(ADDRESS);
+        DriverOptions o = DriverOptions.of(options, KNOWN);
+        String address = o.string(ADDRESS, null, Endpoint.MAX_LENGTH);
         if (address == null) {
-            throw new LogDriverException(ADDRESS + " is required (udp://HOST:PORT or tcp://HOST:PORT)");
+            throw DriverOptions.error(ADDRESS, "required (udp://HOST:PORT or tcp://HOST:PORT)");
         }
         Endpoint endpoint = Endpoint.parse(ADDRESS, address, 0, EnumSet.of(Endpoint.Transport.UDP,
                 Endpoint.Transport.TCP), null);
         boolean udp = endpoint.transport() == Endpoint.Transport.UDP;
-        for (String key : sorted.keySet()) {
+        for (String key : new TreeSet<>(options.keySet())) { // the first problem reported is always the same one
             if (!udp && (key.equals(COMPRESSION_TYPE) || key.equals(COMPRESSION_LEVEL))) {
-                throw new LogDriverException(key + ": compression is only supported on UDP (GELF over TCP is not"
-                        + " compressed); " + ADDRESS + "=" + address);
+                throw DriverOptions.error(key, "compression is only supported on UDP (GELF over TCP is not"
+                        + " compressed); " + ADDRESS + "=" + endpoint);
             }
             if (udp && (key.equals(TCP_MAX_RECONNECT) || key.equals(TCP_RECONNECT_DELAY))) {
-                throw new LogDriverException(key + " is only valid for TCP; " + ADDRESS + "=" + address);
+                throw DriverOptions.error(key, "only valid for TCP; " + ADDRESS + "=" + endpoint);
             }
         }
-        Compression compression = Compression.GZIP;
-        String type = sorted.get(COMPRESSION_TYPE);
-        if (type != null) {
-            compression = switch (type) {
-                case "gzip" -> Compression.GZIP;
-                case "zlib" -> Compression.ZLIB;
-                case "none" -> Compression.NONE;
-                default -> throw new LogDriverException(COMPRESSION_TYPE + "=" + type + ": expected gzip, zlib or none");
-            };
-        }
-        int level = DEFAULT_COMPRESSION_LEVEL;
-        if (sorted.containsKey(COMPRESSION_LEVEL)) {
-            level = integer(COMPRESSION_LEVEL, sorted.get(COMPRESSION_LEVEL), -1, 9);
-        }
-        int maxReconnect = -1;
-        if (sorted.containsKey(TCP_MAX_RECONNECT)) {
-            maxReconnect = integer(TCP_MAX_RECONNECT, sorted.get(TCP_MAX_RECONNECT), 0, Integer.MAX_VALUE);
-        }
-        long delay = -1;
-        if (sorted.containsKey(TCP_RECONNECT_DELAY)) {
-            delay = 1000L * integer(TCP_RECONNECT_DELAY, sorted.get(TCP_RECONNECT_DELAY), 0, 86_400);
-        }
+        Map<String, Compression> types = new LinkedHashMap<>();
+        types.put("gzip", Compression.GZIP);
+        types.put("zlib", Compression.ZLIB);
+        types.put("none", Compression.NONE);
+        Compression compression = o.choice(COMPRESSION_TYPE, Compression.GZIP, types);
+        int level = o.intValue(COMPRESSION_LEVEL, DEFAULT_COMPRESSION_LEVEL, -1, 9);
+        int maxReconnect = o.intValue(TCP_MAX_RECONNECT, -1, 0, Integer.MAX_VALUE);
+        long delay = o.has(TCP_RECONNECT_DELAY)
+                ? 1000L * o.intValue(TCP_RECONNECT_DELAY, 0, 0, MAX_RECONNECT_DELAY_SECONDS) : -1;
         return new GelfOptions(endpoint, compression, level, maxReconnect, delay);
-    }
-
-    private static int integer(String key, String value, int min, int max) throws LogDriverException {
-        String range = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer from " + min + " to " + max;
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new LogDriverException(key + "=" + value + ": expected " + range);
     }
 }

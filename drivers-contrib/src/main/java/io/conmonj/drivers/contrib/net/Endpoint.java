@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.net;
 
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriverException;
 
 import java.net.InetAddress;
@@ -26,6 +27,8 @@ import java.util.stream.Collectors;
  * @param path   null for network transports
  */
 public record Endpoint(String option, Transport transport, String host, int port, String path) {
+    /** The longest address accepted (a DNS name has at most 253 characters, a unix socket path 107). */
+    public static final int MAX_LENGTH = 512;
 
     public enum Transport {
         UDP("udp"), TCP("tcp"), UNIX("unix"), UNIXGRAM("unixgram");
@@ -56,14 +59,24 @@ public record Endpoint(String option, Transport transport, String host, int port
     public static Endpoint parse(String option, String value, int defaultPort, Set<Transport> allowed,
                                  Transport bare) throws LogDriverException {
         if (value == null || value.isEmpty()) {
-            throw new LogDriverException(option + ": empty address");
+            throw DriverOptions.error(option, "empty address");
+        }
+        if (value.length() > MAX_LENGTH) {
+            throw DriverOptions.error(option, "longer than " + MAX_LENGTH + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": spaces and control characters are"
+                        + " not allowed in an address");
+            }
         }
         int sep = value.indexOf("://");
         Transport transport;
         String rest;
         if (sep < 0) {
             if (bare == null) {
-                throw new LogDriverException(option + "=" + value + ": expected " + schemes(allowed)
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": expected " + schemes(allowed)
                         + "://ADDRESS");
             }
             transport = bare;
@@ -73,12 +86,12 @@ public record Endpoint(String option, Transport transport, String host, int port
             rest = value.substring(sep + 3);
         }
         if (!allowed.contains(transport)) {
-            throw new LogDriverException(option + "=" + value + ": " + transport.scheme
+            throw DriverOptions.error(option, DriverOptions.echo(value) + ": " + transport.scheme
                     + " is not supported here (use " + schemes(allowed) + ")");
         }
         if (transport.isUnix()) {
             if (!rest.startsWith("/")) {
-                throw new LogDriverException(option + "=" + value + ": a unix socket needs an absolute path");
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": a unix socket needs an absolute path");
             }
             return new Endpoint(option, transport, null, 0, rest);
         }
@@ -95,31 +108,31 @@ public record Endpoint(String option, Transport transport, String host, int port
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
             if (close < 0) {
-                throw new LogDriverException(option + "=" + value + ": missing ']' in an IPv6 address");
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": missing ']' in an IPv6 address");
             }
             host = rest.substring(1, close);
             String after = rest.substring(close + 1);
             if (!after.isEmpty()) {
                 if (!after.startsWith(":")) {
-                    throw new LogDriverException(option + "=" + value + ": expected :PORT after the IPv6 address");
+                    throw DriverOptions.error(option, DriverOptions.echo(value) + ": expected :PORT after the IPv6 address");
                 }
                 port = after.substring(1);
             }
         } else {
             int colon = rest.lastIndexOf(':');
             if (colon >= 0 && rest.indexOf(':') != colon) {
-                throw new LogDriverException(option + "=" + value + ": write an IPv6 address in brackets, [ADDR]:PORT");
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": write an IPv6 address in brackets, [ADDR]:PORT");
             }
             host = colon < 0 ? rest : rest.substring(0, colon);
             port = colon < 0 ? null : rest.substring(colon + 1);
         }
         if (host.isEmpty()) {
-            throw new LogDriverException(option + "=" + value + ": missing host");
+            throw DriverOptions.error(option, DriverOptions.echo(value) + ": missing host");
         }
         int p;
         if (port == null) {
             if (defaultPort == 0) {
-                throw new LogDriverException(option + "=" + value + ": missing port");
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": missing port");
             }
             p = defaultPort;
         } else {
@@ -129,7 +142,7 @@ public record Endpoint(String option, Transport transport, String host, int port
                 p = -1;
             }
             if (p < 1 || p > 65535) {
-                throw new LogDriverException(option + "=" + value + ": invalid port '" + port + "'");
+                throw DriverOptions.error(option, DriverOptions.echo(value) + ": invalid port " + DriverOptions.echo(port));
             }
         }
         return new Endpoint(option, transport, host, p, null);
@@ -142,7 +155,7 @@ public record Endpoint(String option, Transport transport, String host, int port
                 return t;
             }
         }
-        throw new LogDriverException(option + "=" + value + ": unsupported scheme '" + scheme + "' (use "
+        throw DriverOptions.error(option, DriverOptions.echo(value) + ": unsupported scheme " + DriverOptions.echo(scheme) + " (use "
                 + schemes(allowed) + ")");
     }
 
@@ -163,7 +176,10 @@ public record Endpoint(String option, Transport transport, String host, int port
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new LogDriverException(option + "=" + this + ": cannot resolve host '" + host + "'", e);
+            LogDriverException failure = DriverOptions.error(option, DriverOptions.echo(toString()) + ": cannot resolve host "
+                    + DriverOptions.echo(host));
+            failure.initCause(e);
+            throw failure;
         }
     }
 

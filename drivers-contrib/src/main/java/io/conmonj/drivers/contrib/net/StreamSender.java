@@ -41,8 +41,8 @@ public final class StreamSender implements Closeable {
     private volatile boolean sending;
     private long outageStartNanos = -1;
     private boolean closed;
-    /** Set from another thread by {@link #giveUpAfter}; 0: no deadline. */
-    private volatile long deadlineNanos;
+    /** Set from another thread by {@link #giveUpAfter}; ends every back-off sleep. */
+    private final ExitDeadline deadline = new ExitDeadline();
 
     /**
      * @param address    {@code endpoint.resolve()}
@@ -69,12 +69,10 @@ public final class StreamSender implements Closeable {
      * From now on, wait at most {@code millis} in all for the collector (drivers call this from
      * {@code LogDriver.containerExited()}); may be called from any thread.
      */
-    public synchronized void giveUpAfter(long millis) {
-        if (deadlineNanos != 0) {
-            return; // the first notice counts (the monitor may give it twice)
+    public void giveUpAfter(long millis) {
+        if (!deadline.start(millis)) {
+            return; // the first notice counts (the monitor may give it twice); sleepers are woken by start()
         }
-        long d = System.nanoTime() + millis * 1_000_000;
-        deadlineNanos = d == 0 ? 1 : d;
         // A collector that accepted the connection but stopped reading leaves a write blocked in the kernel, where no
         // deadline reaches it: at the deadline, a send still in progress has its connection closed under it.
         Thread.ofPlatform().daemon().name("log-give-up").start(() -> {
@@ -92,11 +90,7 @@ public final class StreamSender implements Closeable {
 
     /** {@code wanted}, or less if the deadline set by {@link #giveUpAfter} is nearer; 0 once it has passed. */
     public long millisLeft(long wanted) {
-        long d = deadlineNanos;
-        if (d == 0) {
-            return wanted;
-        }
-        return Math.max(0, Math.min(wanted, (d - System.nanoTime()) / 1_000_000));
+        return deadline.millisLeft(wanted);
     }
 
     /** Connects now, once; drivers call it when they open, so that a refused connection is a start-up error. */
@@ -141,7 +135,7 @@ public final class StreamSender implements Closeable {
             if (closed) {
                 throw new IOException("connection to " + endpoint + " is closed");
             }
-            if (channel == null && deadlineNanos != 0 && millisLeft(1) == 0) {
+            if (channel == null && deadline.passed()) {
                 throw new IOException(endpoint + ": not reachable, and the container has exited: giving up");
             }
             try {
@@ -158,7 +152,7 @@ public final class StreamSender implements Closeable {
                             + (attempt == 1 ? " retry)" : " retries)"), e);
                 }
                 attempt++;
-                pause();
+                pause(backoff);
                 for (int i = 0; i < message.length; i++) {
                     message[i].position(starts[i]);
                 }
@@ -216,9 +210,14 @@ public final class StreamSender implements Closeable {
         }
     }
 
-    private void pause() throws InterruptedIOException {
+    /**
+     * Waits the next delay of {@code b} before another attempt; ends early when the container's exit deadline
+     * ({@link #giveUpAfter}) comes, also one set while waiting. For protocols that retry on their own (fluentd's
+     * acks), with a back-off of their own.
+     */
+    public void pause(Backoff b) throws InterruptedIOException {
         try {
-            Thread.sleep(millisLeft(backoff.nextDelayMillis()));
+            deadline.sleep(b.nextDelayMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reconnecting to " + endpoint);

@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.syslog;
 
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriverException;
 
 import java.util.LinkedHashMap;
@@ -37,14 +38,14 @@ final class Facility {
             return code;
         }
         try {
-            int n = Integer.parseInt(value);
+            int n = value.length() > 2 ? -1 : Integer.parseInt(value);
             if (n >= 0 && n <= 23) {
                 return n;
             }
         } catch (NumberFormatException ignored) {
             // not a number either
         }
-        throw new LogDriverException(OPTION + "=" + value + ": invalid syslog facility (use a number 0..23 or one of "
-                + String.join(", ", BY_NAME.keySet()) + ")");
+        throw DriverOptions.error(OPTION, DriverOptions.echo(value) + " is not a syslog facility (use a number 0..23"
+                + " or one of " + String.join(", ", BY_NAME.keySet()) + ")");
     }
 }

@@ -1,6 +1,8 @@
 package io.conmonj.drivers.contrib.syslog;
 
-import io.conmonj.plugin.LogDriverException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How messages are delimited on a stream transport (TCP, unix stream), conmon-j's {@code syslog-framing} option.
@@ -29,12 +31,14 @@ enum Framing {
         return format.isRfc5424() && tcp ? OCTET_COUNTED : NEWLINE;
     }
 
-    static Framing parse(String value) throws LogDriverException {
+    /** The option's values, in the order the refusal lists them. */
+    static final Map<String, Framing> BY_VALUE;
+
+    static {
+        Map<String, Framing> m = new LinkedHashMap<>();
         for (Framing f : values()) {
-            if (f.value.equals(value)) {
-                return f;
-            }
+            m.put(f.value, f);
         }
-        throw new LogDriverException(OPTION + "=" + value + ": invalid framing (use octet-counted or newline)");
+        BY_VALUE = Collections.unmodifiableMap(m);
     }
 }

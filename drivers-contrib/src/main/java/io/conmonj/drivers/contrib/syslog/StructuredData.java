@@ -1,5 +1,8 @@
 package io.conmonj.drivers.contrib.syslog;
 
+import io.conmonj.drivers.contrib.net.MetadataBudget;
+import io.conmonj.plugin.DriverOptions;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +27,11 @@ final class StructuredData {
     static final String LABELS_ID = "labels@" + PEN;
     static final String ENV_ID = "env@" + PEN;
     static final int MAX_NAME = 32;
+    /**
+     * Characters of names and values in the structured data of each message: rsyslog cuts messages at 8 KiB by
+     * default, and the line itself needs room.
+     */
+    static final int MAX_SD = 4096;
 
     private StructuredData() {
     }
@@ -31,8 +39,10 @@ final class StructuredData {
     /** The field's UTF-8 bytes. */
     static byte[] of(Map<String, String> labels, Map<String, String> env, Consumer<String> warnings) {
         StringBuilder sd = new StringBuilder();
-        element(sd, LABELS_ID, "label", labels, warnings);
-        element(sd, ENV_ID, "env", env, warnings);
+        Map<String, String> keptLabels = MetadataBudget.fit(labels, MAX_SD, "the structured data", warnings);
+        int used = keptLabels.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length()).sum();
+        element(sd, LABELS_ID, "label", keptLabels, warnings);
+        element(sd, ENV_ID, "env", MetadataBudget.fit(env, MAX_SD - used, "the structured data", warnings), warnings);
         return (sd.isEmpty() ? "-" : sd.toString()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -42,7 +52,7 @@ final class StructuredData {
         for (Map.Entry<String, String> e : new TreeMap<>(params).entrySet()) {
             String name = paramName(e.getKey());
             if (name.isEmpty() || name.length() > MAX_NAME) {
-                warnings.accept(kind + " " + e.getKey() + " is left out of the structured data: an SD-PARAM name has "
+                warnings.accept(kind + " " + DriverOptions.name(e.getKey()) + " is left out of the structured data: an SD-PARAM name has "
                         + "1 to " + MAX_NAME + " characters (RFC 5424 section 6.3.3)");
                 continue;
             }
@@ -66,13 +76,19 @@ final class StructuredData {
         return n.toString();
     }
 
+    /**
+     * PARAM-VALUE escaping, and control characters (C0, DEL, C1, U+2028/9) replaced by {@code _}: RFC 5424 lets a
+     * value hold them, but on a newline-framed transport a label value with LF would end the message and forge the
+     * next one (labels come from annotations, which the container's author writes).
+     */
     static void escapeValue(String value, StringBuilder out) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\' || c == ']') {
                 out.append('\\');
             }
-            out.append(c);
+            boolean control = c < ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+            out.append(control ? '_' : c);
         }
     }
 }

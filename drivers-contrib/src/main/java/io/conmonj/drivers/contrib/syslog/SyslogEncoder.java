@@ -18,9 +18,8 @@ import java.util.Arrays;
  *
  * PRI is {@code facility * 8 + severity}, the severity 6 (informational) for stdout and 3 (error) for stderr, as
  * Docker's {@code Info}/{@code Err}. PID/PROCID is the monitor's pid (conmon-j runs one monitor per container, so it
- * tells containers apart where Docker's daemon pid could not). MSGID is the NILVALUE. RFC 5424's HOSTNAME
- * (255) and APP-NAME (48) are limited to printable US-ASCII: other characters become {@code _} and a longer value is
- * cut; RFC 3164's TAG is written as it is, as Docker does. The MSG bytes are written as the container wrote them
+ * tells containers apart where Docker's daemon pid could not). MSGID is the NILVALUE. HOSTNAME and TAG / APP-NAME
+ * go through {@link HeaderFields}: no character that could end a message or a field reaches the wire. The MSG bytes are written as the container wrote them
  * (no BOM: they need not be UTF-8).
  *
  * <p>The buffer keeps {@link #HEADROOM} bytes before the message and one after it, so that a framing can add its
@@ -48,9 +47,11 @@ final class SyslogEncoder {
         this.stdoutPri = ("<" + (facility * 8 + SEVERITY_INFO) + ">" + version).getBytes(StandardCharsets.US_ASCII);
         this.stderrPri = ("<" + (facility * 8 + SEVERITY_ERR) + ">" + version).getBytes(StandardCharsets.US_ASCII);
         byte[] head = switch (format) {
-            case UNIX -> (" " + tag + "[" + pid + "]: ").getBytes(StandardCharsets.UTF_8);
-            case RFC3164 -> (" " + hostname + " " + tag + "[" + pid + "]: ").getBytes(StandardCharsets.UTF_8);
-            case RFC5424, RFC5424_MICRO -> (" " + printUsAscii(hostname, 255) + " " + printUsAscii(tag, 48) + " " + pid
+            case UNIX -> (" " + HeaderFields.rfc3164(tag) + "[" + pid + "]: ").getBytes(StandardCharsets.UTF_8);
+            case RFC3164 -> (" " + HeaderFields.rfc3164(hostname) + " " + HeaderFields.rfc3164(tag) + "[" + pid
+                    + "]: ").getBytes(StandardCharsets.UTF_8);
+            case RFC5424, RFC5424_MICRO -> (" " + HeaderFields.printUsAscii(hostname, HeaderFields.RFC5424_HOSTNAME)
+                    + " " + HeaderFields.printUsAscii(tag, HeaderFields.RFC5424_APP_NAME) + " " + pid
                     + " - ").getBytes(StandardCharsets.US_ASCII);
         };
         if (rfc5424) {
@@ -90,18 +91,5 @@ final class SyslogEncoder {
     /** The buffer of the last {@link #encode}; valid until the next. */
     byte[] buffer() {
         return buffer;
-    }
-
-    /** {@code s} with characters outside printable US-ASCII replaced by {@code _}, cut to {@code max}; "-" if empty. */
-    static String printUsAscii(String s, int max) {
-        if (s == null || s.isEmpty()) {
-            return "-";
-        }
-        StringBuilder b = new StringBuilder(Math.min(s.length(), max));
-        for (int i = 0; i < s.length() && b.length() < max; i++) {
-            char c = s.charAt(i);
-            b.append(c >= 33 && c <= 126 ? c : '_');
-        }
-        return b.toString();
     }
 }

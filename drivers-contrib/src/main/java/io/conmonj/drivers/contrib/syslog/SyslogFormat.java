@@ -1,6 +1,8 @@
 package io.conmonj.drivers.contrib.syslog;
 
-import io.conmonj.plugin.LogDriverException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code syslog-format} option, Docker's values. Docker's default (the empty value) is srslog's
@@ -29,13 +31,14 @@ enum SyslogFormat {
         return this == RFC5424 || this == RFC5424_MICRO;
     }
 
-    static SyslogFormat parse(String value) throws LogDriverException {
+    /** The option's values, in the order the refusal lists them. */
+    static final Map<String, SyslogFormat> BY_VALUE;
+
+    static {
+        Map<String, SyslogFormat> m = new LinkedHashMap<>();
         for (SyslogFormat f : values()) {
-            if (f.value.equals(value)) {
-                return f;
-            }
+            m.put(f.value, f);
         }
-        throw new LogDriverException(OPTION + "=" + value + ": invalid syslog format (use rfc3164, rfc5424, "
-                + "rfc5424micro, or leave it empty for Docker's default)");
+        BY_VALUE = Collections.unmodifiableMap(m);
     }
 }

@@ -8,6 +8,7 @@ import io.conmonj.drivers.contrib.net.HostName;
 import io.conmonj.drivers.contrib.net.StreamSender;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
 
@@ -16,6 +17,7 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +63,11 @@ public final class SyslogProvider implements LogDriverProvider {
         SyslogOptions o = SyslogOptions.parse(options);
         Endpoint endpoint = o.endpoint() != null ? o.endpoint() : LocalSyslogSocket.find(host.localSockets());
         if (o.framing() != null && !endpoint.transport().isStream()) {
-            throw new LogDriverException(Framing.OPTION + "=" + o.framing().value + ": only tcp:// and unix:// "
-                    + "addresses have a framing (" + endpoint + " sends one message per datagram)");
+            throw DriverOptions.error(Framing.OPTION, DriverOptions.echo(o.framing().value) + ": only tcp:// and"
+                    + " unix:// addresses have a framing (" + endpoint + " sends one message per datagram)");
         }
-        String tag = container.tag() != null ? container.tag() : container.shortId();
+        String tag = HeaderFields.tag(o.format(), container.tag() != null ? container.tag() : container.shortId(),
+                warnings);
         byte[] sd = o.format().isRfc5424() ? StructuredData.of(container.labels(), container.env(), warnings)
                 : new byte[0];
         SyslogEncoder encoder = new SyslogEncoder(o.format(), o.facility(), host.hostname(), tag, host.pid(), sd,
@@ -80,7 +83,8 @@ public final class SyslogProvider implements LogDriverProvider {
                 case UDP -> new SyslogTransport.Udp(new DatagramSender(endpoint, address));
                 case UNIXGRAM -> {
                     if (!Files.exists(Path.of(endpoint.path()))) {
-                        throw new LogDriverException(ADDRESS + "=" + endpoint + ": No such file or directory");
+                        throw DriverOptions.error(ADDRESS, DriverOptions.echo(endpoint.toString())
+                                + ": No such file or directory");
                     }
                     yield new SyslogTransport.UnixDatagram(new UnixDatagramSocket(endpoint.path()));
                 }
@@ -92,40 +96,43 @@ public final class SyslogProvider implements LogDriverProvider {
                         sender.connect(); // as Docker: a collector that cannot be reached is a start-up error
                     } catch (IOException e) {
                         sender.close();
-                        throw new LogDriverException(ADDRESS + "=" + endpoint + ": cannot connect: "
-                                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                        LogDriverException failure = DriverOptions.error(ADDRESS,
+                                DriverOptions.echo(endpoint.toString()) + ": cannot connect: "
+                                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                        failure.initCause(e);
+                        throw failure;
                     }
                     yield new SyslogTransport.Stream(sender, framing);
                 }
             };
         } catch (IOException e) {
-            throw new LogDriverException(ADDRESS + "=" + endpoint + ": " + e.getMessage(), e);
+            LogDriverException failure = DriverOptions.error(ADDRESS, DriverOptions.echo(endpoint.toString()) + ": "
+                    + e.getMessage());
+            failure.initCause(e);
+            throw failure;
         }
     }
 
     /** The options a container gave, checked. */
     record SyslogOptions(Endpoint endpoint, int facility, SyslogFormat format, Framing framing) {
         static SyslogOptions parse(Map<String, String> options) throws LogDriverException {
-            Endpoint endpoint = null;
-            int facility = Facility.DAEMON;
-            SyslogFormat format = SyslogFormat.UNIX;
-            Framing framing = null;
-            for (Map.Entry<String, String> option : new java.util.TreeMap<>(options).entrySet()) {
-                String value = option.getValue();
-                switch (option.getKey()) {
-                    case ADDRESS -> endpoint = address(value);
-                    case Facility.OPTION -> facility = Facility.parse(value);
-                    case SyslogFormat.OPTION -> format = SyslogFormat.parse(value);
-                    case Framing.OPTION -> framing = Framing.parse(value);
-                    default -> {
-                        if (TLS_OPTIONS.contains(option.getKey())) {
-                            throw new LogDriverException(option.getKey() + ": " + NO_TLS);
-                        }
-                        throw new LogDriverException("unknown option " + option.getKey() + " (known: "
-                                + String.join(", ", KNOWN) + "; and the host's mode, max-buffer-size, tag, labels, env, labels-regex, env-regex)");
-                    }
+            List<String> declared = new ArrayList<>(KNOWN);
+            declared.addAll(TLS_OPTIONS); // declared so that they are refused with the reason, not as unknown
+            DriverOptions o = DriverOptions.of(options, declared);
+            for (String tls : TLS_OPTIONS) {
+                if (o.has(tls)) {
+                    throw DriverOptions.error(tls, NO_TLS);
                 }
             }
+            Endpoint endpoint = address(o.string(ADDRESS, "", Endpoint.MAX_LENGTH));
+            int facility = o.has(Facility.OPTION) ? Facility.parse(o.raw(Facility.OPTION)) : Facility.DAEMON;
+            SyslogFormat format = SyslogFormat.BY_VALUE.get(o.string(SyslogFormat.OPTION, "", 64));
+            if (format == null) {
+                throw DriverOptions.error(SyslogFormat.OPTION, DriverOptions.echo(o.raw(SyslogFormat.OPTION))
+                        + " is not a syslog format (use rfc3164, rfc5424, rfc5424micro, or leave it empty for"
+                        + " Docker's default)");
+            }
+            Framing framing = o.choice(Framing.OPTION, null, Framing.BY_VALUE);
             return new SyslogOptions(endpoint, facility, format, framing);
         }
 
@@ -135,7 +142,7 @@ public final class SyslogProvider implements LogDriverProvider {
                 return null;
             }
             if (value.regionMatches(true, 0, "tcp+tls://", 0, 10)) {
-                throw new LogDriverException(ADDRESS + "=" + value + ": " + NO_TLS);
+                throw DriverOptions.error(ADDRESS, DriverOptions.echo(value) + ": " + NO_TLS);
             }
             return Endpoint.parse(ADDRESS, value, DEFAULT_PORT, EnumSet.allOf(Endpoint.Transport.class), null);
         }

@@ -383,24 +383,33 @@ class FluentdDriverTest {
     @Test
     void optionMessages() {
         Map<Map<String, String>, String> cases = new java.util.LinkedHashMap<>();
-        cases.put(opts("fluentd-adress", "x"), "unknown option fluentd-adress (known: fluentd-address, fluentd-async,"
+        cases.put(opts("fluentd-adress", "x"), "option fluentd-adress: unknown (known: fluentd-address, fluentd-async,"
                 + " fluentd-async-connect, fluentd-buffer-limit, fluentd-retry-wait, fluentd-max-retries,"
-                + " fluentd-sub-second-precision, fluentd-request-ack; tag, labels and env are the host's)");
-        cases.put(opts("fluentd-async", "yes"), "fluentd-async=yes: expected true or false");
-        cases.put(opts("fluentd-request-ack", "on"), "fluentd-request-ack=on: expected true or false");
-        cases.put(opts("fluentd-async", "true", "fluentd-async-connect", "true"), "conflicting options: cannot"
-                + " specify both fluentd-async and fluentd-async-connect (the deprecated name of fluentd-async)");
-        cases.put(opts("fluentd-buffer-limit", "lots"), "fluentd-buffer-limit=lots: expected a size such as 1048576,"
-                + " 512k or 8m, below 2g");
-        cases.put(opts("fluentd-retry-wait", "1x"), "fluentd-retry-wait=1x: expected a duration such as 500ms, 1s or 1m30s");
-        cases.put(opts("fluentd-retry-wait", "10ns"), "fluentd-retry-wait=10ns: must be at least 1ms");
-        cases.put(opts("fluentd-max-retries", "-1"), "fluentd-max-retries=-1: expected a number of retries (0 or more)");
-        cases.put(opts("fluentd-address", "udp://127.0.0.1:24224"), "fluentd-address=udp://127.0.0.1:24224: udp is"
-                + " not supported here (use tcp, unix)");
-        cases.put(opts("fluentd-address", "unix://relative"), "fluentd-address=unix://relative: a unix socket needs"
-                + " an absolute path");
+                + " fluentd-sub-second-precision, fluentd-request-ack)");
+        cases.put(opts("fluentd-async", "yes"), "option fluentd-async: 'yes' is not a boolean (true or false; also 1,"
+                + " t, TRUE, 0, f, FALSE)");
+        cases.put(opts("fluentd-request-ack", "on"), "option fluentd-request-ack: 'on' is not a boolean (true or"
+                + " false; also 1, t, TRUE, 0, f, FALSE)");
+        cases.put(opts("fluentd-async", "true", "fluentd-async-connect", "true"), "option fluentd-async-connect:"
+                + " cannot be given with fluentd-async (it is the deprecated name of fluentd-async)");
+        cases.put(opts("fluentd-buffer-limit", "lots"), "option fluentd-buffer-limit: 'lots' is not a size (such as"
+                + " 65536, 512k, 4m, 1g)");
+        cases.put(opts("fluentd-buffer-limit", "8m"), "option fluentd-buffer-limit: '8m' is above the maximum 4m");
+        cases.put(opts("fluentd-retry-wait", "1x"), "option fluentd-retry-wait: '1x' is not a duration (such as"
+                + " 500ms, 1s, 1m30s)");
+        cases.put(opts("fluentd-retry-wait", "10ns"), "option fluentd-retry-wait: '10ns' is below the minimum 1ms");
+        cases.put(opts("fluentd-retry-wait", "1h"), "option fluentd-retry-wait: '1h' is above the maximum 1m");
+        cases.put(opts("fluentd-max-retries", "-1"), "option fluentd-max-retries: '-1' is below the minimum 0");
+        cases.put(opts("fluentd-max-retries", "3000000000"), "option fluentd-max-retries: '3000000000' is above the"
+                + " maximum 2147483647");
+        cases.put(opts("fluentd-address", "udp://127.0.0.1:24224"), "option fluentd-address: 'udp://127.0.0.1:24224':"
+                + " udp is not supported here (use tcp, unix)");
+        cases.put(opts("fluentd-address", "unix://relative"), "option fluentd-address: 'unix://relative': a unix"
+                + " socket needs an absolute path");
+        cases.put(opts("fluentd-address", "host\n:1"), "option fluentd-address: 'host\\x0a:1': spaces and control"
+                + " characters are not allowed in an address");
         cases.put(opts("fluentd-address", "no-such-host.invalid:24224", "fluentd-async", "true"),
-                "fluentd-address=tcp://no-such-host.invalid:24224: cannot resolve host 'no-such-host.invalid'");
+                "option fluentd-address: 'tcp://no-such-host.invalid:24224': cannot resolve host 'no-such-host.invalid'");
         List<String> wrong = new ArrayList<>();
         cases.forEach((o, msg) -> {
             try {
@@ -417,6 +426,37 @@ class FluentdDriverTest {
         assertEquals(List.of(), wrong);
     }
 
+    /** Tags route records in Fluentd: one with a control character or a lone surrogate is refused, not changed. */
+    @Test
+    void tagsWithControlCharactersAreStartUpErrors() throws Exception {
+        try (ForwardReceiver rx = ForwardReceiver.tcp()) {
+            for (String bad : List.of("web\nforged", "a\u0000b", "x\u2028", "\ud800", "t".repeat(1025))) {
+                LogDriverException e = assertThrows(LogDriverException.class,
+                        () -> open(container(bad, Map.of(), Map.of()), opts("fluentd-address", rx.address())));
+                assertTrue(e.getMessage().startsWith("option tag: " + io.conmonj.plugin.DriverOptions.echo(bad) + ": a fluentd tag has"),
+                        e.getMessage());
+                assertTrue(e.getMessage().chars().noneMatch(c -> c < ' '), e.getMessage());
+            }
+            open(container("docker.web.\ud83d\ude00", Map.of(), Map.of()), opts("fluentd-address", rx.address())).close();
+        }
+    }
+
+    /** Labels and env repeat in every record: at most 32768 characters of them, the rest left out with a warning. */
+    @Test
+    void selectedLabelsAndEnvAreCapped() throws Exception {
+        try (ForwardReceiver rx = ForwardReceiver.tcp()) {
+            FluentdDriver d = open(container(null, Map.of("app", "shop"), Map.of("BIG", "b".repeat(40_000))),
+                    opts("fluentd-address", rx.address()));
+            d.write(rec(LogStream.STDOUT, T, "x\n", false));
+            d.close();
+            Event e = rx.await(1, WAIT).get(0);
+            assertEquals("shop", e.field("app"));
+            assertNull(e.field("BIG"));
+            assertEquals(List.of("1 label or env variable left out of the fluentd records (first BIG): the selected"
+                    + " ones may have 32768 characters of names and values in all"), warnings);
+        }
+    }
+
     @Test
     void optionValues() throws LogDriverException {
         FluentdOptions o = FluentdOptions.parse(Map.of());
@@ -424,9 +464,10 @@ class FluentdDriverTest {
         assertEquals(new FluentdOptions(o.address(), false, 1 << 20, 1000, -1, false, false), o, "Docker's defaults");
         assertEquals("tcp://collector:24224", FluentdOptions.parse(Map.of("fluentd-address", "collector")).address().toString());
         assertEquals("tcp://collector:5", FluentdOptions.parse(Map.of("fluentd-address", "tcp://collector:5")).address().toString());
-        assertEquals(90_500, FluentdOptions.durationMillis("k", "1m30.5s"));
-        assertEquals(1500, FluentdOptions.durationMillis("k", "1.5s"));
-        assertEquals(8 << 20, FluentdOptions.parse(Map.of("fluentd-buffer-limit", "8m")).bufferLimit());
+        assertEquals(59_500, FluentdOptions.parse(Map.of("fluentd-retry-wait", "59.5s")).retryWaitMs());
+        assertEquals(60_000, FluentdOptions.parse(Map.of("fluentd-retry-wait", "1m")).retryWaitMs());
+        assertEquals(4 << 20, FluentdOptions.parse(Map.of("fluentd-buffer-limit", "4m")).bufferLimit());
+        assertTrue(FluentdOptions.parse(Map.of("fluentd-async", "")).async() == false, "empty: Docker's default");
         assertEquals(3, FluentdOptions.parse(Map.of("fluentd-max-retries", "3")).maxRetries());
     }
 

@@ -122,14 +122,18 @@ class GelfFormatTest {
     void labelAndEnvFieldsFollowDockerAndTheGelfNameRule() {
         List<String> warnings = new ArrayList<>();
         ContainerMetadata c = new ContainerMetadata(ID, "web", null,
-                Map.of("app", "from-label", "_x", "kept", "id", "no", "tag", "no", "a b", "no"),
+                Map.of("app", "from-label", "_x", "kept", "id", "no", "tag", "no", "a b", "no",
+                        "x\n[conmon:e]: forged", "no"),
                 Map.of("app", "from-env"), null);
         var extras = GelfMessageFormat.extras(c, warnings::add);
         assertEquals(Map.of("_app", "from-env", "_x", "kept", "_container_id", ID, "_container_name", "web",
                 "_tag", "0123456789ab"), extras);
         assertEquals(List.of(
-                "label a b is not sent as GELF field '_a b': GELF field names are letters, digits, _ . and -",
+                "label 'a b' is not sent as GELF field '_a b': GELF field names are letters, digits, _ . and -",
                 "label id is not sent as GELF field '_id': GELF does not allow the field _id",
-                "label tag is not sent as GELF field '_tag': it would replace the driver's own field"), warnings);
+                "label tag is not sent as GELF field '_tag': it would replace the driver's own field",
+                "label 'x\\x0a[conmon:e]: forged' is not sent as GELF field '_x\\x0a[conmon:e]: forged': GELF field"
+                        + " names are letters, digits, _ . and -"), warnings, "names are escaped: no line of the"
+                + " monitor's log can be forged");
     }
 }

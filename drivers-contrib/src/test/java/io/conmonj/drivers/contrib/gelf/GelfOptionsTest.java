@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class GelfOptionsTest {
@@ -35,29 +36,33 @@ class GelfOptionsTest {
 
     @Test
     void badOptionsAreClearErrors() {
-        assertEquals("unknown option env-regex (known: gelf-address, gelf-compression-type, gelf-compression-level,"
+        assertEquals("option env-regex: unknown (known: gelf-address, gelf-compression-type, gelf-compression-level,"
                 + " gelf-tcp-max-reconnect, gelf-tcp-reconnect-delay)",
                 error(Map.of("gelf-address", "udp://h:1", "env-regex", ".*")));
-        assertEquals("gelf-address is required (udp://HOST:PORT or tcp://HOST:PORT)", error(Map.of()));
-        assertEquals("gelf-address=http://h:1: unsupported scheme 'http' (use udp, tcp)",
+        assertEquals("option gelf-address: required (udp://HOST:PORT or tcp://HOST:PORT)", error(Map.of()));
+        assertEquals("option gelf-address: 'http://h:1': unsupported scheme 'http' (use udp, tcp)",
                 error(Map.of("gelf-address", "http://h:1")));
-        assertEquals("gelf-address=unix:///run/g.sock: unix is not supported here (use udp, tcp)",
+        assertEquals("option gelf-address: 'unix:///run/g.sock': unix is not supported here (use udp, tcp)",
                 error(Map.of("gelf-address", "unix:///run/g.sock")));
-        assertEquals("gelf-address=h:12201: expected udp, tcp://ADDRESS", error(Map.of("gelf-address", "h:12201")));
-        assertEquals("gelf-address=udp://h: missing port", error(Map.of("gelf-address", "udp://h")));
-        assertEquals("gelf-compression-type=lz4: expected gzip, zlib or none",
+        assertEquals("option gelf-address: 'h:12201': expected udp, tcp://ADDRESS", error(Map.of("gelf-address", "h:12201")));
+        assertEquals("option gelf-address: 'udp://h': missing port", error(Map.of("gelf-address", "udp://h")));
+        assertTrue(error(Map.of("gelf-address", "udp://" + "h".repeat(600) + ":1"))
+                .startsWith("option gelf-address: longer than 512 characters ('udp://hhh"));
+        assertEquals("option gelf-compression-type: 'lz4' is not one of gzip, zlib, none",
                 error(Map.of("gelf-address", "udp://h:1", "gelf-compression-type", "lz4")));
-        assertEquals("gelf-compression-level=10: expected an integer from -1 to 9",
+        assertEquals("option gelf-compression-level: '10' is above the maximum 9",
                 error(Map.of("gelf-address", "udp://h:1", "gelf-compression-level", "10")));
-        assertEquals("gelf-compression-level=fast: expected an integer from -1 to 9",
+        assertEquals("option gelf-compression-level: 'fast' is not an integer (-1 to 9)",
                 error(Map.of("gelf-address", "udp://h:1", "gelf-compression-level", "fast")));
-        assertEquals("gelf-compression-type: compression is only supported on UDP (GELF over TCP is not compressed);"
-                + " gelf-address=tcp://h:1", error(Map.of("gelf-address", "tcp://h:1", "gelf-compression-type", "gzip")));
-        assertEquals("gelf-tcp-max-reconnect is only valid for TCP; gelf-address=udp://h:1",
+        assertEquals("option gelf-compression-type: compression is only supported on UDP (GELF over TCP is not"
+                + " compressed); gelf-address=tcp://h:1", error(Map.of("gelf-address", "tcp://h:1", "gelf-compression-type", "gzip")));
+        assertEquals("option gelf-tcp-max-reconnect: only valid for TCP; gelf-address=udp://h:1",
                 error(Map.of("gelf-address", "udp://h:1", "gelf-tcp-max-reconnect", "3")));
-        assertEquals("gelf-tcp-max-reconnect=-1: expected an integer >= 0",
+        assertEquals("option gelf-tcp-max-reconnect: '-1' is below the minimum 0",
                 error(Map.of("gelf-address", "tcp://h:1", "gelf-tcp-max-reconnect", "-1")));
-        assertEquals("gelf-tcp-reconnect-delay=1s: expected an integer from 0 to 86400",
+        assertEquals("option gelf-tcp-reconnect-delay: '1s' is not an integer (0 to 60)",
                 error(Map.of("gelf-address", "tcp://h:1", "gelf-tcp-reconnect-delay", "1s")));
+        assertEquals("option gelf-tcp-reconnect-delay: '3600' is above the maximum 60",
+                error(Map.of("gelf-address", "tcp://h:1", "gelf-tcp-reconnect-delay", "3600")));
     }
 }

@@ -35,16 +35,18 @@ class EndpointTest {
 
     @Test
     void rejectsWithTheOptionNameAndValue() {
-        assertMessage("syslog-address=http://x:1: unsupported scheme 'http' (use udp, tcp, unix, unixgram)",
+        assertMessage("option syslog-address: 'http://x:1': unsupported scheme 'http' (use udp, tcp, unix, unixgram)",
                 "http://x:1", ALL);
-        assertMessage("syslog-address=udp://x: missing port", "udp://x", ALL);
-        assertMessage("syslog-address=udp://x:99999: invalid port '99999'", "udp://x:99999", ALL);
-        assertMessage("syslog-address=udp://:1: missing host", "udp://:1", ALL);
-        assertMessage("syslog-address=unix://rel: a unix socket needs an absolute path", "unix://rel", ALL);
-        assertMessage("syslog-address=unix:///x: unix is not supported here (use udp, tcp)", "unix:///x",
+        assertMessage("option syslog-address: 'udp://x': missing port", "udp://x", ALL);
+        assertMessage("option syslog-address: 'udp://x:99999': invalid port '99999'", "udp://x:99999", ALL);
+        assertMessage("option syslog-address: 'udp://:1': missing host", "udp://:1", ALL);
+        assertMessage("option syslog-address: 'unix://rel': a unix socket needs an absolute path", "unix://rel", ALL);
+        assertMessage("option syslog-address: 'unix:///x': unix is not supported here (use udp, tcp)", "unix:///x",
                 EnumSet.of(Transport.UDP, Transport.TCP));
-        assertMessage("syslog-address=x:1: expected udp, tcp, unix, unixgram://ADDRESS", "x:1", ALL);
-        assertMessage("syslog-address=tcp://::1:5: write an IPv6 address in brackets, [ADDR]:PORT", "tcp://::1:5", ALL);
+        assertMessage("option syslog-address: 'x:1': expected udp, tcp, unix, unixgram://ADDRESS", "x:1", ALL);
+        assertMessage("option syslog-address: 'tcp://a b:5': spaces and control characters are not allowed in an"
+                + " address", "tcp://a b:5", ALL);
+        assertMessage("option syslog-address: 'tcp://::1:5': write an IPv6 address in brackets, [ADDR]:PORT", "tcp://::1:5", ALL);
     }
 
     private static void assertMessage(String expected, String value, Set<Transport> allowed) {
@@ -62,7 +64,7 @@ class EndpointTest {
                 Endpoint.parse("o", "unixgram:///dev/log", 0, ALL, null).resolve());
         LogDriverException e = assertThrows(LogDriverException.class,
                 () -> Endpoint.parse("gelf-address", "udp://no-such-host.invalid:12201", 0, ALL, null).resolve());
-        assertEquals("gelf-address=udp://no-such-host.invalid:12201: cannot resolve host 'no-such-host.invalid'",
+        assertEquals("option gelf-address: 'udp://no-such-host.invalid:12201': cannot resolve host 'no-such-host.invalid'",
                 e.getMessage());
     }
 }

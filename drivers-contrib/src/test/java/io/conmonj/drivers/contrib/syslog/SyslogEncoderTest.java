@@ -109,7 +109,42 @@ class SyslogEncoderTest {
         String app = ("my_app_{{x}}" + "y".repeat(60)).substring(0, 48);
         assertEquals("<14>1 2024-03-05T07:08:09Z h__ " + app + " 7 - - \u00ff\u0000\t",
                 new String(e.buffer(), SyslogEncoder.HEADROOM, n, StandardCharsets.ISO_8859_1));
-        assertEquals("-", SyslogEncoder.printUsAscii("", 48));
+        assertEquals("-", HeaderFields.printUsAscii("", 48));
+    }
+
+    /** A tag with CR/LF/NUL, spaces or a forged header cannot end a message or shift a field (HeaderFields). */
+    @Test
+    void tagsAndHostNamesCannotForgeMessagesOrFields() {
+        String evil = "web\n<13>Mar  5 07:08:09 forged[1]: FORGED\r\0 \u2028x\u0085";
+        SyslogEncoder unix = new SyslogEncoder(SyslogFormat.UNIX, 0, "h", evil, 1, new byte[0], ZoneOffset.UTC);
+        byte[] m = "msg".getBytes(StandardCharsets.US_ASCII);
+        int n = unix.encode(LogStream.STDOUT, T, m, 0, m.length);
+        assertEquals("<6>Mar  5 07:08:09 web_<13>Mar__5_07:08:09_forged[1]:_FORGED____x_[1]: msg",
+                new String(unix.buffer(), SyslogEncoder.HEADROOM, n, StandardCharsets.UTF_8));
+        SyslogEncoder rfc3164 = new SyslogEncoder(SyslogFormat.RFC3164, 0, "bad\nhost", "caf\u00e9", 1, new byte[0],
+                ZoneOffset.UTC);
+        n = rfc3164.encode(LogStream.STDOUT, T, m, 0, m.length);
+        assertEquals("<6>Mar  5 07:08:09 bad_host caf\u00e9[1]: msg",
+                new String(rfc3164.buffer(), SyslogEncoder.HEADROOM, n, StandardCharsets.UTF_8), "UTF-8 stays, as Docker");
+        assertEquals(255, HeaderFields.rfc3164("t".repeat(10_000)).length());
+        List<String> warnings = new ArrayList<>();
+        assertEquals("web_x", HeaderFields.tag(SyslogFormat.UNIX, "web\nx", warnings::add));
+        assertEquals("web-1", HeaderFields.tag(SyslogFormat.RFC5424, "web-1", warnings::add));
+        assertEquals(List.of("tag 'web\\x0ax' is sent as 'web_x': a syslog TAG has no control characters, spaces or"
+                + " line breaks and at most 255 characters"), warnings);
+        StringBuilder sd = new StringBuilder();
+        StructuredData.escapeValue("a\nb\r\0\"]", sd);
+        assertEquals("a_b__\\\"\\]", sd.toString(), "label values: no line break on the wire");
+    }
+
+    /** Labels and env repeat in every message: at most 4096 characters of them, the rest left out with a warning. */
+    @Test
+    void structuredDataIsCapped() {
+        List<String> warnings = new ArrayList<>();
+        byte[] sd = StructuredData.of(Map.of("a", "1", "big", "x".repeat(5000)), Map.of("E", "2"), warnings::add);
+        assertEquals("[labels@32473 a=\"1\"][env@32473 E=\"2\"]", new String(sd, StandardCharsets.UTF_8));
+        assertEquals(List.of("1 label or env variable left out of the structured data (first big): the selected ones"
+                + " may have 4096 characters of names and values in all"), warnings);
     }
 
     @Test

@@ -63,32 +63,35 @@ class SyslogProviderTest {
 
     @Test
     void optionMessages() {
-        assertEquals("unknown option syslog-adress (known: syslog-address, syslog-facility, syslog-format, "
-                + "syslog-framing; and the host's mode, max-buffer-size, tag, labels, env, labels-regex, env-regex)",
+        assertEquals("option syslog-adress: unknown (known: syslog-address, syslog-facility, syslog-format, "
+                + "syslog-framing, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key, syslog-tls-skip-verify)",
                 fails(Map.of("syslog-adress", "udp://x")));
-        assertEquals("syslog-facility=locl0: invalid syslog facility (use a number 0..23 or one of kern, user, mail, "
-                + "daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, local4, "
-                + "local5, local6, local7)", fails(Map.of("syslog-facility", "locl0")));
-        assertTrue(fails(Map.of("syslog-facility", "24")).startsWith("syslog-facility=24: invalid syslog facility"));
-        assertEquals("syslog-format=rfc5425: invalid syslog format (use rfc3164, rfc5424, rfc5424micro, or leave it "
-                + "empty for Docker's default)", fails(Map.of("syslog-format", "rfc5425")));
-        assertEquals("syslog-framing=lf: invalid framing (use octet-counted or newline)",
+        assertEquals("option syslog-facility: 'locl0' is not a syslog facility (use a number 0..23 or one of kern, "
+                + "user, mail, daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, "
+                + "local3, local4, local5, local6, local7)", fails(Map.of("syslog-facility", "locl0")));
+        assertTrue(fails(Map.of("syslog-facility", "24")).startsWith("option syslog-facility: '24' is not a syslog facility"));
+        assertTrue(fails(Map.of("syslog-facility", "0000000000003")).startsWith("option syslog-facility: '0000000000003' is"
+                + " not a syslog facility"));
+        assertEquals("option syslog-format: 'rfc5425' is not a syslog format (use rfc3164, rfc5424, rfc5424micro, or "
+                + "leave it empty for Docker's default)", fails(Map.of("syslog-format", "rfc5425")));
+        assertEquals("option syslog-framing: 'lf' is not one of octet-counted, newline",
                 fails(Map.of("syslog-framing", "lf")));
-        assertEquals("syslog-framing=newline: only tcp:// and unix:// addresses have a framing (udp://127.0.0.1:514 "
-                + "sends one message per datagram)", fails(Map.of("syslog-framing", "newline",
+        assertEquals("option syslog-framing: 'newline': only tcp:// and unix:// addresses have a framing "
+                + "(udp://127.0.0.1:514 sends one message per datagram)", fails(Map.of("syslog-framing", "newline",
                 "syslog-address", "udp://127.0.0.1")));
-        assertEquals("syslog-address=http://x: unsupported scheme 'http' (use udp, tcp, unix, unixgram)",
+        assertEquals("option syslog-address: 'http://x': unsupported scheme 'http' (use udp, tcp, unix, unixgram)",
                 fails(Map.of("syslog-address", "http://x")));
-        assertEquals("syslog-address=127.0.0.1:514: expected udp, tcp, unix, unixgram://ADDRESS",
+        assertEquals("option syslog-address: '127.0.0.1:514': expected udp, tcp, unix, unixgram://ADDRESS",
                 fails(Map.of("syslog-address", "127.0.0.1:514")));
         for (String tls : SyslogProvider.TLS_OPTIONS) {
-            assertEquals(tls + ": TLS is not supported by conmon-j's syslog driver; send to a local rsyslog or "
-                    + "syslog-ng that forwards over TLS", fails(Map.of(tls, "x")));
+            assertEquals("option " + tls + ": TLS is not supported by conmon-j's syslog driver; send to a local "
+                    + "rsyslog or syslog-ng that forwards over TLS", fails(Map.of(tls, "x")));
         }
-        assertEquals("syslog-address=tcp+tls://h:6514: TLS is not supported by conmon-j's syslog driver; send to a "
-                + "local rsyslog or syslog-ng that forwards over TLS", fails(Map.of("syslog-address", "tcp+tls://h:6514")));
-        assertEquals("syslog-address=udp://no-such-host.invalid:514: cannot resolve host 'no-such-host.invalid'",
-                fails(Map.of("syslog-address", "udp://no-such-host.invalid")));
+        assertEquals("option syslog-address: 'tcp+tls://h:6514': TLS is not supported by conmon-j's syslog driver; "
+                + "send to a local rsyslog or syslog-ng that forwards over TLS",
+                fails(Map.of("syslog-address", "tcp+tls://h:6514")));
+        assertEquals("option syslog-address: 'udp://no-such-host.invalid:514': cannot resolve host "
+                + "'no-such-host.invalid'", fails(Map.of("syslog-address", "udp://no-such-host.invalid")));
     }
 
     @Test
@@ -97,13 +100,13 @@ class SyslogProviderTest {
         try (ServerSocketChannel s = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             port = ((InetSocketAddress) s.getLocalAddress()).getPort();
         }
-        assertEquals("syslog-address=tcp://127.0.0.1:" + port + ": cannot connect: Connection refused",
+        assertEquals("option syslog-address: 'tcp://127.0.0.1:" + port + "': cannot connect: Connection refused",
                 fails(Map.of("syslog-address", "tcp://127.0.0.1:" + port)));
         Path none = dir.resolve("none.sock");
-        assertEquals("syslog-address=unixgram://" + none + ": No such file or directory",
+        assertEquals("option syslog-address: 'unixgram://" + none + "': No such file or directory",
                 fails(Map.of("syslog-address", "unixgram://" + none)));
-        assertTrue(fails(Map.of("syslog-address", "unix://" + none)).startsWith("syslog-address=unix://" + none
-                + ": cannot connect: "));
+        assertTrue(fails(Map.of("syslog-address", "unix://" + none)).startsWith("option syslog-address: 'unix://"
+                + none + "': cannot connect: "));
         LogDriverException e = assertThrows(LogDriverException.class, () -> SyslogProvider.open(meta(null), Map.of(),
                 w -> { }, new SyslogProvider.Host("h", 1, ZoneOffset.UTC, List.of(none.toString()))));
         assertEquals("no local syslog socket to send to (" + none + ": No such file or directory); set syslog-address",

@@ -1,6 +1,7 @@
 package io.conmonj.examples.jsonlines;
 
 import io.conmonj.plugin.ContainerMetadata;
+import io.conmonj.plugin.DriverOptions;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogDriverProvider;
@@ -17,7 +18,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -30,12 +30,12 @@ import java.util.function.Consumer;
  * (the bytes in Base64) instead of {@code "log"}. On close the driver appends a summary line
  * {@code {"records":N,"bytes":M}}.
  *
- * <p>Options: {@code path=/abs/file} (required), {@code summary=false} to leave the summary out.
+ * <p>Options, declared with {@link DriverOptions}: {@code path=/abs/file} (required), {@code summary=false} to leave
+ * the summary out.
  */
 public final class JsonLinesDriverProvider implements LogDriverProvider {
 
     public static final String NAME = "example-jsonl";
-    private static final Set<String> OPTIONS = Set.of("path", "summary");
 
     @Override
     public String name() {
@@ -45,22 +45,19 @@ public final class JsonLinesDriverProvider implements LogDriverProvider {
     @Override
     public LogDriver open(ContainerMetadata container, Map<String, String> options, Consumer<String> warnings)
             throws LogDriverException {
-        for (String key : options.keySet()) {
-            if (!OPTIONS.contains(key)) {
-                throw new LogDriverException("log driver " + NAME + ": unknown option \"" + key
-                        + "\" (known: path, summary)");
-            }
+        // The declared keys: anything else is refused ("option KEY: unknown (known: path, summary)"); the host puts
+        // "log driver NAME: " in front of every message, so the driver does not name itself.
+        DriverOptions o = DriverOptions.of(options, "path", "summary");
+        String path = o.requiredString("path", 4096);
+        if (!path.startsWith("/")) {
+            throw DriverOptions.error("path", DriverOptions.echo(path) + " is not an absolute file name");
         }
-        String path = options.get("path");
-        if (path == null || !path.startsWith("/")) {
-            throw new LogDriverException("log driver " + NAME + ": option path= must name an absolute file");
-        }
-        boolean summary = !"false".equals(options.get("summary"));
+        boolean summary = o.bool("summary", true); // Go's ParseBool, as Docker's options: true, false, 1, 0, t, f...
         try {
             return new Driver(container, path, new BufferedOutputStream(new FileOutputStream(path, true), 64 * 1024),
                     summary);
         } catch (IOException e) {
-            throw new LogDriverException("log driver " + NAME + ": cannot open " + path + ": " + e.getMessage(), e);
+            throw new LogDriverException("cannot open " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -73,6 +70,7 @@ public final class JsonLinesDriverProvider implements LogDriverProvider {
         private OutputStream out;
         private long records;
         private long bytes;
+        private boolean closed;
 
         Driver(ContainerMetadata c, String path, OutputStream out, boolean summary) {
             this.path = path;
@@ -120,6 +118,10 @@ public final class JsonLinesDriverProvider implements LogDriverProvider {
 
         @Override
         public void close() throws IOException {
+            if (closed) {
+                return; // the SPI's close is idempotent: one summary line
+            }
+            closed = true;
             try (OutputStream o = out) {
                 if (summary) {
                     o.write(("{\"records\":" + records + ",\"bytes\":" + bytes + "}\n").getBytes(StandardCharsets.UTF_8));
