@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the C conmon and conmon-j under a real Podman, in one run.
 # Prints figures, asserts nothing. Usage: sudo bench/run.sh [CONMONJ_BIN]
-# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (2 s),
-#              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh).
+# Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (5 s),
+#              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh), BENCH_BURST_WAIT (30 s).
 # See bench/README.md for what each row measures and how to read it.
 set -uo pipefail
 
@@ -15,7 +15,7 @@ RUNS=${BENCH_RUNS:-10}
 IDLE_N=${BENCH_IDLE_N:-20}
 MB=${BENCH_MB:-200}
 JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
-SETTLE=${BENCH_SETTLE:-2}
+SETTLE=${BENCH_SETTLE:-5}
 OUT_DIR=$here/out
 T_PODMAN=120          # seconds allowed for any single podman command
 T_WAIT=30             # seconds allowed for a monitor to appear/settle/exit
@@ -161,19 +161,27 @@ monitor_pid() {
     fi
     echo "$pid"
 }
-# monitor_kb PID FIELD MON: kB of the whole monitor: conmon-j's JVM plus its guardian (the JVM's parent)
-monitor_kb() {
-    local pid=$1 field=$2 mon=$3 kb gkb ppid
-    kb=$(smaps_kb "$pid" "$field") || return 1
-    if [ "$mon" = j ]; then
-        ppid=$(awk '$1 == "PPid:" { print $2 }' "/proc/$pid/status") || return 1
-        gkb=$(smaps_kb "$ppid" "$field") || return 1
-        kb=$(( kb + gkb ))
-    fi
-    echo "$kb"
-}
 # kB from /proc/PID/smaps_rollup (field Rss or Pss)
 smaps_kb() { awk -v k="$2:" '$1 == k { print $2; found=1 } END { if (!found) exit 1 }' "/proc/$1/smaps_rollup"; }
+# monitor_procs PID MON: the processes that make up one container's monitor. For the C conmon, PID.
+# For conmon-j, PID and those of its parent and children that run a file of conmon-j's install tree
+# (the JVM and the C guardian that stays its parent), never the container's processes.
+monitor_procs() {
+    local pid=$1 mon=$2 q exe
+    echo "$pid"
+    [ "$mon" = j ] || return 0
+    local root; root=$(dirname "$(dirname "$(readlink -f "$CONMONJ")")")
+    for q in $(awk '{ print $4 }' "/proc/$pid/stat" 2>/dev/null) $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+        exe=$(readlink "/proc/$q/exe" 2>/dev/null) || continue
+        case $exe in "$root"/*) echo "$q" ;; esac
+    done
+}
+# procs_kb FIELD PID...: the sum of smaps_rollup FIELD over the processes
+procs_kb() {
+    local field=$1 p kb sum=0; shift
+    for p in "$@"; do kb=$(smaps_kb "$p" "$field") || return 1; sum=$(( sum + kb )); done
+    echo "$sum"
+}
 threads() { awk '$1 == "Threads:" { print $2 }' "/proc/$1/status"; }
 # utime+stime in seconds, from /proc/PID/stat (fields after the ")" of comm)
 cpu_s() {
@@ -286,11 +294,15 @@ bench_idle1() {
     if ! pid=$(monitor_pid "$ctr" "$mon"); then
         set_rows_na "$mon" "$pid" idle1_rss idle1_pss idle1_thr; return
     fi
-    rss=$(monitor_kb "$pid" Rss "$mon") && pss=$(monitor_kb "$pid" Pss "$mon") || {
+    local procs thr=0 p
+    mapfile -t procs < <(monitor_procs "$pid" "$mon")
+    rss=$(procs_kb Rss "${procs[@]}") && pss=$(procs_kb Pss "${procs[@]}") || {
         set_rows_na "$mon" "cannot read /proc/$pid/smaps_rollup" idle1_rss idle1_pss idle1_thr; return; }
+    for p in "${procs[@]}"; do thr=$(( thr + $(threads "$p") )); done
     set_row idle1_rss "$mon" "$(mib "$rss")"
     set_row idle1_pss "$mon" "$(mib "$pss")"
-    set_row idle1_thr "$mon" "$(threads "$pid")"
+    set_row idle1_thr "$mon" "$thr"
+    (( ${#procs[@]} > 1 )) && log "[$mon] monitor of 1 container: ${#procs[@]} processes ($(for p in "${procs[@]}"; do printf '%s ' "$(readlink "/proc/$p/exe")"; done))"
 }
 
 # 3. IDLE_N idle monitors: PSS per monitor, mean RSS
@@ -311,20 +323,63 @@ bench_idleN() {
         fi
         pids+=("$pid")
     done
-    # read all figures in one pass, after every monitor is up (PSS depends on the sharers)
-    for pid in "${pids[@]}"; do
-        kb=$(monitor_kb "$pid" Pss "$mon") || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
-        sum_pss=$(( sum_pss + kb ))
-        kb=$(monitor_kb "$pid" Rss "$mon") || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss; return; }
-        sum_rss=$(( sum_rss + kb ))
-    done
     local distinct
     distinct=$(printf '%s\n' "${pids[@]}" | sort -u | wc -l)
     if (( distinct != IDLE_N )); then
-        set_rows_na "$mon" "only $distinct distinct monitor pids for $IDLE_N containers" idleN_pss idleN_rss; return
+        set_rows_na "$mon" "only $distinct distinct monitor pids for $IDLE_N containers" idleN_pss idleN_rss $MEM_ROWS; return
     fi
+    # every process of every monitor (conmon-j: the JVM and its guardian)
+    local all=() procs
+    for pid in "${pids[@]}"; do mapfile -t procs < <(monitor_procs "$pid" "$mon"); all+=("${procs[@]}"); done
+    # read all figures in one pass, after every monitor is up (PSS depends on the sharers)
+    for pid in "${all[@]}"; do
+        kb=$(smaps_kb "$pid" Pss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss $MEM_ROWS; return; }
+        sum_pss=$(( sum_pss + kb ))
+        kb=$(smaps_kb "$pid" Rss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss $MEM_ROWS; return; }
+        sum_rss=$(( sum_rss + kb ))
+    done
     set_row idleN_pss "$mon" "$(mib $(( sum_pss / IDLE_N )))"
     set_row idleN_rss "$mon" "$(mib $(( sum_rss / IDLE_N )))"
+    # where it is: Pss by kind (bench/mem-breakdown.sh), per monitor
+    local kind
+    while read -r kind kb; do
+        [ "$kind" = total ] && { log "[$mon] breakdown total $(mib $(( kb / IDLE_N ))) MiB per monitor (smaps_rollup: $(mib $(( sum_pss / IDLE_N ))))"; continue; }
+        set_row "mem_$kind" "$mon" "$(mib $(( kb / IDLE_N )))"
+    done < <("$here/mem-breakdown.sh" "${all[@]}")
+}
+
+# 3b. memory given back after a burst: one monitor's PSS (guardian included) idle, right after
+#     BENCH_MB of output, and BURST_WAIT s later (issue 12: back within 1.2x the idle figure in 30 s)
+MEM_ROWS="mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
+BURST_WAIT=${BENCH_BURST_WAIT:-30}
+bench_burst() {
+    local mon=$1 rows=(burst_idle burst_end burst_later burst_ratio) ctr rc pid logf deadline procs p0 p1 p2
+    local bytes=$(( MB * 1000000 ))
+    log "[$mon] burst: PSS idle, after $MB MB of output, and ${BURST_WAIT}s later"
+    ctr=$(pm "$mon" run -d --log-driver k8s-file "$IMAGE" sh -c \
+        'echo BENCH-START; sleep "$2"; yes "$0" | head -c "$1"; echo BENCH-END; sleep 600' \
+        "$PAYLOAD" "$bytes" "$(( SETTLE + 3 ))"); rc=$?
+    if (( rc != 0 )); then set_rows_na "$mon" "run -d failed: $(why $rc)" "${rows[@]}"; return; fi
+    if ! pid=$(monitor_pid "$ctr" "$mon"); then set_rows_na "$mon" "$pid" "${rows[@]}"; return; fi
+    logf=$(pq inspect --format '{{.HostConfig.LogConfig.Path}}' "$ctr") && [ -n "$logf" ] || {
+        set_rows_na "$mon" "no log path from inspect" "${rows[@]}"; return; }
+    mapfile -t procs < <(monitor_procs "$pid" "$mon")
+    sleep "$SETTLE"   # the payload starts SETTLE + 3 s after the container
+    p0=$(procs_kb Pss "${procs[@]}") || { set_rows_na "$mon" "monitor exited" "${rows[@]}"; return; }
+    deadline=$(( $(date +%s) + T_LOG ))
+    until tail -c 4096 "$logf" 2>/dev/null | grep -q BENCH-END; do
+        if (( $(date +%s) >= deadline )) || [ ! -e "/proc/$pid" ]; then
+            set_rows_na "$mon" "marker not logged" "${rows[@]}"; return
+        fi
+        sleep 0.05
+    done
+    p1=$(procs_kb Pss "${procs[@]}") || { set_rows_na "$mon" "monitor exited" "${rows[@]}"; return; }
+    sleep "$BURST_WAIT"
+    p2=$(procs_kb Pss "${procs[@]}") || { set_rows_na "$mon" "monitor exited" "${rows[@]}"; return; }
+    set_row burst_idle "$mon" "$(mib "$p0")"
+    set_row burst_end "$mon" "$(mib "$p1")"
+    set_row burst_later "$mon" "$(mib "$p2")"
+    set_row burst_ratio "$mon" "$(awk -v a="$p2" -v b="$p0" 'BEGIN { printf "%.2f", a / b }')"
 }
 
 # 4. k8s-file throughput and monitor CPU
@@ -582,14 +637,15 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
-sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_k8s bench_plugin bench_json bench_jsonalone
+sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_burst bench_k8s bench_plugin bench_json bench_jsonalone
           bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
     [bench_exec]="exec_p50"
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
-    [bench_idleN]="idleN_pss idleN_rss"
+    [bench_idleN]="idleN_pss idleN_rss mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
+    [bench_burst]="burst_idle burst_end burst_later burst_ratio"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0"
     [bench_plugin]="plug_mbs plug_cpu plug_cpu0"
     [bench_json]="json_mbs json_cpu json_cpu0"
@@ -619,7 +675,8 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
+ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
+         burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -631,6 +688,19 @@ declare -A ROW_NAME=(
     [idle1_thr]="idle, 1 container: monitor threads"
     [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB; conmon-j: JVM + guardian)"
     [idleN_rss]="idle, $IDLE_N containers: mean monitor RSS (MiB)"
+    [mem_aot]="… of which AOT cache (MiB)"
+    [mem_heap]="… of which Java heap (MiB)"
+    [mem_meta]="… of which metaspace and class space (MiB)"
+    [mem_code]="… of which code cache (MiB)"
+    [mem_malloc]="… of which malloc arenas (MiB)"
+    [mem_stacks]="… of which thread stacks (MiB)"
+    [mem_libjvm]="… of which libjvm.so (relocated data, .bss, shared code) (MiB)"
+    [mem_files]="… of which other file mappings (libraries, jimage) (MiB)"
+    [mem_other]="… of which other anonymous memory (MiB)"
+    [burst_idle]="burst: monitor PSS idle, before $MB MB of output (MiB)"
+    [burst_end]="burst: monitor PSS right after $MB MB of output (MiB)"
+    [burst_later]="burst: monitor PSS ${BURST_WAIT} s after the burst (MiB)"
+    [burst_ratio]="burst: PSS ${BURST_WAIT} s after ÷ idle PSS (same monitor; goal ≤ 1.2)"
     [k8s_mbs]="k8s-file, $MB MB of stdout: MB/s (record timestamps)"
     [k8s_cpu]="k8s-file, $MB MB of stdout: monitor CPU s while logging"
     [k8s_cpu0]="k8s-file: monitor CPU s from start to first output"
@@ -680,8 +750,13 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   that records the time it was invoked; measured from the start byte.
 - idle, 1 container: \`podman run -d IMG sleep 600\`, ${SETTLE} s to settle, then the ConmonPid
   process's Rss/Pss from /proc/PID/smaps_rollup and Threads from /proc/PID/status.
-- idle, $IDLE_N containers: $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N
+- idle, 1 and $IDLE_N containers: a monitor is every process of it (conmon-j: the JVM and the C guardian
+  that stays its parent); $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N
   (shared pages counted once across them) and the mean Rss.
+- "… of which": the same Pss split by kind of mapping in /proc/PID/smaps (bench/mem-breakdown.sh;
+  method in bench/README.md); the kinds add up to the PSS row.
+- burst: one container that waits, writes $MB MB and sleeps; the monitor's Pss before the payload,
+  when the marker is logged, and ${BURST_WAIT} s later.
 - k8s-file: \`podman run -d --log-driver k8s-file\` of a container that prints one line, sleeps 2 s,
   then writes $MB×10^6 bytes of 100-byte lines (\`yes | head -c\`) and a marker line.
   MB/s = payload bytes ÷ (marker record's timestamp − first payload record's timestamp), both

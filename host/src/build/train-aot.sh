@@ -9,12 +9,23 @@ runtime=$(cd "$(dirname "$0")" && pwd)/training-runtime.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Trained on what a default `podman run -d` passes (no --log-size-max, a config.json with Podman's
+# annotations and none of conmon-j's), because every class the training run loads is loaded at every
+# start (AOT class linking): a class only a rare option needs would cost every container memory.
+# --sync only lets this script see the fake container's status.
 mkdir -p "$work/bundle" "$work/exits"
+cat > "$work/bundle/config.json" <<'JSON'
+{"ociVersion":"1.0.0","process":{"args":["sh"]},"annotations":{"io.container.manager":"libpod",
+"io.kubernetes.cri-o.TTY":"false","io.podman.annotations.autoremove":"FALSE",
+"org.opencontainers.image.stopSignal":"15"}}
+JSON
 status=0
 JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$root/lib/conmon-j.aot" timeout 120 "$root/bin/conmon" \
-    --api-version -c training-container-0123456789 -u training -r "$runtime" \
-    -b "$work/bundle" -p "$work/pidfile" -l "k8s-file:$work/ctr.log" --exit-dir "$work/exits" \
-    --full-attach --log-size-max 4096 --sync >"$work/stdout" 2>"$work/stderr" || status=$?
+    --api-version 1 -c training-container-0123456789 -u training-container-0123456789 -r "$runtime" \
+    -b "$work/bundle" -p "$work/pidfile" -n training --exit-dir "$work/exits" --full-attach \
+    -l "k8s-file:$work/ctr.log" --log-level warning --runtime-arg --log-format=json \
+    --conmon-pidfile "$work/conmon.pid" --exit-command /bin/true --exit-command-arg training \
+    --sync >"$work/stdout" 2>"$work/stderr" || status=$?
 if [ "$status" != 3 ] || [ ! -s "$root/lib/conmon-j.aot" ]; then
     echo "AOT training run failed (status $status, expected the fake container's 3):" >&2
     cat "$work/stdout" "$work/stderr" >&2

@@ -37,7 +37,7 @@ final class CgroupMounts {
             } else {
                 return Optional.empty();
             }
-            String relative = rest.replaceFirst("^/+", "");
+            String relative = withoutLeadingSlashes(rest);
             return Optional.of(relative.isEmpty() ? mountPoint : mountPoint.resolve(relative));
         }
     }
@@ -81,6 +81,22 @@ final class CgroupMounts {
                 .findFirst();
     }
 
+    private static boolean isOctal(char c) {
+        return c >= '0' && c <= '7';
+    }
+
+    /**
+     * The path without its leading slashes. A loop, not a regular expression: this runs in every
+     * monitor, and java.util.regex is ≈ 20 classes loaded at start-up only for it.
+     */
+    static String withoutLeadingSlashes(String path) {
+        int i = 0;
+        while (i < path.length() && path.charAt(i) == '/') {
+            i++;
+        }
+        return path.substring(i);
+    }
+
     /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
     static String unescape(String field) {
         if (field.indexOf('\\') < 0) {
@@ -90,7 +106,7 @@ final class CgroupMounts {
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
             if (c == '\\' && i + 3 < field.length()
-                    && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                    && isOctal(field.charAt(i + 1)) && isOctal(field.charAt(i + 2)) && isOctal(field.charAt(i + 3))) {
                 out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

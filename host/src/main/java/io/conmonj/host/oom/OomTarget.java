@@ -58,7 +58,7 @@ sealed interface OomTarget {
     }
 
     private static Path under(Path mount, String cgroupPath) {
-        String relative = cgroupPath.replaceFirst("^/+", "");
+        String relative = CgroupMounts.withoutLeadingSlashes(cgroupPath);
         return relative.isEmpty() ? mount : mount.resolve(relative);
     }
 }

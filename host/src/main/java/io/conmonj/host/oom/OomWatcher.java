@@ -96,22 +96,27 @@ public final class OomWatcher implements AutoCloseable {
     /** Starts watching a target already located (tests use this with files of their own). */
     static OomWatcher start(OomTarget target, EventLoop loop, Runnable onOom, Consumer<String> warn) {
         OomWatcher watcher = new OomWatcher(target, loop, onOom, warn);
-        switch (target) {
-            case OomTarget.V1 v1 -> watcher.startV1(v1.cgroupDir());
-            case OomTarget.V2 v2 -> watcher.startV2(v2.memoryEvents());
-            case OomTarget.None none -> warn.accept("Failed to get memory cgroup path (" + none.reason()
-                    + "): no OOM monitoring");
+        // instanceof, not a pattern switch: its SwitchBootstraps call site spins a class (and method
+        // handles) with the class-file API in every monitor at start-up
+        if (target instanceof OomTarget.V1 v1) {
+            watcher.startV1(v1.cgroupDir());
+        } else if (target instanceof OomTarget.V2 v2) {
+            watcher.startV2(v2.memoryEvents());
+        } else if (target instanceof OomTarget.None none) {
+            warn.accept("Failed to get memory cgroup path (" + none.reason() + "): no OOM monitoring");
         }
         return watcher;
     }
 
     /** What is watched, for diagnostics: "cgroup v1 DIR", "cgroup v2 FILE" or "none". */
     public String description() {
-        return switch (target) {
-            case OomTarget.V1 v1 -> "cgroup v1 " + v1.cgroupDir();
-            case OomTarget.V2 v2 -> "cgroup v2 " + v2.memoryEvents();
-            case OomTarget.None none -> "none";
-        };
+        if (target instanceof OomTarget.V1 v1) {
+            return "cgroup v1 " + v1.cgroupDir();
+        }
+        if (target instanceof OomTarget.V2 v2) {
+            return "cgroup v2 " + v2.memoryEvents();
+        }
+        return "none";
     }
 
     /** True while an fd is registered with the loop. */
@@ -268,26 +273,20 @@ public final class OomWatcher implements AutoCloseable {
      */
     public void checkAfterExit() {
         try {
-            switch (target) {
-                case OomTarget.V1 v1 -> {
-                    if (fd >= 0) {
-                        boolean removed = cgroupRemoved();
-                        v1Count(Notify.readEventCount(fd), removed);
-                    }
-                    if (oomKillsSeen >= 0) {
-                        OptionalLong kills = readOomKills(v1.cgroupDir().resolve("memory.oom_control"));
-                        if (kills.isPresent() && kills.getAsLong() > oomKillsSeen) {
-                            oomKillsSeen = kills.getAsLong();
-                            onOom.run();
-                        }
+            if (target instanceof OomTarget.V1 v1) {
+                if (fd >= 0) {
+                    boolean removed = cgroupRemoved();
+                    v1Count(Notify.readEventCount(fd), removed);
+                }
+                if (oomKillsSeen >= 0) {
+                    OptionalLong kills = readOomKills(v1.cgroupDir().resolve("memory.oom_control"));
+                    if (kills.isPresent() && kills.getAsLong() > oomKillsSeen) {
+                        oomKillsSeen = kills.getAsLong();
+                        onOom.run();
                     }
                 }
-                case OomTarget.V2 v2 -> {
-                    if (fd >= 0) {
-                        checkMemoryEvents();
-                    }
-                }
-                case OomTarget.None none -> { }
+            } else if (target instanceof OomTarget.V2 && fd >= 0) {
+                checkMemoryEvents();
             }
         } catch (NativeCallException | RuntimeException e) {
             warn.accept("Failed to check for OOM after exit: " + e.getMessage());

@@ -142,6 +142,24 @@ class OomParsingTest {
     }
 
     @Test
+    void octalEscapesNeedThreeOctalDigits() {
+        assertEquals("/a\\089", CgroupMounts.unescape("/a\\089"));
+        assertEquals("/a\\x41", CgroupMounts.unescape("/a\\x41"));
+        assertEquals("/a\tb", CgroupMounts.unescape("/a\\011b"));
+        assertEquals("\\", CgroupMounts.unescape("\\"));
+    }
+
+    @Test
+    void leadingSlashesAreStrippedAndNothingElse() {
+        assertEquals("a/b/", CgroupMounts.withoutLeadingSlashes("///a/b/"));
+        assertEquals("a", CgroupMounts.withoutLeadingSlashes("a"));
+        assertEquals("", CgroupMounts.withoutLeadingSlashes("//"));
+        assertEquals("", CgroupMounts.withoutLeadingSlashes(""));
+        assertEquals(new OomTarget.V2(Path.of("/sys/fs/cgroup/x/memory.events")),
+                OomTarget.locate(true, "0::///x\n", "24 1 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n"));
+    }
+
+    @Test
     void memoryEventsKeepsOnlyTheOomCounters() {
         Map<String, Long> counters = OomCounters.parseMemoryEvents(
                 "low 0\nhigh 12\nmax 40\noom 2\noom_kill 1\noom_group_kill 0\n");
