@@ -388,8 +388,9 @@ static void check_container(struct guard *g)
 /* Keeps the container, draining its output, until it has exited; then drains what is left (bounded). */
 static void wait_for_container(struct guard *g)
 {
-    g->container_pidfd = pidfd_open(g->container, 0);
-    if (g->container_pidfd < 0) {
+    /* a container the monitor reaped may have had its pid reused: never open it then */
+    g->container_pidfd = g->container_done ? -1 : pidfd_open(g->container, 0);
+    if (!g->container_done && g->container_pidfd < 0) {
         if (errno != ESRCH)
             guardian_note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->container, strerror(errno));
         reap(g);
@@ -524,6 +525,7 @@ static void take_over(struct guard *g)
     if (g->container_done) {
         guardian_log_reason(&g->log, "conmon-j: the monitor (pid %d) %s; the container had exited with status %d",
                (int)g->monitor, death, g->container_status);
+        wait_for_container(g); /* only drains what the monitor left in the pipes (bounded) */
     } else {
         guardian_log_reason(&g->log, "conmon-j: the monitor (pid %d) %s; the guardian keeps container process %d and will record its exit",
                (int)g->monitor, death, (int)g->container);
