@@ -137,4 +137,44 @@ class DriverFaultPodmanTest {
             return null;
         });
     }
+
+    /**
+     * The monitor dies after it reaped the container but before it wrote the exit files (here: while it waits, at
+     * most 500 ms, for a stuck non-blocking driver to sync). The status went to the guardian the moment the
+     * container was reaped (record S), so the exit file still holds the real status.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void theMonitorKilledBetweenReapingAndTheExitFileKeepsTheStatus(Monitor m) throws Exception {
+        m.onlyConmonJ(WHY);
+        Path diagnostics = Files.createTempFile(PodmanTest.base, "diag", ".log");
+        String name = PodmanTest.name(m, "driver-late-kill");
+        withDrivers(diagnostics, () -> {
+            Fixtures.Proc p = PodmanTest.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:stuck",
+                    "stuck.fault=stuck", "stuck.mode=non-blocking"), "echo one; sleep 2; exit 8").toArray(String[]::new));
+            assertEquals(0, p.status(), p.err());
+            try (FaultContainer c = FaultContainer.attach(m, name)) {
+                try {
+                    c.awaitLog("one", 20_000);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                int monitor = c.monitorPid();
+                Path container = Path.of("/proc/" + c.inspect("{{.State.Pid}}"));
+                long end = System.nanoTime() + 20_000_000_000L;
+                while (Files.exists(container)) { // reaped by the monitor: gone from /proc
+                    assertTrue(System.nanoTime() < end, "the container did not exit");
+                    Thread.sleep(5);
+                }
+                assertEquals(0, Libc.C.kill(monitor, Libc.SIGKILL), "kill " + monitor);
+                assertEquals("8", c.waitBounded(30), "podman wait");
+                assertTrue(c.psStatus().startsWith("Exited (8)"), c.psStatus());
+                String logs = c.podmanLogs();
+                assertTrue(logs.contains("the container had exited with status 8"), "the guardian's reason: " + logs);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return null;
+        });
+    }
 }
