@@ -99,7 +99,7 @@ static int parse_int(const char *text, long min, long max, long *out)
     return 0;
 }
 
-/* conmon's form of a wait status (contract §10.3). */
+/* conmon's form of a wait status (docs/conmon-behaviour.md §10.3). */
 static int status_of(int wait_status)
 {
     if (WIFEXITED(wait_status))

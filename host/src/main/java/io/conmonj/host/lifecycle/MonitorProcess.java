@@ -1,7 +1,7 @@
 package io.conmonj.host.lifecycle;
 
-import io.conmonj.drivers.builtin.JournaldEntry;
-import io.conmonj.drivers.builtin.K8sFileOptions;
+import io.conmonj.drivers.builtin.journald.JournaldEntry;
+import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
 import io.conmonj.host.cli.LogTarget;
