@@ -129,7 +129,6 @@ public final class DriverSelection {
                         : gate.direct(c.instance(), c.provider(), fromAnnotations);
                 specs.add(toSpec(c.instance(), c.provider(), new LinkedHashMap<>(opts)));
             }
-            checkBuffersFitTheHeap(specs, bufferBudget());
             return specs;
         } catch (PolicyException e) {
             throw new SelectionException(e.getMessage(), e);
@@ -352,31 +351,6 @@ public final class DriverSelection {
             }
         }
         return names;
-    }
-
-    /**
-     * What the non-blocking drivers' buffers may hold together: half the monitor's heap (its -Xmx is small on
-     * purpose, conf/jvm.options), so that no option, the administrator's included, can make the monitor run out
-     * of memory while a collector is away.
-     */
-    static long bufferBudget() {
-        return Runtime.getRuntime().maxMemory() / 2;
-    }
-
-    static void checkBuffersFitTheHeap(List<Spec> specs, long budget) throws SelectionException {
-        long total = 0;
-        for (Spec s : specs) {
-            if (s.mode() != LogPipeline.Mode.NON_BLOCKING) {
-                continue;
-            }
-            total += s.maxBufferSize();
-            if (s.maxBufferSize() > budget || total > budget) {
-                throw new SelectionException("log driver " + s.instance() + ": max-buffer-size=" + s.maxBufferSize()
-                        + (total > s.maxBufferSize() ? " (" + total + " bytes with the other non-blocking drivers)" : "")
-                        + " is more than the monitor's heap can hold: at most " + budget
-                        + " bytes for all non-blocking drivers together");
-            }
-        }
     }
 
     /** Docker's sizes: digits with an optional k, m or g (1024-based), optionally followed by b or ib. */

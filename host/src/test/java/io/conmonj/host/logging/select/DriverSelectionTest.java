@@ -131,24 +131,6 @@ class DriverSelectionTest {
     }
 
     @Test
-    void nonBlockingBuffersTogetherFitHalfTheHeap() throws SelectionException {
-        List<DriverSelection.Spec> specs = select(Map.of(), Map.of("io.conmon-j.log-driver", "journald:a,journald:b",
-                "io.conmon-j.log-opt.a.mode", "non-blocking", "io.conmon-j.log-opt.a.max-buffer-size", "6m",
-                "io.conmon-j.log-opt.b.mode", "non-blocking", "io.conmon-j.log-opt.b.max-buffer-size", "2m"));
-        DriverSelection.checkBuffersFitTheHeap(specs, 8L << 20);
-        assertEquals("log driver b: max-buffer-size=2097152 (8388609 bytes with the other non-blocking drivers) is "
-                + "more than the monitor's heap can hold: at most 8388608 bytes for all non-blocking drivers together",
-                assertThrows(SelectionException.class, () -> DriverSelection.checkBuffersFitTheHeap(
-                        select(Map.of(), Map.of("io.conmon-j.log-driver", "journald:a,journald:b",
-                                "io.conmon-j.log-opt.a.mode", "non-blocking", "io.conmon-j.log-opt.a.max-buffer-size",
-                                "6291457", "io.conmon-j.log-opt.b.mode", "non-blocking",
-                                "io.conmon-j.log-opt.b.max-buffer-size", "2m")), 8L << 20)).getMessage());
-        assertTrue(error(Map.of(), Map.of("io.conmon-j.log-driver", "journald:a", "io.conmon-j.log-opt.a.mode",
-                "non-blocking", "io.conmon-j.log-opt.a.max-buffer-size", "1000g"))
-                .contains("is more than the monitor's heap can hold"));
-    }
-
-    @Test
     void sizes() throws SelectionException {
         assertEquals(65536, DriverSelection.parseSize("65536", "x"));
         assertEquals(512 * 1024, DriverSelection.parseSize("512k", "x"));
