@@ -29,7 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The life of one conmon-j process, in conmon's order (contract §2):
+ * The life of one conmon-j process, in conmon's order (conmon-behaviour.md §2):
  * arguments checked and logs opened while the caller still waits, a verdict
  * to the native launcher (which then exits), stdio released, the container
  * monitored, exit files, exit command. Returns the process exit status.
@@ -132,7 +132,7 @@ public final class MonitorProcess {
 
     /**
      * The exit command runs after the exit files exist, then every child is
-     * reaped; a failing exit command's status becomes ours (§10.8).
+     * reaped; a failing exit command's status becomes ours (conmon-behaviour.md §10.8).
      */
     private static int runExitCommand(Options options, ProcessState process, int status) {
         int exitStatus = status & 0xff;
@@ -174,7 +174,7 @@ public final class MonitorProcess {
         guardian.exitCommand(options.exitCommand(), options.exitCommandArgs(), options.exitDelay());
     }
 
-    /** conmon's own k8s-file log from {@code -l}, opened during validation as conmon does (§1.4 step 14). */
+    /** conmon's own k8s-file log from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4 step 14). */
     private static List<LogPipeline.Attachment> openLogs(Options options, List<LogTarget> targets) throws ConfigError {
         List<K8sFileOptions> files = new ArrayList<>();
         for (LogTarget target : targets) {
@@ -193,7 +193,7 @@ public final class MonitorProcess {
             throw ConfigError.error(e.getMessage());
         }
         if (targets.stream().anyMatch(t -> t.driver() == LogTarget.Driver.JOURNALD)) {
-            // contract §7.2: one journald log however often -l journald is given; the validator checks the CID
+            // conmon-behaviour.md §7.2: one journald log however often -l journald is given; the validator checks the CID
             // and the labels after this callback, before anything is logged
             opened = new ArrayList<>(opened);
             opened.add(LogSetup.openConmonJournald(new JournaldEntry(options.cid() == null ? "" : options.cid(),
@@ -217,7 +217,7 @@ public final class MonitorProcess {
         }
     }
 
-    /** -P: the monitor's pid, atomically, before the launcher exits (§2 step 8). */
+    /** -P: the monitor's pid, atomically, before the launcher exits (conmon-behaviour.md §2 step 8). */
     private boolean writeConmonPidfile(Options options) {
         if (options.conmonPidfile() == null) {
             return true;

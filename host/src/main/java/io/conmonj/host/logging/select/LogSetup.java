@@ -85,7 +85,7 @@ public final class LogSetup {
         return attached;
     }
 
-    /** conmon's own journald log ({@code -l journald}, contract §7.2); never fails: send errors are warnings. */
+    /** conmon's own journald log ({@code -l journald}, conmon-behaviour.md §7.2); never fails: send errors are warnings. */
     public static LogPipeline.Attachment openConmonJournald(JournaldEntry entry, Consumer<String> warnings) {
         return LogPipeline.Attachment.conmon("journald", JournaldLog.open(entry, warnings));
     }
