@@ -3,7 +3,7 @@ package io.conmonj.host.cli;
 import java.util.List;
 
 /**
- * Opens the log files during validation (contract §1.4 step 14): conmon creates the k8s-file
+ * Opens the log files during validation (conmon-behaviour.md §1.4 step 14): conmon creates the k8s-file
  * log before it forks, so an unwritable path is reported to the caller with exit status 1.
  * Implemented by the logging package; called once, right after the {@code -l} values are
  * parsed and before the {@code --log-tag}/{@code --log-label} checks (so, as in conmon, the

@@ -6,10 +6,10 @@ import java.util.List;
  * What {@link Validator#validate} hands to the monitor: the options it checked plus the
  * values it derived on the way.
  *
- * @param options    the parsed command line (all §1.4 checks passed)
+ * @param options    the parsed command line (all conmon-behaviour.md §1.4 checks passed)
  * @param logLevel   conmon's own diagnostics level
  * @param logTargets the {@code -l} drivers, at most one per driver (see {@link LogPaths#parse})
- * @param warnings   non-fatal messages (contract §1.4 step 15), without prefix; conmon prints
+ * @param warnings   non-fatal messages (conmon-behaviour.md §1.4 step 15), without prefix; conmon prints
  *                   each as {@code [conmon:w]: MSG} on stderr via {@code nwarn}, i.e. only when
  *                   the log level is at least {@link LogLevel#WARN} (and to syslog with
  *                   {@code --syslog})

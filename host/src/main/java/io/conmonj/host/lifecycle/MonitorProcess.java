@@ -4,6 +4,7 @@ import io.conmonj.drivers.builtin.journald.JournaldEntry;
 import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
+import io.conmonj.host.cli.LogPaths;
 import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.cli.OptionParsingException;
 import io.conmonj.host.cli.Options;
@@ -28,13 +29,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The life of one conmon-j process, in conmon's order (contract §2):
+ * The life of one conmon-j process, in conmon's order (conmon-behaviour.md §2):
  * arguments checked and logs opened while the caller still waits, a verdict
  * to the native launcher (which then exits), stdio released, the container
  * monitored, exit files, exit command. Returns the process exit status.
  */
 public final class MonitorProcess {
     private final LauncherLink launcher;
+    private final GuardianLink guardian = GuardianLink.fromEnvironment();
     private final PrintStream stdout;
     private final PrintStream stderr;
 
@@ -67,6 +69,7 @@ public final class MonitorProcess {
             NotYetSupported.check(config);
             log = openSelectedLogs(options, opened);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
+            process.useGuardian(guardian);
             PodmanPipes.attach(options, process, launcher);
         } catch (OptionParsingException e) {
             stdout.println(e.line()); // conmon prints this one with g_print(): stdout
@@ -80,6 +83,7 @@ public final class MonitorProcess {
         }
 
         process.protectFromOomKiller();
+        tellGuardian(config);
         if (options.sync()) {
             launcher.synchronous();
         } else if (writeConmonPidfile(options)) {
@@ -99,9 +103,17 @@ public final class MonitorProcess {
             Sys.setsid();
             Sys.becomeChildSubreaper();
             status = new Monitor(config, process, log).run();
-        } catch (IOException | RuntimeException e) {
-            Diagnostics.error(String.valueOf(e.getMessage()));
+        } catch (IOException | RuntimeException | Error e) {
+            Diagnostics.error(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
             reportLateFailure(process, e);
+            if (guardian.present()) {
+                // The exit files are not written and the container may still run (it is our child: waiting
+                // for it here would lose its status). The guardian keeps it, writes its real status and runs
+                // the exit command once we are gone.
+                Diagnostics.error("the monitor failed; the guardian takes over the container");
+                guardian.failing(e.getClass().getSimpleName() + ": " + e.getMessage());
+                return 1; // after the log is closed (finally)
+            }
             status = 1;
         } finally {
             closeQuietly(log);
@@ -110,7 +122,7 @@ public final class MonitorProcess {
     }
 
     /** A failure before the container pid was reported must still reach Podman (never just EOF). */
-    private static void reportLateFailure(ProcessState process, Exception e) {
+    private static void reportLateFailure(ProcessState process, Throwable e) {
         try {
             process.syncPipe().send(-1, "conmon-j: " + e.getMessage());
         } catch (NativeCallException ignored) {
@@ -120,7 +132,7 @@ public final class MonitorProcess {
 
     /**
      * The exit command runs after the exit files exist, then every child is
-     * reaped; a failing exit command's status becomes ours (§10.8).
+     * reaped; a failing exit command's status becomes ours (conmon-behaviour.md §10.8).
      */
     private static int runExitCommand(Options options, ProcessState process, int status) {
         int exitStatus = status & 0xff;
@@ -132,6 +144,7 @@ public final class MonitorProcess {
                         options.exitDelay()).start(process.devNull(), process.childEnvironment(),
                         process.originalOomScoreAdj());
             }
+            process.guardian().finished();
             reaper.reapAll();
             Integer commandStatus = pid > 0 ? reaper.statusOf(pid) : null;
             if (commandStatus != null && commandStatus != 0) {
@@ -143,7 +156,25 @@ public final class MonitorProcess {
         return exitStatus;
     }
 
-    /** conmon's own k8s-file log from {@code -l}, opened during validation as conmon does (§1.4 step 14). */
+    /**
+     * What the guardian needs to finish the exit path without us (src/main/c/guardian.c): the same exit
+     * files as {@link io.conmonj.host.exit.ExitFiles}, the k8s-file log, the exit command.
+     */
+    private void tellGuardian(ValidatedConfig config) {
+        Options options = config.options();
+        guardian.containerId(options.cid());
+        if (options.persistDir() != null) {
+            guardian.exitFile(Path.of(options.persistDir()).resolve("exit"));
+        }
+        if (options.exitDir() != null && options.cid() != null) {
+            guardian.exitFile(Path.of(options.exitDir()).resolve(options.cid()));
+        }
+        config.logTargets().stream().filter(t -> t.driver() == LogTarget.Driver.K8S_FILE).findFirst()
+                .ifPresent(t -> guardian.k8sLog(Path.of(t.path())));
+        guardian.exitCommand(options.exitCommand(), options.exitCommandArgs(), options.exitDelay());
+    }
+
+    /** conmon's own k8s-file log from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4 step 14). */
     private static List<LogPipeline.Attachment> openLogs(Options options, List<LogTarget> targets) throws ConfigError {
         List<K8sFileOptions> files = new ArrayList<>();
         for (LogTarget target : targets) {
@@ -162,7 +193,7 @@ public final class MonitorProcess {
             throw ConfigError.error(e.getMessage());
         }
         if (targets.stream().anyMatch(t -> t.driver() == LogTarget.Driver.JOURNALD)) {
-            // contract §7.2: one journald log however often -l journald is given; the validator checks the CID
+            // conmon-behaviour.md §7.2: one journald log however often -l journald is given; the validator checks the CID
             // and the labels after this callback, before anything is logged
             opened = new ArrayList<>(opened);
             opened.add(LogSetup.openConmonJournald(new JournaldEntry(options.cid() == null ? "" : options.cid(),
@@ -178,7 +209,7 @@ public final class MonitorProcess {
      */
     private static LogPipeline openSelectedLogs(Options options, List<LogPipeline.Attachment> conmonLogs) throws ConfigError {
         LogSetup.Request request = new LogSetup.Request(options.bundle(), options.cid(), options.name(),
-                options.logTag(), options.logLabels(), !options.exec(), System.getenv());
+                options.logTag(), options.logLabels(), !options.exec(), System.getenv(), LogSetup.containerLog(LogPaths.parse(options.logPaths())));
         try {
             return LogSetup.open(request, conmonLogs, Diagnostics::driverReport);
         } catch (SelectionException e) {
@@ -186,13 +217,15 @@ public final class MonitorProcess {
         }
     }
 
-    /** -P: the monitor's pid, atomically, before the launcher exits (§2 step 8). */
+    /** -P: the monitor's pid, atomically, before the launcher exits (conmon-behaviour.md §2 step 8). */
     private boolean writeConmonPidfile(Options options) {
         if (options.conmonPidfile() == null) {
             return true;
         }
         try {
-            AtomicFile.write(Path.of(options.conmonPidfile()), Integer.toString(Sys.getpid()));
+            // the guardian's pid: Podman waits for this process, which outlives a monitor that dies
+            int pid = guardian.present() ? guardian.guardianPid() : Sys.getpid();
+            AtomicFile.write(Path.of(options.conmonPidfile()), Integer.toString(pid));
             return true;
         } catch (IOException e) {
             // As conmon: the caller sees status 1, the monitor keeps running.

@@ -4,7 +4,14 @@ import io.conmonj.drivers.builtin.journald.JournaldEntry;
 import io.conmonj.drivers.builtin.journald.JournaldLog;
 import io.conmonj.drivers.builtin.k8sfile.K8sFileLog;
 import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
+import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.host.policy.AnnotationGate;
+import io.conmonj.host.policy.LogDirectory;
+import io.conmonj.host.policy.OwnerCheck;
+import io.conmonj.host.policy.Policy;
+import io.conmonj.host.policy.PolicyException;
+import io.conmonj.host.policy.PolicyFile;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
@@ -20,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -37,9 +45,22 @@ public final class LogSetup {
      * @param selectExtra false for exec sessions: their output is not the container's log
      * @param logLabels   {@code --log-label} values, {@code NAME=VALUE}
      * @param environment the monitor's environment ({@code conmon_env_vars} of containers.conf end up here)
+     * @param containerLog the first {@code -l k8s-file} path, or null: its directory is where annotations may
+     *                     put files ({@link #containerLog})
      */
     public record Request(String bundle, String cid, String name, String logTag,
-                          List<String> logLabels, boolean selectExtra, Map<String, String> environment) {
+                          List<String> logLabels, boolean selectExtra, Map<String, String> environment,
+                          String containerLog) {
+    }
+
+    /** The path of the first k8s-file log of {@code -l}, or null. */
+    public static String containerLog(List<LogTarget> targets) {
+        for (LogTarget t : targets) {
+            if (t.driver() == LogTarget.Driver.K8S_FILE) {
+                return t.path();
+            }
+        }
+        return null;
     }
 
     private LogSetup() {
@@ -64,7 +85,7 @@ public final class LogSetup {
         return attached;
     }
 
-    /** conmon's own journald log ({@code -l journald}, contract §7.2); never fails: send errors are warnings. */
+    /** conmon's own journald log ({@code -l journald}, conmon-behaviour.md §7.2); never fails: send errors are warnings. */
     public static LogPipeline.Attachment openConmonJournald(JournaldEntry entry, Consumer<String> warnings) {
         return LogPipeline.Attachment.conmon("journald", JournaldLog.open(entry, warnings));
     }
@@ -103,10 +124,18 @@ public final class LogSetup {
     private static void openSelected(Request request, Consumer<String> warnings, List<LogPipeline.Attachment> attached)
             throws SelectionException {
         Map<String, String> environment = request.environment();
+        int euid = OwnerCheck.effectiveUid();
+        Policy policy;
+        try {
+            policy = PolicyFile.load(environment, euid);
+        } catch (PolicyException e) {
+            throw new SelectionException(e.getMessage(), e);
+        }
+        boolean alwaysProfiles = policy.profiles().values().stream().anyMatch(Policy.Profile::always);
         MetadataReader.BundleConfig config = MetadataReader.BundleConfig.EMPTY;
         byte[] json = readConfig(request.bundle());
         boolean envSelects = environment.get(DriverSelection.DRIVER_ENV) != null;
-        if (json != null && (envSelects || MetadataReader.mentionsConmonJ(json))) {
+        if (json != null && (envSelects || alwaysProfiles || MetadataReader.mentionsConmonJ(json))) {
             try {
                 config = MetadataReader.parse(json);
             } catch (IOException e) {
@@ -114,11 +143,12 @@ public final class LogSetup {
                         + "/config.json: " + e.getMessage(), e);
             }
         }
-        List<DriverSelection.Spec> specs = DriverSelection.select(environment, config.annotations());
+        AnnotationGate gate = new AnnotationGate(policy, LogDirectory.of(request.containerLog()), euid);
+        List<DriverSelection.Spec> specs = DriverSelection.select(environment, config.annotations(), gate);
         if (specs.isEmpty()) {
             return;
         }
-        Map<String, LogDriverProvider> providers = providers();
+        Map<String, LogDriverProvider> providers = providers(gate);
         for (DriverSelection.Spec spec : specs) {
             LogDriverProvider provider = providers.get(spec.provider());
             if (provider == null) {
@@ -159,10 +189,18 @@ public final class LogSetup {
      * ({@link DriverClassPath}), by name; the first one of a name wins, so a
      * built-in driver cannot be replaced by a jar.
      */
-    static Map<String, LogDriverProvider> providers() throws SelectionException {
+    static Map<String, LogDriverProvider> providers(AnnotationGate gate) throws SelectionException {
         Map<String, LogDriverProvider> byName = new LinkedHashMap<>();
+        List<Path> registered = new ArrayList<>();
+        try {
+            for (Policy.Registered jar : new TreeMap<>(gate.policy().driverJars()).values()) {
+                registered.add(Path.of(gate.checked(jar)));
+            }
+        } catch (PolicyException e) {
+            throw new SelectionException(e.getMessage(), e);
+        }
         ClassLoader loader = DriverClassPath.loader(System.getProperty("conmonj.root"),
-                System.getenv(DriverClassPath.ENV), LogSetup.class.getClassLoader());
+                System.getenv(DriverClassPath.ENV), registered, LogSetup.class.getClassLoader());
         try {
             for (LogDriverProvider p : ServiceLoader.load(LogDriverProvider.class, loader)) {
                 byName.putIfAbsent(p.name(), p);
@@ -173,13 +211,21 @@ public final class LogSetup {
         return byName;
     }
 
+    /** Largest {@code config.json} read (Kubernetes caps all annotations of an object at 256 KiB). */
+    static final int MAX_CONFIG = 8 * 1024 * 1024;
+
     private static byte[] readConfig(String bundle) throws SelectionException {
         if (bundle == null || bundle.isEmpty()) {
             return null;
         }
         Path file = Path.of(bundle, "config.json");
-        try {
-            return Files.readAllBytes(file);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            // the runtime writes it, but its annotations come from users and images: bounded like any hostile input
+            byte[] out = in.readNBytes(MAX_CONFIG + 1);
+            if (out.length > MAX_CONFIG) {
+                throw new SelectionException(file + " is larger than " + MAX_CONFIG + " bytes");
+            }
+            return out;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
