@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.drivers.builtin.K8sFileOptions;
 import io.conmonj.host.logging.LogPipeline;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.plugin.ContainerMetadata;
@@ -35,8 +34,7 @@ class LogSetupTest {
     }
 
     private LogPipeline open(Map<String, String> env) throws SelectionException {
-        List<LogPipeline.Attachment> own = LogSetup.openConmonFiles(List.of(K8sFileOptions.of(dir.resolve("ctr.log"))),
-                warnings::add);
+        List<LogPipeline.Attachment> own = ConmonLogs.open(ConmonLogsTest.k8sFile(dir.resolve("ctr.log")), warnings::add);
         return LogSetup.open(request(env), own, warnings::add);
     }
 
@@ -118,13 +116,6 @@ class LogSetupTest {
         Files.writeString(dir.resolve("config.json"), "{\"annotations\":{\"io.conmon-j.log-driver\":");
         assertTrue(assertThrows(SelectionException.class, () -> open(Map.of())).getMessage()
                 .startsWith("cannot read the annotations of " + dir + "/config.json: "));
-    }
-
-    @Test
-    void conmonsOwnFileErrorKeepsConmonsText() {
-        SelectionException e = assertThrows(SelectionException.class, () -> LogSetup.openConmonFiles(
-                List.of(K8sFileOptions.of(dir.resolve("no/such/ctr.log"))), warnings::add));
-        assertEquals("Failed to open log file No such file or directory", e.getMessage());
     }
 
     private static DriverSelection.Spec spec(String tag, List<String> labels, List<String> env) {
