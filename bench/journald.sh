@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # journald throughput, for bench/run.sh: runs INSIDE a private mount namespace
 # (run.sh starts it with `unshare -m --propagation private`) so that its systemd-journald,
-# its journald.conf and its Podman store never touch the host (../shared/docs/test-environment.md).
+# its journald.conf and its Podman store never touch the host (docs/test-environment.md).
 # Prints result lines "ROW MON VALUE" on stdout (VALUE may be "n/a (reason)"); progress on stderr.
 # Environment (from run.sh): JD_DIR (work dir), JD_SANDBOX_SH, JD_MONS ("c j"), JD_BIN_c, JD_BIN_j,
 #   MB, PAYLOAD, T_PODMAN, T_WAIT, T_LOG.

@@ -1,6 +1,6 @@
 # Sourced by scripts/demo.sh and bench/run.sh: a private Podman store and
 # configuration, so nothing touches the host's containers (see
-# ../shared/docs/test-environment.md for why each setting is needed here).
+# docs/test-environment.md for why each setting is needed here).
 #   sandbox_init DIR   -> sets PODMAN (array) and IMAGE, imports a busybox image
 #   sandbox_cleanup    -> removes containers, unmounts, deletes DIR
 sandbox_init() {

@@ -4,8 +4,8 @@
  * Why it exists: a JVM cannot fork, yet conmon's caller expects the process it
  * started to exit as soon as the start pipe was read and the arguments were
  * checked, while a detached child carries on as the monitor (contract §2, §14).
- * Measured (docs/daemonizing.md): a JVM that spawns a second JVM doubles
- * start-up, this launcher costs a few milliseconds.
+ * Measured (docs/design.md, "Processes"): a JVM that spawns a second JVM
+ * doubles start-up, this launcher costs a few milliseconds.
  *
  * What it does, in conmon's order:
  *   1. umask 0022; snapshot the fds it inherited (they must reach the runtime

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code -l journald} end to end (contract §7.2) against a real systemd-journald: each case starts one in a private
@@ -46,7 +45,7 @@ class JournaldHarnessTest {
 
     static Run run(Monitor m, String script, String... conmonArgs) throws IOException {
         m.requirePresent();
-        assumeTrue(Files.isExecutable(Path.of(JournaldNamespace.JOURNALD)), "no " + JournaldNamespace.JOURNALD);
+        Required.orSkip(Files.isExecutable(Path.of(JournaldNamespace.JOURNALD)), "no " + JournaldNamespace.JOURNALD);
         Path t = Files.createTempDirectory("conmonj-journald-");
         try {
             Files.createDirectories(t.resolve("journal"));

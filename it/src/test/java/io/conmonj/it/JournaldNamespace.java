@@ -2,7 +2,6 @@ package io.conmonj.it;
 
 import static io.conmonj.it.JournaldHarnessTest.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +47,7 @@ final class JournaldNamespace {
      * @return the temp dir {@code $T}, for the caller to read and remove
      */
     static Path withPodman(String image, String body, List<String> env) throws IOException {
-        assumeTrue(Files.isExecutable(Path.of(JOURNALD)), "no " + JOURNALD);
+        Required.orSkip(Files.isExecutable(Path.of(JOURNALD)), "no " + JOURNALD);
         Path t = Files.createTempDirectory(Path.of("/tmp"), "cjjn"); // podman: runroot at most 50 characters
         boolean ok = false;
         try {

@@ -23,14 +23,11 @@ record Monitor(String name, Path binary) {
     boolean isConmonJ() { return name.equals("conmon-j"); }
 
     /**
-     * Skips (visibly, with the reason) when the binary does not exist yet. With -Dconmonj.require=true a
-     * missing conmon-j binary fails instead.
+     * Skips (visibly, with the reason) when the binary does not exist yet. Under {@link Required#all()} a
+     * missing binary (conmon-j or the reference) fails instead ({@link Required}).
      */
     void requirePresent() {
-        if (Files.isExecutable(binary)) return;
-        if (isConmonJ() && Boolean.getBoolean("conmonj.require"))
-            throw new AssertionError("conmon-j binary missing: " + binary);
-        assumeTrue(false, name + " binary not built yet: " + binary);
+        Required.orSkip(Files.isExecutable(binary), name + " binary missing (not built yet?): " + binary);
     }
 
     /** Marks a case or assertion as conmon-j only (a 2.2.x feature 2.1.6 lacks, or a deliberate improvement). */

@@ -1,7 +1,6 @@
 package io.conmonj.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -482,11 +481,9 @@ final class SyslogReceivers {
         }
     }
 
-    /** Skips with the reason, or fails with -Dconmonj.require=true. */
+    /** Skips with the reason, or fails when CI requires every part ({@link Required}). */
     static void requireOrSkip(boolean present, String why) {
-        if (present) return;
-        if (Boolean.getBoolean("conmonj.require")) fail(why);
-        assumeTrue(false, why);
+        Required.orSkip(present, why);
     }
 
     static void sleep(long millis) {

@@ -11,6 +11,7 @@ import io.conmonj.host.exit.ExitFiles;
 import io.conmonj.host.logging.ContainerLog;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.host.loop.EventLoop;
+import io.conmonj.host.notify.SdNotifyProxy;
 import io.conmonj.host.oom.OomFiles;
 import io.conmonj.host.oom.OomWatcher;
 import io.conmonj.host.runtime.RuntimeCommand;
@@ -48,6 +49,7 @@ public final class Monitor {
     private int containerPid = -1;
     private boolean timedOut;
     private OomWatcher oom;
+    private SdNotifyProxy sdNotify;
 
     private final boolean passthrough;
 
@@ -79,11 +81,18 @@ public final class Monitor {
                 if (fifos != null) {
                     fifos.close();
                 }
+                if (sdNotify != null) {
+                    sdNotify.close();
+                }
             }
         }
     }
 
     private int monitor(EventLoop loop, ContainerIo io, TimerFd timeout) throws IOException {
+        if (options.sdnotifySocket() != null) { // §12: before the runtime, which mounts BUNDLE/notify
+            String bundle = options.bundle() != null ? options.bundle() : ".";
+            sdNotify = SdNotifyProxy.open(bundle, options.sdnotifySocket(), loop, Diagnostics::warn);
+        }
         openEndpoints(loop, io);
 
         startRuntime(io);

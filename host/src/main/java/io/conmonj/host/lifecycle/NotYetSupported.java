@@ -13,7 +13,6 @@ final class NotYetSupported {
 
     static void check(ValidatedConfig config) throws ConfigError {
         Options options = config.options();
-        refuse(options.sdnotifySocket() != null, "--sdnotify-socket");
         refuse(options.seccompNotifySocket() != null, "--seccomp-notify-socket");
     }
 

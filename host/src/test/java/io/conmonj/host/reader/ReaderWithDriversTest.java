@@ -3,8 +3,8 @@ package io.conmonj.host.reader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.drivers.builtin.JsonFileProvider;
-import io.conmonj.drivers.builtin.K8sFileProvider;
+import io.conmonj.drivers.builtin.jsonfile.JsonFileProvider;
+import io.conmonj.drivers.builtin.k8sfile.K8sFileProvider;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverProvider;

@@ -1,7 +1,7 @@
 package io.conmonj.drivers.contrib.gelf;
 
 import io.conmonj.drivers.contrib.net.ByteSink;
-import io.conmonj.drivers.builtin.GoJson;
+import io.conmonj.drivers.common.GoJson;
 
 import java.nio.charset.StandardCharsets;
 

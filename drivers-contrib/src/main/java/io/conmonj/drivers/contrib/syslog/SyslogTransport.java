@@ -1,6 +1,6 @@
 package io.conmonj.drivers.contrib.syslog;
 
-import io.conmonj.drivers.builtin.UnixDatagramSocket;
+import io.conmonj.drivers.common.UnixDatagramSocket;
 import io.conmonj.drivers.contrib.net.DatagramSender;
 import io.conmonj.drivers.contrib.net.MessageTransport;
 import io.conmonj.drivers.contrib.net.StreamSender;

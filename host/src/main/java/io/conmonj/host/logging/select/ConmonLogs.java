@@ -1,9 +1,9 @@
 package io.conmonj.host.logging.select;
 
-import io.conmonj.drivers.builtin.JournaldEntry;
-import io.conmonj.drivers.builtin.JournaldLog;
-import io.conmonj.drivers.builtin.K8sFileLog;
-import io.conmonj.drivers.builtin.K8sFileOptions;
+import io.conmonj.drivers.builtin.journald.JournaldEntry;
+import io.conmonj.drivers.builtin.journald.JournaldLog;
+import io.conmonj.drivers.builtin.k8sfile.K8sFileLog;
+import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
 import io.conmonj.host.cli.LogConfig;
 import io.conmonj.host.logging.LogPipeline;
 

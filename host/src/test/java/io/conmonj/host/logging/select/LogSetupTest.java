@@ -108,7 +108,7 @@ class LogSetupTest {
         assertEquals("unknown log driver nosuch (available: c-plugin, fluentd, gelf, journald, json-file, k8s-file, none, syslog)",
                 assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
         config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.colour\":\"red\"");
-        assertEquals("log driver copy (k8s-file): unknown option colour (known: path, max-size, max-file, global-max-size, compress)",
+        assertEquals("log driver copy (k8s-file): option colour: unknown (known: path, max-size, max-file, global-max-size, compress)",
                 assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
         config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.path\":\"/nonexistent/dir/x\"");
         assertEquals("log driver copy (k8s-file): Failed to open log file No such file or directory: /nonexistent/dir/x",
