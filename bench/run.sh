@@ -381,18 +381,38 @@ bench_k8s() {
     measure_k8s "$1" k8s
 }
 
-# 4b. the same with one C log plugin (the example file plugin) loaded next to k8s-file
-bench_plugin() {
-    local mon=$1 so=$repo/examples/target/plugins/file-plugin.so out
+# 4b. the same with one C log plugin (the example file plugin) loaded next to k8s-file: in its own
+#     conmon-j-plugin-host process (the default isolation; the host's CPU is its own row), and in the
+#     monitor's process (isolation=in-process, the administrator's choice for trusted plugins)
+bench_plugin() { bench_c_plugin "$1" plug process; }
+bench_plugin_inproc() { bench_c_plugin "$1" plugi in-process; }
+bench_c_plugin() {
+    local mon=$1 prefix=$2 isolation=$3 so=$repo/examples/target/plugins/file-plugin.so out
+    local rows=("${prefix}_mbs" "${prefix}_cpu" "${prefix}_cpu0")
+    [ "$isolation" = process ] && rows+=("${prefix}_hcpu")
     if [ "$mon" = c ]; then
-        set_rows_na c "the C conmon has no log plugins" plug_mbs plug_cpu plug_cpu0; return
+        set_rows_na c "the C conmon has no log plugins" "${rows[@]}"; return
     fi
-    [ -f "$so" ] || { set_rows_na "$mon" "$so not built" plug_mbs plug_cpu plug_cpu0; return; }
+    [ -f "$so" ] || { set_rows_na "$mon" "$so not built" "${rows[@]}"; return; }
     out=$(mktemp /var/tmp/conmonj-bench-plugin.XXXXXX)
-    measure_k8s "$mon" plug --annotation io.conmon-j.log-driver=c-plugin:f \
-        --annotation "io.conmon-j.log-opt.f.plugin=$so" --annotation "io.conmon-j.log-opt.f.path=$out"
-    log "[$mon] file plugin wrote $(stat -c %s "$out") bytes"
+    MEASURE_HOST_ROW=$([ "$isolation" = process ] && echo "${prefix}_hcpu") \
+    measure_k8s "$mon" "$prefix" --annotation io.conmon-j.log-driver=c-plugin:f \
+        --annotation "io.conmon-j.log-opt.f.plugin=$so" --annotation "io.conmon-j.log-opt.f.path=$out" \
+        --annotation "io.conmon-j.log-opt.f.isolation=$isolation"
+    log "[$mon] file plugin ($isolation) wrote $(stat -c %s "$out") bytes"
     rm -f "$out"
+}
+
+# Summed utime+stime (s) of the conmon-j-plugin-host processes below PID (the monitor, or its guardian).
+plugin_host_cpu_s() {
+    local root=$1 pid total=0 c
+    for pid in $(ps -e -o pid=,ppid=,comm= | awk -v r="$root" '
+            { parent[$1] = $2; comm[$1] = $3 }
+            END { for (p in comm) if (comm[p] == "conmon-j-plugin") {
+                      q = p; while (q in parent && q != r && q > 1) q = parent[q]; if (q == r) print p } }'); do
+        c=$(cpu_s "$pid") && total=$(awk -v a="$total" -v b="$c" 'BEGIN { printf "%.2f", a + b }')
+    done
+    echo "$total"
 }
 
 # 4c. the same with the json-file driver (Docker's format) selected next to k8s-file
@@ -515,6 +535,8 @@ measure_k8s() {
         sleep 0.05
     done
     cpu0=$(cpu_s "$pid") || { set_rows_na "$mon" "monitor $pid exited early" "${rows[@]}"; return; }
+    local hcpu0=0 hcpu1=0
+    [ -n "${MEASURE_HOST_ROW:-}" ] && hcpu0=$(plugin_host_cpu_s "$pid")
     size=$(stat -c %s "$logf")
     (( size > 1000000 )) && log "warning: [$mon] payload started before the CPU baseline was read ($size bytes logged)"
 
@@ -529,6 +551,7 @@ measure_k8s() {
         sleep 0.05
     done
     cpu1=$(cpu_s "$pid") || { set_rows_na "$mon" "monitor exited right after the marker" "${rows[@]}"; return; }
+    [ -n "${MEASURE_HOST_ROW:-}" ] && hcpu1=$(plugin_host_cpu_s "$pid")
 
     # record timestamps: the first record after BENCH-START's, and the marker's
     if [ -n "$json" ]; then
@@ -562,6 +585,9 @@ measure_k8s() {
     set_row "${prefix}_mbs" "$mon" "$mbs"
     set_row "${prefix}_cpu" "$mon" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')"
     set_row "${prefix}_cpu0" "$mon" "$cpu0"
+    if [ -n "${MEASURE_HOST_ROW:-}" ]; then
+        set_row "$MEASURE_HOST_ROW" "$mon" "$(awk -v a="$hcpu0" -v b="$hcpu1" 'BEGIN { printf "%.2f", b - a }')"
+    fi
     log "[$mon] $prefix: $MB MB in $(( (t_last - t_first) / 1000000 )) ms, monitor CPU $cpu0 s before, $cpu1 s at marker"
 }
 
@@ -629,7 +655,7 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
-sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_burst bench_k8s bench_plugin bench_json bench_jsonalone
+sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
           bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
@@ -639,7 +665,8 @@ declare -A SECTION_ROWS=(
     [bench_idleN]="idleN_pss idleN_rss mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
     [bench_burst]="burst_idle burst_end burst_later burst_ratio"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0"
-    [bench_plugin]="plug_mbs plug_cpu plug_cpu0"
+    [bench_plugin]="plug_mbs plug_cpu plug_hcpu plug_cpu0"
+    [bench_plugin_inproc]="plugi_mbs plugi_cpu plugi_cpu0"
     [bench_json]="json_mbs json_cpu json_cpu0"
     [bench_jsonalone]="jsa_mbs jsa_cpu jsa_cpu0"
     [bench_journald]="jd_mbs jd_cpu jd_cpu0"
@@ -668,7 +695,7 @@ done
 
 # ---------------------------------------------------------------- report
 ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
-         burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
+         burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -696,9 +723,13 @@ declare -A ROW_NAME=(
     [k8s_mbs]="k8s-file, $MB MB of stdout: MB/s (record timestamps)"
     [k8s_cpu]="k8s-file, $MB MB of stdout: monitor CPU s while logging"
     [k8s_cpu0]="k8s-file: monitor CPU s from start to first output"
-    [plug_mbs]="k8s-file + C file plugin, $MB MB of stdout: MB/s (record timestamps)"
-    [plug_cpu]="k8s-file + C file plugin, $MB MB of stdout: monitor CPU s while logging"
-    [plug_cpu0]="k8s-file + C file plugin: monitor CPU s from start to first output"
+    [plug_mbs]="k8s-file + C file plugin (own process), $MB MB of stdout: MB/s (record timestamps)"
+    [plug_cpu]="k8s-file + C file plugin (own process), $MB MB of stdout: monitor CPU s while logging"
+    [plug_hcpu]="k8s-file + C file plugin (own process), $MB MB of stdout: plugin host CPU s while logging"
+    [plug_cpu0]="k8s-file + C file plugin (own process): monitor CPU s from start to first output"
+    [plugi_mbs]="k8s-file + C file plugin (in process), $MB MB of stdout: MB/s (record timestamps)"
+    [plugi_cpu]="k8s-file + C file plugin (in process), $MB MB of stdout: monitor CPU s while logging"
+    [plugi_cpu0]="k8s-file + C file plugin (in process): monitor CPU s from start to first output"
     [json_mbs]="k8s-file + json-file, $MB MB of stdout: MB/s (record timestamps)"
     [json_cpu]="k8s-file + json-file, $MB MB of stdout: monitor CPU s while logging"
     [json_cpu0]="k8s-file + json-file: monitor CPU s from start to first output"
@@ -755,7 +786,10 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   written by the monitor into the log, so container start-up is excluded. CPU = the monitor's
   utime+stime (/proc/PID/stat) when the marker is logged minus its value before the payload.
 - k8s-file + C file plugin: the same container with the example file plugin
-  (examples/target/plugins/file-plugin.so) selected by annotation next to the k8s-file log.
+  (examples/target/plugins/file-plugin.so) selected by annotation next to the k8s-file log, in its
+  own conmon-j-plugin-host process (the default; one RECORDS frame per read; the host's CPU is
+  summed over the conmon-j-plugin-host processes below the monitor) and in process
+  (\`isolation=in-process\`, JNA then java.lang.foreign).
 - k8s-file + json-file: the same with the json-file driver (Docker's format) selected by annotation.
 - json-file alone: the same with \`--log-driver none\` and json-file selected by annotation; times
   from json-file's "time" fields.

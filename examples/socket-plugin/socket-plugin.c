@@ -11,6 +11,10 @@
  *     address=unix:///abs/path.sock | tcp://HOST:PORT   where to connect (required)
  *     timeout-ms=N   send timeout in ms (default 5000); a send that times out is RETRY
  *
+ * container_exited (the ABI's optional callback): once the container has exited, sends wait
+ * at most 500 ms and a collector that does not take the data is given up on (FATAL, with the
+ * reason) instead of retried, so the container's exit reaches Podman within the exit grace.
+ *
  * The connection is made in init(), so an unreachable address fails the container's start
  * with the reason. When the peer goes away the plugin reconnects on the next write; while
  * that fails it returns CONMON_LOG_RETRY (the host backs off and retries, then reports).
@@ -22,6 +26,7 @@
 #include <conmon_log_plugin.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -38,7 +43,12 @@ struct socket_plugin {
     char *port;         /* tcp only */
     int timeout_ms;
     int fd;
+    atomic_int exited;  /* set by container_exited, from another thread */
+    int shortened;      /* the send timeout of fd was cut after the exit */
 };
+
+/* How long a send may wait once the container has exited. */
+#define EXITED_TIMEOUT_MS 500
 
 static void set_timeout(int fd, int timeout_ms)
 {
@@ -172,11 +182,26 @@ static int sp_init(int argc, const char *const *argv, const struct conmon_log_co
     return CONMON_LOG_OK;
 }
 
+/* After the exit a failed send is final: the host would otherwise retry it for the exit grace. */
+static int give_up_or_retry(struct socket_plugin *sp, char *errbuf, size_t errlen)
+{
+    if (atomic_load(&sp->exited)) {
+        size_t n = strlen(errbuf);
+        snprintf(errbuf + n, errlen - n, " (the container exited: giving up)");
+        return CONMON_LOG_FATAL;
+    }
+    return CONMON_LOG_RETRY;
+}
+
 static int sp_write(void *handle, const struct conmon_log_record *rec, char *errbuf, size_t errlen)
 {
     struct socket_plugin *sp = handle;
     if (sp->fd < 0 && connect_socket(sp, errbuf, errlen) < 0)
-        return CONMON_LOG_RETRY; /* still reconnecting: the host backs off and calls again */
+        return give_up_or_retry(sp, errbuf, errlen); /* still reconnecting: the host backs off and calls again */
+    if (atomic_load(&sp->exited) && !sp->shortened) {
+        set_timeout(sp->fd, sp->timeout_ms < EXITED_TIMEOUT_MS ? sp->timeout_ms : EXITED_TIMEOUT_MS);
+        sp->shortened = 1;
+    }
 
     char header[96];
     int hlen = snprintf(header, sizeof(header), "%s %" PRId64 " %c %zu\n",
@@ -197,14 +222,15 @@ static int sp_write(void *handle, const struct conmon_log_record *rec, char *err
             int err = errno;
             if ((err == EAGAIN || err == EWOULDBLOCK) && sent == 0) {
                 snprintf(errbuf, errlen, "sending to %s: timed out", sp->address);
-                return CONMON_LOG_RETRY; /* nothing sent: the connection is still in step */
+                return give_up_or_retry(sp, errbuf, errlen); /* nothing sent: the connection is still in step */
             }
             /* peer gone, or a frame cut in the middle: start over on a new connection */
             snprintf(errbuf, errlen, "sending to %s: %s", sp->address,
                      err == EAGAIN || err == EWOULDBLOCK ? "timed out" : strerror(err));
             close(sp->fd);
             sp->fd = -1;
-            return CONMON_LOG_RETRY;
+            sp->shortened = 0;
+            return give_up_or_retry(sp, errbuf, errlen);
         }
         sent += (size_t) n;
         while (msg.msg_iovlen > 0 && (size_t) n >= msg.msg_iov->iov_len) {
@@ -236,4 +262,12 @@ static int sp_close(void *handle, char *errbuf, size_t errlen)
     return CONMON_LOG_OK;
 }
 
-CONMON_LOG_PLUGIN_DESCRIPTOR("socket-plugin", sp_init, sp_write, sp_flush, NULL, sp_close)
+/* Called once, from another thread, possibly while sp_write waits in sendmsg: only a flag. */
+static void sp_container_exited(void *handle)
+{
+    struct socket_plugin *sp = handle;
+    atomic_store(&sp->exited, 1);
+}
+
+CONMON_LOG_PLUGIN_DESCRIPTOR_EXITED("socket-plugin", sp_init, sp_write, sp_flush, NULL, sp_close,
+                                    sp_container_exited)

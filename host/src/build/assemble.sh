@@ -11,6 +11,7 @@
 #                              a driver: conmon-j's remote drivers (drivers-contrib), third-party jars
 #   conf/jvm.options           JVM flags, read by the launcher
 #   include/, lib/pkgconfig/   the C log plugin SDK (conmon_log_plugin.h, conmon-log-plugin.pc)
+#   libexec/conmon-j-plugin-host, bin/conmon-plugin-check   C plugins out of process, the plugin checker
 # Usage: assemble.sh MODULE_DIR TARGET_DIR JNA_JAR CONMON_VERSION CONMONJ_VERSION
 set -euo pipefail
 module=$1 target=$2 jna_jar=$3 conmon_version=$4 conmonj_version=$5
@@ -34,6 +35,7 @@ cp "$module/../drivers-contrib/target/drivers-contrib-$conmonj_version.jar" \
    "$root/lib/drivers/conmon-j-drivers-contrib.jar"
 # the C plugin SDK (header + pkg-config file) for third-party plugin authors
 cp -r "$module/../plugin-api-c/target/sdk/." "$root/"
+cp -r "$module/../plugin-api-c/target/dist/." "$root/"   # libexec/conmon-j-plugin-host, bin/conmon-plugin-check
 (cd "$root/lib/native" && unzip -q -j "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so')
 
 "$java_home/bin/jlink" --add-modules java.base,java.logging --strip-debug --no-man-pages \

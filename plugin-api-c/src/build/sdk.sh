@@ -25,7 +25,8 @@ _Static_assert(offsetof(struct conmon_log_record, timestamp_ns) == 16, "record l
 _Static_assert(offsetof(struct conmon_log_record, length) == 32, "record layout");
 _Static_assert(sizeof(struct conmon_log_container) == 56, "container layout");
 _Static_assert(offsetof(struct conmon_log_container, env) == 48, "container layout");
-_Static_assert(sizeof(struct conmon_log_plugin) == 64, "descriptor layout");
+_Static_assert(sizeof(struct conmon_log_plugin) == 72, "descriptor layout");
+_Static_assert(offsetof(struct conmon_log_plugin, container_exited) == 64, "descriptor layout");
 _Static_assert(offsetof(struct conmon_log_plugin, abi_version) == 8, "descriptor layout");
 _Static_assert(offsetof(struct conmon_log_plugin, close) == 56, "descriptor layout");
 #endif

@@ -44,6 +44,16 @@
  *   with conmon's own log files. A plugin that talks to a slow destination should buffer
  *   and return, or return CONMON_LOG_RETRY rather than block for long.
  *
+ * ISOLATION AND DEADLINES
+ *   By default each instance runs in a process of its own, conmon-j-plugin-host, which
+ *   loads the plugin and receives the records of each read in one message. A crash, an
+ *   abort(), or a call (retries included) that outlives the c-plugin option call-timeout
+ *   (default 5 s) ends only that process: the host reports it once, marks this driver
+ *   failed, and the container and the other drivers go on. The administrator may load a
+ *   trusted plugin into the monitor's own process instead (option isolation=in-process):
+ *   then a crash ends the monitor (its guardian still reports the container's exit) and no
+ *   deadline applies. Write the plugin so that it works the same either way.
+ *
  * OWNERSHIP
  *   Every pointer the host passes (argv and its strings, the container metadata and all
  *   its strings and arrays, the record and its data, errbuf) is owned by the host and
@@ -79,7 +89,7 @@
  *                     more.
  *
  * ORDER OF CALLS (one handle)
- *   init  ( write* flush? | reopen )*  close
+ *   init  ( write* flush? | reopen )*  close     (container_exited: see the descriptor)
  *   flush() follows the records of one read of the container's output; close() comes
  *   after the container exited and its output is drained, also after a FATAL. The host
  *   never calls a function after close() on the same handle.
@@ -157,7 +167,8 @@ struct conmon_log_container {
  * required (a NULL one makes the host refuse the plugin).
  *
  * Layout on LP64: size@0 abi_version@8 name@16 init@24 write@32 flush@40 reopen@48
- * close@56, sizeof 64.
+ * close@56 container_exited@64, sizeof 72 (64 before container_exited was added: the host
+ * accepts both).
  */
 struct conmon_log_plugin {
     size_t size;                /* sizeof(struct conmon_log_plugin) of the plugin */
@@ -188,7 +199,25 @@ struct conmon_log_plugin {
     /* Releases the instance; called exactly once per handle that init() produced. The
        host ignores RETRY here (treated as FATAL: reported, not retried). */
     int (*close)(void *handle, char *errbuf, size_t errlen);
+
+    /*
+     * Optional (may be NULL; added compatibly in ABI 1: the host calls it only when the
+     * descriptor's size covers it, CONMON_LOG_HAS_FIELD(d, struct conmon_log_plugin,
+     * container_exited)). The container has exited: what follows is the rest of its output,
+     * flush() and close(), and Podman learns the exit status only after them. A plugin that
+     * waits for a destination (reconnecting, back-off sleeps, waiting for acks) stops waiting
+     * now: it gives up within CONMON_LOG_EXIT_GRACE_MS, reporting what it could not deliver.
+     * Called at most once per handle, from a thread other than the one that may be inside
+     * write()/flush() at that moment, concurrently with them: it must be thread-safe, must
+     * not block, and must not call the host. The host ends a plugin that is still inside a
+     * call CONMON_LOG_EXIT_GRACE_MS after the exit (out of process: the plugin host is killed;
+     * see plugin-api-c/README.md).
+     */
+    void (*container_exited)(void *handle);
 };
+
+/** How long after container_exited() a call may still take before the host ends it (ms). */
+#define CONMON_LOG_EXIT_GRACE_MS 2000
 
 /** True when a struct whose first field says its size holds the given field. */
 #define CONMON_LOG_HAS_FIELD(ptr, type, field) \
@@ -204,13 +233,18 @@ CONMON_LOG_PLUGIN_EXPORT const struct conmon_log_plugin *conmon_log_plugin_entry
  * Defines the entry point returning a static descriptor, e.g.
  *
  *     CONMON_LOG_PLUGIN_DESCRIPTOR("file-plugin", my_init, my_write, my_flush, my_reopen, my_close)
+ *
+ * (container_exited NULL), or with CONMON_LOG_PLUGIN_DESCRIPTOR_EXITED and one more function.
  */
 #define CONMON_LOG_PLUGIN_DESCRIPTOR(NAME, INIT, WRITE, FLUSH, REOPEN, CLOSE)               \
+    CONMON_LOG_PLUGIN_DESCRIPTOR_EXITED(NAME, INIT, WRITE, FLUSH, REOPEN, CLOSE, NULL)
+
+#define CONMON_LOG_PLUGIN_DESCRIPTOR_EXITED(NAME, INIT, WRITE, FLUSH, REOPEN, CLOSE, EXITED) \
     const struct conmon_log_plugin *conmon_log_plugin_entry(void)                          \
     {                                                                                      \
         static const struct conmon_log_plugin descriptor = {                               \
             sizeof(struct conmon_log_plugin), CONMON_LOG_PLUGIN_ABI_VERSION, (NAME),        \
-            (INIT), (WRITE), (FLUSH), (REOPEN), (CLOSE)};                                  \
+            (INIT), (WRITE), (FLUSH), (REOPEN), (CLOSE), (EXITED)};                        \
         return &descriptor;                                                                \
     }
 

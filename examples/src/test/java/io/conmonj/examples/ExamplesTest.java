@@ -160,6 +160,7 @@ class ExamplesTest {
             // the first collector reads one frame and hangs up
             try (SocketChannel c = server.accept()) {
                 d.write(rec(LogStream.STDOUT, 1, "one\n".getBytes(), false));
+                d.flush(); // the records of one read reach a plugin in its own process at flush
                 byte[] first = frame("stdout", 1, false, "one\n".getBytes());
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
                 InputStream in = Channels.newInputStream(c);
@@ -174,6 +175,7 @@ class ExamplesTest {
             byte[] two = frame("stdout", 2, false, "two\n".getBytes());
             for (int i = 0; i < 3; i++) {
                 d.write(rec(LogStream.STDOUT, 2, "two\n".getBytes(), false));
+                d.flush();
             }
             d.close();
             byte[] got = second.get(10, TimeUnit.SECONDS);

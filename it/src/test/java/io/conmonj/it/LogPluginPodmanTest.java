@@ -379,7 +379,7 @@ class LogPluginPodmanTest {
                         "address=unix://" + PodmanTest.base.resolve("nobody.sock")),
                         "log plugin " + SOCKET_PLUGIN + ": cannot connect to unix://" + PodmanTest.base.resolve("nobody.sock") + ": No such file or directory"),
                 new Bad("plugin= names no file", annotations("c-plugin:f", "f", "plugin=" + missingSo, "path=" + missingDir),
-                        "cannot open log plugin " + missingSo + ": " + missingSo + ": cannot open shared object file: No such file or directory"),
+                        "cannot open log plugin " + missingSo + ": No such file or directory"),
                 new Bad("unknown driver name", annotations("no-such-driver", "no-such-driver"), "unknown log driver no-such-driver (available: "));
         List<String> failures = new ArrayList<>();
         for (Bad b : cases) {

@@ -2,6 +2,7 @@ package io.conmonj.pluginc;
 
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import io.conmonj.plugin.ContainerMetadata;
@@ -37,17 +38,18 @@ import java.util.TreeMap;
  * <p>Native memory, allocated once per driver and reused for every call (the host calls a
  * driver from one thread at a time, so no locking):
  * <ul>
- *   <li>{@code record}: {@code struct conmon_log_record}, LP64 layout: size@0 (size_t, 40),
- *       stream@8 (int32), flags@12 (uint32), timestamp_ns@16 (int64), data@24 (pointer),
- *       length@32 (size_t);</li>
+ *   <li>{@code record}: {@code struct conmon_log_record} ({@link AbiLayouts#RECORD});</li>
  *   <li>{@code data}: the record's bytes, copied from the {@link LogRecord}; grows to the
  *       largest record seen (a power of two, from 64 KiB);</li>
  *   <li>{@code errbuf}: the plugin's error message buffer, {@value #ERRLEN} bytes, set to ""
  *       before each call;</li>
  *   <li>the JNA argument arrays of write/flush/reopen/close, built once.</li>
  * </ul>
- * {@code struct conmon_log_container} (size@0, id@8, name@16, tag@24, image@32, labels@40,
- * env@48, sizeof 56) and argv exist only during {@code init}.
+ * {@code struct conmon_log_container} ({@link AbiLayouts#CONTAINER}) and argv exist only during
+ * {@code init}.
+ *
+ * <p>This is the in-process mode (isolation=in-process, the administrator's choice for trusted
+ * plugins): no deadline applies, and a crash of the plugin is a crash of the monitor.
  *
  * <p>Status handling (see conmon_log_plugin.h, ERRORS): RETRY is retried here with back-off,
  * then becomes an {@link IOException}; FATAL (or an unknown value) becomes an
@@ -61,8 +63,8 @@ final class CPluginDriver implements LogDriver {
     static final int FATAL = 2;
 
     static final int ERRLEN = 1024;
-    static final long RECORD_SIZE = 40;
-    static final long CONTAINER_SIZE = 56;
+    static final long RECORD_SIZE = AbiLayouts.RECORD.byteSize();
+    static final long CONTAINER_SIZE = AbiLayouts.CONTAINER.byteSize();
     static final int PARTIAL = 0x1;
     static final int STDOUT = 1;
     static final int STDERR = 2;
@@ -85,7 +87,8 @@ final class CPluginDriver implements LogDriver {
     private final Pointer handle;
     private final Object[] callArgs;
     private String disabled; // the message of the FATAL that disabled this instance
-    private boolean closed;
+    private volatile boolean closed;
+    private volatile boolean exitedCalled;
 
     private CPluginDriver(CPluginLibrary plugin, Pointer handle, int retries, long ffmAfter) {
         this.plugin = plugin;
@@ -94,8 +97,8 @@ final class CPluginDriver implements LogDriver {
         this.retries = retries;
         this.data = new Memory(64 * 1024);
         record.clear();
-        record.setLong(0, RECORD_SIZE);
-        record.setPointer(24, data);
+        record.setLong(AbiLayouts.R_SIZE, RECORD_SIZE);
+        record.setPointer(AbiLayouts.R_DATA, data);
         this.recordSeg = view(record);
         this.errbufSeg = view(errbuf);
         this.dataSeg = view(data);
@@ -120,16 +123,18 @@ final class CPluginDriver implements LogDriver {
         Memory handleOut = new Memory(8);
         Memory errbuf = new Memory(ERRLEN);
         try {
-            container.setLong(0, CONTAINER_SIZE);
+            container.setLong(AbiLayouts.C_SIZE, CONTAINER_SIZE);
             String id = Objects.requireNonNullElse(meta.id(), "");
             StringArray fields = new StringArray(new String[] {id, meta.name(), meta.tag(), meta.image()}, "UTF-8");
             // StringArray holds NULL for a null string, which is what the struct wants
             for (int i = 0; i < 4; i++) {
-                container.setPointer(8 + 8L * i, fields.getPointer(8L * i));
+                // id, name, tag, image follow each other in the struct
+                container.setPointer(AbiLayouts.C_ID + (long) Native.POINTER_SIZE * i,
+                        fields.getPointer((long) Native.POINTER_SIZE * i));
             }
             strings = fields;
-            container.setPointer(40, labels);
-            container.setPointer(48, env);
+            container.setPointer(AbiLayouts.C_LABELS, labels);
+            container.setPointer(AbiLayouts.C_ENV, env);
             Object[] args = {argv.size(), argvMem, container, handleOut, errbuf, (long) ERRLEN};
             long backoff = 1;
             for (int attempt = 0; ; attempt++) {
@@ -216,13 +221,13 @@ final class CPluginDriver implements LogDriver {
             data.close();
             data = new Memory(Math.max(Long.highestOneBit(length - 1L) << 1, 64 * 1024));
             dataSeg = view(data);
-            recordSeg.set(ValueLayout.ADDRESS, 24, dataSeg);
+            recordSeg.set(ValueLayout.ADDRESS, AbiLayouts.R_DATA, dataSeg);
         }
         MemorySegment.copy(rec.data(), rec.offset(), dataSeg, ValueLayout.JAVA_BYTE, 0, length);
-        recordSeg.set(ValueLayout.JAVA_INT, 8, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
-        recordSeg.set(ValueLayout.JAVA_INT, 12, rec.partial() ? PARTIAL : 0);
-        recordSeg.set(ValueLayout.JAVA_LONG, 16, rec.timestampNanos());
-        recordSeg.set(ValueLayout.JAVA_LONG, 32, length);
+        recordSeg.set(ValueLayout.JAVA_INT, AbiLayouts.R_STREAM, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
+        recordSeg.set(ValueLayout.JAVA_INT, AbiLayouts.R_FLAGS, rec.partial() ? PARTIAL : 0);
+        recordSeg.set(ValueLayout.JAVA_LONG, AbiLayouts.R_TIMESTAMP, rec.timestampNanos());
+        recordSeg.set(ValueLayout.JAVA_LONG, AbiLayouts.R_LENGTH, length);
         if (writeHandle != null) {
             call("write", null, null);
         } else {
@@ -241,6 +246,15 @@ final class CPluginDriver implements LogDriver {
         check("reopen");
         if (plugin.reopen != null) {
             call("reopen", plugin.reopen, callArgs);
+        }
+    }
+
+    /** Passes the exit on to the plugin's container_exited, when it has one (thread-safe by the ABI). */
+    @Override
+    public void containerExited() {
+        if (plugin.containerExited != null && !closed && !exitedCalled) {
+            exitedCalled = true;
+            plugin.containerExited.invokeVoid(new Object[] {handle});
         }
     }
 

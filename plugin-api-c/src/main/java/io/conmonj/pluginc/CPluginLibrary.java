@@ -17,30 +17,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A loaded plugin: its shared object and the functions of its descriptor
- * ({@code struct conmon_log_plugin}, read by hand, LP64 layout):
+ * A plugin loaded into this process (isolation=in-process): its shared object and the functions of
+ * its descriptor ({@code struct conmon_log_plugin}, read through {@link AbiLayouts#DESCRIPTOR}).
+ * Fields beyond the size the plugin reports are never read; {@code container_exited} is used when
+ * the size covers it.
  *
- * <pre>
- * offset  field                         read as
- *      0  size_t size                   getLong, must be >= 64 for ABI 1
- *      8  uint32_t abi_version          getInt, must be 1
- *     16  const char *name              getPointer (may be NULL)
- *     24  init   (required)             getPointer -> Function
- *     32  write  (required)
- *     40  flush  (required)
- *     48  reopen (NULL allowed)
- *     56  close  (required)
- * </pre>
- *
- * Fields beyond the size the plugin reports are never read. A library stays loaded for the
- * life of the process (it is never dlclose()d: a plugin may have started threads or
- * registered atexit handlers), and is loaded once however many drivers use it.
+ * <p>Loaded through {@code /proc/self/fd/N} of the {@link PluginFile} that was checked, so nothing
+ * can be swapped in between. That descriptor stays open for the life of the process, like the
+ * library: the dynamic loader knows a library by the name it was opened with, and an fd number
+ * in use cannot name another file. A library is never dlclose()d (a plugin may have started
+ * threads or registered atexit handlers) and is loaded once per file (device and inode) however
+ * many drivers use it.
  */
 final class CPluginLibrary {
 
     static final int ABI_VERSION = 1;
     static final String ENTRY = "conmon_log_plugin_entry";
-    static final long DESCRIPTOR_SIZE_V1 = 64;
 
     private static final Map<String, CPluginLibrary> LOADED = new ConcurrentHashMap<>();
 
@@ -56,11 +48,12 @@ final class CPluginLibrary {
     final Function flush;
     final Function reopen; // null when the plugin has none
     final Function close;
+    final Function containerExited; // null when the plugin has none or its descriptor predates it
     private volatile MethodHandle writeHandle;
     private final AtomicBoolean preparing = new AtomicBoolean();
 
     private CPluginLibrary(NativeLibrary library, String path, String name, Function init, Function write, Function flush,
-                           Function reopen, Function close) {
+                           Function reopen, Function close, Function containerExited) {
         this.library = library;
         this.path = path;
         this.name = name;
@@ -69,19 +62,25 @@ final class CPluginLibrary {
         this.flush = flush;
         this.reopen = reopen;
         this.close = close;
+        this.containerExited = containerExited;
     }
 
-    static CPluginLibrary load(String path) throws LogDriverException {
-        CPluginLibrary loaded = LOADED.get(path);
-        if (loaded != null) {
-            return loaded;
-        }
+    /** Loads the checked file (once per device and inode); takes over the file's descriptor. */
+    static CPluginLibrary load(PluginFile file) throws LogDriverException {
+        String key = file.dev + ":" + file.ino;
         synchronized (LOADED) {
-            loaded = LOADED.get(path);
-            if (loaded == null) {
-                loaded = doLoad(path);
-                LOADED.put(path, loaded);
+            CPluginLibrary loaded = LOADED.get(key);
+            if (loaded != null) {
+                file.close();
+                return loaded;
             }
+            try {
+                loaded = doLoad(file);
+            } catch (LogDriverException | RuntimeException e) {
+                file.close();
+                throw e;
+            }
+            LOADED.put(key, loaded); // the file stays open: see the class comment
             return loaded;
         }
     }
@@ -90,21 +89,31 @@ final class CPluginLibrary {
         return new LogDriverException("log plugin " + path + ": " + what);
     }
 
-    private static CPluginLibrary doLoad(String path) throws LogDriverException {
+    private static CPluginLibrary doLoad(PluginFile file) throws LogDriverException {
+        String path = file.path;
         if (!Platform.isLinux() || Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
             throw new LogDriverException("cannot open log plugin " + path
                     + ": C log plugins need 64-bit Linux (LP64)");
         }
-        if (!path.startsWith("/")) {
-            throw new LogDriverException("cannot open log plugin " + path
-                    + ": the path must be absolute (option plugin=/path/to/plugin.so)");
-        }
         NativeLibrary library;
+        String proc = file.procPath();
         try {
-            library = NativeLibrary.getInstance(path);
+            library = NativeLibrary.getInstance(proc);
         } catch (UnsatisfiedLinkError e) {
-            throw new LogDriverException("cannot open log plugin " + path + ": " + dlerror(e.getMessage(), path), e);
+            throw new LogDriverException("cannot open log plugin " + path + ": "
+                    + dlerror(e.getMessage(), proc).replace(proc, path), e);
         }
+        try {
+            return describe(library, path);
+        } catch (LogDriverException | RuntimeException e) {
+            // unload what failed: the loader knows a library by its /proc/self/fd/N name, which the
+            // next plugin opened at the same descriptor number must not find taken
+            library.close();
+            throw e;
+        }
+    }
+
+    private static CPluginLibrary describe(NativeLibrary library, String path) throws LogDriverException {
         Function entry;
         try {
             entry = library.getFunction(ENTRY);
@@ -116,24 +125,27 @@ final class CPluginLibrary {
         if (d == null) {
             throw error(path, ENTRY + "() returned NULL");
         }
-        long size = d.getLong(0);
-        if (size < 12) {
+        long size = d.getLong(AbiLayouts.D_SIZE);
+        if (size < AbiLayouts.D_ABI + 4) {
             throw error(path, "its descriptor is " + size + " bytes long, too short to hold an ABI version");
         }
-        int abi = d.getInt(8);
+        int abi = d.getInt(AbiLayouts.D_ABI);
         if (abi != ABI_VERSION) {
             throw new LogDriverException("log plugin " + path + " speaks ABI " + Integer.toUnsignedString(abi)
                     + ", conmon-j speaks " + ABI_VERSION);
         }
-        if (size < DESCRIPTOR_SIZE_V1) {
+        if (size < AbiLayouts.DESCRIPTOR_SIZE_V1) {
             throw error(path, "its descriptor is " + size + " bytes long, ABI " + ABI_VERSION + " needs "
-                    + DESCRIPTOR_SIZE_V1);
+                    + AbiLayouts.DESCRIPTOR_SIZE_V1);
         }
-        Pointer namePtr = d.getPointer(16);
+        Pointer namePtr = d.getPointer(AbiLayouts.D_NAME);
         String name = namePtr == null ? null : namePtr.getString(0, "UTF-8");
+        Function exited = size >= AbiLayouts.end(AbiLayouts.DESCRIPTOR, "container_exited")
+                ? function(d, AbiLayouts.D_EXITED) : null;
         return new CPluginLibrary(library, path, name,
-                required(path, d, 24, "init"), required(path, d, 32, "write"), required(path, d, 40, "flush"),
-                function(d, 48), required(path, d, 56, "close"));
+                required(path, d, AbiLayouts.D_INIT, "init"), required(path, d, AbiLayouts.D_WRITE, "write"),
+                required(path, d, AbiLayouts.D_FLUSH, "flush"), function(d, AbiLayouts.D_REOPEN),
+                required(path, d, AbiLayouts.D_CLOSE, "close"), exited);
     }
 
     private static Function function(Pointer descriptor, long offset) {

@@ -25,6 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The c-plugin driver against purpose-built plugins, in its default isolation (each instance in a
+ * conmon-j-plugin-host process); {@link InProcessCPluginProviderTest} runs every case again with
+ * isolation=in-process. Errors of write() surface where the driver reports them: at once in process,
+ * with the batch's reply (flush) out of process; the cases deliver records as the host does, write
+ * then flush.
+ */
 class CPluginProviderTest {
 
     static final Path PLUGINS = Path.of(System.getProperty("conmonj.test.plugins", "target/test-plugins"))
@@ -46,9 +53,24 @@ class CPluginProviderTest {
         return open(provider, plugin, kv);
     }
 
+    /** Options every case adds (the isolation under test). */
+    List<String> isolation() {
+        return List.of();
+    }
+
+    /** One read's worth, as the host's blocking slot delivers it: the record, then flush. */
+    static void deliver(LogDriver d, LogRecord r) throws IOException {
+        d.write(r);
+        d.flush();
+    }
+
     LogDriver open(LogDriverProvider p, String plugin, String... kv) throws LogDriverException {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("plugin", plugin);
+        for (String s : isolation()) {
+            int eq = s.indexOf('=');
+            options.put(s.substring(0, eq), s.substring(eq + 1));
+        }
         for (String s : kv) {
             int eq = s.indexOf('=');
             options.put(s.substring(0, eq), s.substring(eq + 1));
@@ -82,7 +104,7 @@ class CPluginProviderTest {
     void pluginOptionIsRequired() {
         LogDriverException e = assertThrows(LogDriverException.class,
                 () -> provider.open(META, Map.of("path", "/x"), warnings::add));
-        assertEquals("log driver c-plugin needs the option plugin=/absolute/path/to/plugin.so", e.getMessage());
+        assertEquals("option plugin: required", e.getMessage());
     }
 
     @Test
@@ -93,8 +115,7 @@ class CPluginProviderTest {
 
     @Test
     void missingFile() {
-        assertEquals("cannot open log plugin /nonexistent/x.so: /nonexistent/x.so: cannot open shared object file:"
-                + " No such file or directory", openError("/nonexistent/x.so"));
+        assertEquals("cannot open log plugin /nonexistent/x.so: No such file or directory", openError("/nonexistent/x.so"));
     }
 
     @Test
@@ -117,6 +138,16 @@ class CPluginProviderTest {
     }
 
     @Test
+    void descriptorOfTheFirstAbi1HeaderIsAcceptedAndNotReadPastItsSize() throws Exception {
+        // size 64 (before container_exited); the word after it is 0x1: calling it would crash
+        try (LogDriver d = open(so("old-descriptor"))) {
+            deliver(d, rec(LogStream.STDOUT, 1, "x\n", false));
+            d.containerExited();
+            deliver(d, rec(LogStream.STDOUT, 2, "y\n", false));
+        }
+    }
+
+    @Test
     void requiredFunctionMissing() {
         assertEquals("log plugin " + so("no-write") + ": its descriptor has no write function (NULL)",
                 openError(so("no-write")));
@@ -124,8 +155,10 @@ class CPluginProviderTest {
 
     @Test
     void badRetriesOption() {
-        assertEquals("log driver c-plugin: plugin-retries must be a number from 0 to 1000, not \"many\"",
+        assertEquals("option plugin-retries: 'many' is not an integer (0 to 1000)",
                 openError(so("scripted"), "plugin-retries=many"));
+        assertEquals("option plugin-retries: '1001' is above the maximum 1000",
+                openError(so("scripted"), "plugin-retries=1001"));
     }
 
     // --- init ------------------------------------------------------------------------------
@@ -229,9 +262,9 @@ class CPluginProviderTest {
     void writeRetriesExhaustedIsAnIOExceptionButNotFatal() throws Exception {
         Path calls = tmp.resolve("calls");
         try (LogDriver d = open(so("scripted"), "calls=" + calls, "write-retry=4", "plugin-retries=2")) {
-            IOException e = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 1, "a\n", false)));
+            IOException e = assertThrows(IOException.class, () -> deliver(d, rec(LogStream.STDOUT, 1, "a\n", false)));
             assertEquals("log plugin " + so("scripted") + ": write still failing after 3 attempts: busy 3", e.getMessage());
-            d.write(rec(LogStream.STDOUT, 2, "b\n", false)); // busy 4, then accepted
+            deliver(d, rec(LogStream.STDOUT, 2, "b\n", false)); // busy 4, then accepted
         }
         assertEquals(5, calls(calls).stream().filter(l -> l.startsWith("write")).count());
     }
@@ -240,10 +273,10 @@ class CPluginProviderTest {
     void writeFatalDisablesTheInstanceButCloseIsStillCalled() throws Exception {
         Path calls = tmp.resolve("calls");
         LogDriver d = open(so("scripted"), "calls=" + calls, "write-fatal-at=2");
-        d.write(rec(LogStream.STDOUT, 1, "a\n", false));
-        IOException e = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 2, "b\n", false)));
+        deliver(d, rec(LogStream.STDOUT, 1, "a\n", false));
+        IOException e = assertThrows(IOException.class, () -> deliver(d, rec(LogStream.STDOUT, 2, "b\n", false)));
         assertEquals("log plugin " + so("scripted") + ": write: disk on fire", e.getMessage());
-        IOException again = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 3, "c\n", false)));
+        IOException again = assertThrows(IOException.class, () -> deliver(d, rec(LogStream.STDOUT, 3, "c\n", false)));
         assertEquals("log plugin " + so("scripted") + " is disabled after an earlier error: write: disk on fire",
                 again.getMessage());
         assertThrows(IOException.class, d::flush);
@@ -251,13 +284,13 @@ class CPluginProviderTest {
         List<String> lines = calls(calls);
         assertEquals(2, lines.stream().filter(l -> l.startsWith("write")).count());
         assertEquals("close", lines.getLast());
-        assertTrue(lines.stream().noneMatch(l -> l.equals("flush")));
+        assertEquals(1, lines.stream().filter(l -> l.equals("flush")).count()); // after the first record only
     }
 
     @Test
     void unknownStatusIsFatal() throws Exception {
         try (LogDriver d = open(so("scripted"), "calls=" + tmp.resolve("calls"), "write-status=7")) {
-            IOException e = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 1, "a\n", false)));
+            IOException e = assertThrows(IOException.class, () -> deliver(d, rec(LogStream.STDOUT, 1, "a\n", false)));
             assertEquals("log plugin " + so("scripted") + ": write: status 7", e.getMessage());
         }
     }
@@ -331,58 +364,6 @@ class CPluginProviderTest {
         }
     }
 
-    @Test
-    void ffmWriteStatusesAndRecordFields() throws Exception {
-        Path calls = tmp.resolve("calls");
-        LogDriver d = openWithFfmAfter(0, so("scripted"), "calls=" + calls, "write-retry=1", "write-fatal-at=3");
-        assertTrue(((CPluginDriver) d).writesThroughFfm());
-        d.write(rec(LogStream.STDERR, 42, "abc", true)); // RETRY once, then OK
-        IOException e = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 43, "x\n", false)));
-        assertEquals("log plugin " + so("scripted") + ": write: disk on fire", e.getMessage());
-        d.close();
-        assertEquals(List.of("write 1 size=40 stream=2 flags=1 ts=42 len=3", "write 2 size=40 stream=2 flags=1 ts=42 len=3",
-                "write 3 size=40 stream=1 flags=0 ts=43 len=2", "close"),
-                calls(calls).stream().filter(l -> l.startsWith("write") || l.equals("close")).toList());
-    }
-
-    @Test
-    void neverThroughFfmWhenNegative() throws Exception {
-        try (LogDriver d = openWithFfmAfter(-1, so("file-plugin"), "path=" + tmp.resolve("out"))) {
-            for (int i = 0; i < 100; i++) {
-                d.write(rec(LogStream.STDOUT, i, "x\n", false));
-            }
-            assertTrue(!((CPluginDriver) d).writesThroughFfm());
-        }
-    }
-
-    @Test
-    void switchesFromJnaToFfmMidStreamWithoutLosingBytes() throws Exception {
-        Path out = tmp.resolve("out.log");
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (LogDriver d = openWithFfmAfter(3, so("file-plugin"), "path=" + out)) {
-            CPluginDriver driver = (CPluginDriver) d;
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            int i = 0;
-            while (!driver.writesThroughFfm()) {
-                assertTrue(System.nanoTime() < deadline, "the downcall handle was never made");
-                byte[] b = ("line " + i + " \u0000\u00ff\n").getBytes(StandardCharsets.UTF_8);
-                d.write(new LogRecord(LogStream.STDOUT, i, b, 0, b.length, i % 2 == 0));
-                expected.writeBytes(frame("stdout", i, i % 2 == 0, b));
-                i++;
-                if (i > 3) {
-                    Thread.sleep(5);
-                }
-            }
-            for (int j = 0; j < 3; j++, i++) {
-                byte[] b = ("after " + i + "\n").getBytes(StandardCharsets.UTF_8);
-                d.write(new LogRecord(LogStream.STDERR, i, b, 0, b.length, false));
-                expected.writeBytes(frame("stderr", i, false, b));
-            }
-        }
-        assertTrue(java.util.Arrays.equals(expected.toByteArray(), Files.readAllBytes(out)),
-                "file-plugin output differs from the records");
-    }
-
     // --- the file-plugin example, byte for byte ----------------------------------------------
 
     static byte[] frame(String stream, long ts, boolean partial, byte[] bytes) {
@@ -418,7 +399,9 @@ class CPluginProviderTest {
         java.util.Arrays.fill(framed, (byte) 'x');
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (LogDriver d = openWithFfmAfter(ffmAfter, so("file-plugin"), "path=" + out)) {
-            assertEquals(ffmAfter == 0, ((CPluginDriver) d).writesThroughFfm());
+            if (d instanceof CPluginDriver inProcess) {
+                assertEquals(ffmAfter == 0, inProcess.writesThroughFfm());
+            }
             d.write(rec(LogStream.STDOUT, 1_700_000_000_000_000_001L, "hello\n", false));
             expected.writeBytes(frame("stdout", 1_700_000_000_000_000_001L, false, "hello\n".getBytes()));
             d.write(new LogRecord(LogStream.STDERR, 2, binary, 0, binary.length, true));

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the C programs of the plugin system into DIST_DIR, laid out as in the install tree
+# (host/src/build/assemble.sh copies DIST_DIR over it):
+#   libexec/conmon-j-plugin-host   runs one plugin instance out of the monitor's process
+#   bin/conmon-plugin-check        drives a plugin through the ABI and reports broken rules
+# Both share src/main/c/host/plugin-loader.c (the checks and messages of loading).
+# Usage: native.sh MODULE_DIR SDK_DIR DIST_DIR
+set -euo pipefail
+module=$1 sdk=$2 dist=$3
+src=$module/src/main/c/host
+cflags=(-std=gnu11 -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong -I"$sdk/include")
+mkdir -p "$dist/libexec" "$dist/bin"
+gcc "${cflags[@]}" -o "$dist/libexec/conmon-j-plugin-host" "$src/plugin-host.c" "$src/plugin-loader.c" -ldl -lpthread
+if [ -f "$src/plugin-check.c" ]; then
+    gcc "${cflags[@]}" -o "$dist/bin/conmon-plugin-check" "$src/plugin-check.c" "$src/plugin-loader.c" -ldl -lpthread
+fi
