@@ -151,6 +151,14 @@ monitor_pid() {
     if [ "$mon" = j ] && [ "$exe" = "$(readlink -f "$CONMON_C")" ]; then
         echo "ConmonPid $pid runs the C conmon $exe"; return 1
     fi
+    if [ "$mon" = j ]; then
+        # ConmonPid is the guardian (launcher.c/guardian.c); the monitor JVM is its child
+        local child
+        for child in $(cat "/proc/$pid"/task/*/children 2>/dev/null); do
+            [[ $(readlink "/proc/$child/exe") == */java ]] && { echo "$child"; return 0; }
+        done
+        echo "no monitor JVM under the guardian $pid"; return 1
+    fi
     echo "$pid"
 }
 # kB from /proc/PID/smaps_rollup (field Rss or Pss)
@@ -703,9 +711,9 @@ declare -A ROW_NAME=(
     [hand_exit]="launcher exits after the start byte, median of $RUNS (ms)"
     [hand_ready]="monitor invokes the runtime after the start byte, median of $RUNS (ms)"
     [idle1_rss]="idle, 1 container: monitor RSS (MiB)"
-    [idle1_pss]="idle, 1 container: monitor PSS (MiB)"
+    [idle1_pss]="idle, 1 container: monitor PSS (MiB; conmon-j: JVM + guardian)"
     [idle1_thr]="idle, 1 container: monitor threads"
-    [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB)"
+    [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB; conmon-j: JVM + guardian)"
     [idleN_rss]="idle, $IDLE_N containers: mean monitor RSS (MiB)"
     [mem_aot]="… of which AOT cache (MiB)"
     [mem_heap]="… of which Java heap (MiB)"

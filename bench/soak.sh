@@ -68,7 +68,16 @@ cpu_s() { # utime+stime of PID in seconds
 rss_kb() { awk '$1 == "Rss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 # the monitor's pids, and for conmon-j also its guardian or other processes of the same session
-monitor_pids() { "${PODMAN[@]}" inspect --format '{{.State.ConmonPid}}' "$@"; }
+# (ConmonPid is conmon-j's guardian; its child running java is the monitor JVM: both are counted)
+monitor_pids() {
+    local p c
+    for p in $("${PODMAN[@]}" inspect --format '{{.State.ConmonPid}}' "$@"); do
+        echo "$p"
+        for c in $(cat "/proc/$p"/task/*/children 2>/dev/null); do
+            [[ $(readlink "/proc/$c/exe") == */java ]] && echo "$c"
+        done
+    done
+}
 sum() { awk '{ s += $1 } END { printf "%.2f", s }'; }
 
 declare -A R=()

@@ -12,10 +12,12 @@
  *      at the same numbers, contract §4.2);
  *   2. read the start pipe (_OCI_STARTPIPE) so that the monitor is created only
  *      after Podman moved us into the conmon cgroup (contract §3.2);
- *   3. fork; the child does setsid() and execs the monitor JVM with the
+ *   3. fork; the child does setsid() and becomes the guardian (guardian.c):
+ *      it forks again and the grandchild execs the monitor JVM with the
  *      original arguments, SIGCHLD/SIGTERM/SIGINT/SIGQUIT/SIGUSR1 blocked so
  *      that every JVM thread inherits them blocked and the monitor's signalfd
- *      sees them all;
+ *      sees them all; the guardian stays the JVM's parent and finishes the
+ *      container's exit path if the JVM dies;
  *   4. wait for the monitor's verdict on a pipe: one byte. 'D' = arguments
  *      valid, log open, -P written: exit 0. 'S' = --sync: stay, forward
  *      SIGTERM/SIGINT/SIGQUIT and exit with the monitor's status. 'E' and a
@@ -44,9 +46,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guardian.h"
+
 #define ENV_LAUNCH "CONMONJ_LAUNCH"
 #define MAX_JVM_OPTIONS 64
 
+/* the guardian, which relays the monitor's status and forwards signals to it */
 static pid_t monitor_pid = -1;
 
 static void die(const char *what)
@@ -182,6 +187,19 @@ static void exec_monitor(int argc, char **argv, int verdict_fd, const char *fds,
     _exit(1);
 }
 
+struct monitor_start {
+    int argc;
+    char **argv;
+    const char *fds;
+    int start_read;
+};
+
+static void start_monitor(int verdict_fd, void *context)
+{
+    struct monitor_start *start = context;
+    exec_monitor(start->argc, start->argv, verdict_fd, start->fds, start->start_read);
+}
+
 static void forward_signal(int sig)
 {
     if (monitor_pid > 0)
@@ -240,10 +258,12 @@ int main(int argc, char **argv)
         die("fork");
     if (pid == 0) {
         close(verdict[0]);
-        if (fcntl(verdict[1], F_SETFD, 0) < 0) /* the JVM must inherit its end */
+        if (setsid() < 0) {
+            fprintf(stderr, "[conmon:e]: conmon-j launcher: setsid: %s\n", strerror(errno));
             _exit(1);
-        setsid();
-        exec_monitor(argc, argv, verdict[1], fds, start_read);
+        }
+        struct monitor_start start = { argc, argv, fds, start_read };
+        guardian_run(verdict[1], start_monitor, &start); /* forks the JVM, stays its parent */
     }
     monitor_pid = pid;
     close(verdict[1]);

@@ -163,6 +163,11 @@ final class ContainerIo {
         return n > 0 ? new String(Arrays.copyOf(buf, n), StandardCharsets.UTF_8) : null;
     }
 
+    /** The fds reading the container's stdout (or the pty) and stderr, -1 for none; valid before {@link #pump}. */
+    int[] outputFds() {
+        return new int[] {stdoutRead >= 0 ? stdoutRead : ptyFd, stderrRead};
+    }
+
     /** Starts moving the container's output to {@code sink} on the loop. */
     void pump(EventLoop loop, OutputPump.Sink sink) throws NativeCallException {
         if (passthrough) {

@@ -203,6 +203,9 @@ public final class Monitor {
             context.syncPipe().send(-1, message);
             return false;
         }
+        context.guardian().containerPid(containerPid);
+        int[] output = io.outputFds();
+        context.guardian().outputFds(output[0], output[1]);
         if (!options.exec() || options.apiVersion() > 0) {
             context.syncPipe().send(containerPid);
         }
@@ -215,6 +218,10 @@ public final class Monitor {
      * the exit files.
      */
     private int finish(ContainerIo io) throws IOException {
+        Integer exited = reaper.statusOf(containerPid);
+        if (!timedOut && exited != null) {
+            context.guardian().containerStatus(exited); // reaped: from now on only we know it
+        }
         log.containerExited(); // remote drivers stop waiting without bound for their collectors
         oom.checkAfterExit(); // the OOM event can race with the exit (§10.5)
         oom.close();
@@ -331,6 +338,9 @@ public final class Monitor {
 
     /** The pieces of the process's own state the monitor needs. */
     public interface MonitorContext {
+        /** Our parent, which finishes the exit path if this JVM dies (src/main/c/guardian.c). */
+        GuardianLink guardian();
+
         Path execHelper();
 
         int devNull();

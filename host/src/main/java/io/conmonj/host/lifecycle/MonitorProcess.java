@@ -33,6 +33,7 @@ import java.util.List;
  */
 public final class MonitorProcess {
     private final LauncherLink launcher;
+    private final GuardianLink guardian = GuardianLink.fromEnvironment();
     private final PrintStream stdout;
     private final PrintStream stderr;
 
@@ -66,6 +67,7 @@ public final class MonitorProcess {
             NotYetSupported.check(config);
             log = openSelectedLogs(config, conmonLogs);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
+            process.useGuardian(guardian);
             PodmanPipes.attach(options, process, launcher);
         } catch (OptionParsingException e) {
             stdout.println(e.line()); // conmon prints this one with g_print(): stdout
@@ -79,6 +81,7 @@ public final class MonitorProcess {
         }
 
         process.protectFromOomKiller();
+        tellGuardian(config);
         if (options.sync()) {
             launcher.synchronous();
         } else if (writeConmonPidfile(options)) {
@@ -98,9 +101,17 @@ public final class MonitorProcess {
             Sys.setsid();
             Sys.becomeChildSubreaper();
             status = new Monitor(config, process, log).run();
-        } catch (IOException | RuntimeException e) {
-            Diagnostics.error(String.valueOf(e.getMessage()));
+        } catch (IOException | RuntimeException | Error e) {
+            Diagnostics.error(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
             reportLateFailure(process, e);
+            if (guardian.present()) {
+                // The exit files are not written and the container may still run (it is our child: waiting
+                // for it here would lose its status). The guardian keeps it, writes its real status and runs
+                // the exit command once we are gone.
+                Diagnostics.error("the monitor failed; the guardian takes over the container");
+                guardian.failing(e.getClass().getSimpleName() + ": " + e.getMessage());
+                return 1; // after the log is closed (finally)
+            }
             status = 1;
         } finally {
             closeQuietly(log);
@@ -109,7 +120,7 @@ public final class MonitorProcess {
     }
 
     /** A failure before the container pid was reported must still reach Podman (never just EOF). */
-    private static void reportLateFailure(ProcessState process, Exception e) {
+    private static void reportLateFailure(ProcessState process, Throwable e) {
         try {
             process.syncPipe().send(-1, "conmon-j: " + e.getMessage());
         } catch (NativeCallException ignored) {
@@ -131,6 +142,7 @@ public final class MonitorProcess {
                         options.exitDelay()).start(process.devNull(), process.childEnvironment(),
                         process.originalOomScoreAdj());
             }
+            process.guardian().finished();
             reaper.reapAll();
             Integer commandStatus = pid > 0 ? reaper.statusOf(pid) : null;
             if (commandStatus != null && commandStatus != 0) {
@@ -140,6 +152,25 @@ public final class MonitorProcess {
             Diagnostics.error("Failed to run exit command: " + e.getMessage());
         }
         return exitStatus;
+    }
+
+    /**
+     * What the guardian needs to finish the exit path without us (src/main/c/guardian.c): the same exit
+     * files as {@link io.conmonj.host.exit.ExitFiles}, the k8s-file log, the exit command.
+     */
+    private void tellGuardian(ValidatedConfig config) {
+        Options options = config.options();
+        guardian.containerId(options.cid());
+        if (options.persistDir() != null) {
+            guardian.exitFile(Path.of(options.persistDir()).resolve("exit"));
+        }
+        if (options.exitDir() != null && options.cid() != null) {
+            guardian.exitFile(Path.of(options.exitDir()).resolve(options.cid()));
+        }
+        if (config.k8sFilePath() != null) {
+            guardian.k8sLog(Path.of(config.k8sFilePath()));
+        }
+        guardian.exitCommand(options.exitCommand(), options.exitCommandArgs(), options.exitDelay());
     }
 
     /** conmon's own logs from {@code -l}, opened during validation as conmon does (§1.4 step 14). */
@@ -170,7 +201,9 @@ public final class MonitorProcess {
             return true;
         }
         try {
-            AtomicFile.write(Path.of(options.conmonPidfile()), Integer.toString(Sys.getpid()));
+            // the guardian's pid: Podman waits for this process, which outlives a monitor that dies
+            int pid = guardian.present() ? guardian.guardianPid() : Sys.getpid();
+            AtomicFile.write(Path.of(options.conmonPidfile()), Integer.toString(pid));
             return true;
         } catch (IOException e) {
             // As conmon: the caller sees status 1, the monitor keeps running.

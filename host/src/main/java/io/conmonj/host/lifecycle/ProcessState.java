@@ -28,6 +28,7 @@ public final class ProcessState implements Monitor.MonitorContext {
     private SyncPipe attachPipe = new SyncPipe(-1, "data");
     private int startPipeFd = -1;
     private String originalOomScoreAdj;
+    private GuardianLink guardian = GuardianLink.absent();
 
     public ProcessState(Path installRoot, Set<Integer> inherited) throws NativeCallException {
         this.installRoot = installRoot;
@@ -39,6 +40,15 @@ public final class ProcessState implements Monitor.MonitorContext {
     public void ownPipe(int fd) throws NativeCallException {
         Sys.setCloseOnExec(fd, true);
         ownPipes.add(fd);
+    }
+
+    public void useGuardian(GuardianLink guardian) {
+        this.guardian = guardian;
+    }
+
+    @Override
+    public GuardianLink guardian() {
+        return guardian;
     }
 
     public void useSyncPipe(SyncPipe pipe) {

@@ -16,11 +16,22 @@ abstract sealed class DriverSlot {
     /** How long {@link LogPipeline#close()} waits for a non-blocking driver to drain its buffer and close. */
     static final long CLOSE_WAIT_MILLIS = 2_000;
 
+    /**
+     * Heap a queued record costs beyond its payload: the LogRecord object (header, stream, timestamp, array
+     * reference, offset, length, flag: 40 bytes with compressed references) and its slot in the batch's array,
+     * rounded up. Counting payload alone let 300k empty lines exhaust a 16 MiB heap (issue 11).
+     */
+    static final long RECORD_OVERHEAD = 64;
+    /** Per queued batch: the Batch object, the records array's header and the copied bytes' array header, and the queue slot. */
+    static final long BATCH_OVERHEAD = 64;
+
     final String name;
     final LogDriver driver;
     private final Consumer<String> warnings;
     private long errors;
     private boolean reported;
+    /** Set once the driver threw an {@link Error}: it is never called again (it may be in any state). */
+    private volatile boolean broken;
 
     DriverSlot(String name, LogDriver driver, Consumer<String> warnings) {
         this.name = name;
@@ -40,10 +51,15 @@ abstract sealed class DriverSlot {
 
     /** Passed on at once, on the caller's thread (the driver's contract says it is thread-safe). */
     final void containerExited() {
+        if (broken) {
+            return;
+        }
         try {
             driver.containerExited();
         } catch (RuntimeException e) {
             failed("containerExited", e);
+        } catch (Error e) {
+            broke("containerExited", e);
         }
     }
 
@@ -75,6 +91,26 @@ abstract sealed class DriverSlot {
             warnings.accept("log driver " + name + ": " + operation + " failed: " + describe(e)
                     + " (further failures of this driver are counted and reported when the container exits)");
         }
+    }
+
+    /**
+     * The driver threw an {@link Error} (a bug, a linkage problem, a stack overflow): reported, and the driver is
+     * marked failed and not called again; the container and the other drivers go on. (OutOfMemoryError never
+     * gets here: the JVM runs with -XX:+ExitOnOutOfMemoryError and the guardian takes over.)
+     */
+    final void broke(String operation, Error e) {
+        broken = true;
+        synchronized (this) {
+            errors++;
+            reported = true;
+        }
+        warnings.accept("log driver " + name + ": " + operation + " failed: " + e.getClass().getName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + "; the driver is marked failed and gets no more records");
+    }
+
+    final boolean broken() {
+        return broken;
     }
 
     final void warn(String message) {
@@ -110,45 +146,59 @@ abstract sealed class DriverSlot {
 
         @Override
         void deliver(LogRecord[] records, int n) throws IOException {
+            if (broken()) {
+                return;
+            }
             try {
                 for (int i = 0; i < n; i++) {
                     driver.write(records[i]);
                 }
                 driver.flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 handle("write", e); // the rest of this read is not offered to this driver
             }
         }
 
         @Override
         void reopen() throws IOException {
+            if (broken()) {
+                return;
+            }
             try {
                 driver.reopen();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 handle("reopen", e);
             }
         }
 
         @Override
         void sync() throws IOException {
+            if (broken()) {
+                return;
+            }
             try {
                 driver.sync();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 handle("sync", e);
             }
         }
 
         @Override
         void close() throws IOException {
+            if (broken()) {
+                return;
+            }
             try {
                 driver.close();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 handle("close", e);
             }
         }
 
-        private void handle(String operation, Exception e) throws IOException {
-            if (!fatal) {
+        private void handle(String operation, Throwable e) throws IOException {
+            if (!fatal && e instanceof Error error) {
+                broke(operation, error);
+            } else if (!fatal) {
                 failed(operation, e);
             } else if (e instanceof IOException io) {
                 throw io; // conmon's own log: its message is conmon's fatal text
@@ -160,7 +210,8 @@ abstract sealed class DriverSlot {
 
     /**
      * A bounded buffer served by one worker thread: the caller never waits for the driver. Records that do not fit
-     * are dropped and counted. The worker calls {@link LogDriver#flush()} whenever it has emptied the buffer, so a
+     * are dropped and counted. The bound is on heap, not payload: each record counts its bytes plus
+     * {@link #RECORD_OVERHEAD}, each read {@link #BATCH_OVERHEAD}. The worker calls {@link LogDriver#flush()} whenever it has emptied the buffer, so a
      * driver that falls behind writes bigger batches.
      */
     static final class NonBlocking extends DriverSlot implements Runnable {
@@ -194,12 +245,17 @@ abstract sealed class DriverSlot {
                 if (closing) {
                     return;
                 }
-                long room = capacity - queuedBytes;
+                if (broken()) {
+                    dropped += n;
+                    return;
+                }
+                long room = capacity - queuedBytes - BATCH_OVERHEAD;
                 k = 0;
-                while (k < n && bytes + records[k].length() <= room) {
-                    bytes += records[k].length();
+                while (k < n && bytes + records[k].length() + RECORD_OVERHEAD <= room) {
+                    bytes += records[k].length() + RECORD_OVERHEAD;
                     k++;
                 }
+                bytes += BATCH_OVERHEAD;
                 dropped += n - k; // the records after the first that does not fit: never out of order
                 if (k == 0) {
                     return;
@@ -318,44 +374,66 @@ abstract sealed class DriverSlot {
                     }
                 }
                 if (item instanceof Batch b) {
-                    try {
-                        for (LogRecord r : b.records()) {
-                            driver.write(r);
+                    if (broken()) {
+                        synchronized (this) {
+                            dropped += b.records().length;
                         }
-                    } catch (IOException | RuntimeException e) {
-                        failed("write", e);
+                    } else {
+                        try {
+                            for (LogRecord r : b.records()) {
+                                driver.write(r);
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            failed("write", e);
+                        } catch (Error e) {
+                            broke("write", e);
+                        }
                     }
                     synchronized (this) {
                         queuedBytes -= b.bytes();
                         drained = queue.isEmpty();
                     }
-                    if (drained) {
+                    if (drained && !broken()) {
                         try {
                             driver.flush();
                         } catch (IOException | RuntimeException e) {
                             failed("flush", e);
+                        } catch (Error e) {
+                            broke("flush", e);
                         }
                     }
-                } else if (item == Control.REOPEN) {
+                } else if (item == Control.REOPEN && !broken()) {
                     try {
                         driver.reopen();
                     } catch (IOException | RuntimeException e) {
                         failed("reopen", e);
+                    } catch (Error e) {
+                        broke("reopen", e);
                     }
                 } else if (item instanceof CountDownLatch done) {
                     try {
-                        driver.flush();
-                        driver.sync();
+                        if (!broken()) {
+                            driver.flush();
+                            driver.sync();
+                        }
                     } catch (IOException | RuntimeException e) {
                         failed("sync", e);
+                    } catch (Error e) {
+                        broke("sync", e);
+                    } finally {
+                        done.countDown();
                     }
-                    done.countDown();
                 }
+            }
+            if (broken()) {
+                return;
             }
             try {
                 driver.close();
             } catch (IOException | RuntimeException e) {
                 failed("close", e);
+            } catch (Error e) {
+                broke("close", e);
             }
         }
     }

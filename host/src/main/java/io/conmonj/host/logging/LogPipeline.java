@@ -48,6 +48,13 @@ public final class LogPipeline implements ContainerLog {
         }
     }
 
+    /**
+     * The non-blocking buffers together may hold at most this fraction (1/N) of the heap: the rest is the
+     * monitor's own (chunk buffers, the drivers' encoders, the attach clients). Their bound counts heap, per-record
+     * overhead included (DriverSlot.RECORD_OVERHEAD), so a full buffer cannot exhaust the heap.
+     */
+    static final long HEAP_SHARE_FOR_BUFFERS = 4;
+
     /** Docker's default {@code max-buffer-size}: 1 MiB. */
     public static final long DEFAULT_MAX_BUFFER_SIZE = 1L << 20;
 
@@ -56,7 +63,8 @@ public final class LogPipeline implements ContainerLog {
      *
      * @param name          the name used in messages (the driver instance's name)
      * @param mode          backpressure mode
-     * @param maxBufferSize bytes of record data a non-blocking driver may have waiting; ignored when blocking
+     * @param maxBufferSize heap a non-blocking driver's waiting records may take (payload plus a fixed overhead per
+     *                      record); capped to a share of the heap; ignored when blocking
      * @param fatalErrors   true only for conmon's own {@code -l} k8s-file log: its exceptions stop the monitor
      */
     public record Attachment(String name, LogDriver driver, Mode mode, long maxBufferSize, boolean fatalErrors) {
@@ -108,15 +116,31 @@ public final class LogPipeline implements ContainerLog {
      *                 diagnostics); may be called from worker threads
      */
     public static LogPipeline of(List<Attachment> drivers, LongSupplier clock, Consumer<String> warnings) {
+        return of(drivers, clock, warnings, Runtime.getRuntime().maxMemory());
+    }
+
+    /** With the heap size the buffers must fit in (tests pass their own). */
+    static LogPipeline of(List<Attachment> drivers, LongSupplier clock, Consumer<String> warnings, long maxHeap) {
         if (drivers.isEmpty()) {
             return NONE;
         }
+        long nonBlocking = drivers.stream().filter(a -> a.mode() == Mode.NON_BLOCKING).count();
+        long share = nonBlocking == 0 ? 0 : maxHeap / HEAP_SHARE_FOR_BUFFERS / nonBlocking;
         DriverSlot[] slots = new DriverSlot[drivers.size()];
         for (int i = 0; i < slots.length; i++) {
             Attachment a = drivers.get(i);
-            slots[i] = a.mode() == Mode.BLOCKING
-                    ? new DriverSlot.Blocking(a.name(), a.driver(), a.fatalErrors(), warnings)
-                    : new DriverSlot.NonBlocking(a.name(), a.driver(), a.maxBufferSize(), warnings);
+            if (a.mode() == Mode.BLOCKING) {
+                slots[i] = new DriverSlot.Blocking(a.name(), a.driver(), a.fatalErrors(), warnings);
+                continue;
+            }
+            long capacity = a.maxBufferSize();
+            if (capacity > share) {
+                warnings.accept("log driver " + a.name() + ": max-buffer-size=" + capacity + " capped to " + share
+                        + " bytes (1/" + HEAP_SHARE_FOR_BUFFERS + " of the monitor's " + maxHeap
+                        + "-byte heap, shared by " + nonBlocking + " non-blocking driver(s))");
+                capacity = share;
+            }
+            slots[i] = new DriverSlot.NonBlocking(a.name(), a.driver(), capacity, warnings);
         }
         return new LogPipeline(slots, clock);
     }

@@ -13,22 +13,9 @@ enum LogFormat {
     K8S_FILE("k8s-file") {
         @Override
         Entry parse(byte[] line, int len) {
-            int s1 = indexOf(line, 0, len, (byte) ' ');
-            if (s1 <= 0) return null;
-            int s2 = indexOf(line, s1 + 1, len, (byte) ' ');
-            if (s2 < 0) return null;
-            // the tag is one byte followed by a space (or the end of the line: empty content)
-            int tagAt = s2 + 1;
-            if (tagAt >= len || (tagAt + 1 < len && line[tagAt + 1] != ' ')) return null;
-            byte tag = line[tagAt];
-            if (tag != 'F' && tag != 'P') return null;
-            boolean stderr;
-            if (bytesEqual(line, s1 + 1, s2, "stdout")) stderr = false;
-            else if (bytesEqual(line, s1 + 1, s2, "stderr")) stderr = true;
-            else return null;
-            String time = new String(line, 0, s1, StandardCharsets.US_ASCII);
-            int from = Math.min(len, tagAt + 2);
-            boolean partial = tag == 'P';
+            int from = k8sContentStart(line, len, true);
+            if (from < 0) return null;
+            boolean partial = k8sPartial(line, len);
             byte[] content;
             if (partial) {
                 content = Arrays.copyOfRange(line, from, len); // conmon added the \n itself
@@ -36,7 +23,7 @@ enum LogFormat {
                 content = Arrays.copyOfRange(line, from, len + 1);
                 content[content.length - 1] = '\n';
             }
-            return new Entry(stderr, time, partial, content);
+            return new Entry(k8sStderr(line, len), k8sTime(line, len), partial, content);
         }
     },
     /** Docker's json-file: {@code {"log":"...","stream":"stdout","attrs":{...},"time":"..."}}. */
@@ -73,6 +60,62 @@ enum LogFormat {
     };
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * A k8s-file record's prefix ({@code TIME STREAM TAG }) must be complete within this many bytes; a line whose
+     * first 256 bytes are not one is not a record. The reader holds no more of a k8s-file line than this.
+     */
+    static final int K8S_HEAD_MAX = 256;
+    /** The longest json-file line the reader parses (it must hold one whole); longer ones are skipped. */
+    static final int JSON_LINE_MAX = 1 << 20;
+    /** {@link #k8sContentStart}: the prefix may still become valid with more bytes. */
+    static final int INCOMPLETE = -1;
+    /** {@link #k8sContentStart}: not a record. */
+    static final int INVALID = -2;
+
+    /**
+     * Where the content of the k8s-file record starting with {@code b[0..len)} begins, {@link #INCOMPLETE} if
+     * more bytes are needed to tell, or {@link #INVALID}. {@code atEnd}: these are the whole line.
+     */
+    static int k8sContentStart(byte[] b, int len, boolean atEnd) {
+        int s1 = indexOf(b, 0, len, (byte) ' ');
+        if (s1 == 0) return INVALID;
+        if (s1 < 0) return atEnd ? INVALID : INCOMPLETE;
+        int s2 = indexOf(b, s1 + 1, len, (byte) ' ');
+        if (s2 < 0) {
+            if (atEnd || len - s1 - 1 > 6) return INVALID;
+            return "stdout".startsWith(text(b, s1 + 1, len)) || "stderr".startsWith(text(b, s1 + 1, len))
+                    ? INCOMPLETE : INVALID;
+        }
+        if (!bytesEqual(b, s1 + 1, s2, "stdout") && !bytesEqual(b, s1 + 1, s2, "stderr")) return INVALID;
+        // the tag is one byte followed by a space (or the end of the line: empty content)
+        int tagAt = s2 + 1;
+        if (tagAt >= len) return atEnd ? INVALID : INCOMPLETE;
+        if (b[tagAt] != 'F' && b[tagAt] != 'P') return INVALID;
+        if (tagAt + 1 < len) return b[tagAt + 1] == ' ' ? tagAt + 2 : INVALID;
+        return atEnd ? len : INCOMPLETE;
+    }
+
+    /** For a prefix {@link #k8sContentStart} accepted: stderr (else stdout). */
+    static boolean k8sStderr(byte[] b, int len) {
+        int s1 = indexOf(b, 0, len, (byte) ' ');
+        return b[s1 + 4] == 'e'; // "stderr" vs "stdout"
+    }
+
+    /** For a prefix {@link #k8sContentStart} accepted: the P tag. */
+    static boolean k8sPartial(byte[] b, int len) {
+        int s1 = indexOf(b, 0, len, (byte) ' ');
+        return b[s1 + 8] == 'P';
+    }
+
+    /** For a prefix {@link #k8sContentStart} accepted: the time as written. */
+    static String k8sTime(byte[] b, int len) {
+        return new String(b, 0, indexOf(b, 0, len, (byte) ' '), StandardCharsets.US_ASCII);
+    }
+
+    private static String text(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
 
     final String cliName;
 

@@ -58,7 +58,25 @@ public final class LogsCommand {
     private final Options opts;
     private final OutputStream out;
     private final OutputStream err;
-    private final ArrayDeque<Line> tailLines;
+    private final TailSpool tailSpool;
+    private final LineSink direct = new DirectSink();
+    /** Lines go through here: to the spool while --tail collects, then straight out. */
+    private final LineSink sink = new LineSink() {
+        @Override
+        public void start(int stream, String time) throws IOException {
+            sink().start(stream, time);
+        }
+
+        @Override
+        public void write(int stream, byte[] b, int off, int len) throws IOException {
+            sink().write(stream, b, off, len);
+        }
+
+        @Override
+        public void end(int stream) throws IOException {
+            sink().end(stream);
+        }
+    };
     private LogFormat format;
     private final Joiner joiner = new Joiner();
     private volatile boolean stop;
@@ -69,7 +87,7 @@ public final class LogsCommand {
         this.out = out;
         this.err = err;
         this.format = opts.format();
-        this.tailLines = opts.tail() >= 0 ? new ArrayDeque<>() : null;
+        this.tailSpool = opts.tail() >= 0 ? new TailSpool() : null;
     }
 
     public static void main(String[] args) {
@@ -444,128 +462,323 @@ public final class LogsCommand {
         err.flush();
     }
 
-    /** Splits one file's bytes into lines and hands them to the parser. */
+    /**
+     * Splits one file's bytes into lines and hands them on without holding a line: a k8s-file record's prefix
+     * (at most {@link LogFormat#K8S_HEAD_MAX} bytes) is parsed as soon as it is complete, its content then flows
+     * through in the caller's chunks, so a line of any length is read in constant memory (issue 11: one 32 MiB
+     * line ran the reader out of memory). A json-file record must be parsed whole: lines longer than
+     * {@link LogFormat#JSON_LINE_MAX} are skipped with a warning.
+     */
     private final class Splitter {
-        private byte[] pending = new byte[256];
-        private int pendingLen;
+        private final byte[] head = new byte[LogFormat.K8S_HEAD_MAX];
+        private int headLen;
+        private byte[] json = new byte[256];
+        private int jsonLen;
+        private boolean jsonTooLong;
+        /** The record whose content is flowing: its stream (0/1) and tag; -1 while the prefix is incomplete. */
+        private int stream = -1;
+        private boolean partial;
+        /** The rest of this line is not a record (already reported). */
+        private boolean skipping;
         private long lineNo;
 
         void feed(byte[] b, int len, Path file) throws IOException {
             int start = 0;
             for (int i = 0; i < len; i++) {
                 if (b[i] != '\n') continue;
-                if (pendingLen > 0) {
-                    append(b, start, i - start);
-                    line(pending, pendingLen, file);
-                    pendingLen = 0;
-                } else {
-                    line(start == 0 ? b : Arrays.copyOfRange(b, start, i), i - start, file);
-                }
+                bytes(b, start, i - start, file);
+                end(file);
                 start = i + 1;
             }
-            append(b, start, len - start);
+            if (start < len) bytes(b, start, len - start, file);
         }
 
         /** End of a file that is not written any more: an unterminated last line is taken as it is. */
         void finish(Path file) throws IOException {
-            if (pendingLen > 0) line(pending, pendingLen, file);
-            pendingLen = 0;
+            if (headLen > 0 || jsonLen > 0 || stream >= 0 || skipping || jsonTooLong) end(file);
         }
 
-        private void append(byte[] b, int off, int len) {
-            if (pendingLen + len > pending.length) pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLen + len));
-            System.arraycopy(b, off, pending, pendingLen, len);
-            pendingLen += len;
-        }
-
-        private void line(byte[] b, int len, Path file) throws IOException {
-            lineNo++;
-            if (len == 0) return;
-            if (format == null) {
-                format = LogFormat.detect(b, len);
-                if (format == null) {
-                    throw new Failure(file + ": cannot detect the log format from its first line (use --format k8s-file or --format json-file)");
-                }
+        private void bytes(byte[] b, int off, int len, Path file) throws IOException {
+            if (len == 0 || skipping) return;
+            if (format == null && headLen == 0 && jsonLen == 0) {
+                format = b[off] == '{' ? LogFormat.JSON_FILE : null; // k8s-file is detected from its prefix
             }
-            Entry e = format.parse(b, len);
-            if (e == null) {
-                warn(file + ":" + lineNo + ": not a " + format.cliName + " record (skipped)");
+            if (format == LogFormat.JSON_FILE) {
+                if (jsonTooLong) return;
+                if (jsonLen + len > LogFormat.JSON_LINE_MAX) {
+                    jsonTooLong = true;
+                    jsonLen = 0;
+                    json = new byte[256];
+                    return;
+                }
+                if (jsonLen + len > json.length) json = Arrays.copyOf(json, Math.max(json.length * 2, jsonLen + len));
+                System.arraycopy(b, off, json, jsonLen, len);
+                jsonLen += len;
                 return;
             }
-            joiner.add(e);
+            if (stream >= 0) {
+                joiner.content(stream, b, off, len);
+                return;
+            }
+            int take = Math.min(len, head.length - headLen);
+            System.arraycopy(b, off, head, headLen, take);
+            headLen += take;
+            int content = LogFormat.k8sContentStart(head, headLen, false);
+            if (content == LogFormat.INCOMPLETE) {
+                if (headLen == head.length) notARecord(file, "not a k8s-file record");
+                return;
+            }
+            if (content < 0) {
+                notARecord(file, "not a k8s-file record");
+                return;
+            }
+            begin(file);
+            if (content < headLen) joiner.content(stream, head, content, headLen - content);
+            if (take < len) joiner.content(stream, b, off + take, len - take);
+        }
+
+        /** The prefix is complete and valid: the record starts. */
+        private void begin(Path file) throws IOException {
+            if (format == null) format = LogFormat.K8S_FILE;
+            stream = LogFormat.k8sStderr(head, headLen) ? 1 : 0;
+            partial = LogFormat.k8sPartial(head, headLen);
+            joiner.begin(stream, LogFormat.k8sTime(head, headLen));
+        }
+
+        private void end(Path file) throws IOException {
+            lineNo++;
+            try {
+                if (skipping) return;
+                if (format == LogFormat.JSON_FILE) {
+                    if (jsonTooLong) {
+                        warn(file + ":" + lineNo + ": json-file record longer than " + LogFormat.JSON_LINE_MAX
+                                + " bytes (skipped)");
+                        return;
+                    }
+                    if (jsonLen == 0) return;
+                    Entry e = LogFormat.JSON_FILE.parse(json, jsonLen);
+                    if (e == null) {
+                        warn(file + ":" + lineNo + ": not a json-file record (skipped)");
+                        return;
+                    }
+                    int s = e.stderr() ? 1 : 0;
+                    joiner.begin(s, e.time());
+                    joiner.content(s, e.content(), 0, e.content().length);
+                    joiner.end(s, e.partial());
+                    return;
+                }
+                if (stream < 0) {
+                    if (headLen == 0) return; // an empty line
+                    int content = LogFormat.k8sContentStart(head, headLen, true);
+                    if (content < 0) {
+                        notARecordAtEnd(file);
+                        return;
+                    }
+                    begin(file);
+                }
+                if (!partial) joiner.content(stream, NEWLINE, 0, 1); // conmon left the \n out of F records
+                joiner.end(stream, partial);
+            } finally {
+                headLen = 0;
+                jsonLen = 0;
+                if (json.length > 65536) json = new byte[256];
+                jsonTooLong = false;
+                stream = -1;
+                skipping = false;
+            }
+        }
+
+        private void notARecord(Path file, String what) throws IOException {
+            if (format == null) {
+                throw new Failure(file + ": cannot detect the log format from its first line (use --format k8s-file or --format json-file)");
+            }
+            warn(file + ":" + (lineNo + 1) + ": " + what + " (skipped)");
+            skipping = true;
+        }
+
+        private void notARecordAtEnd(Path file) throws IOException {
+            if (format == null) {
+                throw new Failure(file + ": cannot detect the log format from its first line (use --format k8s-file or --format json-file)");
+            }
+            warn(file + ":" + lineNo + ": not a " + format.cliName + " record (skipped)");
         }
     }
 
-    /** A joined line of one stream: the time of its first record and all its bytes. */
-    private record Line(boolean stderr, String time, byte[] bytes) {}
+    private static final byte[] NEWLINE = {'\n'};
 
-    /** Joins partial records per stream. */
+    /**
+     * Joins partial records per stream as they flow: a line is printed (or spooled for --tail) from its first
+     * record on, so no line is ever held in memory. --since/--until decide on the line's first record's time.
+     */
     private final class Joiner {
-        private final byte[][] parts = new byte[2][];
-        private final String[] firstTime = new String[2];
+        private final boolean[] open = new boolean[2];
+        private final boolean[] accepted = new boolean[2];
         private String lastTimeText;
         private Instant lastTime;
 
-        void add(Entry e) throws IOException {
-            int s = e.stderr() ? 1 : 0;
-            if (parts[s] == null) {
-                firstTime[s] = e.time();
-                parts[s] = e.content();
-            } else {
-                byte[] joined = Arrays.copyOf(parts[s], parts[s].length + e.content().length);
-                System.arraycopy(e.content(), 0, joined, parts[s].length, e.content().length);
-                parts[s] = joined;
-            }
-            if (!e.partial()) emit(s);
+        void begin(int s, String time) throws IOException {
+            if (open[s]) return; // the line goes on: its time is its first record's
+            open[s] = true;
+            accepted[s] = accept(time);
+            if (accepted[s]) sink.start(s, time);
+        }
+
+        void content(int s, byte[] b, int off, int len) throws IOException {
+            if (accepted[s] && len > 0) sink.write(s, b, off, len);
+        }
+
+        void end(int s, boolean partial) throws IOException {
+            if (partial) return;
+            close(s);
         }
 
         /** End of the log: a dangling partial line is printed as it is. */
         void finish() throws IOException {
-            for (int s = 0; s < 2; s++) if (parts[s] != null) emit(s);
+            for (int s = 0; s < 2; s++) if (open[s]) close(s);
         }
 
-        private void emit(int s) throws IOException {
-            Line line = new Line(s == 1, firstTime[s], parts[s]);
-            parts[s] = null;
-            firstTime[s] = null;
-            if (opts.since() != null || opts.until() != null) {
-                // the records of one read share their time text: parse it once
-                if (!line.time().equals(lastTimeText)) {
-                    lastTimeText = line.time();
-                    lastTime = TimeArg.rfc3339(lastTimeText);
-                }
-                Instant t = lastTime;
-                if (t != null && opts.since() != null && t.isBefore(opts.since())) return;
-                if (t != null && opts.until() != null && t.isAfter(opts.until())) return;
+        private void close(int s) throws IOException {
+            if (accepted[s]) sink.end(s);
+            open[s] = false;
+            accepted[s] = false;
+        }
+
+        private boolean accept(String time) {
+            if (opts.since() == null && opts.until() == null) return true;
+            // the records of one read share their time text: parse it once
+            if (!time.equals(lastTimeText)) {
+                lastTimeText = time;
+                lastTime = TimeArg.rfc3339(lastTimeText);
             }
-            print(line);
+            Instant t = lastTime;
+            if (t != null && opts.since() != null && t.isBefore(opts.since())) return false;
+            return t == null || opts.until() == null || !t.isAfter(opts.until());
         }
     }
 
     private boolean tailDone;
 
-    private void flushTail() throws IOException {
-        if (tailLines == null || tailDone) return;
-        tailDone = true;
-        for (Line l : tailLines) print(l);
-        tailLines.clear();
+    /** Where joined lines go: straight out, or, while --tail collects, into the spool. */
+    private LineSink sink() {
+        return tailSpool != null && !tailDone ? tailSpool : direct;
     }
 
-    private void print(Line line) throws IOException {
-        if (tailLines != null && !tailDone) {
-            // still collecting the last N lines
+    private void flushTail() throws IOException {
+        if (tailSpool == null || tailDone) return;
+        tailDone = true;
+        try {
+            tailSpool.replay(direct);
+        } finally {
+            tailSpool.close();
+        }
+    }
+
+    /** A line's pieces as they come: start, bytes, end. Lines of the two streams may interleave. */
+    interface LineSink {
+        void start(int stream, String time) throws IOException;
+
+        void write(int stream, byte[] b, int off, int len) throws IOException;
+
+        void end(int stream) throws IOException;
+    }
+
+    /** Prints: stdout lines to stdout, stderr lines to stderr, with the time first for --timestamps. */
+    private final class DirectSink implements LineSink {
+        @Override
+        public void start(int stream, String time) throws IOException {
+            OutputStream o = stream == 1 ? err : out;
+            if (stream == 1) out.flush(); // keep the interleaving for a terminal that shows both
+            if (opts.timestamps()) {
+                o.write(time.getBytes(StandardCharsets.US_ASCII));
+                o.write(' ');
+            }
+        }
+
+        @Override
+        public void write(int stream, byte[] b, int off, int len) throws IOException {
+            (stream == 1 ? err : out).write(b, off, len);
+        }
+
+        @Override
+        public void end(int stream) throws IOException {
+            if (stream == 1) err.flush();
+        }
+    }
+
+    /**
+     * --tail N: the lines' bytes go to a temporary file (one per stream, unlinked at once), and only the last N
+     * lines' places are remembered (N at most: memory grows with N, never with a line's length); at the end of the
+     * existing log they are copied out in 64 KiB pieces.
+     */
+    private final class TailSpool implements LineSink {
+        private record Place(int stream, String time, long offset, long length) {}
+
+        private final FileChannel[] files = new FileChannel[2];
+        private final long[] size = new long[2];
+        private final long[] lineStart = new long[2];
+        private final String[] lineTime = new String[2];
+        private final ArrayDeque<Place> last = new ArrayDeque<>();
+
+        private final boolean[] open = new boolean[2];
+
+        @Override
+        public void start(int stream, String time) {
+            lineStart[stream] = size[stream];
+            lineTime[stream] = time;
+            open[stream] = true;
+        }
+
+        @Override
+        public void write(int stream, byte[] b, int off, int len) throws IOException {
             if (opts.tail() == 0) return;
-            if (tailLines.size() == opts.tail()) tailLines.removeFirst();
-            tailLines.addLast(line);
-            return;
+            if (files[stream] == null) {
+                Path temp = Files.createTempFile("conmon-logs-tail", ".spool");
+                files[stream] = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.DELETE_ON_CLOSE);
+                Files.deleteIfExists(temp); // unlinked: nothing is left behind, whatever ends us
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) size[stream] += files[stream].write(buf, size[stream]);
         }
-        OutputStream o = line.stderr() ? err : out;
-        if (line.stderr()) out.flush(); // keep the interleaving for a terminal that shows both
-        if (opts.timestamps()) {
-            o.write(line.time().getBytes(StandardCharsets.US_ASCII));
-            o.write(' ');
+
+        @Override
+        public void end(int stream) {
+            open[stream] = false;
+            if (opts.tail() == 0) return;
+            if (last.size() == opts.tail()) last.removeFirst();
+            last.addLast(new Place(stream, lineTime[stream], lineStart[stream], size[stream] - lineStart[stream]));
         }
-        o.write(line.bytes());
-        if (line.stderr()) err.flush();
+
+        /** The last N lines, then the start of a line still open (following goes on with it, directly). */
+        void replay(LineSink to) throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate(65536);
+            for (Place p : last) {
+                to.start(p.stream(), p.time());
+                copy(to, buf, p.stream(), p.offset(), p.offset() + p.length());
+                to.end(p.stream());
+            }
+            last.clear();
+            for (int s = 0; s < 2; s++) {
+                if (open[s] && opts.tail() > 0) {
+                    to.start(s, lineTime[s]);
+                    copy(to, buf, s, lineStart[s], size[s]);
+                }
+            }
+        }
+
+        private void copy(LineSink to, ByteBuffer buf, int stream, long from, long end) throws IOException {
+            long at = from;
+            while (at < end) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - at));
+                int n = files[stream].read(buf, at);
+                if (n <= 0) throw new Failure("the --tail spool file ended early");
+                to.write(stream, buf.array(), 0, n);
+                at += n;
+            }
+        }
+
+        void close() throws IOException {
+            for (FileChannel f : files) if (f != null) f.close();
+        }
     }
 }

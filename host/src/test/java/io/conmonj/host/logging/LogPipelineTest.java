@@ -284,8 +284,10 @@ class LogPipelineTest {
             }
         };
         Recorder fast = new Recorder();
-        // 100 bytes of buffer, 10-byte records: the one being written plus 9 waiting fit, 11 of 21 are dropped.
-        LogPipeline p = pipeline(LogPipeline.Attachment.nonBlocking("stuck", stuck, 100),
+        // room for ten reads of one 10-byte record each (payload plus the per-record and per-read overhead): the one
+        // being written plus 9 waiting fit, 11 of 21 are dropped.
+        long capacity = 10 * (10 + DriverSlot.RECORD_OVERHEAD + DriverSlot.BATCH_OVERHEAD);
+        LogPipeline p = pipeline(LogPipeline.Attachment.nonBlocking("stuck", stuck, capacity),
                 LogPipeline.Attachment.blocking("fast", fast));
         long t0 = System.nanoTime();
         write(p, Stream.STDOUT, "record 00\n");
@@ -305,8 +307,8 @@ class LogPipelineTest {
         }
         assertEquals("close", stuck.calls.get(stuck.calls.size() - 1));
         assertEquals(new LogPipeline.DriverStats("stuck", 0, 11), p.stats().get(0));
-        assertEquals(List.of("log driver stuck: 11 records dropped (mode=non-blocking, max-buffer-size=100 bytes)"),
-                warnings);
+        assertEquals(List.of("log driver stuck: 11 records dropped (mode=non-blocking, max-buffer-size=" + capacity
+                + " bytes)"), warnings);
     }
 
     @Test
@@ -345,5 +347,116 @@ class LogPipelineTest {
         release.countDown();
         p.close();
         assertEquals("abc\n", new String(late.records.get(0).bytes(), StandardCharsets.US_ASCII));
+    }
+
+    /** A driver that never returns from write until released: the collector stopped reading. */
+    private static Recorder stuckDriver(CountDownLatch entered, CountDownLatch release) {
+        return new Recorder() {
+            @Override
+            public void write(LogRecord r) throws IOException {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                super.write(r);
+            }
+        };
+    }
+
+    /**
+     * Issue 11: 300k empty lines into a non-blocking driver whose collector stopped reading exhausted a 16 MiB heap,
+     * because only payload bytes were counted. Now each waiting record costs its overhead too: what is kept stays
+     * within max-buffer-size of heap, the rest is dropped and counted.
+     */
+    @Test
+    void emptyLinesCountTheirOverheadSoAStuckDriverCannotExhaustTheHeap() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
+        Recorder stuck = stuckDriver(entered, release);
+        long capacity = LogPipeline.DEFAULT_MAX_BUFFER_SIZE;
+        LogPipeline p = pipeline(LogPipeline.Attachment.nonBlocking("stuck", stuck, capacity));
+        byte[] lines = new byte[8192];
+        java.util.Arrays.fill(lines, (byte) '\n');
+        int reads = 300_000 / lines.length + 1;
+        write(p, Stream.STDOUT, "\n");
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        for (int i = 0; i < reads; i++) {
+            p.write(Stream.STDOUT, lines, 0, lines.length);
+        }
+        long total = 1 + (long) reads * lines.length;
+        long kept = total - p.stats().get(0).dropped();
+        long perRecord = 1 + DriverSlot.RECORD_OVERHEAD;
+        assertTrue(kept * perRecord <= capacity, kept + " records kept: more than " + capacity + " bytes of heap");
+        assertTrue(kept >= capacity / (perRecord + DriverSlot.BATCH_OVERHEAD) / 2, "only " + kept + " kept");
+        release.countDown();
+        p.close();
+        assertEquals(kept, stuck.records.size());
+    }
+
+    @Test
+    void maxBufferSizeIsCappedToAShareOfTheHeap() throws IOException {
+        Recorder a = new Recorder(), b = new Recorder();
+        long heap = 16L << 20;
+        LogPipeline p = LogPipeline.of(List.of(LogPipeline.Attachment.nonBlocking("a", a, 1L << 30),
+                LogPipeline.Attachment.nonBlocking("b", b, 1L << 20)), () -> T, warnings::add, heap);
+        // a quarter of 16 MiB shared by two drivers: 2 MiB each; b's 1 MiB is below that and stays
+        assertEquals(List.of("log driver a: max-buffer-size=1073741824 capped to 2097152 bytes (1/4 of the monitor's "
+                + "16777216-byte heap, shared by 2 non-blocking driver(s))"), warnings);
+        p.close();
+    }
+
+    /** A driver whose write throws an Error (a bug, a missing class): reported, marked failed, the others go on. */
+    static final class Throwing extends Recorder {
+        @Override
+        public void write(LogRecord r) throws IOException {
+            super.write(r);
+            throw new NoClassDefFoundError("com/example/Missing");
+        }
+    }
+
+    @Test
+    void anErrorFromABlockingDriverMarksItFailedAndTheOthersGoOn() throws IOException {
+        Throwing bad = new Throwing();
+        Recorder good = new Recorder();
+        LogPipeline p = pipeline(LogPipeline.Attachment.blocking("bad", bad),
+                LogPipeline.Attachment.blocking("good", good));
+        write(p, Stream.STDOUT, "one\n");
+        write(p, Stream.STDOUT, "two\n");
+        p.sync();
+        p.containerExited();
+        p.close();
+        assertEquals(2, good.records.size());
+        assertEquals(List.of("write stdout F one\n"), bad.calls); // never called again: no flush, sync, close
+        assertEquals(1, p.stats().get(0).errors());
+        assertEquals(List.of("log driver bad: write failed: java.lang.NoClassDefFoundError: com/example/Missing;"
+                + " the driver is marked failed and gets no more records"), warnings);
+    }
+
+    @Test
+    void anErrorFromANonBlockingDriverMarksItFailedAndTheOthersGoOn() throws IOException {
+        Throwing bad = new Throwing();
+        Recorder good = new Recorder();
+        LogPipeline p = pipeline(LogPipeline.Attachment.nonBlocking("bad", bad, LogPipeline.DEFAULT_MAX_BUFFER_SIZE),
+                LogPipeline.Attachment.blocking("good", good));
+        write(p, Stream.STDOUT, "one\n");
+        p.sync();
+        write(p, Stream.STDOUT, "two\n");
+        p.sync();
+        p.close();
+        assertEquals(2, good.records.size());
+        assertEquals(List.of("write stdout F one\n"), bad.calls);
+        assertEquals(new LogPipeline.DriverStats("bad", 1, 1), p.stats().get(0));
+        assertEquals("log driver bad: write failed: java.lang.NoClassDefFoundError: com/example/Missing;"
+                + " the driver is marked failed and gets no more records", warnings.get(0));
+    }
+
+    @Test
+    void anErrorFromConmonsOwnLogStopsTheMonitorAsAnIOException() {
+        Recorder own = new Throwing();
+        LogPipeline p = pipeline(LogPipeline.Attachment.conmon("k8s-file", own));
+        IOException e = assertThrows(IOException.class, () -> write(p, Stream.STDOUT, "x\n"));
+        assertTrue(e.getMessage().contains("NoClassDefFoundError") || e.getCause() instanceof NoClassDefFoundError,
+                e.toString());
     }
 }

@@ -1,0 +1,186 @@
+package io.conmonj.host.lifecycle;
+
+import io.conmonj.host.Diagnostics;
+import io.conmonj.host.sys.NativeCallException;
+import io.conmonj.host.sys.Sys;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The monitor's side of the channel to its guardian (src/main/c/guardian.c),
+ * the C process that is our parent and finishes the container's exit path if
+ * this JVM dies first. The launcher passes, in CONMONJ_GUARDIAN ("FD;PID"),
+ * our end of a SOCK_SEQPACKET socketpair and the guardian's pid (the pid
+ * Podman must watch: it is written to -P).
+ *
+ * Each call sends one record (one packet: a tag byte and text), as soon as the
+ * monitor knows the fact. Records are small and the guardian reads them at
+ * once; a send that fails means the guardian is gone, which is only logged:
+ * the monitor itself is still doing the work.
+ */
+public final class GuardianLink {
+    public static final String ENV = "CONMONJ_GUARDIAN";
+    /** The guardian ignores longer records (RECORD_MAX in guardian.c). */
+    static final int RECORD_MAX = 65536;
+    /** The guardian takes at most this much of a failure's account (REASON_MAX in guardian.c). */
+    static final int REASON_MAX = 512;
+
+    private static final GuardianLink ABSENT = new GuardianLink(-1, -1);
+
+    private final int fd;
+    private final int guardianPid;
+    private boolean broken;
+
+    /** Package-private for tests, which read the records from a pipe. */
+    GuardianLink(int fd, int guardianPid) {
+        this.fd = fd;
+        this.guardianPid = guardianPid;
+    }
+
+    /** From CONMONJ_GUARDIAN; absent (every call a no-op) when the JVM was started without the launcher. */
+    public static GuardianLink fromEnvironment() {
+        String value = System.getenv(ENV);
+        if (value == null) {
+            return ABSENT;
+        }
+        String[] parts = value.split(";", -1);
+        try {
+            int fd = Integer.parseInt(parts[0]);
+            int pid = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+            Sys.setCloseOnExec(fd, true); // never inherited by the runtime or the exit command
+            return new GuardianLink(fd, pid);
+        } catch (NumberFormatException | NativeCallException e) {
+            Diagnostics.warn("ignoring a bad " + ENV + ": " + value);
+            return ABSENT;
+        }
+    }
+
+    /** No guardian: every record is dropped (the JVM was started by hand, or by a test). */
+    public static GuardianLink absent() {
+        return ABSENT;
+    }
+
+    public boolean present() {
+        return fd >= 0;
+    }
+
+    /** The pid that stays until the container's exit is recorded: the one -P names. */
+    public int guardianPid() {
+        return guardianPid;
+    }
+
+    /** True once a send failed: the guardian is gone and nothing more is sent. */
+    boolean broken() {
+        return broken;
+    }
+
+    /** The fd itself, so the monitor does not pass it on as an inherited fd. */
+    public int fd() {
+        return fd;
+    }
+
+    public void containerId(String id) {
+        if (id != null) {
+            send('I', text(id));
+        }
+    }
+
+    /** An exit file the guardian writes if we cannot: persist file first, then the exit-dir file (§10.4). */
+    public void exitFile(Path path) {
+        if (path != null) {
+            send('E', text(path.toAbsolutePath().toString()));
+        }
+    }
+
+    /** The k8s-file log, where the guardian appends the reason and the output it drains. */
+    public void k8sLog(Path path) {
+        if (path != null) {
+            send('L', text(path.toAbsolutePath().toString()));
+        }
+    }
+
+    /** The exit command, run by the guardian after {@code delaySeconds} if we die first. */
+    public void exitCommand(String command, List<String> args, int delaySeconds) {
+        if (command == null) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(nulTerminated(Integer.toString(delaySeconds)));
+        out.writeBytes(nulTerminated(command));
+        for (String arg : args) {
+            out.writeBytes(nulTerminated(arg));
+        }
+        send('C', out.toByteArray());
+    }
+
+    public void containerPid(int pid) {
+        send('P', text(Integer.toString(pid)));
+    }
+
+    /** Our fds that read the container's stdout (or pty) and stderr, -1 for none: the guardian keeps copies. */
+    public void outputFds(int stdout, int stderr) {
+        send('O', (stdout + "\0" + stderr).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The container was reaped by us: the guardian needs its status, we hold the only copy. */
+    public void containerStatus(int status) {
+        send('S', text(Integer.toString(status)));
+    }
+
+    /** We give up (an exception on the loop) and leave the container to the guardian: why, for its report. */
+    public void failing(String reason) {
+        String text = reason == null || reason.isEmpty() ? "unknown failure" : reason.replace('\n', ' ').replace('\0', ' ');
+        send('R', truncate(text, REASON_MAX));
+    }
+
+    /** Exit files written and exit command started: from now on our own exit path is complete. */
+    public void finished() {
+        send('F', new byte[0]);
+    }
+
+    private void send(char tag, byte[] payload) {
+        if (fd < 0 || broken) {
+            return;
+        }
+        if (payload.length + 1 > RECORD_MAX) {
+            Diagnostics.warn("record for the guardian too long (" + payload.length + " bytes), not sent");
+            return;
+        }
+        byte[] record = new byte[payload.length + 1];
+        record[0] = (byte) tag;
+        System.arraycopy(payload, 0, record, 1, payload.length);
+        try {
+            Sys.writeAll(fd, record); // SOCK_SEQPACKET: one write, one record
+        } catch (NativeCallException e) {
+            broken = true;
+            Diagnostics.warn("the guardian is gone: " + e.getMessage());
+        }
+    }
+
+    /** At most {@code max} bytes of UTF-8, cut at a character boundary. */
+    private static byte[] truncate(String value, int max) {
+        byte[] bytes = text(value);
+        if (bytes.length <= max) {
+            return bytes;
+        }
+        int end = max;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return java.util.Arrays.copyOf(bytes, end);
+    }
+
+    private static byte[] text(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] nulTerminated(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, out, 0, bytes.length);
+        return out;
+    }
+}
