@@ -221,6 +221,46 @@ bench_latency() {
     log "[$mon] latency ms: ${ms[*]}"
 }
 
+# 1b. the cost of reading conmon-j's policy at every monitor start: the hand-off below (launcher, start byte,
+#     stand-in runtime) without CONMONJ_POLICY and with the sandbox's policy file, interleaved so that the shared
+#     machine's drift hits both alike; the monitor reads the policy before it invokes the runtime
+median_ms() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+    n = NR; printf "%.0f", (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+bench_policy() {
+    local mon=$1 bin=${MON_BIN[$1]} dir i p w t0 t2 lpid mpid none=() with=()
+    if [ "$mon" = c ]; then
+        set_rows_na c "the C conmon reads no policy" pol_none pol_with; return
+    fi
+    dir=$(mktemp -d /tmp/conmonj-bench-policy.XXXXXX)
+    printf '#!/bin/sh\ndate +%%s%%N > %s/runtime-invoked\nexit 1\n' "$dir" > "$dir/runtime"
+    chmod +x "$dir/runtime"
+    log "[$mon] policy: $RUNS x (hand-off without, then with CONMONJ_POLICY=$SANDBOX/policy/policy.conf)"
+    for (( i = 1; i <= RUNS; i++ )); do
+        for p in "" "$SANDBOX/policy/policy.conf"; do
+            rm -f "$dir/start" "$dir/runtime-invoked" "$dir/conmon.pid"
+            mkfifo "$dir/start"
+            ( exec 4<>"$dir/start"; _OCI_STARTPIPE=4 CONMONJ_POLICY=$p exec "$bin" -c policy-0123456789abcdef -u u \
+                -r "$dir/runtime" -b "$dir" --full-attach -p "$dir/pidfile" -l "k8s-file:$dir/ctr.log" \
+                -P "$dir/conmon.pid" --log-level error </dev/null >/dev/null 2>&1 ) &
+            lpid=$!
+            sleep 0.3   # the launcher is now blocked on the start pipe
+            t0=$(now_ns); printf x > "$dir/start"; wait "$lpid"
+            w=0; while (( w++ < 100 )) && [ ! -s "$dir/runtime-invoked" ]; do sleep 0.05; done
+            t2=$(cat "$dir/runtime-invoked" 2>/dev/null || echo 0)
+            mpid=$(cat "$dir/conmon.pid" 2>/dev/null || echo 0)
+            w=0; while (( w++ < 100 && mpid > 0 )) && kill -0 "$mpid" 2>/dev/null; do sleep 0.05; done
+            if (( t2 == 0 )); then
+                rm -rf "$dir"; set_rows_na "$mon" "runtime not invoked (policy '${p:-none}')" pol_none pol_with; return
+            fi
+            if [ -z "$p" ]; then none+=( $(( (t2 - t0) / 1000000 )) ); else with+=( $(( (t2 - t0) / 1000000 )) ); fi
+        done
+    done
+    rm -rf "$dir"
+    set_row pol_none "$mon" "$(median_ms "${none[@]}")"
+    set_row pol_with "$mon" "$(median_ms "${with[@]}")"
+    log "[$mon] runtime invoked after the start byte, ms: without policy ${none[*]}; with ${with[*]}"
+}
+
 # 1a. podman exec CTR true
 bench_exec() {
     local mon=$1 ctr i t0 t1 rc ms=()
@@ -405,7 +445,7 @@ bench_c_plugin() {
     out=$(mktemp /var/tmp/conmonj-bench-plugin.XXXXXX)
     MEASURE_HOST_ROW=$([ "$isolation" = process ] && echo "${prefix}_hcpu") \
     measure_k8s "$mon" "$prefix" --annotation io.conmon-j.log-driver=c-plugin:f \
-        --annotation "io.conmon-j.log-opt.f.plugin=$so" --annotation "io.conmon-j.log-opt.f.path=$out" \
+        --annotation "io.conmon-j.log-opt.f.plugin=file-plugin" --annotation "io.conmon-j.log-opt.f.path=$out" \
         --annotation "io.conmon-j.log-opt.f.isolation=$isolation"
     log "[$mon] file plugin ($isolation) wrote $(stat -c %s "$out") bytes"
     rm -f "$out"
@@ -663,10 +703,11 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
-sections=(bench_latency bench_exec bench_handoff bench_idle1 bench_idleN bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
+sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
           bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
+    [bench_policy]="pol_none pol_with"
     [bench_exec]="exec_p50"
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
@@ -702,11 +743,13 @@ for s in "${sections[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-ROW_IDS=(lat_p50 lat_p90 exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
+ROW_IDS=(lat_p50 lat_p90 pol_none pol_with exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
          burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
+    [pol_none]="monitor invokes the runtime after the start byte, no policy file, median of $RUNS (ms)"
+    [pol_with]="monitor invokes the runtime after the start byte, with a policy file, median of $RUNS (ms)"
     [exec_p50]="\`podman exec CTR true\`, median of $RUNS (ms)"
     [hand_exit]="launcher exits after the start byte, median of $RUNS (ms)"
     [hand_ready]="monitor invokes the runtime after the start byte, median of $RUNS (ms)"
@@ -776,6 +819,9 @@ report() {
 ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the throughput row).
 - latency: wall time of a whole \`podman run --rm IMG true\` (Podman, runc and the monitor, including
   Podman's own \`conmon --version\` probe), after one warm-up run; p90 by nearest rank.
+- policy: the hand-off below, alternately without \`CONMONJ_POLICY\` (nothing to read unless
+  /etc/conmon-j/policy.conf exists) and with the sandbox's policy file, which the monitor checks (ownership,
+  lstat) and parses before it invokes the runtime. The Podman rows all run with that policy.
 - exec: \`podman exec CTR true\` against a running \`sleep\` container, after one warm-up exec.
 - hand-off: the launcher started by hand with a FIFO as start pipe and a stand-in runtime
   that records the time it was invoked; measured from the start byte.

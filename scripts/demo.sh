@@ -29,7 +29,7 @@ if [ -f "$plugin" ]; then
     echo "== the same, with the example C log plugin selected by annotation (docs/logging.md)"
     "${PODMAN[@]}" --conmon "$conmon" run --rm \
         --annotation io.conmon-j.log-driver=c-plugin:demo \
-        --annotation "io.conmon-j.log-opt.demo.plugin=$plugin" \
+        --annotation "io.conmon-j.log-opt.demo.plugin=file-plugin" \
         --annotation "io.conmon-j.log-opt.demo.path=$records" \
         "$IMAGE" sh -c 'echo "hello, plugin"; echo "and stderr" >&2'
     echo "== what the plugin wrote ($records)"

@@ -14,6 +14,21 @@ cgroup_manager = "cgroupfs"
 runtime = "runc"
 events_logger = "file"
 CONF
+    # conmon-j's policy (docs/security.md), as on a machine where only root runs containers: annotations
+    # are trusted, the example C plugins are registered by name (never chosen by path)
+    local repo_root
+    repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    mkdir -p "$SANDBOX/policy"
+    chmod 755 "$SANDBOX/policy"
+    cat > "$SANDBOX/policy/policy.conf" <<POLICY
+[annotations]
+unrestricted = true
+[plugin.file-plugin]
+path = "$repo_root/examples/target/plugins/file-plugin.so"
+POLICY
+    chmod 644 "$SANDBOX/policy/policy.conf"
+    echo "conmon_env_vars = [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"CONMONJ_POLICY=$SANDBOX/policy/policy.conf\"]" \
+        >> "$SANDBOX/containers.conf"
     export CONTAINERS_CONF=$SANDBOX/containers.conf
     PODMAN=(podman --root "$SANDBOX/root" --runroot "$SANDBOX/runroot" --tmpdir "$SANDBOX/tmp"
             --cgroup-manager cgroupfs --events-backend file)

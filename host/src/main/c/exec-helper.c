@@ -3,7 +3,7 @@
  *
  * The monitor posix_spawn()s this helper (file actions place fds 0-2 and keep
  * the inherited fds at their numbers); the helper then does what conmon's
- * runtime child does before execv (contract §4.2, §4.3, §10.8) and execs the
+ * runtime child does before execv (conmon-behaviour.md §4.2, §4.3, §10.8) and execs the
  * target program in the same process:
  *
  *   conmon-j-exec [--parent PID] [--listen-pid replace|keep] [--start-fd FD]
@@ -53,7 +53,7 @@ static void reset_signals(void)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGCHLD, SIG_DFL);
-    /* conmon ignores SIGPIPE and its runtime child inherits that (contract §4.2) */
+    /* conmon ignores SIGPIPE and its runtime child inherits that (conmon-behaviour.md §4.2) */
     signal(SIGPIPE, SIG_IGN);
 }
 

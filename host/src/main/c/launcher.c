@@ -3,15 +3,15 @@
  *
  * Why it exists: a JVM cannot fork, yet conmon's caller expects the process it
  * started to exit as soon as the start pipe was read and the arguments were
- * checked, while a detached child carries on as the monitor (contract §2, §14).
+ * checked, while a detached child carries on as the monitor (conmon-behaviour.md §2, §14).
  * Measured (docs/design.md, "Processes"): a JVM that spawns a second JVM
  * doubles start-up, this launcher costs a few milliseconds.
  *
  * What it does, in conmon's order:
  *   1. umask 0022; snapshot the fds it inherited (they must reach the runtime
- *      at the same numbers, contract §4.2);
+ *      at the same numbers, conmon-behaviour.md §4.2);
  *   2. read the start pipe (_OCI_STARTPIPE) so that the monitor is created only
- *      after Podman moved us into the conmon cgroup (contract §3.2);
+ *      after Podman moved us into the conmon cgroup (conmon-behaviour.md §3.2);
  *   3. fork; the child does setsid() and becomes the guardian (guardian.c):
  *      it forks again and the grandchild execs the monitor JVM with the
  *      original arguments, SIGCHLD/SIGTERM/SIGINT/SIGQUIT/SIGUSR1 blocked so

@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The monitor's own messages (contract §7.5): "[conmon:e]: msg" and friends on
+ * The monitor's own messages (conmon-behaviour.md §7.5): "[conmon:e]: msg" and friends on
  * stderr, filtered by --log-level, mirrored to syslog(3) with --syslog. Once
  * the monitor has detached, stderr is /dev/null and syslog is the only
  * channel, which is why Podman passes --syslog.

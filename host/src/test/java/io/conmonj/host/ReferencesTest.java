@@ -2,7 +2,6 @@ package io.conmonj.host;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +48,11 @@ class ReferencesTest {
      * boundary, docs/reliability.md: the guardian). Cited already; remove each entry once its
      * page is merged.
      */
-    private static final Set<String> PENDING_DOCS = Set.of("security.md", "reliability.md");
+    private static final Set<String> PENDING_DOCS = Set.of();
 
     /** Files whose test citations are checked: the behaviour reference and the READMEs this project owns. */
     private static final List<String> TEST_CITING_FILES =
-            List.of("docs/conmon-behaviour.md", "README.md", "it/README.md");
+            List.of("docs/conmon-behaviour.md", "docs/reliability.md", "README.md", "it/README.md");
 
     private static final Set<String> SKIPPED_DIRS = Set.of("target", ".git", "node_modules", ".idea");
 
@@ -159,12 +158,8 @@ class ReferencesTest {
         assertEquals(List.of(), missing, "cited tests that do not exist");
     }
 
-    /**
-     * With {@code -Dconmonj.references.strict=true}: no citation of the old external write-up
-     * is left (run {@code scripts/rewrite-behaviour-refs.sh} first).
-     */
+    /** No citation of the old external write-up is left ({@code scripts/rewrite-behaviour-refs.sh} turned them). */
     @Test
-    @EnabledIfSystemProperty(named = "conmonj.references.strict", matches = "true")
     void noCitationOfTheOldWriteUpIsLeft() {
         List<String> found = new ArrayList<>();
         texts.forEach((file, text) -> {

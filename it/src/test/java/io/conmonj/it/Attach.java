@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * An attach-socket client connected the way Podman connects: {@code open(BUNDLE/attach, O_PATH)}, then
  * {@code connect} a SOCK_SEQPACKET socket to {@code /proc/self/fd/N} (any bundle path length works).
- * Packets are {@code stream byte + data} (contract §5.3); input is written unframed (§5.4).
+ * Packets are {@code stream byte + data} (conmon-behaviour.md §5.3); input is written unframed (conmon-behaviour.md §5.4).
  */
 final class Attach implements AutoCloseable {
     /** Podman's read buffer: a longer packet would be truncated by SEQPACKET semantics. */

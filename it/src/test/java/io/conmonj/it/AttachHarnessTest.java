@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #3 at harness level: attach socket (contract §5), ctl/winsz (§6), terminal mode (§9), -i (§14a 9),
- * log reopen (§14a 15), --socket-dir-path (§14a 14). Developed against the reference 2.1.6; conmon-j cases are
+ * Issue #3 at harness level: attach socket (conmon-behaviour.md §5), ctl/winsz (conmon-behaviour.md §6), terminal mode (conmon-behaviour.md §9), -i (conmon-behaviour.md §14a 9),
+ * log reopen (conmon-behaviour.md §14a 15), --socket-dir-path (conmon-behaviour.md §14a 14). Developed against the reference 2.1.6; conmon-j cases are
  * marked pending until the features land.
  */
 class AttachHarnessTest {
@@ -127,7 +127,7 @@ class AttachHarnessTest {
         }
     }
 
-    /** A bundle path far longer than sun_path (108): the socket is bound via /proc/self/fd/N/attach (§5.1). */
+    /** A bundle path far longer than sun_path (108): the socket is bound via /proc/self/fd/N/attach (conmon-behaviour.md §5.1). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void attachSocketInLongBundlePath(Monitor m) throws IOException {
@@ -146,7 +146,7 @@ class AttachHarnessTest {
         }
     }
 
-    /** A client that connects while the container runs gets only later output (no replay, §5.3). */
+    /** A client that connects while the container runs gets only later output (no replay, conmon-behaviour.md §5.3). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void attachNoReplayOfEarlierOutput(Monitor m) {
@@ -162,7 +162,7 @@ class AttachHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- case 2: -i (§14a 9) and --leave-stdin-open
+    // ---------------------------------------------------------------- case 2: -i (conmon-behaviour.md §14a 9) and --leave-stdin-open
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -260,7 +260,7 @@ class AttachHarnessTest {
         }
     }
 
-    /** Leading zeros accepted, extra tokens ignored (sscanf semantics, §6.1); the last valid request wins. */
+    /** Leading zeros accepted, extra tokens ignored (sscanf semantics, conmon-behaviour.md §6.1); the last valid request wins. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void ctlResizeLeadingZerosAndTrailingTokens(Monitor m) {
@@ -275,7 +275,7 @@ class AttachHarnessTest {
         }
     }
 
-    /** External writers may write "H W" lines into BUNDLE/winsz directly (§6.2): applied to the pty as well. */
+    /** External writers may write "H W" lines into BUNDLE/winsz directly (conmon-behaviour.md §6.2): applied to the pty as well. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void winszDirectWrite(Monitor m) {
@@ -328,7 +328,7 @@ class AttachHarnessTest {
         }
     }
 
-    /** §14a case 15: {@code 2 0 0} in truncate mode replaces the log (new inode, size 0); later output lands there. */
+    /** conmon-behaviour.md §14a case 15: {@code 2 0 0} in truncate mode replaces the log (new inode, size 0); later output lands there. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void ctlReopenReplacesLogFile(Monitor m) throws IOException {
@@ -380,7 +380,7 @@ class AttachHarnessTest {
 
     /**
      * -t: the container closes every pty slave fd (the master sees HUP), then opens /dev/console (the slave) again
-     * later; the monitor keeps polling the master (2.x re-arms every 100 ms, §9.2) and logs the later output.
+     * later; the monitor keeps polling the master (2.x re-arms every 100 ms, conmon-behaviour.md §9.2) and logs the later output.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -447,7 +447,7 @@ class AttachHarnessTest {
         return out;
     }
 
-    // ---------------------------------------------------------------- case 6: --socket-dir-path (§14a 14)
+    // ---------------------------------------------------------------- case 6: --socket-dir-path (conmon-behaviour.md §14a 14)
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -473,7 +473,7 @@ class AttachHarnessTest {
             while (Files.isSymbolicLink(link) && System.nanoTime() < deadline) ConmonRun.sleep(20);
             System.out.println("[" + m + "] --socket-dir-path symlink after exit: " + fileType(link));
             // Observed: 2.1.6 leaves the symlink D/U -> BUNDLE behind after exit (still there 2 s later); the 2.2.x
-            // contract (§5.1, §14a 14) removes it, and conmon-j follows 2.2.x.
+            // contract (conmon-behaviour.md §5.1, §14a 14) removes it, and conmon-j follows 2.2.x.
             if (m.isConmonJ()) assertEquals("none", fileType(link), "symlink removed at exit");
             assertFalse(Files.exists(b.dir().resolve("attach")), "socket removed at exit");
         }

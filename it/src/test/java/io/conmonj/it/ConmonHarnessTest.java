@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Harness-level cases: conmon driven directly the way Podman drives it (contract §1–4, 7.1, 10, 14a), each run
+ * Harness-level cases: conmon driven directly the way Podman drives it (conmon-behaviour.md §1–§4, §7.1, §10, §14a), each run
  * against the reference C conmon and against conmon-j.
  */
 class ConmonHarnessTest {
@@ -48,7 +48,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §1.5 version
+    // ---------------------------------------------------------------- conmon-behaviour.md §1.5 version
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -65,7 +65,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §1.4 validation
+    // ---------------------------------------------------------------- conmon-behaviour.md §1.4 validation
 
     record Invalid(String label, List<String> drop, List<String> add, String message, String onlyConmonJ) {
         @Override public String toString() { return label; }
@@ -190,7 +190,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 4
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 4
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -239,7 +239,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 5: runtime create failure
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 5: runtime create failure
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -280,7 +280,7 @@ class ConmonHarnessTest {
 
     /**
      * The bundle dir does not exist at all. Observed with 2.1.6: the monitor dies creating the attach socket in
-     * BUNDLE before running runc, so the sync pipe just reaches EOF (contract §3.4 last row). A monitor that
+     * BUNDLE before running runc, so the sync pipe just reaches EOF (conmon-behaviour.md §3.4 last row). A monitor that
      * reports -1 with a message instead is accepted too; nothing else (no PID, no exit file, no hang).
      */
     @ParameterizedTest(name = "{0}")
@@ -309,7 +309,7 @@ class ConmonHarnessTest {
     }
 
     /**
-     * Contract §1.1 syntax Podman relies on: {@code --long=value} for every long option, a stray positional after
+     * conmon-behaviour.md §1.1 syntax Podman relies on: {@code --long=value} for every long option, a stray positional after
      * {@code --api-version}, integers with base auto-detection ({@code -T 0x2} = 2 s).
      */
     @ParameterizedTest(name = "{0}")
@@ -335,7 +335,7 @@ class ConmonHarnessTest {
     }
 
     /**
-     * §14a case 3: boolean flags take {@code =anything} and are still set: {@code --api-version=0} selects the
+     * conmon-behaviour.md §14a case 3: boolean flags take {@code =anything} and are still set: {@code --api-version=0} selects the
      * "data" key, {@code --terminal=false} turns terminal mode ON (the runtime gets a console socket; the bundle
      * asks for a terminal, so without one runc create would fail). The pty's ONLCR shows as "\r" in the log.
      */
@@ -360,7 +360,7 @@ class ConmonHarnessTest {
         }
     }
 
-    /** Without --api-version the sync key is "pid" (contract §3.3). */
+    /** Without --api-version the sync key is "pid" (conmon-behaviour.md §3.3). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void legacySyncKeyIsPid(Monitor m) {
@@ -380,7 +380,7 @@ class ConmonHarnessTest {
     /**
      * Podman's --preserve-fds layout: one extra fd at 3, sync/start at 4/5, {@code --runtime-opt --preserve-fds 1}.
      * The container writes to its fd 3 and we read it on our end; the monitor must close its inherited copy
-     * before the exit file is written (contract §11.9), so our end reads EOF once the exit file exists.
+     * before the exit file is written (conmon-behaviour.md §11.9), so our end reads EOF once the exit file exists.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -400,7 +400,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 6, 8, SIGTERM
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 6, 8, SIGTERM
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -427,7 +427,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 7: --log-size-max
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 7: --log-size-max
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -449,7 +449,7 @@ class ConmonHarnessTest {
     // ---------------------------------------------------------------- --log-global-size-max
 
     /**
-     * §7.1.4: before each record, output stops for good once the bytes written reach the budget; a record that
+     * conmon-behaviour.md §7.1.4: before each record, output stops for good once the bytes written reach the budget; a record that
      * starts below it is written whole. "1\n".."9\n" make 46-byte records: 6 of them (276) are under 300, the
      * 7th takes the total to 322, nothing after it is logged.
      */
@@ -466,7 +466,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 16: exit command
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 16: exit command
 
     static Path exitCommandScript(ConmonRun r, String outName) throws IOException {
         Path out = r.dir.resolve(outName);
@@ -504,7 +504,7 @@ class ConmonHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 17: SIGTERM to the monitor
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 17: SIGTERM to the monitor
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -560,7 +560,7 @@ class ConmonHarnessTest {
     }
 
     /**
-     * Contract §2: the monitor must not keep the caller's stdout/stderr open after daemonizing (Podman's cmd.Wait()
+     * conmon-behaviour.md §2: the monitor must not keep the caller's stdout/stderr open after daemonizing (Podman's cmd.Wait()
      * would block until the container exits). Launcher stdio is one socket here; it must reach EOF right after
      * the launcher exits while the container still runs.
      */
@@ -700,7 +700,7 @@ class ConmonHarnessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void logMaxFilesOneKeepsTwoBackups(Monitor m) {
-        m.onlyConmonJ("--log-rotate is 2.2.0+; 2.2.x quirk (contract §16.8): --log-max-files 1 keeps .1 and .2");
+        m.onlyConmonJ("--log-rotate is 2.2.0+; 2.2.x quirk (conmon-behaviour.md §16.8): --log-max-files 1 keeps .1 and .2");
         try (ConmonRun r = shRun(m, "seq 1 300").k8sLog().args("--log-size-max", "500", "--log-rotate", "--log-max-files", "1")) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));

@@ -162,6 +162,18 @@ class DebianPackageTest {
         // the plugin header found the way plugin authors look for it: pkg-config, then the compiler's default path
         ok("pkg-config --exists conmon-log-plugin && gcc $(pkg-config --cflags conmon-log-plugin) -Wall -Werror "
                 + "-shared -fPIC -o /dev/null ../examples/file-plugin/file-plugin.c", Map.of("PKG_CONFIG_PATH", ""));
+        // every tool of the install tree's bin/ but the monitor is on the PATH: the plugin checker passes an example
+        Path example = Path.of("../examples/target/plugins/file-plugin.so").toAbsolutePath().normalize();
+        Path out = Files.createTempDirectory("pkg-plugin-check");
+        try {
+            String check = ok("PATH=/usr/bin:/bin conmon-plugin-check '" + example + "' path='" + out.resolve("x.log") + "'",
+                    Map.of()).out();
+            assertTrue(check.contains("no rule broken"), check);
+        } finally {
+            Fixtures.rmrf(out);
+        }
+        assertFalse(Files.exists(Path.of("/usr/bin/conmon"), LinkOption.NOFOLLOW_LINKS)
+                && Files.isSymbolicLink(Path.of("/usr/bin/conmon")), "the monitor itself is not linked into /usr/bin");
         // the man pages, where man finds them
         String pages = ok("man -w conmon-j conmon-logs conmon_log_plugin", Map.of()).out();
         assertEquals("/usr/share/man/man8/conmon-j.8.gz\n/usr/share/man/man1/conmon-logs.1.gz\n"

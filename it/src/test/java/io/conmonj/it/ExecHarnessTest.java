@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #3, exec sessions (contract §8, §14a cases 10–13) at harness level: a container runs under the reference
+ * Issue #3, exec sessions (conmon-behaviour.md §8, §14a cases 10–13) at harness level: a container runs under the reference
  * conmon (create + start), then a second monitor — the one under test — runs in exec mode against it with
  * Podman's exec argv, three pipes (sync, start, attach) and the two start bytes.
  */
@@ -87,7 +87,7 @@ class ExecHarnessTest {
         return ConmonRun.read(p);
     }
 
-    // ---------------------------------------------------------------- §14a case 10
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 10
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -132,7 +132,7 @@ class ExecHarnessTest {
         return s.isEmpty() ? -1 : Long.parseLong(s);
     }
 
-    // ---------------------------------------------------------------- §14a case 11
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 11
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -164,7 +164,7 @@ class ExecHarnessTest {
 
     /**
      * Exec with -t -i: input sent before start byte #2 (no pty yet: the runtime has not run) is held and flushed
-     * into the pty once it arrives (§5.4); the pty echoes it (no raw mode), then the shell's answer follows.
+     * into the pty once it arrives (conmon-behaviour.md §5.4); the pty echoes it (no raw mode), then the shell's answer follows.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -189,7 +189,7 @@ class ExecHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 12: legacy exec
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 12: legacy exec
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -215,7 +215,7 @@ class ExecHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- §14a case 13: --sync exec
+    // ---------------------------------------------------------------- conmon-behaviour.md §14a case 13: --sync exec
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -237,7 +237,7 @@ class ExecHarnessTest {
         }
     }
 
-    // ---------------------------------------------------------------- exec timeout (§10.6)
+    // ---------------------------------------------------------------- exec timeout (conmon-behaviour.md §10.6)
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)

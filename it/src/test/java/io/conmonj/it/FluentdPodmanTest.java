@@ -220,7 +220,11 @@ class FluentdPodmanTest {
                 Set<String> union = new java.util.HashSet<>(a);
                 union.addAll(b);
                 assertEquals(Set.copyOf(all), union, "no line lost");
-                List<String> ackedByFirst = first.acked();
+                // The last ack the first collector sent can be lost: closing a socket with unread data (the
+                // driver's next chunk) resets the connection, and the reset discards the ack before the driver
+                // reads it. Resending that one chunk is at-least-once delivery, not a resend of an acked chunk.
+                List<String> ackedByFirst = new ArrayList<>(first.acked());
+                if (!ackedByFirst.isEmpty()) ackedByFirst.remove(ackedByFirst.size() - 1);
                 for (Event e : before) {
                     if (b.contains(e.field("log")))
                         assertTrue(!ackedByFirst.contains(e.chunk()), "only unacknowledged chunks are sent again: " + e);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code -l journald} end to end (contract §7.2) against a real systemd-journald: each case starts one in a private
+ * {@code -l journald} end to end (conmon-behaviour.md §7.2) against a real systemd-journald: each case starts one in a private
  * mount namespace ({@code unshare -m}: tmpfs on /run/systemd and /run/log, a temp dir bound on /var/log/journal, so
  * the host's journal is untouched), runs a container there through the conmon binary ({@link JournaldScenario}, the
  * harness's Podman role in a child JVM inside the namespace), then reads the entries back with

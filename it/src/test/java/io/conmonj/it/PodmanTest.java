@@ -31,6 +31,8 @@ class PodmanTest {
     static final String IMG = "localhost/testimg:latest";
     static Path base;
     static Path conf;
+    /** The conmon-j policy every case runs under unless it sets its own ({@link TestPolicy#permissive()}). */
+    static Path policy;
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -47,6 +49,10 @@ class PodmanTest {
                 runtime = "runc"
                 events_logger = "file"
                 """);
+        // conmon-j's policy for the log-driver cases (TrustBoundaryPodmanTest writes its own)
+        policy = TestPolicy.write(base, "permissive", TestPolicy.permissive());
+        Files.writeString(conf, "conmon_env_vars = [" + Json.quote("PATH=" + LogPluginPodmanTest.PATH) + ", "
+                + Json.quote(TestPolicy.ENV + "=" + policy) + "]\n", java.nio.file.StandardOpenOption.APPEND);
         // tar -C ROOTFS -c . | podman GLOBALS import - IMG
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "r=$1; shift; tar -C \"$r\" -c . | \"$@\"", "sh", fx.rootfs.toString()));
         cmd.addAll(globals(Monitor.reference()));

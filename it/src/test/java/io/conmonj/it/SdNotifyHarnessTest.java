@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code --sdnotify-socket} at harness level (contract §12), both monitors: the socket in {@code BUNDLE/notify}, what
+ * {@code --sdnotify-socket} at harness level (conmon-behaviour.md §12), both monitors: the socket in {@code BUNDLE/notify}, what
  * is relayed to the host's socket, and a missing {@code notify} directory. The test plays the container's part by
  * sending to {@code BUNDLE/notify/notify.sock} itself (Podman would mount the directory into the container).
  */

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(PodmanEnvironment.class)
 class SdNotifyPodmanTest {
     static final String MONITORS = "io.conmonj.it.Monitor#monitors";
-    /** The lines a monitor may relay (contract §12), besides Podman's own MAINPID. */
+    /** The lines a monitor may relay (conmon-behaviour.md §12), besides Podman's own MAINPID. */
     private static final Set<String> STATE_LINES = Set.of("READY=1", "RELOADING=1", "STOPPING=1", "WATCHDOG=1",
             "WATCHDOG=trigger");
     private static Path helperDir;

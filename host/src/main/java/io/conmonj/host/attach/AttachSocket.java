@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The attach socket (contract §5): an {@code AF_UNIX}/{@code SOCK_SEQPACKET}
+ * The attach socket (conmon-behaviour.md §5): an {@code AF_UNIX}/{@code SOCK_SEQPACKET}
  * listener named {@code attach} in the bundle, through which Podman streams
  * the container's output to the user and the user's input to the container.
  *
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * one packet, {@code [2|3] + data} (at most 8192 data bytes, 8193 in all: a
  * bigger packet would be cut by the client's 8193-byte read), to every
  * client whose write side is open. Sends are blocking, as in conmon (a client
- * that stops reading stalls the monitor, pitfall 12); a failed send shuts
+ * that stops reading stalls the monitor, conmon-behaviour.md §16.12); a failed send shuts
  * that client's write side and it gets no more output.</li>
  * <li>Input: each packet a client sends (read into a 32768-byte buffer) goes
  * unframed to the {@link StdinSink}. While the sink does not accept (the
@@ -84,7 +84,7 @@ public final class AttachSocket {
     }
 
     /**
-     * Where the socket goes (contract §5.1). With {@code --full-attach} it is
+     * Where the socket goes (conmon-behaviour.md §5.1). With {@code --full-attach} it is
      * {@code BUNDLE/attach}; otherwise a symlink {@code <socketDir>/<cuuid>}
      * → BUNDLE is made first and the socket is reached through it.
      *
@@ -166,7 +166,7 @@ public final class AttachSocket {
     }
 
     /**
-     * The {@code onClientInputClosed} policy of contract §5.5: with {@code -i}
+     * The {@code onClientInputClosed} policy of conmon-behaviour.md §5.5: with {@code -i}
      * and without {@code --leave-stdin-open}, container stdin is closed when
      * a client's input ends (later clients cannot feed it anymore); otherwise
      * nothing happens ({@code info} gets conmon's "Not closing input" when
@@ -365,7 +365,7 @@ public final class AttachSocket {
         }
     }
 
-    /** Removes the socket file (after the exit files, contract §10.4). */
+    /** Removes the socket file (after the exit files, conmon-behaviour.md §10.4). */
     public void unlinkSocket() {
         if (socketUnlinked) {
             return;

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * The {@code BUNDLE/ctl} and {@code BUNDLE/winsz} FIFOs (contract §6).
+ * The {@code BUNDLE/ctl} and {@code BUNDLE/winsz} FIFOs (conmon-behaviour.md §6).
  *
  * Both are created with mode 0660 (0640 after the monitor's umask 0022),
  * replacing whatever was at the path, and stay open for the monitor's whole
@@ -45,7 +45,7 @@ public final class ControlFifos implements AutoCloseable {
         void onResize(int rows, int cols) throws IOException;
     }
 
-    /** Reopens the log files (ctl TYPE 2, contract §7.1.5); a failure is fatal, as in conmon. */
+    /** Reopens the log files (ctl TYPE 2, conmon-behaviour.md §7.1.5); a failure is fatal, as in conmon. */
     @FunctionalInterface
     public interface LogReopener {
         void reopenLogs() throws IOException;
@@ -85,7 +85,7 @@ public final class ControlFifos implements AutoCloseable {
             int[] winsz = setUp(fifos.winszPath, "window resize control fifo");
             fifos.winszRead = winsz[0];
             fifos.winszWrite = winsz[1];
-            // Deliberate improvement over conmon (pitfall 11): conmon's write side is
+            // Deliberate improvement over conmon (conmon-behaviour.md §16.11): conmon's write side is
             // blocking, and without a terminal nobody reads winsz, so after ~64 KiB of
             // resize requests the monitor would stall in write(). Ours drops the
             // request with a warning instead.
@@ -136,7 +136,7 @@ public final class ControlFifos implements AutoCloseable {
         }
     }
 
-    /** One ctl line (contract §6.1); false rejects it and drops the rest of the read. */
+    /** One ctl line (conmon-behaviour.md §6.1); false rejects it and drops the rest of the read. */
     private boolean ctlLine(byte[] buf, int start, int end) throws IOException {
         int[] v = new int[3];
         if (CtlScanner.scanInts(buf, start, end, v) != 3) {

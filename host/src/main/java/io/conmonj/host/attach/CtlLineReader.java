@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * conmon's line assembly for the ctl and winsz FIFOs ({@code
- * read_from_ctrl_buffer}, contract §6.1): a 200-byte buffer, at most 199
+ * read_from_ctrl_buffer}, conmon-behaviour.md §6.1): a 200-byte buffer, at most 199
  * bytes of it filled, one read per wake-up. Every complete line is handed to
  * the line handler; a partial line at the end of a read waits for the next
  * one. A chunk of 199 bytes without a newline is discarded with a warning

@@ -2,7 +2,7 @@ package io.conmonj.host.attach;
 
 /**
  * The {@code %d} conversions of C {@code sscanf}, as glibc performs them on
- * ctl and winsz lines (contract §6.1): each conversion skips white space
+ * ctl and winsz lines (conmon-behaviour.md §6.1): each conversion skips white space
  * ({@code isspace}: space, \t, \n, \v, \f, \r — so a conversion can run past
  * the end of the line into the next one, as in conmon, which hands sscanf
  * the rest of its buffer), takes an optional sign and one or more decimal

@@ -15,10 +15,10 @@ package io.conmonj.host.attach;
  * by one packet.
  */
 public interface StdinSink {
-    /** Bytes of one packet a client sent, unframed (contract §5.4). */
+    /** Bytes of one packet a client sent, unframed (conmon-behaviour.md §5.4). */
     void write(byte[] buf, int off, int len);
 
-    /** Closes container stdin so the container sees EOF (contract §5.5). */
+    /** Closes container stdin so the container sees EOF (conmon-behaviour.md §5.5). */
     void closeStdin();
 
     /** True when a source may read and {@link #write} its next packet. */
@@ -27,7 +27,7 @@ public interface StdinSink {
     /** Runs each time the sink goes back from not accepting to accepting. */
     void onAccepting(Runnable resume);
 
-    /** Without {@code -i} and {@code -t} input is dropped (contract §5.4). */
+    /** Without {@code -i} and {@code -t} input is dropped (conmon-behaviour.md §5.4). */
     StdinSink DISCARD = new StdinSink() {
         @Override
         public void write(byte[] buf, int off, int len) {

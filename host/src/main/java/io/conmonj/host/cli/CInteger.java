@@ -2,7 +2,7 @@ package io.conmonj.host.cli;
 
 /**
  * Integer option values as GLib parses them: {@code strtol(arg, &end, 0)} for INT and
- * {@code g_ascii_strtoll(arg, &end, 0)} for INT64 (contract §1.1).
+ * {@code g_ascii_strtoll(arg, &end, 0)} for INT64 (conmon-behaviour.md §1.1).
  *
  * <p>Rules reproduced (all checked against {@code /usr/bin/conmon}): leading ASCII white space
  * (space, \t, \n, \v, \f, \r) is skipped, trailing white space is not; optional sign; base

@@ -1,7 +1,7 @@
 package io.conmonj.host.cli;
 
 /**
- * A validation failure of contract §1.4 (steps 3-15): the launcher prints {@link #line()} on
+ * A validation failure of conmon-behaviour.md §1.4 (steps 3-15): the launcher prints {@link #line()} on
  * stderr and exits 1, before forking.
  *
  * <p>The prefix is not contractual (Podman only shows it to users) but is kept as conmon

@@ -1,7 +1,7 @@
 package io.conmonj.host.cli;
 
 /**
- * The option table of conmon 2.2.1 (contract §1.2): one constant per GOption entry, in the
+ * The option table of conmon 2.2.1 (conmon-behaviour.md §1.2): one constant per GOption entry, in the
  * order {@code --help} lists them.
  *
  * <p>Hidden deprecated aliases ({@code --pidfile}, {@code --restore-arg}) are entries of their

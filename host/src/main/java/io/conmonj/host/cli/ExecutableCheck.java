@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * conmon's {@code access(runtime, X_OK)} check (contract §1.4 step 11) with the strerror text
+ * conmon's {@code access(runtime, X_OK)} check (conmon-behaviour.md §1.4 step 11) with the strerror text
  * its error line ends with.
  */
 final class ExecutableCheck {

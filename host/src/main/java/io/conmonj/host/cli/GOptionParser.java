@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Parses argv the way GLib's {@code g_option_context_parse()} does for conmon's option table
- * (contract §1.1). Podman's argv depends on these quirks, so they are reproduced rather than
+ * (conmon-behaviour.md §1.1). Podman's argv depends on these quirks, so they are reproduced rather than
  * "fixed":
  * <ul>
  *   <li>a value-taking option consumes the next argv element unconditionally, even

@@ -1,7 +1,7 @@
 package io.conmonj.host.cli;
 
 /**
- * conmon's own diagnostic level ({@code --log-level}, contract §1.2). Ordered from least to
+ * conmon's own diagnostic level ({@code --log-level}, conmon-behaviour.md §1.2). Ordered from least to
  * most verbose, so "message at level L is shown" is {@code L.compareTo(current) <= 0}.
  */
 public enum LogLevel {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Turns the {@code -l} values into {@link LogTarget}s with conmon's {@code parse_log_path}
- * rules (contract §1.3), including its accidents: the value is split with {@code strtok(":")}
+ * rules (conmon-behaviour.md §1.3), including its accidents: the value is split with {@code strtok(":")}
  * semantics (empty tokens skipped, anything after the second token silently dropped), so a
  * path containing {@code :} cannot be expressed and {@code :none} is a file named
  * {@code none}.

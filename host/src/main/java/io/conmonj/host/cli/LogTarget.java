@@ -1,7 +1,7 @@
 package io.conmonj.host.cli;
 
 /**
- * One log driver selected with {@code -l} (contract §1.3).
+ * One log driver selected with {@code -l} (conmon-behaviour.md §1.3).
  *
  * @param driver which driver
  * @param path   the k8s-file path exactly as given (relative paths resolve against the cwd);
@@ -15,7 +15,7 @@ public record LogTarget(Driver driver, String path) {
         K8S_FILE,
         /** systemd journal. */
         JOURNALD,
-        /** Container stdio passed through to conmon's caller (§9.4). */
+        /** Container stdio passed through to conmon's caller (conmon-behaviour.md §9.4). */
         PASSTHROUGH,
         /** {@code off}, {@code null} or {@code none}: explicitly nothing (other {@code -l} still apply). */
         NONE

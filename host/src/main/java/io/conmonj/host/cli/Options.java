@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The parsed command line, typed, with conmon 2.2.1's defaults (contract §1.2) already applied.
+ * The parsed command line, typed, with conmon 2.2.1's defaults (conmon-behaviour.md §1.2) already applied.
  *
  * <p>Values are exactly what the user passed: paths are kept as strings (conmon hands most of
  * them to the runtime verbatim, and relative ones resolve against the cwd). An unset string

@@ -10,7 +10,7 @@ import java.util.List;
  * @param logLevel            conmon's own diagnostics level
  * @param logs                the log the command line describes: conmon's own from {@code -l}, and what selecting
  *                            the container's drivers takes from the command line
- * @param warnings            non-fatal messages (contract §1.4 step 15), without prefix; conmon prints
+ * @param warnings            non-fatal messages (conmon-behaviour.md §1.4 step 15), without prefix; conmon prints
  *                            each as {@code [conmon:w]: MSG} on stderr via {@code nwarn}, i.e. only when
  *                            the log level is at least {@link LogLevel#WARN} (and to syslog with
  *                            {@code --syslog})

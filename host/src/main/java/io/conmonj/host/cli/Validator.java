@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The launcher's checks of contract §1.4, steps 3-15, in conmon 2.2.1's order and with its
+ * The launcher's checks of conmon-behaviour.md §1.4, steps 3-15, in conmon 2.2.1's order and with its
  * messages. The first failing check wins, so the order is part of the contract. Takes the parsed
  * {@link Options}, gives a {@link ValidatedConfig}: the checked options and the description of the
  * log ({@link LogConfig}). Opens nothing.

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.util.Properties;
 
 /**
- * {@code --version} output (contract §1.5): exactly two lines on stdout,
+ * {@code --version} output (conmon-behaviour.md §1.5): exactly two lines on stdout,
  * {@code conmon version 2.2.1} and {@code commit: conmon-j <project version>}. The first line is
  * what Podman and containers-common match ({@code ^conmon version (\d+).(\d+).(\d+)}), so it
  * reports the conmon release we are compatible with, not our own version. Both values come from

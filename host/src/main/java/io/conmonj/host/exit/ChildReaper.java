@@ -11,7 +11,7 @@ import java.util.Map;
  * Reaps every child the monitor has: its own (runtime, exit command) and, as
  * a child subreaper, the container processes reparented to it. Statuses are
  * remembered by pid because the container can exit before its pid has been
- * read from the pidfile (contract §14).
+ * read from the pidfile (conmon-behaviour.md §14).
  */
 public final class ChildReaper {
     private final Map<Integer, Integer> statuses = new HashMap<>();
@@ -29,7 +29,7 @@ public final class ChildReaper {
         }
     }
 
-    /** The exit status of {@code pid} if it has been reaped (contract §10.3), else null. */
+    /** The exit status of {@code pid} if it has been reaped (conmon-behaviour.md §10.3), else null. */
     public Integer statusOf(int pid) {
         return statuses.get(pid);
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * --exit-command: run once, after the exit files exist (contract §10.8), with
+ * --exit-command: run once, after the exit files exist (conmon-behaviour.md §10.8), with
  * argv[0] = the path itself and empty arguments preserved, stdio on /dev/null,
  * no descriptors beyond 0-2, after --exit-delay seconds. The delay and the
  * oom_score_adj restore happen in the conmon-j-exec helper so the monitor

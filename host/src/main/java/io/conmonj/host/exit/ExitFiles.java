@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The files that tell Podman how the container ended (contract §10.4):
+ * The files that tell Podman how the container ended (conmon-behaviour.md §10.4):
  * --persist-dir/exit first, then --exit-dir/CID, each the status in decimal
  * without a newline, written atomically. A failure to write the persist file
  * stops before the exit-dir file, as in conmon.

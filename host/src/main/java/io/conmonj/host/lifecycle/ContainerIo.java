@@ -20,8 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The container's stdio as the monitor holds it (contract §2 step 13, §7.4,
- * §9), in one of three shapes:
+ * The container's stdio as the monitor holds it (conmon-behaviour.md §2 step 13, §7.4,
+ * conmon-behaviour.md §9), in one of three shapes:
  * <ul>
  * <li>pipes (default): stdout and stderr pipes, a stdin pipe with -i; the
  *     child ends become the runtime's fds 0-2, the monitor pumps the others;</li>
@@ -114,12 +114,12 @@ final class ContainerIo {
         return console == null ? null : console.path();
     }
 
-    /** Terminal mode: whether the runtime handed over the pty master (§3.4 "Runtime did not set up terminal"). */
+    /** Terminal mode: whether the runtime handed over the pty master (conmon-behaviour.md §3.4 "Runtime did not set up terminal"). */
     boolean terminalMissing() {
         return console != null && !console.received();
     }
 
-    /** Where attach clients' input goes (§5.4). */
+    /** Where attach clients' input goes (conmon-behaviour.md §5.4). */
     StdinSink stdin() {
         return stdin;
     }
@@ -135,7 +135,7 @@ final class ContainerIo {
         }
     }
 
-    /** What the runtime's fds 0-2 are (§4.2). */
+    /** What the runtime's fds 0-2 are (conmon-behaviour.md §4.2). */
     RuntimeProcess.Stdio childStdio(int devNull) {
         if (passthrough) {
             return new RuntimeProcess.Stdio(0, 1, 2);
@@ -152,7 +152,7 @@ final class ContainerIo {
         stdinRead = stdoutWrite = stderrWrite = -1;
     }
 
-    /** The runtime's own error text, read once without blocking (§3.4); null if none or passthrough. */
+    /** The runtime's own error text, read once without blocking (conmon-behaviour.md §3.4); null if none or passthrough. */
     String runtimeError() throws NativeCallException {
         if (stderrRead < 0) {
             return null;
@@ -186,7 +186,7 @@ final class ContainerIo {
         err.register(loop);
     }
 
-    /** What is still buffered: stdout (or the pty) first, then stderr (§10.2). */
+    /** What is still buffered: stdout (or the pty) first, then stderr (conmon-behaviour.md §10.2). */
     void drain() throws IOException {
         if (out != null) {
             out.drain();

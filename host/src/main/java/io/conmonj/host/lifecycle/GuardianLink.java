@@ -88,7 +88,7 @@ public final class GuardianLink {
         }
     }
 
-    /** An exit file the guardian writes if we cannot: persist file first, then the exit-dir file (§10.4). */
+    /** An exit file the guardian writes if we cannot: persist file first, then the exit-dir file (conmon-behaviour.md §10.4). */
     public void exitFile(Path path) {
         if (path != null) {
             send('E', text(path.toAbsolutePath().toString()));

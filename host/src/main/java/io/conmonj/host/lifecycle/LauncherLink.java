@@ -50,7 +50,7 @@ public final class LauncherLink {
         return startPipeConsumed;
     }
 
-    /** The fds conmon's caller passed to us, at their numbers (contract §2 step 2, §4.2). */
+    /** The fds conmon's caller passed to us, at their numbers (conmon-behaviour.md §2 step 2, §4.2). */
     public Set<Integer> inheritedFds() {
         return inheritedFds;
     }

@@ -32,7 +32,7 @@ import java.util.Set;
 
 /**
  * The detached monitor of one container or exec session, from runtime start
- * to exit files (contract §2 steps 13-25, §8): it sets up the endpoints
+ * to exit files (conmon-behaviour.md §2 steps 13-25, §8): it sets up the endpoints
  * Podman talks to, runs the runtime, reports the pid on the sync pipe, moves
  * the output into the log and to attach clients until the process is reaped,
  * and leaves the exit status where Podman looks for it.
@@ -60,7 +60,7 @@ public final class Monitor {
         this.log = log;
     }
 
-    /** Runs to the end; returns the process's status (§10.3), or 1 if it could not be started. */
+    /** Runs to the end; returns the process's status (conmon-behaviour.md §10.3), or 1 if it could not be started. */
     public int run() throws IOException {
         try (EventLoop loop = new EventLoop();
              SignalFd signals = new SignalFd(Sys.SIGCHLD, Sys.SIGUSR1, Sys.SIGTERM, Sys.SIGINT, Sys.SIGQUIT);
@@ -89,7 +89,7 @@ public final class Monitor {
     }
 
     private int monitor(EventLoop loop, ContainerIo io, TimerFd timeout) throws IOException {
-        if (options.sdnotifySocket() != null) { // §12: before the runtime, which mounts BUNDLE/notify
+        if (options.sdnotifySocket() != null) { // conmon-behaviour.md §12: before the runtime, which mounts BUNDLE/notify
             String bundle = options.bundle() != null ? options.bundle() : ".";
             sdNotify = SdNotifyProxy.open(bundle, options.sdnotifySocket(), loop, Diagnostics::warn);
         }
@@ -109,7 +109,7 @@ public final class Monitor {
         oom = OomWatcher.start(containerPid, loop, this::recordOom, Diagnostics::warn);
         io.pump(loop, this::deliver);
         if (options.timeout() > 0) {
-            // armed once the pid is known: for create, before `runtime start` (pitfall 17)
+            // armed once the pid is known: for create, before `runtime start` (conmon-behaviour.md §16.17)
             timeout.arm(options.timeout() * 1000L);
             loop.register(timeout.fd(), Epoll.IN, events -> timedOut = timeout.acknowledge());
         }
@@ -129,7 +129,7 @@ public final class Monitor {
             return ContainerIo.passthrough();
         }
         if (options.terminal()) {
-            // window sizes written to winsz before the pty existed are applied now (§6.2)
+            // window sizes written to winsz before the pty existed are applied now (conmon-behaviour.md §6.2)
             return ContainerIo.terminal(loop, this::deliver, io -> {
                 if (fifos != null) {
                     fifos.watchWinsz(io.resizer());
@@ -141,7 +141,7 @@ public final class Monitor {
 
     /**
      * Attach socket and ctl/winsz FIFOs, listening before the pid is reported
-     * (§5.2); none without a bundle (legacy exec) or with passthrough. For
+     * (conmon-behaviour.md §5.2); none without a bundle (legacy exec) or with passthrough. For
      * --exec-attach, Podman waits for {"data": 0} on the attach pipe before it
      * connects and sends start byte #2.
      */
@@ -167,7 +167,7 @@ public final class Monitor {
                 options.replaceListenPid(), context.originalOomScoreAdj(),
                 options.execAttach() ? context.startPipeFd() : -1);
         if (io.isPassthrough()) {
-            context.detachStdio(); // only now: the runtime had to inherit the caller's stdio (§2 step 16)
+            context.detachStdio(); // only now: the runtime had to inherit the caller's stdio (conmon-behaviour.md §2 step 16)
         }
         io.closeChildEnds();
         Diagnostics.debug("runtime started as pid " + runtimePid);
@@ -175,7 +175,7 @@ public final class Monitor {
 
     /**
      * After the runtime exited: a failed create is reported with the
-     * runtime's own error text (§3.4); for exec only a missing pid is a
+     * runtime's own error text (conmon-behaviour.md §3.4); for exec only a missing pid is a
      * failure, the runtime's status may be the process's. Reports the pid
      * (not for legacy exec, which sends only the final status).
      */
@@ -194,7 +194,7 @@ public final class Monitor {
         try {
             containerPid = readContainerPid(Path.of(options.containerPidfile()));
         } catch (IOException | NumberFormatException e) {
-            // conmon 2.2.1 sends nothing here (§3.4); [post-2.2.1] sends the runtime's stderr. We send
+            // conmon 2.2.1 sends nothing here (conmon-behaviour.md §3.4); [post-2.2.1] sends the runtime's stderr. We send
             // that, or say what was wrong with the pidfile.
             String runtimeError = io.runtimeError();
             String message = runtimeError != null ? runtimeError
@@ -213,7 +213,7 @@ public final class Monitor {
     }
 
     /**
-     * The end of the loop (§10.1-§10.4): drain unless timed out, fsync the
+     * The end of the loop (conmon-behaviour.md §10.1-§10.4): drain unless timed out, fsync the
      * log, release Podman's inherited fds and the attach clients, then write
      * the exit files.
      */
@@ -223,7 +223,7 @@ public final class Monitor {
             context.guardian().containerStatus(exited); // reaped: from now on only we know it
         }
         log.containerExited(); // remote drivers stop waiting without bound for their collectors
-        oom.checkAfterExit(); // the OOM event can race with the exit (§10.5)
+        oom.checkAfterExit(); // the OOM event can race with the exit (conmon-behaviour.md §10.5)
         oom.close();
         int status;
         if (timedOut) {
@@ -270,7 +270,7 @@ public final class Monitor {
         });
     }
 
-    /** Each chunk of container output goes to the logs first, then to attach clients (§7). */
+    /** Each chunk of container output goes to the logs first, then to attach clients (conmon-behaviour.md §7). */
     private void deliver(Stream stream, byte[] buf, int off, int len) throws IOException {
         log.write(stream, buf, off, len);
         if (attach != null) {
@@ -304,7 +304,7 @@ public final class Monitor {
 
     /**
      * The container is gone when it has been reaped, or, if it is not our
-     * child at all (ECHILD), when kill(pid, 0) no longer finds it (§10.1).
+     * child at all (ECHILD), when kill(pid, 0) no longer finds it (conmon-behaviour.md §10.1).
      */
     private boolean containerEnded() {
         if (reaper.statusOf(containerPid) != null) {
@@ -317,7 +317,7 @@ public final class Monitor {
         }
     }
 
-    /** -T expired: SIGKILL the process group, or the pid alone if it has none of its own (§10.6). */
+    /** -T expired: SIGKILL the process group, or the pid alone if it has none of its own (conmon-behaviour.md §10.6). */
     private void killProcessGroup() throws NativeCallException {
         int pgid = Sys.getpgid(containerPid);
         Sys.kill(pgid > 1 ? -pgid : containerPid, Sys.SIGKILL);
@@ -360,10 +360,10 @@ public final class Monitor {
 
         String originalOomScoreAdj();
 
-        /** Replaces fds 0-2 with /dev/null, releasing the caller's stdio (§2 step 12/16). */
+        /** Replaces fds 0-2 with /dev/null, releasing the caller's stdio (conmon-behaviour.md §2 step 12/16). */
         void detachStdio() throws NativeCallException;
 
-        /** Releases Podman's reserved ports etc. before the exit files are written (§2 step 24). */
+        /** Releases Podman's reserved ports etc. before the exit files are written (conmon-behaviour.md §2 step 24). */
         void closeInheritedFds();
     }
 }

@@ -26,7 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The life of one conmon-j process, in conmon's order (contract §2):
+ * The life of one conmon-j process, in conmon's order (conmon-behaviour.md §2):
  * arguments checked and logs opened while the caller still waits, a verdict
  * to the native launcher (which then exits), stdio released, the container
  * monitored, exit files, exit command. Returns the process exit status.
@@ -130,7 +130,7 @@ public final class MonitorProcess {
 
     /**
      * The exit command runs after the exit files exist, then every child is
-     * reaped; a failing exit command's status becomes ours (§10.8).
+     * reaped; a failing exit command's status becomes ours (conmon-behaviour.md §10.8).
      */
     private static int runExitCommand(Options options, ProcessState process, int status) {
         int exitStatus = status & 0xff;
@@ -173,7 +173,7 @@ public final class MonitorProcess {
         guardian.exitCommand(options.exitCommand(), options.exitCommandArgs(), options.exitDelay());
     }
 
-    /** conmon's own logs from {@code -l}, opened during validation as conmon does (§1.4 step 14). */
+    /** conmon's own logs from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4). */
     private static List<LogPipeline.Attachment> openConmonLogs(ValidatedConfig config) throws ConfigError {
         try {
             return ConmonLogs.open(config.logs(), Diagnostics::warn);
@@ -195,7 +195,7 @@ public final class MonitorProcess {
         }
     }
 
-    /** -P: the monitor's pid, atomically, before the launcher exits (§2 step 8). */
+    /** -P: the monitor's pid, atomically, before the launcher exits (conmon-behaviour.md §2 step 8). */
     private boolean writeConmonPidfile(Options options) {
         if (options.conmonPidfile() == null) {
             return true;

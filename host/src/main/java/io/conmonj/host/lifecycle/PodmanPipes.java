@@ -6,7 +6,7 @@ import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
 
 /**
- * The pipes Podman hands over in the environment (contract §3.1, §3.2):
+ * The pipes Podman hands over in the environment (conmon-behaviour.md §3.1, §3.2):
  * _OCI_SYNCPIPE for status messages, _OCI_STARTPIPE for the "go" byte(s),
  * _OCI_ATTACHPIPE (exec --exec-attach) for "the attach socket is ready".
  *
@@ -45,7 +45,7 @@ final class PodmanPipes {
         }
     }
 
-    /** §3.3: "data" with --api-version, else "exit_code" for exec, else "pid". */
+    /** conmon-behaviour.md §3.3: "data" with --api-version, else "exit_code" for exec, else "pid". */
     static String syncKey(Options options) {
         if (options.apiVersion() > 0) {
             return "data";

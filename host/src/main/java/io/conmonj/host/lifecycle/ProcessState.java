@@ -64,7 +64,7 @@ public final class ProcessState implements Monitor.MonitorContext {
         this.startPipeFd = fd;
     }
 
-    /** conmon protects itself from the OOM killer and restores the old value in its children (§2 step 4). */
+    /** conmon protects itself from the OOM killer and restores the old value in its children (conmon-behaviour.md §2 step 4). */
     public void protectFromOomKiller() {
         try {
             originalOomScoreAdj = Files.readString(OOM_SCORE_ADJ).strip();

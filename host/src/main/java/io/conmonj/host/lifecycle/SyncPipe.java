@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The sync pipe (_OCI_SYNCPIPE): one JSON line per message, written with a
- * single write (contract §3.3). A reader that went away (EPIPE) is normal for
+ * single write (conmon-behaviour.md §3.3). A reader that went away (EPIPE) is normal for
  * exec sessions and silences the pipe; other errors are reported to the caller.
  */
 public final class SyncPipe {

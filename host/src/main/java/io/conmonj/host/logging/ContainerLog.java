@@ -4,10 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * A container-output log driver (contract 7). Single-threaded: the monitor's event loop is the only caller.
+ * A container-output log driver (conmon-behaviour.md §7). Single-threaded: the monitor's event loop is the only caller.
  *
  * <p>Errors: the methods throw only for conditions that are fatal for the monitor in conmon (for k8s-file:
- * a failing truncate-mode reopen, contract 7.1.5 / pitfall 10); the exception message is then conmon's text
+ * a failing truncate-mode reopen, conmon-behaviour.md §7.1.5 / §16.10); the exception message is then conmon's text
  * (see {@link LogFileException}). Everything conmon merely warns about (write errors, skipped rotation,
  * failed fsync) goes to the warning sink given to the driver and the call returns normally.
  */
@@ -19,7 +19,7 @@ public interface ContainerLog extends Closeable {
      */
     void write(Stream stream, byte[] buf, int off, int len) throws IOException;
 
-    /** ctl message type 2 ({@code REOPEN_LOGS_EVENT}, contract 6.1 / 7.1.5). Drivers other than k8s-file ignore it. */
+    /** ctl message type 2 ({@code REOPEN_LOGS_EVENT}, conmon-behaviour.md §6.1 / §7.1.5). Drivers other than k8s-file ignore it. */
     void reopen() throws IOException;
 
     /**
@@ -38,7 +38,7 @@ public interface ContainerLog extends Closeable {
         return false;
     }
 
-    /** fsync before the exit files are written; the caller skips it with {@code --no-sync-log} (contract 7.1.6). */
+    /** fsync before the exit files are written; the caller skips it with {@code --no-sync-log} (conmon-behaviour.md §7.1.6). */
     void sync() throws IOException;
 
     /** Closes the log; later calls are no-ops. */

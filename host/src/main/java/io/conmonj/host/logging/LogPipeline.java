@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * attached driver, then calls {@link LogDriver#flush()}.
  *
  * <p>Failures: a driver attached with {@link Attachment#fatalErrors()} (the k8s-file log Podman asked for with
- * {@code -l}, whose only exception is conmon's fatal truncation failure, contract 7.1.5) propagates its
+ * {@code -l}, whose only exception is conmon's fatal truncation failure, conmon-behaviour.md §7.1.5) propagates its
  * {@link IOException} after the other drivers have had the chunk. Any other driver's failure is reported once
  * through the warning sink, counted, and the driver keeps being called; the others are not affected. Counts of
  * errors and of records dropped by non-blocking drivers are reported by {@link #close()}, when the container has
@@ -183,7 +183,7 @@ public final class LogPipeline implements ContainerLog {
         if (len == 0 || closed || slots.length == 0) {
             return;
         }
-        long nanos = clock.getAsLong(); // one timestamp per read (contract 7.1.2)
+        long nanos = clock.getAsLong(); // one timestamp per read (conmon-behaviour.md §7.1.2)
         LogRecord[] recs = records = Lines.split(stream.toSpi(), nanos, buf, off, len, records, count);
         int n = count[0];
         IOException fatal = null;

@@ -2,7 +2,7 @@ package io.conmonj.host.logging;
 
 import io.conmonj.plugin.LogStream;
 
-/** The container output stream a chunk was read from (contract 7: in terminal mode everything is {@link #STDOUT}). */
+/** The container output stream a chunk was read from (conmon-behaviour.md §7: in terminal mode everything is {@link #STDOUT}). */
 public enum Stream {
     STDOUT("stdout", LogStream.STDOUT),
     STDERR("stderr", LogStream.STDERR);

@@ -1,5 +1,5 @@
 /**
- * Container output logging of the monitor (contract section 7, docs/logging.md): the host side of the log
+ * Container output logging of the monitor (conmon-behaviour.md §7, docs/logging.md): the host side of the log
  * driver SPI ({@code io.conmonj.plugin}).
  *
  * <p>The monitor sees one {@link io.conmonj.host.logging.ContainerLog}, a
@@ -22,6 +22,6 @@
  * fatal as in conmon: print {@code [conmon:e]: } + its message and exit 1. Other drivers' failures are warnings.
  *
  * <p>The JDK opens files without {@code O_CLOEXEC}: the code that starts the runtime must close the log fd in the
- * child (it has to close all non-designated fds anyway, contract 4.2).
+ * child (it has to close all non-designated fds anyway, conmon-behaviour.md §4.2).
  */
 package io.conmonj.host.logging;

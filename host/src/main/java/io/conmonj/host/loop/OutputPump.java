@@ -11,7 +11,7 @@ import java.io.IOException;
  * Moves one container output stream (the read end of its stdout or stderr
  * pipe) to its consumers (logs, then attach clients): one read of at most
  * 8192 bytes per wake-up, the chunk size every consumer of conmon's output is
- * built around (contract §7).
+ * built around (conmon-behaviour.md §7).
  */
 public final class OutputPump {
     public static final int CHUNK = 8192;
@@ -51,7 +51,7 @@ public final class OutputPump {
         }
     }
 
-    /** Reads what is left without blocking: until EAGAIN or end of file (contract §10.2). */
+    /** Reads what is left without blocking: until EAGAIN or end of file (conmon-behaviour.md §10.2). */
     public void drain() throws IOException {
         while (fd >= 0) {
             int n = Sys.read(fd, buffer, CHUNK);

@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 /**
- * Which lines of a container's sd-notify datagram reach the host (contract §12): the state changes a
+ * Which lines of a container's sd-notify datagram reach the host (conmon-behaviour.md §12): the state changes a
  * service manager acts on, and nothing that could make it act for another process ({@code MAINPID=},
  * {@code FDSTORE=}, {@code NOTIFYACCESS=}, ...). A datagram is split on LF and CR; kept lines are joined with LF.
  */

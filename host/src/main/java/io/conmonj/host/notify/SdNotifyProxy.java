@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
- * The sd-notify proxy (contract §12): binds {@code BUNDLE/notify/notify.sock} (mode 0777: any user in the
+ * The sd-notify proxy (conmon-behaviour.md §12): binds {@code BUNDLE/notify/notify.sock} (mode 0777: any user in the
  * container may notify) before the runtime starts; each datagram the container sends is filtered by
  * {@link NotifyFilter} and relayed to the host's socket. Failing to bind is fatal, as in conmon; failing to
  * relay is a warning (the host's socket may come and go). The socket file is removed on close.

@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * does: a reading reports an OOM when some key's value is not 0 and differs
  * from the last one seen for that key. (Starting at 0 means an OOM that
  * happened in the cgroup before the watcher started is reported too: see
- * contract pitfall 18 for what that does to exec sessions.)
+ * conmon-behaviour.md §16.18 for what that does to exec sessions.)
  */
 final class OomCounters {
     static final String OOM = "oom", OOM_KILL = "oom_kill";

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * The files that tell Podman the container was OOM-killed (contract §10.5):
+ * The files that tell Podman the container was OOM-killed (conmon-behaviour.md §10.5):
  * an empty {@code oom} in the persist dir (if given) and in the bundle,
  * created with {@code O_CREAT} and mode 0666 (0644 after the usual umask
  * 0022), existing files left as they are. Failures are warnings.

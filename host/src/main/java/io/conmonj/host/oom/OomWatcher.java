@@ -18,7 +18,7 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * Watches the container's memory cgroup for OOM events (contract §10.5) on
+ * Watches the container's memory cgroup for OOM events (conmon-behaviour.md §10.5) on
  * the monitor's {@link EventLoop}; no threads.
  *
  * Use: {@link #start} once the container pid is known; the loop then calls

@@ -1,5 +1,5 @@
 /**
- * OOM detection (contract §10.5).
+ * OOM detection (conmon-behaviour.md §10.5).
  *
  * <p>What the monitor calls, on its one event-loop thread:
  * <ol>

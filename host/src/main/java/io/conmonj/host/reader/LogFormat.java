@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /** The two log formats the reader understands; {@link #parse} turns one line (without its {@code \n}) into an entry. */
 enum LogFormat {
-    /** contract §7.1.2: {@code TIME STREAM F|P CONTENT}. */
+    /** conmon-behaviour.md §7.1.2: {@code TIME STREAM F|P CONTENT}. */
     K8S_FILE("k8s-file") {
         @Override
         Entry parse(byte[] line, int len) {

@@ -5,7 +5,7 @@ import io.conmonj.host.cli.Options;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The OCI runtime's argv, in conmon's exact order (contract §4.1). */
+/** The OCI runtime's argv, in conmon's exact order (conmon-behaviour.md §4.1). */
 public final class RuntimeCommand {
     private RuntimeCommand() {}
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Starts the OCI runtime the way conmon's runtime child does (contract §4.2):
+ * Starts the OCI runtime the way conmon's runtime child does (conmon-behaviour.md §4.2):
  * through the conmon-j-exec helper, which sets PDEATHSIG, restores the signal
  * mask and oom_score_adj and handles LISTEN_PID before it execs the runtime.
  * fds 0-2 are the container's stdio pipes; the fds conmon inherited from its
@@ -45,7 +45,7 @@ public final class RuntimeProcess {
         }
         Set<Integer> helperFds = new java.util.LinkedHashSet<>(inheritedFds);
         if (startPipeFd >= 0) {
-            // --exec-attach: the helper waits for start byte #2, then closes the pipe before exec (§3.2)
+            // --exec-attach: the helper waits for start byte #2, then closes the pipe before exec (conmon-behaviour.md §3.2)
             argv.add("--start-fd");
             argv.add(Integer.toString(startPipeFd));
             helperFds.add(startPipeFd);

@@ -11,7 +11,7 @@ public final class TempName {
      * Creates a new empty file from {@code template} (which must end in
      * {@code XXXXXX}) with mkstemp(3), closes it and returns its path. The
      * file exists when this returns; the caller unlinks it if it only wanted
-     * the name (as conmon does for the console socket, §9.1).
+     * the name (as conmon does for the console socket, conmon-behaviour.md §9.1).
      */
     public static String reserve(String template) throws NativeCallException {
         byte[] bytes = template.getBytes(StandardCharsets.UTF_8);

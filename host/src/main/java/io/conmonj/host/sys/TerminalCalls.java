@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * Raw libc entry points for terminal mode (contract §9): the console socket's
+ * Raw libc entry points for terminal mode (conmon-behaviour.md §9): the console socket's
  * fd passing, temporary names, termios, window sizes and pseudo-terminal
  * creation, bound with JNA direct mapping like {@link LibC}. Nothing here
  * checks errors: callers go through {@link UnixStream}, {@link Tty},

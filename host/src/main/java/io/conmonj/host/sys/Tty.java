@@ -28,7 +28,7 @@ public final class Tty {
     public static final int OPOST = 0000001;
     public static final int TCSANOW = 0;
     public static final int O_NOCTTY = 0400;
-    /** read(2) on a pty master whose slave is closed: no data, not an error (§9.2). */
+    /** read(2) on a pty master whose slave is closed: no data, not an error (conmon-behaviour.md §9.2). */
     public static final int EIO = 5;
 
     static final int TERMIOS_SIZE = 60, C_OFLAG = 4;

@@ -3,7 +3,7 @@ package io.conmonj.host.sys;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checked calls on {@code AF_UNIX}/{@code SOCK_DGRAM} sockets (the sd-notify proxy, contract §12). Like
+ * Checked calls on {@code AF_UNIX}/{@code SOCK_DGRAM} sockets (the sd-notify proxy, conmon-behaviour.md §12). Like
  * {@link UnixSeqpacket}: EINTR is retried, EAGAIN is {@link #WOULD_BLOCK}, any other failure a
  * {@link NativeCallException} naming the call.
  */

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Checked calls on {@code AF_UNIX}/{@code SOCK_SEQPACKET} sockets (the attach
- * socket, contract §5). Every wrapper retries EINTR and turns any other
+ * socket, conmon-behaviour.md §5). Every wrapper retries EINTR and turns any other
  * failure into a {@link NativeCallException} carrying the call's name.
  * Constants are Linux values (identical on x86_64 and aarch64).
  */

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Checked calls on {@code AF_UNIX}/{@code SOCK_STREAM} sockets and fd passing
  * with {@code SCM_RIGHTS}: the console socket through which the runtime hands
- * over the pty master (contract §9.1). bind, listen and accept are the same
+ * over the pty master (conmon-behaviour.md §9.1). bind, listen and accept are the same
  * calls as for SEQPACKET sockets: use {@link UnixSeqpacket#bind},
  * {@link UnixSeqpacket#listen} and {@link UnixSeqpacket#accept}.
  *

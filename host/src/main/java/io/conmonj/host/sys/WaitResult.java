@@ -20,7 +20,7 @@ public record WaitResult(int pid, int rawStatus) {
 
     /**
      * Exit code, 128 + signal number if killed by a signal, -1 otherwise
-     * (contract §10.3).
+     * (conmon-behaviour.md §10.3).
      */
     public int exitStatus() {
         if (exited()) {

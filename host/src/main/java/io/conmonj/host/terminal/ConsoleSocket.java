@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * The console socket of terminal mode (contract §9.1): the runtime is told
+ * The console socket of terminal mode (conmon-behaviour.md §9.1): the runtime is told
  * its path with {@code --console-socket}, connects once and sends the pty
  * master with {@code SCM_RIGHTS}.
  *
@@ -139,7 +139,7 @@ public final class ConsoleSocket implements AutoCloseable {
         return path;
     }
 
-    /** True once the pty master has been received (§3.4: a runtime that succeeded without sending one is a failure). */
+    /** True once the pty master has been received (conmon-behaviour.md §3.4: a runtime that succeeded without sending one is a failure). */
     public boolean received() {
         return received;
     }

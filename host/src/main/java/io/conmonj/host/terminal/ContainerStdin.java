@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * Container stdin (contract §5.4, §5.5): where attach clients' input goes,
+ * Container stdin (conmon-behaviour.md §5.4, §5.5): where attach clients' input goes,
  * the write end of the stdin pipe with {@code -i}, or the pty master in
  * terminal mode. Never blocks the monitor, never drops input for lack of room:
  *
@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * delivered it).</li>
  * <li>A pty master whose slave is not open reports HUP all the time; when
  * a wake-up with HUP writes nothing (the pty's buffer is full) the fd leaves
- * the loop and writing is retried every 100 ms (as the output side, §9.2).</li>
+ * the loop and writing is retried every 100 ms (as the output side, conmon-behaviour.md §9.2).</li>
  * <li>A failed write (EPIPE: the container closed its stdin or exited) is
  * warned about with conmon's {@code "Failed to write container stdin"}, and
  * the bytes of that attempt, pending ones included, are dropped: nobody will

@@ -6,7 +6,7 @@ import io.conmonj.host.sys.Tty;
 import java.util.function.Consumer;
 
 /**
- * What conmon does to the pty master it receives (contract §9.1, §9.3).
+ * What conmon does to the pty master it receives (conmon-behaviour.md §9.1, §9.3).
  * Failures are warnings with conmon's texts, never fatal.
  */
 public final class Pty {
@@ -66,7 +66,7 @@ public final class Pty {
 
     /**
      * True if a failed read of a terminal means "no data now" rather than an
-     * error: {@code EIO} on a pty master whose slave is not open (§9.2).
+     * error: {@code EIO} on a pty master whose slave is not open (conmon-behaviour.md §9.2).
      */
     public static boolean isEndOfData(NativeCallException e) {
         return e.errno() == Tty.EIO;

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * The terminal-mode counterpart of {@link OutputPump}: moves what the
  * container writes to its pty (read from the monitor's stdout descriptor, a
  * dup of the master) to the consumers, all as stream {@code stdout}, one read
- * of at most 8192 bytes per wake-up (contract §9.2).
+ * of at most 8192 bytes per wake-up (conmon-behaviour.md §9.2).
  *
  * <ul>
  * <li>{@code EIO} on read means "no data now" (no slave open), not an error,
@@ -59,7 +59,7 @@ public final class PtyOutput implements AutoCloseable {
         this.retry = new RetryTimer(loop, this::rewatch);
     }
 
-    /** Starts reading on the loop (conmon: once the runtime has exited, §2 step 22). */
+    /** Starts reading on the loop (conmon: once the runtime has exited, conmon-behaviour.md §2 step 22). */
     public void register() throws NativeCallException {
         if (fd >= 0 && !watching) {
             loop.register(fd, Epoll.IN, this::ready);
@@ -120,14 +120,14 @@ public final class PtyOutput implements AutoCloseable {
         return 0; // EAGAIN
     }
 
-    /** Reads what is left without blocking: until EAGAIN, EIO or end of file (contract §10.2). */
+    /** Reads what is left without blocking: until EAGAIN, EIO or end of file (conmon-behaviour.md §10.2). */
     public void drain() throws IOException {
         while (fd >= 0 && readOnce() > 0) {
             // next chunk
         }
     }
 
-    /** The descriptor, or -1 after {@link #close}; conmon resizes the pty through it (§6.2). */
+    /** The descriptor, or -1 after {@link #close}; conmon resizes the pty through it (conmon-behaviour.md §6.2). */
     public int fd() {
         return fd;
     }

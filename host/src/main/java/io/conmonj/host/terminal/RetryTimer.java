@@ -10,7 +10,7 @@ import java.io.IOException;
 /**
  * A one-shot timer on the {@link EventLoop} (a timerfd registered once),
  * for conmon's "stop watching the pty while it reports HUP, look again in
- * 100 ms" (contract §9.2).
+ * 100 ms" (conmon-behaviour.md §9.2).
  */
 final class RetryTimer implements AutoCloseable {
     /** conmon's {@code g_timeout_add(100, ...)} after a HUP on the pty master. */

@@ -1,5 +1,5 @@
 /**
- * Terminal mode and container stdin (contract §5.4, §5.5, §6.2, §9), driven
+ * Terminal mode and container stdin (conmon-behaviour.md §5.4, §5.5, §6.2, §9), driven
  * by the monitor's single-threaded {@link io.conmonj.host.loop.EventLoop}.
  *
  * <h2>Terminal mode ({@code -t})</h2>
@@ -21,7 +21,7 @@
  * the console connection is accepted there. A {@link
  * io.conmonj.host.terminal.SetupException} thrown out of the loop is
  * fatal (exit 1 with its message). If the runtime succeeded but
- * {@code !console.received()}: failure (§3.4).</li>
+ * {@code !console.received()}: failure (conmon-behaviour.md §3.4).</li>
  * <li>After the pid was sent: {@code ptyOut.register()} (step 22).</li>
  * <li>At the end: {@code ptyOut.drain()}, {@code ptyOut.close()},
  * {@code stdin.close()}, {@code console.close()} (also on failure paths).</li>

@@ -75,7 +75,7 @@ class AttachSocketTest {
 
     @BeforeAll
     static void monitorUmask() {
-        savedUmask = Sys.umask(0022); // conmon's (contract §2 step 1)
+        savedUmask = Sys.umask(0022); // conmon's (conmon-behaviour.md §2 step 1)
     }
 
     @AfterAll

@@ -78,7 +78,7 @@ class LogPathsPropertiesTest {
         }
     }
 
-    /** conmon's parse_log_path, written from §1.3 with String.split instead of an index walk. */
+    /** conmon's parse_log_path, written from conmon-behaviour.md §1.3 with String.split instead of an index walk. */
     static Answer model(String value) {
         List<String> tokens = new ArrayList<>();
         for (String t : value.split(":", -1)) {

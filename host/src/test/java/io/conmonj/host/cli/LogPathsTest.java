@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The §1.3 table, row by row, plus strtok corner cases (checked against /usr/bin/conmon). */
+/** The conmon-behaviour.md §1.3 table, row by row, plus strtok corner cases (checked against /usr/bin/conmon). */
 class LogPathsTest {
 
     static LogTarget one(String value) throws ConfigError {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * GOption rules of contract §1.1. Expected error texts were taken from /usr/bin/conmon
+ * GOption rules of conmon-behaviour.md §1.1. Expected error texts were taken from /usr/bin/conmon
  * (2.1.6, same GLib parser) run with the same argv.
  */
 class OptionsParsingTest {

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Podman 4.3.1's observed create argv (contract §11) must parse and validate as intended. */
+/** Podman 4.3.1's observed create argv (conmon-behaviour.md §11) must parse and validate as intended. */
 class PodmanArgvTest {
     static final String ID = "5f0e3c1c2a6b4e2f9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddcc";
     static final String USERDATA = "/var/lib/containers/storage/overlay-containers/" + ID + "/userdata";

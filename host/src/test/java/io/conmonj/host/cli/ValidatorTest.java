@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Contract §1.4 steps 3-15: every message, its prefix style, and the order (each test passes
+ * conmon-behaviour.md §1.4 steps 3-15: every message, its prefix style, and the order (each test passes
  * the failing condition together with later failing ones to prove which check comes first).
  * Messages were compared with /usr/bin/conmon 2.1.6 where it has the check.
  */

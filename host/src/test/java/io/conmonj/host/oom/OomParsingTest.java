@@ -181,7 +181,7 @@ class OomParsingTest {
         // a zero never reports, and does not reset the last value seen
         assertFalse(counters.update(Map.of("oom", 0L)));
         assertFalse(counters.update(Map.of("oom", 2L)));
-        // starting at 0: an OOM from before the watcher started is reported (pitfall 18)
+        // starting at 0: an OOM from before the watcher started is reported (conmon-behaviour.md §16.18)
         assertTrue(new OomCounters().update(Map.of("oom_kill", 5L)));
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The runtime's argv in conmon's exact order (contract §4.1). */
+/** The runtime's argv in conmon's exact order (conmon-behaviour.md §4.1). */
 class RuntimeCommandTest {
     private static List<String> argv(String... conmonArgs) throws Exception {
         return RuntimeCommand.build(Options.parse(conmonArgs, "/cwd", name -> null), null);

@@ -43,7 +43,7 @@ class ConsoleSocketTest {
 
     @BeforeAll
     static void monitorUmask() {
-        savedUmask = Sys.umask(0022); // conmon's (contract §2 step 1)
+        savedUmask = Sys.umask(0022); // conmon's (conmon-behaviour.md §2 step 1)
     }
 
     @AfterAll

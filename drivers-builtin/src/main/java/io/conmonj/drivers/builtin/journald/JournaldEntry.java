@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The fields of one container's journal entries and their encoding in journald's native protocol, as conmon's
- * {@code sd_journal_sendv} call sends them (contract §7.2): {@code MESSAGE}, {@code CONTAINER_ID_FULL},
+ * {@code sd_journal_sendv} call sends them (conmon-behaviour.md §7.2): {@code MESSAGE}, {@code CONTAINER_ID_FULL},
  * {@code PRIORITY}, {@code CONTAINER_ID}, {@code CONTAINER_TAG} (with a tag), {@code CONTAINER_NAME} (with a name),
  * {@code SYSLOG_IDENTIFIER} (tag, else name, else short id), {@code CONTAINER_PARTIAL_MESSAGE=true} (partial entries,
  * unless turned off), then each label {@code NAME=VALUE}.

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * conmon's journald log (contract §7.2): one journal entry per line, the newline kept at the end of MESSAGE.
+ * conmon's journald log (conmon-behaviour.md §7.2): one journal entry per line, the newline kept at the end of MESSAGE.
  *
  * <p>Partial lines are buffered per stream, up to 8191 bytes (conmon's {@code STDIO_BUF_SIZE - 1}): the
  * unterminated tail of a read is kept when it fits next to what is already buffered; the next line of that stream

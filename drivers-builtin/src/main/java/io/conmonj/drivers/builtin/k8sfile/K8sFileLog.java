@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 
 
 /**
- * The k8s-file log driver of conmon 2.2.x (contract 7.1): CRI records
+ * The k8s-file log driver of conmon 2.2.x (conmon-behaviour.md §7.1): CRI records
  * {@code TIMESTAMP STREAM F|P CONTENT\n}, size limit by truncation or rotation, global size budget.
  *
  * <p>The file, its buffer and its numbered backups are the shared {@link LogFile} engine's; what is k8s-file's
@@ -44,12 +44,12 @@ import java.util.function.Consumer;
  * compressed file is created {@code O_EXCL}, renamed and removed relative to the directory's descriptor
  * ({@link LogDirectory}).
  *
- * <p>Errors: only a failing truncate-mode reopen throws ({@link LogFileException}, fatal in conmon, contract
- * 7.1.5 / pitfall 10); everything conmon merely warns about goes to the warning sink.
+ * <p>Errors: only a failing truncate-mode reopen throws ({@link LogFileException}, fatal in conmon,
+ * conmon-behaviour.md §7.1.5 and §16.10); everything conmon merely warns about goes to the warning sink.
  *
  * <p>With the driver option {@code compress} (not in conmon; {@link K8sFileOptions#compress()}) and rotation,
  * each rotated file is gzipped to {@code PATH.N.gz} by the engine's compression thread after the rotation;
- * numbering and the number of kept files stay conmon's (pitfall 8 included). Without it nothing changes.
+ * numbering and the number of kept files stay conmon's (conmon-behaviour.md §16.8 included). Without it nothing changes.
  *
  * <p>Warnings (conmon {@code nwarn}) go to the sink given to the constructor, without the {@code [conmon:w]: }
  * prefix.
@@ -169,7 +169,7 @@ public final class K8sFileLog implements LogDriver {
     /**
      * Appends one record to the pending batch (written by {@link #flush()}): {@code F} for a line, {@code P} (plus
      * the newline conmon adds) for a partial tail. Size accounting, truncation/rotation and the global budget are
-     * applied per record exactly as conmon does per line of a chunk (contract 7.1.3, 7.1.4): before a truncation
+     * applied per record exactly as conmon does per line of a chunk (conmon-behaviour.md §7.1.3, §7.1.4): before a truncation
      * the pending records go to the old file.
      *
      * @throws LogFileException when a truncation needed for this record fails (fatal in conmon)
@@ -294,7 +294,7 @@ public final class K8sFileLog implements LogDriver {
 
     /**
      * Truncate mode: replace the log with an empty file ({@code PATH.tmp} + rename). Failure is fatal, as in
-     * conmon (pitfall 10: without a prior rename by the caller the current content is lost).
+     * conmon (conmon-behaviour.md §16.10: without a prior rename by the caller the current content is lost).
      */
     private void truncate() throws LogFileException {
         written = 0;
@@ -309,7 +309,7 @@ public final class K8sFileLog implements LogDriver {
     }
 
     /**
-     * {@code --log-rotate} (contract 7.1.5, conmon rotate_k8s_file()). Any failure: warning, rotation skipped,
+     * {@code --log-rotate} (conmon-behaviour.md §7.1.5, conmon rotate_k8s_file()). Any failure: warning, rotation skipped,
      * writing continues to the old file and {@code written} is not reset (so the next record tries again).
      */
     private void rotate() {
@@ -373,7 +373,7 @@ public final class K8sFileLog implements LogDriver {
 
     /**
      * Step 4: for i = max(N,2) down to 2, rename PATH.(i-1) to PATH.i (with {@code compress}: in whichever form,
-     * {@link LogFile#shift}). Pitfall 8, reproduced on purpose: the loop always starts at 2, so
+     * {@link LogFile#shift}). conmon-behaviour.md §16.8, reproduced on purpose: the loop always starts at 2, so
      * {@code --log-max-files 1} keeps two backups ({@code .1} and {@code .2}).
      */
     private boolean shiftBackups() {

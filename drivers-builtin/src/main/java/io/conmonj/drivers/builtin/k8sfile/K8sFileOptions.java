@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings of the k8s-file driver, straight from the command line (contract 1.2).
+ * Settings of the k8s-file driver, straight from the command line (conmon-behaviour.md §1.2).
  *
  * @param path          {@code -l k8s-file:PATH}; relative paths resolve against the process working directory
  * @param sizeMax       {@code --log-size-max}; only values &gt; 0 enable it (default -1)

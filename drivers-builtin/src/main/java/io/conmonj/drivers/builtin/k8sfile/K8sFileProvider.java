@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code k8s-file}: the CRI log file of conmon (contract 7.1).
+ * {@code k8s-file}: the CRI log file of conmon (conmon-behaviour.md §7.1).
  *
  * <p>The monitor opens the file Podman names with {@code -l k8s-file:PATH} itself, with the command-line limits
  * ({@link K8sFileLog#K8sFileLog(K8sFileOptions, java.util.function.Consumer)}). This provider serves additional

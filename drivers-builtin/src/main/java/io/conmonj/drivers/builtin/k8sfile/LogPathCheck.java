@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * conmon's secure_validate_log_path(), run before a rotation (contract 7.1.5 step 1). Pitfall 7, reproduced:
+ * conmon's secure_validate_log_path(), run before a rotation (conmon-behaviour.md §7.1.5 step 1). conmon-behaviour.md §16.7, reproduced:
  * the allowlist (and the parent-directory checks) are consulted only when PATH does not exist at that moment;
  * the initial open is never checked.
  */

@@ -10,7 +10,7 @@ import io.conmonj.plugin.LogRecord;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** {@code none}: discards every record (contract 7.3). Takes no options. */
+/** {@code none}: discards every record (conmon-behaviour.md §7.3). Takes no options. */
 public final class NoneProvider implements LogDriverProvider {
     public static final String NAME = "none";
 

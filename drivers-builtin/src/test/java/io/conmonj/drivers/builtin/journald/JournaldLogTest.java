@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Entries of the journald driver: which entries, which fields, and their exact bytes (contract §7.2). */
+/** Entries of the journald driver: which entries, which fields, and their exact bytes (conmon-behaviour.md §7.2). */
 class JournaldLogTest {
     static final String CID = "0123456789abcdef0123";
 

@@ -120,7 +120,7 @@ class K8sFileCompressTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void maxFilesOneAndTwoKeepTwoCompressedBackups(int maxFiles) throws Exception {
-        // Pitfall 8 kept: N = 1 behaves like N = 2.
+        // conmon-behaviour.md §16.8 kept: N = 1 behaves like N = 2.
         try (K8sFileLog log = open(logPath, maxFiles, true)) {
             for (int i = 1; i <= 5; i++) {
                 write(log, LogStream.STDOUT, "l" + i + "\n");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Record format of contract 7.1.2, byte for byte. */
+/** Record format of conmon-behaviour.md §7.1.2, byte for byte. */
 class K8sFileFormatTest {
     @TempDir
     Path dir;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Opening (7.1.1), reopen in truncate mode (7.1.5, pitfall 10), sync, close, errors, the fan-out. */
+/** Opening (conmon-behaviour.md §7.1.1), reopen in truncate mode (§7.1.5, §16.10), sync, close, errors, the fan-out. */
 class K8sFileLifecycleTest {
     @TempDir
     Path dir;

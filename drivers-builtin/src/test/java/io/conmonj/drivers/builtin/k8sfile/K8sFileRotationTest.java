@@ -65,7 +65,7 @@ class K8sFileRotationTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void maxFilesOneAndTwoKeepTwoBackups(int maxFiles) throws IOException {
-        // Pitfall 8: the shift loop starts at max(N, 2), so N = 1 behaves like N = 2.
+        // conmon-behaviour.md §16.8: the shift loop starts at max(N, 2), so N = 1 behaves like N = 2.
         try (K8sFileLog log = open(maxFiles, List.of())) {
             for (int i = 1; i <= 5; i++) {
                 write(log, LogStream.STDOUT, "l" + i + "\n");
@@ -149,7 +149,7 @@ class K8sFileRotationTest {
 
     @Test
     void allowlistIsIgnoredWhileTheLogFileExists() throws IOException {
-        // Pitfall 7: the allowlist is only consulted when PATH does not exist at rotation time.
+        // conmon-behaviour.md §16.7: the allowlist is only consulted when PATH does not exist at rotation time.
         Path elsewhere = Files.createDirectory(dir.resolve("allowed"));
         try (K8sFileLog log = open(1, List.of(elsewhere.toString()))) {
             write(log, LogStream.STDOUT, "l1\nl2\n");

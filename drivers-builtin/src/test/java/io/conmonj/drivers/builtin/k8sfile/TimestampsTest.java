@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Timestamp format of contract 7.1.2: local time, 9 nanosecond digits, numeric offset, never {@code Z}. */
+/** Timestamp format of conmon-behaviour.md §7.1.2: local time, 9 nanosecond digits, numeric offset, never {@code Z}. */
 class TimestampsTest {
     @TempDir
     Path dir;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Opens conmon's own logs, the ones {@code -l} names (contract §7): takes the checked description of the command
- * line ({@link LogConfig}), gives the attachments that lead the monitor's {@link LogPipeline}
+ * Opens conmon's own logs, the ones {@code -l} names (conmon-behaviour.md §7): takes the checked description of
+ * the command line ({@link LogConfig}), gives the attachments that lead the monitor's {@link LogPipeline}
  * ({@link LogSetup#open}). The k8s-file log is created here, while the caller still waits, as conmon does during
  * argument validation.
  */
@@ -44,8 +44,8 @@ public final class ConmonLogs {
         }
         LogConfig.Journal journal = logs.journal();
         if (journal != null) {
-            // contract §7.2: one journald log however often -l journald is given; never fails (send errors are
-            // warnings)
+            // conmon-behaviour.md §7.2: one journald log however often -l journald is given; never fails (send
+            // errors are warnings)
             JournaldEntry entry = new JournaldEntry(journal.cid(), journal.name(), journal.tag(), journal.labels(),
                     journal.partialMessages());
             opened.add(LogPipeline.Attachment.conmon("journald", JournaldLog.open(entry, warnings)));

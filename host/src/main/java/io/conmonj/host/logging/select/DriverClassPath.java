@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * Where Java log drivers outside the monitor's own jars come from: every jar
  * in the install tree's {@code lib/drivers/}, then the jars (or directories
  * of jars) listed in {@code CONMONJ_DRIVER_PATH}, colon-separated, which an
- * operator sets through {@code conmon_env_vars}. The monitor itself runs with
+ * operator sets through {@code conmon_env_vars}, and the jars the policy registers
+ * ({@code [driver-jar.NAME]}, checked by the caller). Never a path from an annotation. The monitor itself runs with
  * {@code java -jar} (its manifest enables native access and matches the AOT
  * cache), so these are loaded by a class loader of their own, and only when a
  * container selects a driver.
@@ -25,10 +26,14 @@ final class DriverClassPath {
     private DriverClassPath() {}
 
     /** The loader to find providers with: the monitor's own, or a child of it over the driver jars. */
-    static ClassLoader loader(String installRoot, String envValue, ClassLoader parent) throws SelectionException {
+    static ClassLoader loader(String installRoot, String envValue, List<Path> registered, ClassLoader parent)
+            throws SelectionException {
         List<URL> jars = new ArrayList<>();
         if (installRoot != null) {
             addJarsIn(Path.of(installRoot, "lib", "drivers"), jars, false);
+        }
+        for (Path jar : registered) {
+            jars.add(url(jar));
         }
         if (envValue != null) {
             for (String entry : envValue.split(":")) {

@@ -1,14 +1,18 @@
 package io.conmonj.host.logging.select;
 
 import io.conmonj.host.logging.LogPipeline;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.conmonj.host.policy.AnnotationGate;
+import io.conmonj.host.policy.Policy;
+import io.conmonj.host.policy.PolicyException;
 import io.conmonj.plugin.BinarySize;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.TreeMap;
 
 /**
  * Which extra drivers a container logs to, and their options, from the host default (environment) and the
@@ -18,18 +22,24 @@ import java.util.regex.PatternSyntaxException;
  * io.conmon-j.log-opt.INSTANCE.KEY = VALUE                                (annotation, one per option)
  * CONMONJ_LOG_DRIVER = same list                                           (environment)
  * CONMONJ_LOG_OPTS = INSTANCE.KEY=VALUE[;INSTANCE.KEY=VALUE...]            (environment; \; and \\ escape)
+ * io.conmon-j.log-profile = NAME[,NAME...]                               (annotation: profiles of the policy)
  * </pre>
- * The annotation list replaces the environment's; options are merged per key, annotations winning. The host
+ * The administrator's drivers (environment, always-on profiles of the policy) always run; annotations add to them,
+ * within what the policy ({@link io.conmonj.host.policy.Policy}, docs/security.md) allows. The host
  * itself takes the keys {@code mode}, {@code max-buffer-size}, {@code tag} (a {@link TagTemplate}), {@code labels}
  * and {@code env} (comma-separated names of the labels and environment variables given to the driver in its
  * {@code ContainerMetadata}), {@code labels-regex} and {@code env-regex} (Docker's: a regular expression that selects
- * more of them by name, found anywhere in the name as Go's {@code regexp.MatchString}); every other key goes to the
+ * more of them by name, found anywhere in the name as Go's {@code regexp.MatchString}, in RE2/J: linear time); every other key goes to the
  * driver.
  */
 public final class DriverSelection {
     public static final String ANNOTATION_PREFIX = "io.conmon-j.";
     public static final String DRIVER_ANNOTATION = "io.conmon-j.log-driver";
     public static final String OPT_ANNOTATION_PREFIX = "io.conmon-j.log-opt.";
+    /** Annotation choosing profiles of the administrator's policy: {@code NAME[,NAME...]}. */
+    public static final String PROFILE_ANNOTATION = "io.conmon-j.log-profile";
+    /** Longest {@code labels-regex} / {@code env-regex} (the administrator's too; annotations: AnnotationGate). */
+    static final int MAX_REGEX = 1024;
     public static final String DRIVER_ENV = "CONMONJ_LOG_DRIVER";
     public static final String OPTS_ENV = "CONMONJ_LOG_OPTS";
 
@@ -70,40 +80,177 @@ public final class DriverSelection {
     }
 
     /**
+     * The drivers to open: first the administrator's (every instance of {@code CONMONJ_LOG_DRIVER}, then every
+     * {@code always} profile of the policy), then what the annotations add ({@code io.conmon-j.log-driver},
+     * {@code io.conmon-j.log-profile}), each checked by {@code gate} before anything is loaded. Annotations add
+     * drivers, they never remove or replace the administrator's ({@code none} adds nothing); on an instance the
+     * administrator set, an annotation may set only what describes the container ({@code tag}, {@code labels},
+     * {@code env}), or what the profile allows.
+     *
      * @param environment the monitor's environment
      * @param annotations the bundle's annotations (empty if none or not read)
-     * @throws SelectionException on a malformed list or option, with a message for the user
+     * @param gate        the policy's rules for annotations
+     * @throws SelectionException on a malformed list or option, with a message for the user, or when the policy
+     *                            refuses an annotation (the message names the rule)
      */
-    public static List<Spec> select(Map<String, String> environment, Map<String, String> annotations)
-            throws SelectionException {
-        String annotationList = annotations.get(DRIVER_ANNOTATION);
+    public static List<Spec> select(Map<String, String> environment, Map<String, String> annotations,
+                                    AnnotationGate gate) throws SelectionException {
         String envList = environment.get(DRIVER_ENV);
-        String list = annotationList != null ? annotationList : envList;
-        String listSource = annotationList != null ? "annotation " + DRIVER_ANNOTATION : "environment " + DRIVER_ENV;
+        Map<String, Map<String, String>> annOpts = annotationOptions(annotations);
+        try {
+            Map<String, Chosen> admin = administrators(envList, parseEnvOptions(environment.get(OPTS_ENV)), gate.policy());
+            Map<String, Chosen> added = annotations(annotations, annOpts, admin, gate);
+            for (String instance : annOpts.keySet()) {
+                if (!admin.containsKey(instance) && !added.containsKey(instance)) {
+                    String annList = annotations.get(DRIVER_ANNOTATION);
+                    throw new SelectionException("options given for log driver " + instance + " (annotation "
+                            + OPT_ANNOTATION_PREFIX + instance + ".*), which is not selected ("
+                            + (annList == null ? "no annotation " + DRIVER_ANNOTATION : "annotation " + DRIVER_ANNOTATION
+                            + "=" + annList) + (envList == null ? "" : ", environment " + DRIVER_ENV + "=" + envList) + ")");
+                }
+            }
+            List<Spec> specs = new ArrayList<>();
+            for (Chosen c : admin.values()) {
+                Map<String, String> opts = new LinkedHashMap<>(c.options());
+                Map<String, String> fromAnnotations = annOpts.getOrDefault(c.instance(), Map.of());
+                if (c.profile() != null) {
+                    opts = gate.profile(c.profile(), fromAnnotations);
+                } else {
+                    for (Map.Entry<String, String> e : fromAnnotations.entrySet()) {
+                        gate.adminInstanceOption(c.instance(), e.getKey(), e.getValue());
+                        opts.put(e.getKey(), e.getValue());
+                    }
+                }
+                specs.add(toSpec(c.instance(), c.provider(), opts));
+            }
+            for (Chosen c : added.values()) {
+                Map<String, String> fromAnnotations = annOpts.getOrDefault(c.instance(), Map.of());
+                Map<String, String> opts = c.profile() != null ? gate.profile(c.profile(), fromAnnotations)
+                        : gate.direct(c.instance(), c.provider(), fromAnnotations);
+                specs.add(toSpec(c.instance(), c.provider(), new LinkedHashMap<>(opts)));
+            }
+            return specs;
+        } catch (PolicyException e) {
+            throw new SelectionException(e.getMessage(), e);
+        }
+    }
 
-        Map<String, Map<String, String>> envOpts = parseEnvOptions(environment.get(OPTS_ENV));
+    /** The {@code io.conmon-j.log-opt.*} annotations by instance; any other unknown {@code io.conmon-j.*} is an error. */
+    private static Map<String, Map<String, String>> annotationOptions(Map<String, String> annotations)
+            throws SelectionException {
         Map<String, Map<String, String>> annOpts = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(OPT_ANNOTATION_PREFIX)) {
                 addOption(annOpts, key.substring(OPT_ANNOTATION_PREFIX.length()), e.getValue(), "annotation " + key);
             } else if (key.startsWith(ANNOTATION_PREFIX) && !key.equals(DRIVER_ANNOTATION)
+                    && !key.equals(PROFILE_ANNOTATION)
                     && !key.equals(MetadataReader.IMAGE_ANNOTATION) && !key.equals(MetadataReader.IMAGE_ID_ANNOTATION)) {
                 throw new SelectionException("unknown annotation " + key + " (conmon-j knows " + DRIVER_ANNOTATION
-                        + ", " + OPT_ANNOTATION_PREFIX + "DRIVER.KEY, " + MetadataReader.IMAGE_ANNOTATION + " and "
-                        + MetadataReader.IMAGE_ID_ANNOTATION + ")");
+                        + ", " + PROFILE_ANNOTATION + ", " + OPT_ANNOTATION_PREFIX + "DRIVER.KEY, "
+                        + MetadataReader.IMAGE_ANNOTATION + " and " + MetadataReader.IMAGE_ID_ANNOTATION + ")");
             }
         }
+        return annOpts;
+    }
 
-        List<Spec> specs = new ArrayList<>();
-        if (list == null) {
-            if (!annOpts.isEmpty()) {
-                throw new SelectionException("annotation " + OPT_ANNOTATION_PREFIX + annOpts.keySet().iterator().next()
-                        + ".* given but no log driver selected (" + DRIVER_ANNOTATION + " or " + DRIVER_ENV + ")");
+    /** The administrator's instances: {@code CONMONJ_LOG_DRIVER} with its options, then the always-on profiles. */
+    private static Map<String, Chosen> administrators(String envList, Map<String, Map<String, String>> envOpts,
+                                                      Policy policy) throws SelectionException {
+        Map<String, Chosen> admin = new LinkedHashMap<>();
+        if (envList != null) {
+            for (String[] entry : entries(envList, "environment " + DRIVER_ENV)) {
+                String provider = entry[0];
+                String instance = entry[1];
+                if (admin.containsKey(instance)) {
+                    throw new SelectionException("driver instance " + instance + " selected twice in environment "
+                            + DRIVER_ENV + " (name the second one PROVIDER:OTHERNAME)");
+                }
+                Map<String, String> opts = new LinkedHashMap<>(envOpts.getOrDefault(instance, Map.of()));
+                if (provider.equals("none")) {
+                    if (!opts.isEmpty()) {
+                        throw new SelectionException("log driver none takes no options");
+                    }
+                    continue;
+                }
+                String plugin = opts.get("plugin");
+                if (provider.equals("c-plugin") && plugin != null && plugin.indexOf('/') < 0
+                        && policy.plugins().containsKey(plugin)) {
+                    opts.put("plugin", policy.plugins().get(plugin).path().toString()); // by name, as annotations do
+                }
+                admin.put(instance, new Chosen(instance, provider, opts, null));
             }
-            return specs;
         }
-        List<String> seen = new ArrayList<>();
+        for (Policy.Profile p : new TreeMap<>(policy.profiles()).values()) {
+            if (p.always()) {
+                if (admin.containsKey(p.name())) {
+                    throw new SelectionException("policy " + policy.at(p.line()) + ": admin-instance: profile "
+                            + p.name() + " runs for every container, and " + DRIVER_ENV + " names an instance "
+                            + p.name() + " too");
+                }
+                admin.put(p.name(), new Chosen(p.name(), p.driver(), Map.of(), p));
+            }
+        }
+        return admin;
+    }
+
+    /** The instances the annotations add: {@code io.conmon-j.log-driver}, then {@code io.conmon-j.log-profile}. */
+    private static Map<String, Chosen> annotations(Map<String, String> annotations,
+                                                   Map<String, Map<String, String>> annOpts, Map<String, Chosen> admin,
+                                                   AnnotationGate gate) throws SelectionException, PolicyException {
+        Map<String, Chosen> added = new LinkedHashMap<>();
+        String annList = annotations.get(DRIVER_ANNOTATION);
+        if (annList != null) {
+            for (String[] entry : entries(annList, "annotation " + DRIVER_ANNOTATION)) {
+                String provider = entry[0];
+                String instance = entry[1];
+                if (added.containsKey(instance)) {
+                    throw new SelectionException("driver instance " + instance + " selected twice in annotation "
+                            + DRIVER_ANNOTATION + " (name the second one PROVIDER:OTHERNAME)");
+                }
+                if (provider.equals("none")) {
+                    if (annOpts.containsKey(instance)) {
+                        throw new SelectionException("log driver none takes no options");
+                    }
+                    continue; // adds nothing: the administrator's drivers run whatever an annotation says
+                }
+                if (admin.containsKey(instance)) {
+                    throw gate.adminInstanceName(instance);
+                }
+                added.put(instance, new Chosen(instance, provider, null, null));
+            }
+        }
+        String profiles = annotations.get(PROFILE_ANNOTATION);
+        if (profiles != null) {
+            for (String raw : profiles.split(",", -1)) {
+                String name = raw.trim();
+                Policy.Profile p = gate.policy().profiles().get(name);
+                if (p == null) {
+                    throw gate.unknownProfile(name);
+                }
+                if (admin.containsKey(name) && admin.get(name).profile() == p) {
+                    continue; // already runs for every container
+                }
+                if (admin.containsKey(name)) {
+                    throw gate.adminInstanceName(name);
+                }
+                if (added.containsKey(name)) {
+                    throw new SelectionException("log driver instance " + name + " chosen twice (annotations "
+                            + DRIVER_ANNOTATION + " and " + PROFILE_ANNOTATION + ")");
+                }
+                added.put(name, new Chosen(name, p.driver(), null, p));
+            }
+        }
+        return added;
+    }
+
+    /** One instance to open, before its options are checked and split. */
+    private record Chosen(String instance, String provider, Map<String, String> options, Policy.Profile profile) {
+    }
+
+    /** {@code PROVIDER[:INSTANCE],...} as {provider, instance} pairs. */
+    private static List<String[]> entries(String list, String listSource) throws SelectionException {
+        List<String[]> out = new ArrayList<>();
         for (String raw : list.split(",", -1)) {
             String entry = raw.trim();
             if (entry.isEmpty()) {
@@ -116,28 +263,9 @@ public final class DriverSelection {
                 throw new SelectionException("bad driver entry '" + entry + "' in " + listSource
                         + " (expected PROVIDER or PROVIDER:INSTANCE, letters, digits, '-' and '_')");
             }
-            if (seen.contains(instance)) {
-                throw new SelectionException("driver instance " + instance + " selected twice in " + listSource
-                        + " (name the second one PROVIDER:OTHERNAME)");
-            }
-            seen.add(instance);
-            Map<String, String> opts = new LinkedHashMap<>(envOpts.getOrDefault(instance, Map.of()));
-            opts.putAll(annOpts.getOrDefault(instance, Map.of()));
-            if (provider.equals("none")) {
-                if (!opts.isEmpty()) {
-                    throw new SelectionException("log driver none takes no options");
-                }
-                continue; // explicitly nothing (lets a container opt out of the host default)
-            }
-            specs.add(toSpec(instance, provider, opts));
+            out.add(new String[]{provider, instance});
         }
-        for (String instance : annOpts.keySet()) {
-            if (!seen.contains(instance)) {
-                throw new SelectionException("options given for log driver " + instance + " (annotation "
-                        + OPT_ANNOTATION_PREFIX + instance + ".*), which is not selected (" + listSource + "=" + list + ")");
-            }
-        }
-        return specs;
+        return out;
     }
 
     private static Spec toSpec(String instance, String provider, Map<String, String> opts) throws SelectionException {
@@ -183,6 +311,10 @@ public final class DriverSelection {
     static Pattern regex(String instance, String option, String value) throws SelectionException {
         if (value == null) {
             return null;
+        }
+        if (value.length() > MAX_REGEX) {
+            throw new SelectionException("log driver " + instance + ": " + option + " is longer than " + MAX_REGEX
+                    + " characters");
         }
         try {
             return Pattern.compile(value);
@@ -284,6 +416,13 @@ public final class DriverSelection {
         if (dot <= 0 || dot == instanceDotKey.length() - 1
                 || !isName(instanceDotKey.substring(0, dot))) {
             throw new SelectionException(source + ": '" + instanceDotKey + "' is not INSTANCE.KEY");
+        }
+        // a key is a name: an image's manifest can carry any annotation key, and a key such as "a=b" or one with a
+        // newline would become another option where options are passed on as KEY=VALUE (C plugins' argv)
+        String key = instanceDotKey.substring(dot + 1);
+        if (key.length() > 128 || !isName(key.replace(".", "-"))) {
+            throw new SelectionException(source + ": option key '" + key.replace("\n", "\\n")
+                    + "' is not a name (letters, digits, '.', '-', '_'; at most 128)");
         }
         opts.computeIfAbsent(instanceDotKey.substring(0, dot), k -> new LinkedHashMap<>())
                 .put(instanceDotKey.substring(dot + 1), value);

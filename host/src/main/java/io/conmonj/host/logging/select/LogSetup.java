@@ -2,6 +2,12 @@ package io.conmonj.host.logging.select;
 
 import io.conmonj.host.cli.LogConfig;
 import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.host.policy.AnnotationGate;
+import io.conmonj.host.policy.LogDirectory;
+import io.conmonj.host.policy.OwnerCheck;
+import io.conmonj.host.policy.Policy;
+import io.conmonj.host.policy.PolicyException;
+import io.conmonj.host.policy.PolicyFile;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogDriverException;
@@ -17,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -35,9 +42,12 @@ public final class LogSetup {
      * @param selectExtra false for exec sessions: their output is not the container's log
      * @param logLabels   {@code --log-label} values, {@code NAME=VALUE}
      * @param environment the monitor's environment ({@code conmon_env_vars} of containers.conf end up here)
+     * @param containerLog the {@code -l k8s-file} path ({@link LogConfig.K8sFile#path()}), or null: its directory
+     *                     is where annotations may put files
      */
     public record Request(String bundle, String cid, String name, String logTag,
-                          List<String> logLabels, boolean selectExtra, Map<String, String> environment) {
+                          List<String> logLabels, boolean selectExtra, Map<String, String> environment,
+                          String containerLog) {
     }
 
     private LogSetup() {
@@ -57,8 +67,9 @@ public final class LogSetup {
                                    List<LogPipeline.Attachment> conmonLogs, Consumer<String> warnings)
             throws SelectionException {
         LogConfig.Container c = logs.container();
-        return open(new Request(c.bundle(), c.cid(), c.name(), c.tag(), c.labels(), c.selectsDrivers(), environment),
-                conmonLogs, warnings);
+        String containerLog = logs.k8sFile() == null ? null : logs.k8sFile().path();
+        return open(new Request(c.bundle(), c.cid(), c.name(), c.tag(), c.labels(), c.selectsDrivers(), environment,
+                containerLog), conmonLogs, warnings);
     }
 
     /** {@link #open(LogConfig, Map, List, Consumer)} with the description spelled out. */
@@ -89,10 +100,18 @@ public final class LogSetup {
     private static void openSelected(Request request, Consumer<String> warnings, List<LogPipeline.Attachment> attached)
             throws SelectionException {
         Map<String, String> environment = request.environment();
+        int euid = OwnerCheck.effectiveUid();
+        Policy policy;
+        try {
+            policy = PolicyFile.load(environment, euid);
+        } catch (PolicyException e) {
+            throw new SelectionException(e.getMessage(), e);
+        }
+        boolean alwaysProfiles = policy.profiles().values().stream().anyMatch(Policy.Profile::always);
         MetadataReader.BundleConfig config = MetadataReader.BundleConfig.EMPTY;
         byte[] json = readConfig(request.bundle());
         boolean envSelects = environment.get(DriverSelection.DRIVER_ENV) != null;
-        if (json != null && (envSelects || MetadataReader.mentionsConmonJ(json))) {
+        if (json != null && (envSelects || alwaysProfiles || MetadataReader.mentionsConmonJ(json))) {
             try {
                 config = MetadataReader.parse(json);
             } catch (IOException e) {
@@ -100,11 +119,12 @@ public final class LogSetup {
                         + "/config.json: " + e.getMessage(), e);
             }
         }
-        List<DriverSelection.Spec> specs = DriverSelection.select(environment, config.annotations());
+        AnnotationGate gate = new AnnotationGate(policy, LogDirectory.of(request.containerLog()), euid);
+        List<DriverSelection.Spec> specs = DriverSelection.select(environment, config.annotations(), gate);
         if (specs.isEmpty()) {
             return;
         }
-        Map<String, LogDriverProvider> providers = providers();
+        Map<String, LogDriverProvider> providers = providers(gate);
         for (DriverSelection.Spec spec : specs) {
             LogDriverProvider provider = providers.get(spec.provider());
             if (provider == null) {
@@ -145,10 +165,18 @@ public final class LogSetup {
      * ({@link DriverClassPath}), by name; the first one of a name wins, so a
      * built-in driver cannot be replaced by a jar.
      */
-    static Map<String, LogDriverProvider> providers() throws SelectionException {
+    static Map<String, LogDriverProvider> providers(AnnotationGate gate) throws SelectionException {
         Map<String, LogDriverProvider> byName = new LinkedHashMap<>();
+        List<Path> registered = new ArrayList<>();
+        try {
+            for (Policy.Registered jar : new TreeMap<>(gate.policy().driverJars()).values()) {
+                registered.add(Path.of(gate.checked(jar)));
+            }
+        } catch (PolicyException e) {
+            throw new SelectionException(e.getMessage(), e);
+        }
         ClassLoader loader = DriverClassPath.loader(System.getProperty("conmonj.root"),
-                System.getenv(DriverClassPath.ENV), LogSetup.class.getClassLoader());
+                System.getenv(DriverClassPath.ENV), registered, LogSetup.class.getClassLoader());
         try {
             for (LogDriverProvider p : ServiceLoader.load(LogDriverProvider.class, loader)) {
                 byName.putIfAbsent(p.name(), p);
@@ -159,13 +187,21 @@ public final class LogSetup {
         return byName;
     }
 
+    /** Largest {@code config.json} read (Kubernetes caps all annotations of an object at 256 KiB). */
+    static final int MAX_CONFIG = 8 * 1024 * 1024;
+
     private static byte[] readConfig(String bundle) throws SelectionException {
         if (bundle == null || bundle.isEmpty()) {
             return null;
         }
         Path file = Path.of(bundle, "config.json");
-        try {
-            return Files.readAllBytes(file);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            // the runtime writes it, but its annotations come from users and images: bounded like any hostile input
+            byte[] out = in.readNBytes(MAX_CONFIG + 1);
+            if (out.length > MAX_CONFIG) {
+                throw new SelectionException(file + " is larger than " + MAX_CONFIG + " bytes");
+            }
+            return out;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

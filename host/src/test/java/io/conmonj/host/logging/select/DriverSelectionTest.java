@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.host.policy.AnnotationGate;
+import io.conmonj.host.policy.LogDirectory;
+import io.conmonj.host.policy.PolicyException;
+import io.conmonj.host.policy.PolicyReader;
+
+import java.nio.charset.StandardCharsets;
 
 import java.util.List;
 import java.util.Map;
@@ -14,13 +20,29 @@ import org.junit.jupiter.api.Test;
 
 class DriverSelectionTest {
 
+    /**
+     * The syntax and the host's options, under a policy that trusts annotations ({@code unrestricted}); what the
+     * policy refuses is {@link SelectionTrustTest}'s.
+     */
+    static final AnnotationGate TRUSTING;
+
+    static {
+        try {
+            TRUSTING = new AnnotationGate(PolicyReader.read("test.conf",
+                    "[annotations]\nunrestricted = true\n".getBytes(StandardCharsets.UTF_8)),
+                    LogDirectory.of("/var/lib/c/ctr.log"), 0);
+        } catch (PolicyException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static List<DriverSelection.Spec> select(Map<String, String> env, Map<String, String> ann)
             throws SelectionException {
-        return DriverSelection.select(env, ann);
+        return DriverSelection.select(env, ann, TRUSTING);
     }
 
     private static String error(Map<String, String> env, Map<String, String> ann) {
-        return assertThrows(SelectionException.class, () -> DriverSelection.select(env, ann)).getMessage();
+        return assertThrows(SelectionException.class, () -> select(env, ann)).getMessage();
     }
 
     @Test
@@ -31,7 +53,7 @@ class DriverSelectionTest {
     @Test
     void annotationsSelectDriversWithOptionsAndHostKeys() throws SelectionException {
         List<DriverSelection.Spec> specs = select(Map.of(), Map.of(
-                "io.conmon-j.log-driver", "c-plugin:fwd, k8s-file:copy",
+                "io.conmon-j.log-driver", "example:fwd, k8s-file:copy",
                 "io.conmon-j.log-opt.fwd.path", "/usr/lib/x.so",
                 "io.conmon-j.log-opt.fwd.mode", "non-blocking",
                 "io.conmon-j.log-opt.fwd.max-buffer-size", "4m",
@@ -41,7 +63,7 @@ class DriverSelectionTest {
         assertEquals(2, specs.size());
         DriverSelection.Spec fwd = specs.get(0);
         assertEquals("fwd", fwd.instance());
-        assertEquals("c-plugin", fwd.provider());
+        assertEquals("example", fwd.provider());
         assertEquals(Map.of("path", "/usr/lib/x.so"), fwd.options());
         assertEquals(LogPipeline.Mode.NON_BLOCKING, fwd.mode());
         assertEquals(4L << 20, fwd.maxBufferSize());
@@ -54,20 +76,26 @@ class DriverSelectionTest {
     }
 
     @Test
-    void environmentIsTheHostDefaultAndAnnotationsOverrideIt() throws SelectionException {
+    void environmentIsTheHostDefaultAndAnnotationsAddToIt() throws SelectionException {
         Map<String, String> env = Map.of("CONMONJ_LOG_DRIVER", "k8s-file:all",
                 "CONMONJ_LOG_OPTS", "all.path=/var/log/a\\;b\\\\c.log ; all.max-size=10m;other.k=v");
         DriverSelection.Spec spec = select(env, Map.of()).get(0);
         assertEquals("all", spec.instance());
         assertEquals(Map.of("path", "/var/log/a;b\\c.log ", "max-size", "10m"), spec.options());
 
-        // The container's own list replaces the default; option values merge per key, annotation first.
-        List<DriverSelection.Spec> specs = select(env, Map.of("io.conmon-j.log-driver", "k8s-file:all",
-                "io.conmon-j.log-opt.all.path", "/mine.log"));
-        assertEquals(Map.of("path", "/mine.log", "max-size", "10m"), specs.get(0).options());
+        // The container's list adds to the default; on the administrator's instance it may set only its tag,
+        // labels and env.
+        List<DriverSelection.Spec> specs = select(env, Map.of("io.conmon-j.log-driver", "k8s-file:mine",
+                "io.conmon-j.log-opt.mine.path", "/mine.log", "io.conmon-j.log-opt.all.tag", "t"));
+        assertEquals(List.of("all", "mine"), specs.stream().map(DriverSelection.Spec::instance).toList());
+        assertEquals(Map.of("path", "/var/log/a;b\\c.log ", "max-size", "10m"), specs.get(0).options());
+        assertEquals("t", specs.get(0).tag().source());
+        assertTrue(error(env, Map.of("io.conmon-j.log-opt.all.path", "/mine.log")).contains("admin-instance"));
+        assertTrue(error(env, Map.of("io.conmon-j.log-driver", "k8s-file:all")).contains("admin-instance"));
 
-        // A container opts out of the host default.
-        assertEquals(List.of(), select(env, Map.of("io.conmon-j.log-driver", "none")));
+        // "none" adds nothing and removes nothing.
+        assertEquals(List.of("all"), select(env, Map.of("io.conmon-j.log-driver", "none")).stream()
+                .map(DriverSelection.Spec::instance).toList());
     }
 
     @Test
@@ -89,12 +117,12 @@ class DriverSelectionTest {
         assertEquals("options given for log driver y (annotation io.conmon-j.log-opt.y.*), which is not selected"
                 + " (annotation io.conmon-j.log-driver=x)",
                 error(Map.of(), Map.of("io.conmon-j.log-driver", "x", "io.conmon-j.log-opt.y.k", "v")));
-        assertEquals("annotation io.conmon-j.log-opt.y.* given but no log driver selected (io.conmon-j.log-driver"
-                + " or CONMONJ_LOG_DRIVER)", error(Map.of(), Map.of("io.conmon-j.log-opt.y.k", "v")));
+        assertEquals("options given for log driver y (annotation io.conmon-j.log-opt.y.*), which is not selected"
+                + " (no annotation io.conmon-j.log-driver)", error(Map.of(), Map.of("io.conmon-j.log-opt.y.k", "v")));
         assertEquals("annotation io.conmon-j.log-opt.nokey: 'nokey' is not INSTANCE.KEY",
                 error(Map.of(), Map.of("io.conmon-j.log-opt.nokey", "v")));
         assertEquals("unknown annotation io.conmon-j.log-drivers (conmon-j knows io.conmon-j.log-driver,"
-                + " io.conmon-j.log-opt.DRIVER.KEY, io.conmon-j.image and io.conmon-j.image-id)",
+                + " io.conmon-j.log-profile, io.conmon-j.log-opt.DRIVER.KEY, io.conmon-j.image and io.conmon-j.image-id)",
                 error(Map.of(), Map.of("io.conmon-j.log-drivers", "x")));
         assertEquals("environment CONMONJ_LOG_OPTS: 'x.k' is not INSTANCE.KEY=VALUE",
                 error(Map.of("CONMONJ_LOG_OPTS", "x.k"), Map.of()));
@@ -116,13 +144,13 @@ class DriverSelectionTest {
 
     @Test
     void regexOptionsAreHostOptionsAndMustCompile() throws SelectionException {
-        DriverSelection.Spec spec = DriverSelection.select(Map.of(), Map.of("io.conmon-j.log-driver", "json-file",
+        DriverSelection.Spec spec = select(Map.of(), Map.of("io.conmon-j.log-driver", "json-file",
                 "io.conmon-j.log-opt.json-file.labels-regex", "^app\\.", "io.conmon-j.log-opt.json-file.env-regex", "MODE$",
                 "io.conmon-j.log-opt.json-file.path", "/x")).get(0);
         assertEquals(Map.of("path", "/x"), spec.options());
         assertTrue(spec.selectsLabel("app.tier") && !spec.selectsLabel("myapp.tier"));
         assertTrue(spec.selectsEnv("APP_MODE") && !spec.selectsEnv("MODE_X"));
-        assertEquals("log driver json-file: labels-regex=app[: invalid regular expression: Unclosed character class",
+        assertEquals("log driver json-file: labels-regex=app[: invalid regular expression: missing closing ]",
                 error(Map.of(), Map.of("io.conmon-j.log-driver", "json-file",
                         "io.conmon-j.log-opt.json-file.labels-regex", "app[")));
     }
@@ -144,9 +172,9 @@ class DriverSelectionTest {
     @Test
     void badLabelAndEnvNamesAreStartUpErrors() {
         assertEquals("log driver fwd: labels=a,,b: empty name (expected NAME[,NAME...])", error(Map.of(),
-                Map.of("io.conmon-j.log-driver", "c-plugin:fwd", "io.conmon-j.log-opt.fwd.labels", "a,,b")));
+                Map.of("io.conmon-j.log-driver", "example:fwd", "io.conmon-j.log-opt.fwd.labels", "a,,b")));
         assertEquals("log driver fwd: labels=: empty name (expected NAME[,NAME...])", error(Map.of(),
-                Map.of("io.conmon-j.log-driver", "c-plugin:fwd", "io.conmon-j.log-opt.fwd.labels", "")));
+                Map.of("io.conmon-j.log-driver", "example:fwd", "io.conmon-j.log-opt.fwd.labels", "")));
         assertEquals("log driver j: env=A, B: name ' B' has a character other than letters, digits, '.', '-' and '_'",
                 error(Map.of("CONMONJ_LOG_DRIVER", "journald:j", "CONMONJ_LOG_OPTS", "j.env=A, B"), Map.of()));
         assertEquals("log driver j: labels=io/x: name 'io/x' has a character other than letters, digits, '.', '-' and"

@@ -25,7 +25,8 @@ class LogSetupTest {
     final List<String> warnings = new ArrayList<>();
 
     private LogSetup.Request request(Map<String, String> env) {
-        return new LogSetup.Request(dir.toString(), "0123456789abcdef", "web", null, List.of("team=a"), true, env);
+        return new LogSetup.Request(dir.toString(), "0123456789abcdef", "web", null, List.of("team=a"), true, env,
+                dir.resolve("ctr.log").toString());
     }
 
     private void config(String annotations) throws IOException {
@@ -49,7 +50,7 @@ class LogSetupTest {
     @Test
     void annotationAddsASecondK8sFileThroughTheServiceLoader() throws Exception {
         Path copy = dir.resolve("copy.log");
-        config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.path\":\"" + copy + "\"");
+        config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.path\":\"copy.log\"");
         try (LogPipeline p = open(Map.of())) {
             assertEquals(List.of("k8s-file", "copy"), p.driverNames());
             byte[] b = "hello\nwor".getBytes(StandardCharsets.US_ASCII);
@@ -74,9 +75,9 @@ class LogSetupTest {
     void jsonFileGetsTheSelectedLabelsEnvAndExpandedTag() throws Exception {
         Path json = dir.resolve("c.json");
         config("\"a\":\"b\",\"other\":\"not selected\",\"io.conmon-j.log-driver\":\"json-file:j,k8s-file:k\","
-                + "\"io.conmon-j.log-opt.j.path\":\"" + json + "\",\"io.conmon-j.log-opt.j.labels\":\"team,a,nosuch\","
+                + "\"io.conmon-j.log-opt.j.path\":\"c.json\",\"io.conmon-j.log-opt.j.labels\":\"team,a,nosuch\","
                 + "\"io.conmon-j.log-opt.j.env\":\"A\",\"io.conmon-j.log-opt.j.tag\":\"{{.Name}}-{{.ID}}\","
-                + "\"io.conmon-j.log-opt.k.path\":\"" + dir.resolve("k.log") + "\",\"io.conmon-j.log-opt.k.labels\":\"a\"");
+                + "\"io.conmon-j.log-opt.k.path\":\"k.log\",\"io.conmon-j.log-opt.k.labels\":\"a\"");
         try (LogPipeline p = open(Map.of())) {
             byte[] b = "x\n".getBytes(StandardCharsets.US_ASCII);
             p.write(Stream.STDOUT, b, 0, b.length);
@@ -96,7 +97,8 @@ class LogSetupTest {
     @Test
     void execSessionsDoNotSelect() throws Exception {
         config("\"io.conmon-j.log-driver\":\"nosuch\"");
-        LogSetup.Request exec = new LogSetup.Request(dir.toString(), "c", null, null, List.of(), false, Map.of());
+        LogSetup.Request exec = new LogSetup.Request(dir.toString(), "c", null, null, List.of(), false, Map.of(),
+                null);
         try (LogPipeline p = LogSetup.open(exec, List.of(), warnings::add)) {
             assertTrue(p.isEmpty());
         }
@@ -104,18 +106,26 @@ class LogSetupTest {
 
     @Test
     void unknownDriverAndBadOptionsAreStartUpErrors() throws Exception {
-        config("\"io.conmon-j.log-driver\":\"nosuch\"");
+        config("\"a\":\"b\"");
         assertEquals("unknown log driver nosuch (available: c-plugin, fluentd, gelf, journald, json-file, k8s-file, none, syslog)",
-                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+                assertThrows(SelectionException.class, () -> open(Map.of("CONMONJ_LOG_DRIVER", "nosuch"))).getMessage());
         config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.colour\":\"red\"");
         assertEquals("log driver copy (k8s-file): option colour: unknown (known: path, max-size, max-file, global-max-size, compress)",
                 assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
-        config("\"io.conmon-j.log-driver\":\"k8s-file:copy\",\"io.conmon-j.log-opt.copy.path\":\"/nonexistent/dir/x\"");
+        config("\"a\":\"b\"");
         assertEquals("log driver copy (k8s-file): Failed to open log file No such file or directory: /nonexistent/dir/x",
-                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
+                assertThrows(SelectionException.class, () -> open(Map.of("CONMONJ_LOG_DRIVER", "k8s-file:copy",
+                        "CONMONJ_LOG_OPTS", "copy.path=/nonexistent/dir/x"))).getMessage());
         Files.writeString(dir.resolve("config.json"), "{\"annotations\":{\"io.conmon-j.log-driver\":");
         assertTrue(assertThrows(SelectionException.class, () -> open(Map.of())).getMessage()
                 .startsWith("cannot read the annotations of " + dir + "/config.json: "));
+    }
+
+    @Test
+    void anOversizedConfigIsRefusedWithoutReadingItAll() throws Exception {
+        config("\"io.conmon-j.log-driver\":\"journald:j\",\"pad\":\"" + "x".repeat(LogSetup.MAX_CONFIG) + "\"");
+        assertEquals(dir.resolve("config.json") + " is larger than " + LogSetup.MAX_CONFIG + " bytes",
+                assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
     }
 
     private static DriverSelection.Spec spec(String tag, List<String> labels, List<String> env) {
@@ -129,7 +139,7 @@ class LogSetupTest {
                 Map.of("a", "b", "team", "x", "io.conmon-j.image", "busybox", "io.conmon-j.image-id", "sha256:f00"),
                 Map.of("A", "1", "B", "2"));
         LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", "cli-tag", List.of("team=a"), true,
-                Map.of());
+                Map.of(), null);
         ContainerMetadata m = LogSetup.metadata(r, config, spec(null, List.of(), List.of()));
         assertEquals("0123456789abcdef", m.id());
         assertEquals("web", m.name());
@@ -148,10 +158,10 @@ class LogSetupTest {
         MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
                 Map.of("app.name", "shop", "app.tier", "web", "team", "x", "io.podman.internal", "y"),
                 Map.of("APP_MODE", "prod", "SECRET", "s", "HOME", "/root"));
-        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", null, List.of(), true, Map.of());
+        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef", "web", null, List.of(), true, Map.of(), null);
         DriverSelection.Spec spec = new DriverSelection.Spec("i", "p", Map.of(), LogPipeline.Mode.BLOCKING, 1, null,
-                List.of("team"), List.of("HOME"), java.util.regex.Pattern.compile("^app\\."),
-                java.util.regex.Pattern.compile("MODE"));
+                List.of("team"), List.of("HOME"), com.google.re2j.Pattern.compile("^app\\."),
+                com.google.re2j.Pattern.compile("MODE"));
         ContainerMetadata m = LogSetup.metadata(r, config, spec);
         assertEquals(Map.of("app.name", "shop", "app.tier", "web", "team", "x"), m.labels());
         assertEquals(Map.of("APP_MODE", "prod", "HOME", "/root"), m.env()); // found anywhere, as Go's MatchString
@@ -161,11 +171,11 @@ class LogSetupTest {
     void tagTemplateIsExpandedWithTheContainersFields() {
         MetadataReader.BundleConfig config = new MetadataReader.BundleConfig(
                 Map.of("io.conmon-j.image", "docker.io/busybox", "io.conmon-j.image-id", "sha256:f00"), Map.of());
-        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef01", "web", "cli", List.of(), true, Map.of());
+        LogSetup.Request r = new LogSetup.Request(null, "0123456789abcdef01", "web", "cli", List.of(), true, Map.of(), null);
         assertEquals("web/0123456789ab/docker.io/busybox@sha256:f00 by conmon-j", LogSetup.metadata(r, config,
                 spec("{{.Name}}/{{.ID}}/{{.ImageName}}@{{.ImageID}} by {{.DaemonName}}", List.of(), List.of())).tag());
         LogSetup.Request noName = new LogSetup.Request(null, "0123456789abcdef01", null, null, List.of(), true,
-                Map.of());
+                Map.of(), null);
         MetadataReader.BundleConfig empty = new MetadataReader.BundleConfig(Map.of(), Map.of());
         assertEquals(null, LogSetup.metadata(noName, empty, spec("{{.ImageName}}{{.Name}}", List.of(), List.of())).tag());
         assertEquals("x-0123456789abcdef01", LogSetup.metadata(noName, empty,
