@@ -63,7 +63,7 @@ echo "SOAK-DONE $i"; sleep 3600'
 
 cpu_s() { # utime+stime of PID in seconds
     local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }' <<<"${stat##*) }"
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($12 + $13) / hz }' <<<"${stat##*) }"
 }
 rss_kb() { awk '$1 == "Rss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
