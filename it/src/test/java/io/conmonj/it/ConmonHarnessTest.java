@@ -106,6 +106,12 @@ class ConmonHarnessTest {
                 inv("log file not openable", List.of("-l"), List.of("-l", "k8s-file:/nonexistent-dir/x/ctr.log"),
                         "Failed to open log file No such file or directory"),
                 inv("k8s-file with log-tag", List.of(), List.of("--log-tag", "t"), "k8s-file doesn't support --log-tag"),
+                inv("log file not openable, with log-tag", List.of("-l"),
+                        List.of("-l", "k8s-file:/nonexistent-dir/x/ctr.log", "--log-tag", "t"),
+                        "Failed to open log file No such file or directory"),
+                inv("log file not openable, journald with short cid", List.of("-l", "-c", "-u"),
+                        List.of("-c", "short", "-u", "short", "-l", "k8s-file:/nonexistent-dir/x/ctr.log", "-l", "journald"),
+                        "Failed to open log file No such file or directory"),
                 new Invalid("k8s-file with log-label", List.of(), List.of("--log-label", "A=b"),
                         "k8s-file doesn't support --log-label", "--log-label is 2.2.0+ (2.1.6: Unknown option)"),
                 new Invalid("label without =", List.of("-l", "-c", "-u"),
@@ -166,6 +172,21 @@ class ConmonHarnessTest {
             }
             assertFalse(Files.exists(r.conmonPidfile), "no fork: -P must not be written");
             assertNull(r.readSyncRaw(Duration.ofSeconds(5)), "sync pipe gets EOF, no message");
+        }
+    }
+
+    /** conmon creates its k8s-file log before it checks --log-tag: the refused command line leaves the empty file. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void logFileCreatedBeforeLogTagIsRefused(Monitor m) throws IOException {
+        Fixtures.Bundle b = Fixtures.get().sh("true");
+        try (ConmonRun r = new ConmonRun(m, b).podmanArgs().k8sLog().args("--log-tag", "t")) {
+            assertFalse(Files.exists(r.log));
+            r.spawn().offerStart();
+            assertEquals(1, r.waitLauncher(Duration.ofSeconds(10)), "exit status; stderr: " + r.stderr());
+            assertTrue(r.stderr().contains("k8s-file doesn't support --log-tag"), r.stderr());
+            assertTrue(Files.exists(r.log), "the log file exists");
+            assertEquals(0, Files.size(r.log));
         }
     }
 

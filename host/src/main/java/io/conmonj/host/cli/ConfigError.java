@@ -38,7 +38,7 @@ public final class ConfigError extends Exception {
         this.style = style;
     }
 
-    /** A {@code [conmon:e]: } error; the usual kind, and the one a {@link LogOpener} throws. */
+    /** A {@code [conmon:e]: } error; the usual kind, and the one the monitor gives when it cannot open the log. */
     public static ConfigError error(String message) {
         return new ConfigError(Style.ERROR, message);
     }

@@ -1,10 +1,7 @@
 package io.conmonj.host.lifecycle;
 
-import io.conmonj.drivers.builtin.journald.JournaldEntry;
-import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
 import io.conmonj.host.Diagnostics;
 import io.conmonj.host.cli.ConfigError;
-import io.conmonj.host.cli.LogPaths;
 import io.conmonj.host.cli.LogTarget;
 import io.conmonj.host.cli.OptionParsingException;
 import io.conmonj.host.cli.Options;
@@ -17,6 +14,7 @@ import io.conmonj.host.exit.ChildReaper;
 import io.conmonj.host.exit.ExitCommand;
 import io.conmonj.host.logging.ContainerLog;
 import io.conmonj.host.logging.LogPipeline;
+import io.conmonj.host.logging.select.ConmonLogs;
 import io.conmonj.host.logging.select.LogSetup;
 import io.conmonj.host.logging.select.SelectionException;
 import io.conmonj.host.sys.NativeCallException;
@@ -25,7 +23,6 @@ import io.conmonj.host.sys.Sys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,12 +59,13 @@ public final class MonitorProcess {
                 Version.load().print(stdout);
                 return answer(0);
             }
-            List<LogPipeline.Attachment> opened = new ArrayList<>();
-            config = Validator.validate(options, targets -> opened.addAll(openLogs(options, targets)));
+            config = Validator.validate(options);
+            List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config);
+            config.refuseAfterLogOpen(); // conmon checks --log-tag, --log-label and the CID after creating its log
             Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
             config.warnings().forEach(Diagnostics::warn);
             NotYetSupported.check(config);
-            log = openSelectedLogs(options, opened);
+            log = openSelectedLogs(config, conmonLogs);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
             process.useGuardian(guardian);
             PodmanPipes.attach(options, process, launcher);
@@ -169,49 +167,29 @@ public final class MonitorProcess {
         if (options.exitDir() != null && options.cid() != null) {
             guardian.exitFile(Path.of(options.exitDir()).resolve(options.cid()));
         }
-        config.logTargets().stream().filter(t -> t.driver() == LogTarget.Driver.K8S_FILE).findFirst()
-                .ifPresent(t -> guardian.k8sLog(Path.of(t.path())));
+        if (config.k8sFilePath() != null) {
+            guardian.k8sLog(Path.of(config.k8sFilePath()));
+        }
         guardian.exitCommand(options.exitCommand(), options.exitCommandArgs(), options.exitDelay());
     }
 
-    /** conmon's own k8s-file log from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4 step 14). */
-    private static List<LogPipeline.Attachment> openLogs(Options options, List<LogTarget> targets) throws ConfigError {
-        List<K8sFileOptions> files = new ArrayList<>();
-        for (LogTarget target : targets) {
-            if (target.driver() == LogTarget.Driver.K8S_FILE) {
-                files.add(K8sFileOptions.of(Path.of(target.path()))
-                        .withSizeMax(options.logSizeMax())
-                        .withGlobalSizeMax(options.logGlobalSizeMax())
-                        .withRotate(options.logRotate(), options.logMaxFiles())
-                        .withAllowlistDirs(options.logAllowlistDirs()));
-            }
-        }
-        List<LogPipeline.Attachment> opened;
+    /** conmon's own logs from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4). */
+    private static List<LogPipeline.Attachment> openConmonLogs(ValidatedConfig config) throws ConfigError {
         try {
-            opened = LogSetup.openConmonFiles(files, Diagnostics::warn);
+            return ConmonLogs.open(config.logs(), Diagnostics::warn);
         } catch (SelectionException e) {
             throw ConfigError.error(e.getMessage());
         }
-        if (targets.stream().anyMatch(t -> t.driver() == LogTarget.Driver.JOURNALD)) {
-            // conmon-behaviour.md §7.2: one journald log however often -l journald is given; the validator checks the CID
-            // and the labels after this callback, before anything is logged
-            opened = new ArrayList<>(opened);
-            opened.add(LogSetup.openConmonJournald(new JournaldEntry(options.cid() == null ? "" : options.cid(),
-                    options.name(), options.logTag(), options.logLabels(), !options.noContainerPartialMessage()),
-                    Diagnostics::warn));
-        }
-        return opened;
     }
 
     /**
      * After validation, while the caller still waits: the drivers selected for the container by annotations or
-     * the environment (docs/logging.md) join conmon's own log; any refusal is a start-up error.
+     * the environment (docs/logging.md) join conmon's own logs; any refusal is a start-up error.
      */
-    private static LogPipeline openSelectedLogs(Options options, List<LogPipeline.Attachment> conmonLogs) throws ConfigError {
-        LogSetup.Request request = new LogSetup.Request(options.bundle(), options.cid(), options.name(),
-                options.logTag(), options.logLabels(), !options.exec(), System.getenv(), LogSetup.containerLog(LogPaths.parse(options.logPaths())));
+    private static LogPipeline openSelectedLogs(ValidatedConfig config, List<LogPipeline.Attachment> conmonLogs)
+            throws ConfigError {
         try {
-            return LogSetup.open(request, conmonLogs, Diagnostics::driverReport);
+            return LogSetup.open(config.logs(), System.getenv(), conmonLogs, Diagnostics::driverReport);
         } catch (SelectionException e) {
             throw ConfigError.error(e.getMessage());
         }

@@ -3,11 +3,15 @@
  * driver SPI ({@code io.conmonj.plugin}).
  *
  * <p>The monitor sees one {@link io.conmonj.host.logging.ContainerLog}, a
- * {@link io.conmonj.host.logging.LogPipeline} opened by {@link io.conmonj.host.logging.select.LogSetup}:
+ * {@link io.conmonj.host.logging.LogPipeline} opened by {@link io.conmonj.host.logging.select.LogSetup} from the
+ * command line's checked description of the log ({@link io.conmonj.host.cli.LogConfig}); this package never reads
+ * the command line itself:
  * <pre>{@code
- * List<LogPipeline.Attachment> own = LogSetup.openConmonFiles(k8sFileOptionsFromDashL, Diagnostics::warn); // during validation
- * ContainerLog log = LogSetup.open(new LogSetup.Request(bundle, cid, name, logTag, logLabels, !exec, System.getenv(), k8sFilePath),
- *         own, Diagnostics::warn);   // after validation; SelectionException -> "[conmon:e]: " + message, exit 1
+ * ValidatedConfig cfg = Validator.validate(options);                              // cli
+ * List<LogPipeline.Attachment> own = ConmonLogs.open(cfg.logs(), Diagnostics::warn); // -l: k8s-file created here
+ * cfg.refuseAfterLogOpen();                                                       // conmon's checks after that
+ * ContainerLog log = LogSetup.open(cfg.logs(), System.getenv(), own, Diagnostics::driverReport);
+ *         // SelectionException (both calls) -> "[conmon:e]: " + message, exit 1
  * ...
  * log.write(Stream.STDOUT, buf, 0, n);      // every read() of container output, n <= 8192
  * log.reopen();                             // ctl "2 H W"

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +46,9 @@ class PodmanArgvTest {
         Path runc = dir.resolve("runc");
         Files.writeString(runc, "#!/bin/sh\n");
         Files.setPosixFilePermissions(runc, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<List<LogTarget>> opened = new ArrayList<>();
 
         Options o = Options.parse(podmanCreateArgv(runc.toString()), "/", k -> null);
-        ValidatedConfig cfg = Validator.validate(o, opened::add);
+        ValidatedConfig cfg = Validator.validate(o);
 
         assertEquals(1, o.apiVersion(), "--api-version is a flag; the following '1' is a stray positional");
         assertEquals(ID, o.cid());
@@ -76,7 +74,8 @@ class PodmanArgvTest {
         assertEquals(LogLevel.WARN, cfg.logLevel());
         List<LogTarget> expected = List.of(new LogTarget(LogTarget.Driver.K8S_FILE, USERDATA + "/ctr.log"));
         assertEquals(expected, cfg.logTargets());
-        assertEquals(List.of(expected), opened);
+        assertEquals(USERDATA + "/ctr.log", cfg.logs().k8sFile().path());
+        assertNull(cfg.refusalAfterLogOpen());
         assertEquals(List.of(), cfg.warnings());
     }
 

@@ -2,6 +2,7 @@ package io.conmonj.host.cli;
 
 import io.conmonj.plugin.ErrnoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +31,8 @@ class ValidatorTest {
     @TempDir
     Path dir;
     String runtime;
-    final List<List<LogTarget>> opened = new ArrayList<>();
-    final LogOpener recordingOpener = opened::add;
+    /** The log descriptions handed over: the monitor opens conmon's log from each before the remaining checks. */
+    final List<LogConfig> described = new ArrayList<>();
 
     @BeforeEach
     void makeRuntime() throws IOException {
@@ -48,8 +49,16 @@ class ValidatorTest {
         return argv.toArray(String[]::new);
     }
 
+    /** As the monitor runs it: validation, (the log would be opened here), the checks conmon makes after that. */
     ValidatedConfig validate(String... argv) throws Exception {
-        return Validator.validate(Options.parse(argv, dir.toString(), k -> null), recordingOpener);
+        ValidatedConfig cfg = Validator.validate(parse(argv));
+        described.add(cfg.logs());
+        cfg.refuseAfterLogOpen();
+        return cfg;
+    }
+
+    Options parse(String... argv) throws OptionParsingException {
+        return Options.parse(argv, dir.toString(), k -> null);
     }
 
     ConfigError fails(String... argv) {
@@ -69,7 +78,11 @@ class ValidatorTest {
         assertEquals(List.of(new LogTarget(LogTarget.Driver.NONE, null)), cfg.logTargets());
         assertEquals(List.of(), cfg.warnings());
         assertEquals(LONG_CID, cfg.options().cid());
-        assertEquals(List.of(cfg.logTargets()), opened, "opener called exactly once with the targets");
+        assertNull(cfg.refusalAfterLogOpen());
+        assertEquals(List.of(cfg.logs()), described);
+        assertEquals(new LogConfig(cfg.logTargets(), null, null,
+                new LogConfig.Container(dir.toString(), LONG_CID, null, null, List.of(), true)), cfg.logs(),
+                "--bundle defaults to the working directory");
     }
 
     @Test
@@ -201,32 +214,49 @@ class ValidatorTest {
     void step14LogDriverRequired() {
         String[] argv = {"-c", LONG_CID, "-u", "u", "-r", runtime};
         assertError("Log driver not provided. Use --log-path", ConfigError.Style.ERROR, argv);
-        assertTrue(opened.isEmpty());
+        assertTrue(described.isEmpty());
     }
 
     @Test
-    void step14LogPathErrorsComeBeforeOpening() {
-        assertError("No such log driver foo", ConfigError.Style.ERROR,
-                valid("-l", "k8s-file:/l", "-l", "foo:bar", "--log-tag", "t"));
-        assertTrue(opened.isEmpty(), "no file is opened when a later -l is bad");
+    void step14LogPathErrorsComeBeforeOpening() throws Exception {
+        Options o = parse(valid("-l", "k8s-file:/l", "-l", "foo:bar", "--log-tag", "t"));
+        ConfigError e = assertThrows(ConfigError.class, () -> Validator.validate(o),
+                "thrown at once: no log is described, so none is opened, when a later -l is bad");
+        assertEquals("No such log driver foo", e.getMessage());
     }
 
     @Test
-    void step14OpenFailureIsReportedAsThrown() {
-        LogOpener failing = t -> {
-            throw ConfigError.error("Failed to open log file No such file or directory");
-        };
-        ConfigError e = assertThrows(ConfigError.class, () -> Validator.validate(
-                Options.parse(valid("-l", "k8s-file:/nonexist/dir/log", "--log-tag", "t"), "/", k -> null), failing));
-        assertEquals("[conmon:e]: Failed to open log file No such file or directory", e.line());
+    void step14TagCheckIsHandedOverForAfterTheLogIsOpened() throws Exception {
+        // conmon creates the k8s file before this check: a log that cannot be opened is reported first
+        ValidatedConfig cfg = Validator.validate(parse(valid("-l", "k8s-file:/first", "-l", "/second",
+                "--log-tag", "t", "--log-label", "A=1")));
+        assertEquals(List.of(new LogTarget(LogTarget.Driver.NONE, null), new LogTarget(LogTarget.Driver.K8S_FILE, "/second")),
+                cfg.logTargets());
+        assertEquals("/second", cfg.logs().k8sFile().path(), "the last k8s-file path is the one opened");
+        ConfigError e = assertThrows(ConfigError.class, cfg::refuseAfterLogOpen);
+        assertEquals("[conmon:e]: k8s-file doesn't support --log-tag", e.line());
+        assertEquals(cfg.refusalAfterLogOpen(), e);
     }
 
     @Test
-    void step14OpenerSeesTargetsBeforeTagCheck() {
-        assertError("k8s-file doesn't support --log-tag", ConfigError.Style.ERROR,
-                valid("-l", "k8s-file:/first", "-l", "/second", "--log-tag", "t", "--log-label", "A=1"));
-        assertEquals(List.of(List.of(new LogTarget(LogTarget.Driver.NONE, null),
-                new LogTarget(LogTarget.Driver.K8S_FILE, "/second"))), opened);
+    void step14JournaldChecksAreHandedOverForAfterTheLogIsOpened() throws Exception {
+        ValidatedConfig cfg = Validator.validate(parse(valid("-c", "short", "-l", "/log", "-l", "journald")));
+        assertEquals("Container ID must be longer than 12 characters", cfg.refusalAfterLogOpen().getMessage());
+        assertEquals("/log", cfg.logs().k8sFile().path());
+        cfg = Validator.validate(parse(valid("-l", "journald", "--log-label", "lower=v")));
+        assertTrue(cfg.refusalAfterLogOpen().getMessage().startsWith("Container label names must contain only"));
+    }
+
+    @Test
+    void logDescriptionCarriesTheLogOptions() throws Exception {
+        ValidatedConfig cfg = validate(valid("-l", "k8s-file:/log", "-l", "journald", "--log-size-max", "4096",
+                "--log-global-size-max", "8192", "--log-rotate", "--log-max-files", "3", "--log-allowlist-dir", "/a",
+                "--log-tag", "t", "--log-label", "A_1=x", "--no-container-partial-message", "-n", "web", "-b", "/bundle"));
+        LogConfig logs = cfg.logs();
+        assertEquals(new LogConfig.K8sFile("/log", 4096, 8192, true, 3, List.of("/a")), logs.k8sFile());
+        assertEquals(new LogConfig.Journal(LONG_CID, "web", "t", List.of("A_1=x"), false), logs.journal());
+        assertEquals(new LogConfig.Container("/bundle", LONG_CID, "web", "t", List.of("A_1=x"), true), logs.container());
+        assertNull(cfg.refusalAfterLogOpen());
     }
 
     @Test
@@ -307,5 +337,6 @@ class ValidatorTest {
         assertTrue(cfg.options().exec());
         assertNull(cfg.options().bundle());
         assertEquals("/spec.json", cfg.options().execProcessSpec());
+        assertFalse(cfg.logs().container().selectsDrivers(), "an exec session's output is not the container's log");
     }
 }

@@ -1,10 +1,6 @@
 package io.conmonj.host.logging.select;
 
-import io.conmonj.drivers.builtin.journald.JournaldEntry;
-import io.conmonj.drivers.builtin.journald.JournaldLog;
-import io.conmonj.drivers.builtin.k8sfile.K8sFileLog;
-import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
-import io.conmonj.host.cli.LogTarget;
+import io.conmonj.host.cli.LogConfig;
 import io.conmonj.host.logging.LogPipeline;
 import io.conmonj.host.policy.AnnotationGate;
 import io.conmonj.host.policy.LogDirectory;
@@ -32,72 +28,52 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Opens the monitor's log: conmon's own k8s-file log(s) from {@code -l}, plus the drivers selected for the
- * container by annotations or the environment ({@link DriverSelection}). A container that selects nothing costs
- * one small file read and a byte search: no JSON parsing, no {@link ServiceLoader}.
+ * Opens the monitor's log: takes conmon's own logs ({@link ConmonLogs}) and the command line's description of the
+ * log ({@link LogConfig}), selects the container's drivers from its annotations and the environment
+ * ({@link DriverSelection}), opens them and gives the {@link LogPipeline} the monitor writes to. A container that
+ * selects nothing costs one small file read and a byte search: no JSON parsing, no {@link ServiceLoader}.
  */
 public final class LogSetup {
 
     /**
-     * What the monitor knows that the log needs.
+     * What selecting the container's drivers takes: {@link LogConfig.Container} and the environment.
      *
      * @param bundle      {@code --bundle}, or null
      * @param selectExtra false for exec sessions: their output is not the container's log
      * @param logLabels   {@code --log-label} values, {@code NAME=VALUE}
      * @param environment the monitor's environment ({@code conmon_env_vars} of containers.conf end up here)
-     * @param containerLog the first {@code -l k8s-file} path, or null: its directory is where annotations may
-     *                     put files ({@link #containerLog})
+     * @param containerLog the {@code -l k8s-file} path ({@link LogConfig.K8sFile#path()}), or null: its directory
+     *                     is where annotations may put files
      */
     public record Request(String bundle, String cid, String name, String logTag,
                           List<String> logLabels, boolean selectExtra, Map<String, String> environment,
                           String containerLog) {
     }
 
-    /** The path of the first k8s-file log of {@code -l}, or null. */
-    public static String containerLog(List<LogTarget> targets) {
-        for (LogTarget t : targets) {
-            if (t.driver() == LogTarget.Driver.K8S_FILE) {
-                return t.path();
-            }
-        }
-        return null;
-    }
-
     private LogSetup() {
     }
 
     /**
-     * Opens conmon's own k8s-file log(s) from {@code -l}, as conmon does during argument validation.
+     * The monitor's log: {@code conmonLogs} (from {@link ConmonLogs#open}) followed by the drivers selected for
+     * the container by its annotations and {@code environment}. On failure every driver, {@code conmonLogs}
+     * included, is closed.
      *
-     * @throws SelectionException with conmon's text ({@code Failed to open log file <strerror>})
-     */
-    public static List<LogPipeline.Attachment> openConmonFiles(List<K8sFileOptions> files, Consumer<String> warnings)
-            throws SelectionException {
-        List<LogPipeline.Attachment> attached = new ArrayList<>();
-        for (K8sFileOptions k8s : files) {
-            try {
-                attached.add(LogPipeline.Attachment.conmon("k8s-file", new K8sFileLog(k8s, warnings)));
-            } catch (IOException e) {
-                closeAll(attached);
-                throw new SelectionException(e.getMessage(), e);
-            }
-        }
-        return attached;
-    }
-
-    /** conmon's own journald log ({@code -l journald}, conmon-behaviour.md §7.2); never fails: send errors are warnings. */
-    public static LogPipeline.Attachment openConmonJournald(JournaldEntry entry, Consumer<String> warnings) {
-        return LogPipeline.Attachment.conmon("journald", JournaldLog.open(entry, warnings));
-    }
-
-    /**
-     * The monitor's log: {@code conmonLogs} (from {@link #openConmonFiles}) followed by the drivers selected for
-     * the container. On failure every driver, {@code conmonLogs} included, is closed.
-     *
+     * @param logs        the command line's description of the log ({@link LogConfig#container()} is used here)
+     * @param environment the monitor's environment ({@code conmon_env_vars} of containers.conf end up here)
      * @throws SelectionException with a message for the user: what is wrong with the selection, or which driver
      *                            refused to start and why
      */
-    public static LogPipeline open(Request request, List<LogPipeline.Attachment> conmonLogs, Consumer<String> warnings)
+    public static LogPipeline open(LogConfig logs, Map<String, String> environment,
+                                   List<LogPipeline.Attachment> conmonLogs, Consumer<String> warnings)
+            throws SelectionException {
+        LogConfig.Container c = logs.container();
+        String containerLog = logs.k8sFile() == null ? null : logs.k8sFile().path();
+        return open(new Request(c.bundle(), c.cid(), c.name(), c.tag(), c.labels(), c.selectsDrivers(), environment,
+                containerLog), conmonLogs, warnings);
+    }
+
+    /** {@link #open(LogConfig, Map, List, Consumer)} with the description spelled out. */
+    static LogPipeline open(Request request, List<LogPipeline.Attachment> conmonLogs, Consumer<String> warnings)
             throws SelectionException {
         List<LogPipeline.Attachment> attached = new ArrayList<>(conmonLogs);
         try {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.drivers.builtin.k8sfile.K8sFileOptions;
 import io.conmonj.host.logging.LogPipeline;
 import io.conmonj.host.logging.Stream;
 import io.conmonj.plugin.ContainerMetadata;
@@ -36,8 +35,7 @@ class LogSetupTest {
     }
 
     private LogPipeline open(Map<String, String> env) throws SelectionException {
-        List<LogPipeline.Attachment> own = LogSetup.openConmonFiles(List.of(K8sFileOptions.of(dir.resolve("ctr.log"))),
-                warnings::add);
+        List<LogPipeline.Attachment> own = ConmonLogs.open(ConmonLogsTest.k8sFile(dir.resolve("ctr.log")), warnings::add);
         return LogSetup.open(request(env), own, warnings::add);
     }
 
@@ -128,13 +126,6 @@ class LogSetupTest {
         config("\"io.conmon-j.log-driver\":\"journald:j\",\"pad\":\"" + "x".repeat(LogSetup.MAX_CONFIG) + "\"");
         assertEquals(dir.resolve("config.json") + " is larger than " + LogSetup.MAX_CONFIG + " bytes",
                 assertThrows(SelectionException.class, () -> open(Map.of())).getMessage());
-    }
-
-    @Test
-    void conmonsOwnFileErrorKeepsConmonsText() {
-        SelectionException e = assertThrows(SelectionException.class, () -> LogSetup.openConmonFiles(
-                List.of(K8sFileOptions.of(dir.resolve("no/such/ctr.log"))), warnings::add));
-        assertEquals("Failed to open log file No such file or directory", e.getMessage());
     }
 
     private static DriverSelection.Spec spec(String tag, List<String> labels, List<String> env) {
