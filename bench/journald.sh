@@ -73,6 +73,13 @@ measure() {
     exe=$(readlink "/proc/$pid/exe")
     if [ "$mon" = j ] && [ "$exe" = "$(readlink -f "$JD_BIN_c")" ]; then rows_na j "monitor is the C conmon"; return; fi
     if [ "$mon" = c ] && [ "$exe" != "$(readlink -f "$JD_BIN_c")" ]; then rows_na c "monitor runs $exe"; return; fi
+    # conmon-j's ConmonPid is its guardian (C, idle while the JVM logs): measure the JVM, its child
+    if [ "$mon" = j ]; then
+        local child
+        for child in $(cat "/proc/$pid"/task/*/children 2>/dev/null); do
+            [[ $(readlink "/proc/$child/exe") == */java ]] && { pid=$child; break; }
+        done
+    fi
     deadline=$(( $(date +%s) + T_WAIT ))
     until [ -n "$(entry_us "$ctr" BENCH-START)" ]; do
         (( $(date +%s) >= deadline )) && { rows_na "$mon" "BENCH-START not in the journal within ${T_WAIT}s"; return; }
