@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,27 +274,28 @@ struct cursor {
     int bad;
 };
 
+/* Copies the next n bytes to dst, or marks the cursor bad (dst untouched) when fewer are left. */
+static void take(struct cursor *c, void *dst, size_t n)
+{
+    if (c->end - c->p < (ptrdiff_t) n) {
+        c->bad = 1;
+        return;
+    }
+    memcpy(dst, c->p, n);
+    c->p += n;
+}
+
 static uint32_t take_u32(struct cursor *c)
 {
     uint32_t v = 0;
-    if (c->end - c->p < 4) {
-        c->bad = 1;
-        return 0;
-    }
-    memcpy(&v, c->p, 4);
-    c->p += 4;
+    take(c, &v, sizeof v);
     return v;
 }
 
 static int64_t take_i64(struct cursor *c)
 {
     int64_t v = 0;
-    if (c->end - c->p < 8) {
-        c->bad = 1;
-        return 0;
-    }
-    memcpy(&v, c->p, 8);
-    c->p += 8;
+    take(c, &v, sizeof v);
     return v;
 }
 
