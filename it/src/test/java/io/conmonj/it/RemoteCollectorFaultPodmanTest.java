@@ -42,6 +42,8 @@ class RemoteCollectorFaultPodmanTest {
     static final long BOUND_MILLIS = 20_000;
     /** More than loopback TCP's socket buffers on both sides take, so a collector that never reads blocks the sender. */
     static final int FLOOD_BYTES = 30_000_000;
+    /** What {@code yes flood-line} writes, over and over. */
+    static final byte[] FLOOD_LINE = "flood-line\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** Accepts every connection and keeps it open without reading, or answers what it reads with random bytes. */
     static final class BadCollector implements AutoCloseable {
@@ -121,23 +123,10 @@ class RemoteCollectorFaultPodmanTest {
         }
     }
 
-    /** Bytes of stdout in {@code podman logs} (streamed to a file: 30 MB). */
-    private static long loggedBytes(Monitor m, String n) throws IOException {
-        Path out = PodmanTest.base.resolve(n + ".logs");
-        try {
-            Process p = new ProcessBuilder(PodmanTest.cmd(m, "logs", n)).redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "podman logs timed out");
-            return Files.size(out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    /** Bytes of stdout in {@code podman logs}, checked to be a prefix of {@code line} repeated. */
+    /**
+     * Bytes of stdout in {@code podman logs} (streamed to a file: up to 30 MB), checked to be a prefix of
+     * {@code line} repeated.
+     */
     private static long loggedPrefixOf(Monitor m, String n, byte[] line) throws IOException {
         Path out = PodmanTest.base.resolve(n + ".logs");
         try {
@@ -200,7 +189,7 @@ class RemoteCollectorFaultPodmanTest {
             assertEquals("137", ok(podman(m, "inspect", "-f", "{{.State.ExitCode}}", n), "inspect").out().strip());
             assertNotUp(m, n);
             // what was read before the kill: a prefix of the output (its last line may be partial)
-            long logged = loggedPrefixOf(m, n, "flood-line\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long logged = loggedPrefixOf(m, n, FLOOD_LINE);
             assertTrue(logged > 0, "output before the stop is in the log");
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
@@ -229,7 +218,8 @@ class RemoteCollectorFaultPodmanTest {
             assertEquals("6", w.proc().out().strip(), w.proc().err());
             assertTrue(took <= BOUND_MILLIS + 30_000, "podman wait took " + took + " ms (30 MB to log first)");
             assertNotUp(m, n);
-            assertEquals(FLOOD_BYTES, loggedBytes(m, n), "the k8s-file log holds every byte");
+            assertEquals(FLOOD_BYTES, loggedPrefixOf(m, n, FLOOD_LINE),
+                    "the k8s-file log holds every byte");
             String text = Files.readString(diag);
             assertTrue(text.contains("records dropped"), "the drops are reported: " + text);
         } finally {
