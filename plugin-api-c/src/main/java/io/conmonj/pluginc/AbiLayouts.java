@@ -1,68 +1,55 @@
 package io.conmonj.pluginc;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemoryLayout.PathElement;
-import java.lang.foreign.StructLayout;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import io.conmonj.sys.Struct;
 
 /**
- * The structs of conmon_log_plugin.h, declared field by field with the header's names (LP64). Code
- * that reads or writes them takes offsets from here, never as numbers of its own; the build checks
- * the header against the same offsets (src/build/sdk.sh).
+ * The structs of conmon_log_plugin.h, declared field by field with the header's names (LP64) on the project's
+ * {@link Struct}. Code that reads or writes them takes offsets from here, never as numbers of its own;
+ * {@code AbiLayoutsTest} checks every offset and size against the C compiler reading the header.
  */
 final class AbiLayouts {
     private AbiLayouts() {
     }
 
     /** struct conmon_log_plugin (the descriptor), ABI 1 with container_exited appended. */
-    static final StructLayout DESCRIPTOR = MemoryLayout.structLayout(
-            JAVA_LONG.withName("size"), JAVA_INT.withName("abi_version"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("name"), ADDRESS.withName("init"), ADDRESS.withName("write"), ADDRESS.withName("flush"),
-            ADDRESS.withName("reopen"), ADDRESS.withName("close"), ADDRESS.withName("container_exited"));
+    static final Struct DESCRIPTOR = Struct.of("conmon_log_plugin")
+            .pointer("size").i32("abi_version").pointer("name")
+            .pointer("init").pointer("write").pointer("flush").pointer("reopen").pointer("close")
+            .pointer("container_exited").build();
 
     /** struct conmon_log_record. */
-    static final StructLayout RECORD = MemoryLayout.structLayout(
-            JAVA_LONG.withName("size"), JAVA_INT.withName("stream"), JAVA_INT.withName("flags"),
-            JAVA_LONG.withName("timestamp_ns"), ADDRESS.withName("data"), JAVA_LONG.withName("length"));
+    static final Struct RECORD = Struct.of("conmon_log_record")
+            .pointer("size").i32("stream").i32("flags").i64("timestamp_ns").pointer("data").pointer("length").build();
 
     /** struct conmon_log_container. */
-    static final StructLayout CONTAINER = MemoryLayout.structLayout(
-            JAVA_LONG.withName("size"), ADDRESS.withName("id"), ADDRESS.withName("name"), ADDRESS.withName("tag"),
-            ADDRESS.withName("image"), ADDRESS.withName("labels"), ADDRESS.withName("env"));
+    static final Struct CONTAINER = Struct.of("conmon_log_container")
+            .pointer("size").pointer("id").pointer("name").pointer("tag").pointer("image").pointer("labels")
+            .pointer("env").build();
 
-    static long offset(StructLayout struct, String field) {
-        return struct.byteOffset(PathElement.groupElement(field));
-    }
-
-    /** The end of a field: a struct whose size field is at least this holds it (CONMON_LOG_HAS_FIELD). */
-    static long end(StructLayout struct, String field) {
-        return offset(struct, field) + struct.select(PathElement.groupElement(field)).byteSize();
-    }
-
-    static final long D_SIZE = offset(DESCRIPTOR, "size");
-    static final long D_ABI = offset(DESCRIPTOR, "abi_version");
-    static final long D_NAME = offset(DESCRIPTOR, "name");
-    static final long D_INIT = offset(DESCRIPTOR, "init");
-    static final long D_WRITE = offset(DESCRIPTOR, "write");
-    static final long D_FLUSH = offset(DESCRIPTOR, "flush");
-    static final long D_REOPEN = offset(DESCRIPTOR, "reopen");
-    static final long D_CLOSE = offset(DESCRIPTOR, "close");
-    static final long D_EXITED = offset(DESCRIPTOR, "container_exited");
+    static final long D_SIZE = DESCRIPTOR.offset("size");
+    static final long D_ABI = DESCRIPTOR.offset("abi_version");
+    static final long D_NAME = DESCRIPTOR.offset("name");
+    static final long D_INIT = DESCRIPTOR.offset("init");
+    static final long D_WRITE = DESCRIPTOR.offset("write");
+    static final long D_FLUSH = DESCRIPTOR.offset("flush");
+    static final long D_REOPEN = DESCRIPTOR.offset("reopen");
+    static final long D_CLOSE = DESCRIPTOR.offset("close");
+    static final long D_EXITED = DESCRIPTOR.offset("container_exited");
     /** The descriptor's size as ABI 1 was first published (up to close). */
-    static final long DESCRIPTOR_SIZE_V1 = end(DESCRIPTOR, "close");
+    static final long DESCRIPTOR_SIZE_V1 = DESCRIPTOR.end("close");
 
-    static final long R_SIZE = offset(RECORD, "size");
-    static final long R_STREAM = offset(RECORD, "stream");
-    static final long R_FLAGS = offset(RECORD, "flags");
-    static final long R_TIMESTAMP = offset(RECORD, "timestamp_ns");
-    static final long R_DATA = offset(RECORD, "data");
-    static final long R_LENGTH = offset(RECORD, "length");
+    static final long R_SIZE = RECORD.offset("size");
+    static final long R_STREAM = RECORD.offset("stream");
+    static final long R_FLAGS = RECORD.offset("flags");
+    static final long R_TIMESTAMP = RECORD.offset("timestamp_ns");
+    static final long R_DATA = RECORD.offset("data");
+    static final long R_LENGTH = RECORD.offset("length");
 
-    static final long C_SIZE = offset(CONTAINER, "size");
-    static final long C_ID = offset(CONTAINER, "id");
-    static final long C_LABELS = offset(CONTAINER, "labels");
-    static final long C_ENV = offset(CONTAINER, "env");
+    static final long C_SIZE = CONTAINER.offset("size");
+    static final long C_ID = CONTAINER.offset("id");
+    static final long C_NAME = CONTAINER.offset("name");
+    static final long C_TAG = CONTAINER.offset("tag");
+    static final long C_IMAGE = CONTAINER.offset("image");
+    static final long C_LABELS = CONTAINER.offset("labels");
+    static final long C_ENV = CONTAINER.offset("env");
 }

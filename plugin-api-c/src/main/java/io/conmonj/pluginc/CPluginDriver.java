@@ -1,6 +1,5 @@
 package io.conmonj.pluginc;
 
-import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -13,9 +12,6 @@ import io.conmonj.plugin.LogStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +21,8 @@ import java.util.TreeMap;
 /**
  * One instance of a C plugin (one {@code init} handle) as a {@link LogDriver}.
  *
- * <p>Calls go through JNA {@link Function}s, except {@code write} once a driver has written
- * {@code ffmAfter} records (system property {@value CPluginProvider#FFM_AFTER_PROPERTY}, default
- * {@value CPluginProvider#DEFAULT_FFM_AFTER}; 0: from the start; negative: never): then a
- * daemon thread makes a java.lang.foreign downcall handle on the plugin's write pointer and,
- * once it is ready, write goes through it (≈ 20–300 ns a call instead of ≈ 600 ns). A
- * container that logs little never pays the handle's one-time cost (≈ 100 ms of CPU with the
- * monitor's flags); one that logs a lot switches after a few milliseconds of output. Both
- * need native access, which the monitor's jar manifest grants
- * ({@code Enable-Native-Access: ALL-UNNAMED}).
+ * <p>Calls go through {@link PluginCalls}: JNA direct mapping with the plugin's function pointer and the native
+ * memory below passed as addresses, so a record costs one direct-mapped call (plugin-api-c/README.md, "In process").
  *
  * <p>Native memory, allocated once per driver and reused for every call (the host calls a
  * driver from one thread at a time, so no locking):
@@ -42,8 +31,7 @@ import java.util.TreeMap;
  *   <li>{@code data}: the record's bytes, copied from the {@link LogRecord}; grows to the
  *       largest record seen (a power of two, from 64 KiB);</li>
  *   <li>{@code errbuf}: the plugin's error message buffer, {@value #ERRLEN} bytes, set to ""
- *       before each call;</li>
- *   <li>the JNA argument arrays of write/flush/reopen/close, built once.</li>
+ *       before each call.</li>
  * </ul>
  * {@code struct conmon_log_container} ({@link AbiLayouts#CONTAINER}) and argv exist only during
  * {@code init}.
@@ -63,58 +51,43 @@ final class CPluginDriver implements LogDriver {
     static final int FATAL = 2;
 
     static final int ERRLEN = 1024;
-    static final long RECORD_SIZE = AbiLayouts.RECORD.byteSize();
-    static final long CONTAINER_SIZE = AbiLayouts.CONTAINER.byteSize();
+    static final long RECORD_SIZE = AbiLayouts.RECORD.size();
+    static final long CONTAINER_SIZE = AbiLayouts.CONTAINER.size();
     static final int PARTIAL = 0x1;
     static final int STDOUT = 1;
     static final int STDERR = 2;
     private static final long MAX_BACKOFF_MS = 250;
+    /** The plugin functions {@link #call} makes. */
+    private static final int WRITE = 0, FLUSH = 1, REOPEN = 2, CLOSE = 3;
 
     private final CPluginLibrary plugin;
     private final int retries;
     private final Memory errbuf = new Memory(ERRLEN);
     private final Memory record = new Memory(RECORD_SIZE);
     private Memory data;
-    // java.lang.foreign views of the same memory, for the write path
-    private final MemorySegment recordSeg;
-    private final MemorySegment errbufSeg;
-    private final MemorySegment handleSeg;
-    private MemorySegment dataSeg;
-    private MethodHandle writeHandle; // java.lang.foreign, once the library has it
-    private final Object[] writeArgs; // JNA, until then
-    private final long ffmAfter;
-    private long writes;
-    private final Pointer handle;
-    private final Object[] callArgs;
+    // the addresses the calls take
+    private final long handle;
+    private final long recordAddress;
+    private final long errbufAddress;
     private String disabled; // the message of the FATAL that disabled this instance
     private volatile boolean closed;
     private volatile boolean exitedCalled;
 
-    private CPluginDriver(CPluginLibrary plugin, Pointer handle, int retries, long ffmAfter) {
+    private CPluginDriver(CPluginLibrary plugin, Pointer handle, int retries) {
         this.plugin = plugin;
-        this.ffmAfter = ffmAfter;
-        this.handle = handle;
+        this.handle = Pointer.nativeValue(handle);
         this.retries = retries;
         this.data = new Memory(64 * 1024);
         record.clear();
         record.setLong(AbiLayouts.R_SIZE, RECORD_SIZE);
         record.setPointer(AbiLayouts.R_DATA, data);
-        this.recordSeg = view(record);
-        this.errbufSeg = view(errbuf);
-        this.dataSeg = view(data);
-        this.handleSeg = handle == null ? MemorySegment.NULL : MemorySegment.ofAddress(Pointer.nativeValue(handle));
-        Long errlen = (long) ERRLEN;
-        this.writeArgs = new Object[] {handle, record, errbuf, errlen};
-        if (ffmAfter == 0) {
-            plugin.prepareWriteHandle(false);
-            this.writeHandle = plugin.readyWriteHandle();
-        }
-        this.callArgs = new Object[] {handle, errbuf, errlen};
+        this.recordAddress = Pointer.nativeValue(record);
+        this.errbufAddress = Pointer.nativeValue(errbuf);
     }
 
     /** Calls the plugin's init; a FATAL status (or exhausted RETRYs) is a {@link LogDriverException}. */
-    static CPluginDriver open(CPluginLibrary plugin, ContainerMetadata meta, List<String> argv, int retries,
-                              long ffmAfter) throws LogDriverException {
+    static CPluginDriver open(CPluginLibrary plugin, ContainerMetadata meta, List<String> argv, int retries)
+            throws LogDriverException {
         StringArray argvMem = new StringArray(argv.toArray(new String[0]), "UTF-8");
         StringArray labels = keyValues(meta.labels());
         StringArray env = keyValues(meta.env());
@@ -127,22 +100,21 @@ final class CPluginDriver implements LogDriver {
             String id = Objects.requireNonNullElse(meta.id(), "");
             StringArray fields = new StringArray(new String[] {id, meta.name(), meta.tag(), meta.image()}, "UTF-8");
             // StringArray holds NULL for a null string, which is what the struct wants
-            for (int i = 0; i < 4; i++) {
-                // id, name, tag, image follow each other in the struct
-                container.setPointer(AbiLayouts.C_ID + (long) Native.POINTER_SIZE * i,
-                        fields.getPointer((long) Native.POINTER_SIZE * i));
+            long[] offsets = {AbiLayouts.C_ID, AbiLayouts.C_NAME, AbiLayouts.C_TAG, AbiLayouts.C_IMAGE};
+            for (int i = 0; i < offsets.length; i++) {
+                container.setPointer(offsets[i], fields.getPointer((long) Native.POINTER_SIZE * i));
             }
             strings = fields;
             container.setPointer(AbiLayouts.C_LABELS, labels);
             container.setPointer(AbiLayouts.C_ENV, env);
-            Object[] args = {argv.size(), argvMem, container, handleOut, errbuf, (long) ERRLEN};
             long backoff = 1;
             for (int attempt = 0; ; attempt++) {
                 errbuf.setByte(0, (byte) 0);
                 handleOut.setPointer(0, null);
-                int status = plugin.init.invokeInt(args);
+                int status = PluginCalls.conmonj_plugin_init(plugin.init, argv.size(), argvMem, container, handleOut,
+                        errbuf, ERRLEN);
                 if (status == OK) {
-                    return new CPluginDriver(plugin, handleOut.getPointer(0), retries, ffmAfter);
+                    return new CPluginDriver(plugin, handleOut.getPointer(0), retries);
                 }
                 String message = message(errbuf, "init", status);
                 if (status == RETRY && attempt < retries) {
@@ -173,10 +145,6 @@ final class CPluginDriver implements LogDriver {
             handleOut.close();
             errbuf.close();
         }
-    }
-
-    private static MemorySegment view(Memory m) {
-        return MemorySegment.ofAddress(Pointer.nativeValue(m)).reinterpret(m.size());
     }
 
     private static StringArray keyValues(Map<String, String> map) {
@@ -212,49 +180,42 @@ final class CPluginDriver implements LogDriver {
     @Override
     public void write(LogRecord rec) throws IOException {
         check("write");
-        if (writeHandle == null && ffmAfter > 0 && ++writes >= ffmAfter) {
-            plugin.prepareWriteHandle(true); // once per library; then ready a little later
-            writeHandle = plugin.readyWriteHandle();
-        }
         int length = rec.length();
-        if (length > dataSeg.byteSize()) {
+        if (length > data.size()) {
             data.close();
             data = new Memory(Math.max(Long.highestOneBit(length - 1L) << 1, 64 * 1024));
-            dataSeg = view(data);
-            recordSeg.set(ValueLayout.ADDRESS, AbiLayouts.R_DATA, dataSeg);
+            record.setPointer(AbiLayouts.R_DATA, data);
         }
-        MemorySegment.copy(rec.data(), rec.offset(), dataSeg, ValueLayout.JAVA_BYTE, 0, length);
-        recordSeg.set(ValueLayout.JAVA_INT, AbiLayouts.R_STREAM, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
-        recordSeg.set(ValueLayout.JAVA_INT, AbiLayouts.R_FLAGS, rec.partial() ? PARTIAL : 0);
-        recordSeg.set(ValueLayout.JAVA_LONG, AbiLayouts.R_TIMESTAMP, rec.timestampNanos());
-        recordSeg.set(ValueLayout.JAVA_LONG, AbiLayouts.R_LENGTH, length);
-        if (writeHandle != null) {
-            call("write", null, null);
-        } else {
-            call("write", plugin.write, writeArgs);
+        if (length > 0) {
+            data.write(0, rec.data(), rec.offset(), length);
         }
+        record.setInt(AbiLayouts.R_STREAM, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
+        record.setInt(AbiLayouts.R_FLAGS, rec.partial() ? PARTIAL : 0);
+        record.setLong(AbiLayouts.R_TIMESTAMP, rec.timestampNanos());
+        record.setLong(AbiLayouts.R_LENGTH, length);
+        call("write", WRITE);
     }
 
     @Override
     public void flush() throws IOException {
         check("flush");
-        call("flush", plugin.flush, callArgs);
+        call("flush", FLUSH);
     }
 
     @Override
     public void reopen() throws IOException {
         check("reopen");
-        if (plugin.reopen != null) {
-            call("reopen", plugin.reopen, callArgs);
+        if (plugin.reopen != 0) {
+            call("reopen", REOPEN);
         }
     }
 
     /** Passes the exit on to the plugin's container_exited, when it has one (thread-safe by the ABI). */
     @Override
     public void containerExited() {
-        if (plugin.containerExited != null && !closed && !exitedCalled) {
+        if (plugin.containerExited != 0 && !closed && !exitedCalled) {
             exitedCalled = true;
-            plugin.containerExited.invokeVoid(new Object[] {handle});
+            PluginCalls.conmonj_plugin_container_exited(plugin.containerExited, handle);
         }
     }
 
@@ -266,7 +227,7 @@ final class CPluginDriver implements LogDriver {
         closed = true;
         try {
             errbuf.setByte(0, (byte) 0);
-            int status = plugin.close.invokeInt(callArgs);
+            int status = invoke(CLOSE);
             if (status != OK) {
                 throw new IOException("log plugin " + plugin.path + ": close: " + message(errbuf, "close", status));
             }
@@ -286,20 +247,22 @@ final class CPluginDriver implements LogDriver {
         }
     }
 
-    private int nativeWrite() {
-        try {
-            return (int) writeHandle.invokeExact(handleSeg, recordSeg, errbufSeg, (long) ERRLEN);
-        } catch (Throwable t) {
-            throw new IllegalStateException("calling log plugin " + plugin.path + ": write", t);
-        }
+    /** One call of the plugin's function {@code which}: its status. */
+    private int invoke(int which) {
+        return switch (which) {
+            case WRITE -> PluginCalls.conmonj_plugin_write(plugin.write, handle, recordAddress, errbufAddress, ERRLEN);
+            case FLUSH -> PluginCalls.conmonj_plugin_call(plugin.flush, handle, errbufAddress, ERRLEN);
+            case REOPEN -> PluginCalls.conmonj_plugin_call(plugin.reopen, handle, errbufAddress, ERRLEN);
+            default -> PluginCalls.conmonj_plugin_call(plugin.close, handle, errbufAddress, ERRLEN);
+        };
     }
 
-    /** Calls f with args (null, null: the plugin's write, through java.lang.foreign), retrying RETRY. */
-    private void call(String name, Function f, Object[] args) throws IOException {
+    /** Calls the plugin's function {@code which}, retrying RETRY. */
+    private void call(String name, int which) throws IOException {
         long backoff = 1;
         for (int attempt = 0; ; attempt++) {
-            errbufSeg.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
-            int status = f == null ? nativeWrite() : f.invokeInt(args);
+            errbuf.setByte(0, (byte) 0);
+            int status = invoke(which);
             if (status == OK) {
                 return;
             }
@@ -316,15 +279,5 @@ final class CPluginDriver implements LogDriver {
             disabled = name + ": " + message;
             throw new IOException("log plugin " + plugin.path + ": " + disabled);
         }
-    }
-
-    /** Whether write goes through java.lang.foreign by now (for tests). */
-    boolean writesThroughFfm() {
-        return writeHandle != null;
-    }
-
-    /** The plugin's handle (for tests). */
-    Pointer handle() {
-        return handle;
     }
 }

@@ -7,20 +7,14 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.conmonj.plugin.LogDriverException;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A plugin loaded into this process (isolation=in-process): its shared object and the functions of
  * its descriptor ({@code struct conmon_log_plugin}, read through {@link AbiLayouts#DESCRIPTOR}).
  * Fields beyond the size the plugin reports are never read; {@code container_exited} is used when
- * the size covers it.
+ * the size covers it. The functions are kept as addresses, called through {@link PluginCalls}.
  *
  * <p>Loaded through {@code /proc/self/fd/N} of the {@link PluginFile} that was checked, so nothing
  * can be swapped in between. That descriptor stays open for the life of the process, like the
@@ -43,17 +37,15 @@ final class CPluginLibrary {
     private final NativeLibrary library;
     final String path;
     final String name;
-    final Function init;
-    final Function write;
-    final Function flush;
-    final Function reopen; // null when the plugin has none
-    final Function close;
-    final Function containerExited; // null when the plugin has none or its descriptor predates it
-    private volatile MethodHandle writeHandle;
-    private final AtomicBoolean preparing = new AtomicBoolean();
+    final long init;
+    final long write;
+    final long flush;
+    final long reopen; // 0 when the plugin has none
+    final long close;
+    final long containerExited; // 0 when the plugin has none or its descriptor predates it
 
-    private CPluginLibrary(NativeLibrary library, String path, String name, Function init, Function write, Function flush,
-                           Function reopen, Function close, Function containerExited) {
+    private CPluginLibrary(NativeLibrary library, String path, String name, long init, long write, long flush,
+                           long reopen, long close, long containerExited) {
         this.library = library;
         this.path = path;
         this.name = name;
@@ -95,6 +87,7 @@ final class CPluginLibrary {
             throw new LogDriverException("cannot open log plugin " + path
                     + ": C log plugins need 64-bit Linux (LP64)");
         }
+        PluginCalls.bind();
         NativeLibrary library;
         String proc = file.procPath();
         try {
@@ -121,10 +114,11 @@ final class CPluginLibrary {
             throw error(path, "does not export " + ENTRY + "() (is it a conmon-j log plugin built with"
                     + " conmon_log_plugin.h?)");
         }
-        Pointer d = entry.invokePointer(new Object[0]);
-        if (d == null) {
+        long descriptor = PluginCalls.conmonj_plugin_entry(Pointer.nativeValue(entry));
+        if (descriptor == 0) {
             throw error(path, ENTRY + "() returned NULL");
         }
+        Pointer d = new Pointer(descriptor);
         long size = d.getLong(AbiLayouts.D_SIZE);
         if (size < AbiLayouts.D_ABI + 4) {
             throw error(path, "its descriptor is " + size + " bytes long, too short to hold an ABI version");
@@ -140,23 +134,22 @@ final class CPluginLibrary {
         }
         Pointer namePtr = d.getPointer(AbiLayouts.D_NAME);
         String name = namePtr == null ? null : namePtr.getString(0, "UTF-8");
-        Function exited = size >= AbiLayouts.end(AbiLayouts.DESCRIPTOR, "container_exited")
-                ? function(d, AbiLayouts.D_EXITED) : null;
+        long exited = size >= AbiLayouts.DESCRIPTOR.end("container_exited") ? function(d, AbiLayouts.D_EXITED) : 0;
         return new CPluginLibrary(library, path, name,
                 required(path, d, AbiLayouts.D_INIT, "init"), required(path, d, AbiLayouts.D_WRITE, "write"),
                 required(path, d, AbiLayouts.D_FLUSH, "flush"), function(d, AbiLayouts.D_REOPEN),
                 required(path, d, AbiLayouts.D_CLOSE, "close"), exited);
     }
 
-    private static Function function(Pointer descriptor, long offset) {
-        Pointer p = descriptor.getPointer(offset);
-        return p == null ? null : Function.getFunction(p);
+    /** A function pointer of the descriptor, 0 for NULL. */
+    private static long function(Pointer descriptor, long offset) {
+        return descriptor.getLong(offset);
     }
 
-    private static Function required(String path, Pointer descriptor, long offset, String field)
+    private static long required(String path, Pointer descriptor, long offset, String field)
             throws LogDriverException {
-        Function f = function(descriptor, offset);
-        if (f == null) {
+        long f = function(descriptor, offset);
+        if (f == 0) {
             throw error(path, "its descriptor has no " + field + " function (NULL)");
         }
         return f;
@@ -183,41 +176,6 @@ final class CPluginLibrary {
         String first = message.strip();
         int nl = first.indexOf('\n');
         return nl < 0 ? first : first.substring(0, nl).strip();
-    }
-
-    /**
-     * {@code write} as a java.lang.foreign downcall, {@code int (void *, const struct
-     * conmon_log_record *, char *, size_t)}, once {@link #prepareWriteHandle} has made it:
-     * ≈ 20–300 ns a call against ≈ 600 ns through JNA's {@link Function#invokeInt}, but the
-     * first downcall handle of a process costs ≈ 35 ms of CPU (≈ 100 ms with the monitor's
-     * C1-only flags). Null until ready.
-     */
-    MethodHandle readyWriteHandle() {
-        return writeHandle;
-    }
-
-    /**
-     * Makes the downcall handle for write, once per library: on the calling thread, or on a
-     * short-lived daemon thread so that no call waits for it. A failure leaves write on JNA.
-     */
-    void prepareWriteHandle(boolean background) {
-        if (!preparing.compareAndSet(false, true)) {
-            return;
-        }
-        Runnable make = () -> {
-            try {
-                writeHandle = Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(Pointer.nativeValue(write)),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-            } catch (RuntimeException | Error e) {
-                // no native access for java.lang.foreign, or an unsupported platform: JNA it is
-            }
-        };
-        if (background) {
-            Thread.ofPlatform().daemon().name("c-plugin-downcall").start(make);
-        } else {
-            make.run();
-        }
     }
 
     @Override

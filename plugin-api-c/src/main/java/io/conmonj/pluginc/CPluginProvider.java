@@ -62,9 +62,6 @@ public final class CPluginProvider implements LogDriverProvider {
     /** The driver's own options, never handed to the plugin. */
     static final Set<String> OWN_OPTIONS = Set.of(OPT_PLUGIN, OPT_RETRIES, OPT_ISOLATION, OPT_CALL_TIMEOUT);
     static final int DEFAULT_RETRIES = 8;
-    /** After how many records of one driver write switches from JNA to java.lang.foreign (see CPluginDriver). */
-    public static final String FFM_AFTER_PROPERTY = "conmonj.cplugin.ffm-after";
-    static final long DEFAULT_FFM_AFTER = 10_000;
     /** The install tree (the launcher sets it); the plugin host is its libexec/conmon-j-plugin-host. */
     static final String ROOT_PROPERTY = "conmonj.root";
     static final String HOST_BINARY = "libexec/conmon-j-plugin-host";
@@ -104,8 +101,7 @@ public final class CPluginProvider implements LogDriverProvider {
         PluginFile file = PluginFile.open(path);
         if (hostBinary == null) {
             CPluginLibrary library = CPluginLibrary.load(file); // keeps or closes the file
-            long ffmAfter = Long.getLong(FFM_AFTER_PROPERTY, DEFAULT_FFM_AFTER);
-            return CPluginDriver.open(library, container, argv, retries, ffmAfter);
+            return CPluginDriver.open(library, container, argv, retries);
         }
         try (file) {
             return HostedPluginDriver.open(hostBinary, path, file.fd, container, argv, retries, callTimeout);

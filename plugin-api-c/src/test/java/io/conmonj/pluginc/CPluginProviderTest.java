@@ -353,17 +353,6 @@ class CPluginProviderTest {
         assertEquals("stderr 9 F 14\nfrom a worker\n\n", Files.readString(out));
     }
 
-    // --- write through java.lang.foreign --------------------------------------------------
-
-    LogDriver openWithFfmAfter(long after, String plugin, String... kv) throws LogDriverException {
-        System.setProperty(CPluginProvider.FFM_AFTER_PROPERTY, Long.toString(after));
-        try {
-            return open(plugin, kv);
-        } finally {
-            System.clearProperty(CPluginProvider.FFM_AFTER_PROPERTY);
-        }
-    }
-
     // --- the file-plugin example, byte for byte ----------------------------------------------
 
     static byte[] frame(String stream, long ts, boolean partial, byte[] bytes) {
@@ -377,15 +366,6 @@ class CPluginProviderTest {
 
     @Test
     void filePluginRoundTrip() throws Exception {
-        filePluginRoundTrip(-1);
-    }
-
-    @Test
-    void filePluginRoundTripThroughFfm() throws Exception {
-        filePluginRoundTrip(0);
-    }
-
-    void filePluginRoundTrip(long ffmAfter) throws Exception {
         Path out = tmp.resolve("out.log");
         byte[] binary = new byte[256];
         for (int i = 0; i < binary.length; i++) {
@@ -398,10 +378,7 @@ class CPluginProviderTest {
         byte[] framed = new byte[10];
         java.util.Arrays.fill(framed, (byte) 'x');
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (LogDriver d = openWithFfmAfter(ffmAfter, so("file-plugin"), "path=" + out)) {
-            if (d instanceof CPluginDriver inProcess) {
-                assertEquals(ffmAfter == 0, inProcess.writesThroughFfm());
-            }
+        try (LogDriver d = open(so("file-plugin"), "path=" + out)) {
             d.write(rec(LogStream.STDOUT, 1_700_000_000_000_000_001L, "hello\n", false));
             expected.writeBytes(frame("stdout", 1_700_000_000_000_000_001L, false, "hello\n".getBytes()));
             d.write(new LogRecord(LogStream.STDERR, 2, binary, 0, binary.length, true));

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every case of {@link CPluginProviderTest} with isolation=in-process, and the in-process write path (JNA, then java.lang.foreign). */
+/** Every case of {@link CPluginProviderTest} with isolation=in-process, and the in-process write path (JNA direct mapping through libconmonj-plugin-call.so). */
 class InProcessCPluginProviderTest extends CPluginProviderTest {
 
     @Override
@@ -32,13 +32,12 @@ class InProcessCPluginProviderTest extends CPluginProviderTest {
         }
     }
 
-    // --- write through java.lang.foreign --------------------------------------------------
+    // --- the write path: one direct-mapped call per record (PluginCalls) --------------------
 
     @Test
-    void ffmWriteStatusesAndRecordFields() throws Exception {
+    void writeStatusesAndRecordFields() throws Exception {
         Path calls = tmp.resolve("calls");
-        LogDriver d = openWithFfmAfter(0, so("scripted"), "calls=" + calls, "write-retry=1", "write-fatal-at=3");
-        assertTrue(((CPluginDriver) d).writesThroughFfm());
+        LogDriver d = open(so("scripted"), "calls=" + calls, "write-retry=1", "write-fatal-at=3");
         d.write(rec(LogStream.STDERR, 42, "abc", true)); // RETRY once, then OK
         IOException e = assertThrows(IOException.class, () -> d.write(rec(LogStream.STDOUT, 43, "x\n", false)));
         assertEquals("log plugin " + so("scripted") + ": write: disk on fire", e.getMessage());
@@ -49,41 +48,21 @@ class InProcessCPluginProviderTest extends CPluginProviderTest {
     }
 
     @Test
-    void neverThroughFfmWhenNegative() throws Exception {
-        try (LogDriver d = openWithFfmAfter(-1, so("file-plugin"), "path=" + tmp.resolve("out"))) {
-            for (int i = 0; i < 100; i++) {
-                d.write(rec(LogStream.STDOUT, i, "x\n", false));
-            }
-            assertTrue(!((CPluginDriver) d).writesThroughFfm());
-        }
-    }
-
-    @Test
-    void switchesFromJnaToFfmMidStreamWithoutLosingBytes() throws Exception {
+    void manyRecordsOfEveryShapeArriveByteForByte() throws Exception {
         Path out = tmp.resolve("out.log");
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (LogDriver d = openWithFfmAfter(3, so("file-plugin"), "path=" + out)) {
-            CPluginDriver driver = (CPluginDriver) d;
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            int i = 0;
-            while (!driver.writesThroughFfm()) {
-                assertTrue(System.nanoTime() < deadline, "the downcall handle was never made");
-                byte[] b = ("line " + i + " \u0000\u00ff\n").getBytes(StandardCharsets.UTF_8);
-                d.write(new LogRecord(LogStream.STDOUT, i, b, 0, b.length, i % 2 == 0));
-                expected.writeBytes(frame("stdout", i, i % 2 == 0, b));
-                i++;
-                if (i > 3) {
-                    Thread.sleep(5);
+        try (LogDriver d = open(so("file-plugin"), "path=" + out)) {
+            for (int i = 0; i < 20_000; i++) {
+                byte[] b = ("line " + i + " \u0000\u00ff" + "y".repeat(i % 97) + "\n").getBytes(StandardCharsets.UTF_8);
+                LogStream stream = i % 3 == 0 ? LogStream.STDERR : LogStream.STDOUT;
+                d.write(new LogRecord(stream, i, b, 0, b.length, i % 2 == 0));
+                expected.writeBytes(frame(stream == LogStream.STDERR ? "stderr" : "stdout", i, i % 2 == 0, b));
+                if (i % 64 == 63) {
+                    d.flush();
                 }
-            }
-            for (int j = 0; j < 3; j++, i++) {
-                byte[] b = ("after " + i + "\n").getBytes(StandardCharsets.UTF_8);
-                d.write(new LogRecord(LogStream.STDERR, i, b, 0, b.length, false));
-                expected.writeBytes(frame("stderr", i, false, b));
             }
         }
         assertTrue(java.util.Arrays.equals(expected.toByteArray(), Files.readAllBytes(out)),
                 "file-plugin output differs from the records");
     }
-
 }

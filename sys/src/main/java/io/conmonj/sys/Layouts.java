@@ -52,4 +52,27 @@ public final class Layouts {
     /** {@code struct termios} as glibc declares it (60 bytes); conmon touches only c_oflag. */
     public static final Struct TERMIOS = Struct.of("termios").i32("c_iflag").i32("c_oflag").i32("c_cflag")
             .i32("c_lflag").bytes("c_line", 1).bytes("c_cc", 32).i32("c_ispeed").i32("c_ospeed").build();
+
+    /** {@code struct pollfd}. */
+    public static final Struct POLLFD = Struct.of("pollfd").i32("fd").i16("events").i16("revents").build();
+
+    /**
+     * {@code struct statx} (linux/stat.h), the same on every architecture: the fields up to the device numbers by
+     * name, the kernel's timestamps and the room it reserves as byte runs; 256 bytes in all, as the kernel fills it.
+     */
+    public static final Struct STATX = Struct.of("statx")
+            .i32("stx_mask").i32("stx_blksize").i64("stx_attributes")
+            .i32("stx_nlink").i32("stx_uid").i32("stx_gid").i16("stx_mode").i16("__spare0")
+            .i64("stx_ino").i64("stx_size").i64("stx_blocks").i64("stx_attributes_mask")
+            .bytes("stx_atime", 16).bytes("stx_btime", 16).bytes("stx_ctime", 16).bytes("stx_mtime", 16)
+            .i32("stx_rdev_major").i32("stx_rdev_minor").i32("stx_dev_major").i32("stx_dev_minor")
+            .bytes("stx_reserved", 112).build();
+
+    /**
+     * {@code siginfo_t} as waitid(2) fills it for a child (LP64): the header, glibc's explicit padding, the child's
+     * pid, uid and status at the start of the union, the rest of its 128 bytes as one run.
+     */
+    public static final Struct SIGINFO = Struct.of("siginfo_t")
+            .i32("si_signo").i32("si_errno").i32("si_code").i32("__pad0")
+            .i32("si_pid").i32("si_uid").i32("si_status").bytes("si_rest", 100).build();
 }

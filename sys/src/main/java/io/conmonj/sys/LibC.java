@@ -42,10 +42,17 @@ public final class LibC {
     // files and descriptors
     public static native long read(int fd, byte[] buf, long count);
     public static native long write(int fd, byte[] buf, long count);
+    /** read(2) into native memory (no copy of a Java array in and out). */
+    public static native long read(int fd, Pointer buf, long count);
     public static native int close(int fd);
     public static native int pipe2(int[] fds, int flags);
     public static native int dup2(int oldFd, int newFd);
     public static native int open(String path, int flags, int mode);
+    public static native int openat(int dirFd, String path, int flags, int mode);
+    /** {@code buf} receives a struct statx image ({@link Layouts#STATX}). */
+    public static native int statx(int dirFd, String path, int flags, int mask, byte[] buf);
+    /** {@code fds}: struct pollfd images ({@link Layouts#POLLFD}) in native memory, as poll may block. */
+    public static native int poll(Pointer fds, long nfds, int timeout);
     public static native int fcntl(int fd, int cmd, int arg);
     public static native int umask(int mask);
     public static native int memfd_create(String name, int flags);
@@ -55,14 +62,21 @@ public final class LibC {
     public static native int setsid();
     public static native int getpgid(int pid);
     public static native long syscall(long number, long arg1, long arg2);
+    public static native long syscall(long number, long arg1, long arg2, long arg3, long arg4);
+    public static native int geteuid();
     public static native int kill(int pid, int sig);
     public static native int waitpid(int pid, int[] status, int options);
+    /** {@code info} receives a siginfo_t image ({@link Layouts#SIGINFO}). */
+    public static native int waitid(int idType, int id, byte[] info, int options);
     public static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
     public static native int posix_spawn(int[] pid, String path, Pointer fileActions, Pointer attr,
                                          StringArray argv, StringArray envp);
     public static native int posix_spawn_file_actions_init(Pointer actions);
     public static native int posix_spawn_file_actions_destroy(Pointer actions);
     public static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+    public static native int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags,
+                                                              int mode);
+    public static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
     public static native int posix_spawnattr_init(Pointer attr);
     public static native int posix_spawnattr_destroy(Pointer attr);
     public static native int posix_spawnattr_setflags(Pointer attr, short flags);
@@ -71,6 +85,8 @@ public final class LibC {
 
     // signals, epoll, timers
     public static native int sigprocmask(int how, Pointer set, Pointer old);
+    public static native int sigemptyset(Pointer set);
+    public static native int sigfillset(Pointer set);
     public static native int signalfd(int fd, Pointer mask, int flags);
     public static native int epoll_create1(int flags);
     public static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
@@ -87,11 +103,14 @@ public final class LibC {
 
     // sockets; addresses are struct sockaddr_un images, msg a struct msghdr image
     public static native int socket(int domain, int type, int protocol);
+    public static native int socketpair(int domain, int type, int protocol, int[] fds);
     public static native int bind(int fd, byte[] addr, int addrLen);
     public static native int listen(int fd, int backlog);
     public static native int accept4(int fd, Pointer addr, Pointer addrLen, int flags);
     public static native int connect(int fd, byte[] addr, int addrLen);
     public static native long send(int fd, byte[] buf, long len, int flags);
+    /** send(2) from native memory (no copy of a Java array in and out). */
+    public static native long send(int fd, Pointer buf, long len, int flags);
     public static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen);
     public static native long recv(int fd, byte[] buf, long len, int flags);
     public static native int shutdown(int fd, int how);

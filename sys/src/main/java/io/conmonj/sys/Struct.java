@@ -11,11 +11,13 @@ import java.util.Map;
 public final class Struct {
     private final String name;
     private final Map<String, Long> offsets;
+    private final Map<String, Long> sizes;
     private final long size;
 
-    private Struct(String name, Map<String, Long> offsets, long size) {
+    private Struct(String name, Map<String, Long> offsets, Map<String, Long> sizes, long size) {
         this.name = name;
         this.offsets = offsets;
+        this.sizes = sizes;
         this.size = size;
     }
 
@@ -37,6 +39,14 @@ public final class Struct {
         return offset;
     }
 
+    /**
+     * Where {@code field} ends: a struct that reports its own size (a versioned ABI struct) holds the field when
+     * that size is at least this.
+     */
+    public long end(String field) {
+        return offset(field) + sizes.get(field);
+    }
+
     /** {@code sizeof(struct name)}. */
     public long size() {
         return size;
@@ -46,6 +56,7 @@ public final class Struct {
         private final String name;
         private final boolean packed;
         private final Map<String, Long> offsets = new LinkedHashMap<>();
+        private final Map<String, Long> sizes = new LinkedHashMap<>();
         private long next;
         private long alignment = 1;
 
@@ -85,13 +96,14 @@ public final class Struct {
                 alignment = Math.max(alignment, align);
             }
             offsets.put(field, next);
+            sizes.put(field, size);
             next += size;
             return this;
         }
 
         public Struct build() {
             long size = (next + alignment - 1) / alignment * alignment;
-            return new Struct(name, Map.copyOf(offsets), size);
+            return new Struct(name, Map.copyOf(offsets), Map.copyOf(sizes), size);
         }
     }
 }

@@ -53,11 +53,34 @@ class LayoutsTest {
                 new Field(Layouts.TERMIOS, "struct termios", "c_line"),
                 new Field(Layouts.TERMIOS, "struct termios", "c_cc"),
                 new Field(Layouts.TERMIOS, "struct termios", "c_ispeed"),
-                new Field(Layouts.TERMIOS, "struct termios", "c_ospeed"));
+                new Field(Layouts.TERMIOS, "struct termios", "c_ospeed"),
+                new Field(Layouts.POLLFD, "struct pollfd", "fd"),
+                new Field(Layouts.POLLFD, "struct pollfd", "events"),
+                new Field(Layouts.POLLFD, "struct pollfd", "revents"),
+                new Field(Layouts.STATX, "struct statx", "stx_mask"),
+                new Field(Layouts.STATX, "struct statx", "stx_nlink"),
+                new Field(Layouts.STATX, "struct statx", "stx_uid"),
+                new Field(Layouts.STATX, "struct statx", "stx_mode"),
+                new Field(Layouts.STATX, "struct statx", "stx_ino"),
+                new Field(Layouts.STATX, "struct statx", "stx_atime"),
+                new Field(Layouts.STATX, "struct statx", "stx_mtime"),
+                new Field(Layouts.STATX, "struct statx", "stx_rdev_major"),
+                new Field(Layouts.STATX, "struct statx", "stx_dev_major"),
+                new Field(Layouts.STATX, "struct statx", "stx_dev_minor"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "si_signo"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "si_errno"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "si_code"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "__pad0"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "si_pid"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "si_uid"),
+                new Field(Layouts.SIGINFO, "siginfo_t", "si_status"));
         StringBuilder c = new StringBuilder("""
                 #define _GNU_SOURCE
+                #include <poll.h>
+                #include <signal.h>
                 #include <stddef.h>
                 #include <stdio.h>
+                #include <sys/stat.h>
                 #include <sys/epoll.h>
                 #include <sys/ioctl.h>
                 #include <sys/socket.h>
@@ -89,6 +112,13 @@ class LayoutsTest {
         run(List.of("cc", "-o", binary.toString(), source.toString()));
         List<Long> actual = run(List.of(binary.toString())).lines().map(Long::parseLong).toList();
         assertEquals(expected, actual, c.toString());
+    }
+
+    @Test
+    void aFieldEndsWhereItsSizeSays() {
+        assertEquals(Layouts.STATX.offset("stx_mode") + 2, Layouts.STATX.end("stx_mode"));
+        assertEquals(Layouts.STATX.size(), Layouts.STATX.end("stx_reserved"));
+        assertEquals(Layouts.SIGINFO.size(), Layouts.SIGINFO.end("si_rest"));
     }
 
     @Test

@@ -6,10 +6,9 @@ import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogRecord;
 import io.conmonj.plugin.LogStream;
 
+import com.sun.jna.Memory;
+
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -39,23 +38,22 @@ public final class HostedPluginDriver implements LogDriver {
 
     private final String path;
     private final PluginHostProcess host;
-    private final Arena arena = Arena.ofShared();
     /**
      * The RECORDS frame being built, on the heap: its 8-byte frame header, flush flag and count, then
      * the records. Encoded with plain array stores (the monitor runs C1 only, where they beat
-     * MemorySegment access by far) and copied into {@link #wire} once per batch.
+     * native memory access by far) and copied into {@link #wire} once per batch.
      */
     private byte[] batch = new byte[64 * 1024];
     private int used = BATCH_START;   // bytes in batch
     private int count;                // records in batch
-    private MemorySegment wire;       // native copy of the frame for send(2), grows with batch
+    private Memory wire;              // native copy of the frame for send(2), grows with batch
     private String disabled;
     private boolean closed;
 
     private HostedPluginDriver(String path, PluginHostProcess host) {
         this.path = path;
         this.host = host;
-        this.wire = arena.allocate(batch.length, 8);
+        this.wire = new Memory(batch.length);
     }
 
     /**
@@ -94,9 +92,14 @@ public final class HostedPluginDriver implements LogDriver {
         }
         Wire.Reply r;
         try {
-            MemorySegment payload = arena.allocate(Math.max(1, e.length()));
-            e.writeTo(payload);
-            r = host.call(Wire.INIT, payload, e.length(), "init");
+            byte[] payload = e.toByteArray();
+            Memory native_ = new Memory(Math.max(1, payload.length));
+            native_.write(0, payload, 0, payload.length);
+            try {
+                r = host.call(Wire.INIT, native_, payload.length, "init");
+            } finally {
+                native_.close();
+            }
         } catch (IOException x) {
             throw new LogDriverException("log plugin " + path + ": " + x.getMessage(), x);
         }
@@ -188,10 +191,12 @@ public final class HostedPluginDriver implements LogDriver {
         int length = used;
         used = BATCH_START;
         count = 0;
-        if (wire.byteSize() < length) {
-            wire = arena.allocate(Math.max(length, wire.byteSize() * 2), 8); // the old one goes with the arena
+        if (wire.size() < length) {
+            Memory grown = new Memory(Math.max(length, wire.size() * 2));
+            wire.close();
+            wire = grown;
         }
-        MemorySegment.copy(batch, 0, wire, ValueLayout.JAVA_BYTE, 0, length);
+        wire.write(0, batch, 0, length);
         Wire.Reply r;
         try {
             r = host.callFramed(wire, length, "write");
@@ -255,7 +260,7 @@ public final class HostedPluginDriver implements LogDriver {
 
     private void release() {
         host.close();
-        arena.close();
+        wire.close();
     }
 
     private void check(String call) throws IOException {
@@ -332,12 +337,8 @@ public final class HostedPluginDriver implements LogDriver {
             return this;
         }
 
-        int length() {
-            return out.size();
-        }
-
-        void writeTo(MemorySegment seg) {
-            MemorySegment.copy(out.toByteArray(), 0, seg, ValueLayout.JAVA_BYTE, 0, out.size());
+        byte[] toByteArray() {
+            return out.toByteArray();
         }
     }
 }

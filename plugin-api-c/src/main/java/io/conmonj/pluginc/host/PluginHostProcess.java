@@ -3,11 +3,10 @@ package io.conmonj.pluginc.host;
 import io.conmonj.pluginc.sys.NativeCallException;
 import io.conmonj.pluginc.sys.Posix;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -28,7 +27,6 @@ final class PluginHostProcess implements AutoCloseable {
     /** How much longer than the host's own deadline this side waits before killing it. */
     static final long BACKSTOP_MILLIS = 1_000;
     private static final int POLL_SLICE_MILLIS = 100;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     /** The plugin host's whole environment: nothing of the monitor's leaks into plugin code. */
     private static final List<String> ENV = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
@@ -37,9 +35,10 @@ final class PluginHostProcess implements AutoCloseable {
     private final int sock;
     private final int exitPipe;
     private final long callTimeoutMillis;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment header = arena.allocate(Wire.HEADER, 8);
-    private final MemorySegment replyBuf = arena.allocate(Wire.MAX_REPLY, 8);
+    // native memory (frames are in the machine's byte order, as JNA's Pointer reads and writes)
+    private final Memory header = new Memory(Wire.HEADER);
+    private final Memory replyBuf = new Memory(Wire.MAX_REPLY);
+    private final Posix.PollFd poll = new Posix.PollFd();
     private volatile long exitDeadlineNanos; // 0 until the container exited
     /** Guards exitPipe between {@link #containerExited()} (the event loop) and {@link #close()}. */
     private final Object exitLock = new Object();
@@ -108,13 +107,10 @@ final class PluginHostProcess implements AutoCloseable {
     }
 
     /** Sends one frame (payload[0, length)) and returns the host's reply. */
-    Wire.Reply call(int type, MemorySegment payload, long length, String what) throws IOException {
-        if (ended != null) {
-            throw new HostEnded(ended);
-        }
-        long deadline = System.nanoTime() + (callTimeoutMillis + BACKSTOP_MILLIS) * 1_000_000L;
-        header.set(INT, 0, type);
-        header.set(INT, 4, (int) length);
+    Wire.Reply call(int type, Pointer payload, long length, String what) throws IOException {
+        long deadline = callDeadline();
+        header.setInt(0, type);
+        header.setInt(4, (int) length);
         send(header, Wire.HEADER, deadline, what);
         if (length > 0) {
             send(payload, length, deadline, what);
@@ -123,19 +119,27 @@ final class PluginHostProcess implements AutoCloseable {
     }
 
     /** Sends a whole frame, its header included (frame[0, total)), in one go, and returns the reply. */
-    Wire.Reply callFramed(MemorySegment frame, long total, String what) throws IOException {
-        if (ended != null) {
-            throw new HostEnded(ended);
-        }
-        long deadline = System.nanoTime() + (callTimeoutMillis + BACKSTOP_MILLIS) * 1_000_000L;
+    Wire.Reply callFramed(Pointer frame, long total, String what) throws IOException {
+        long deadline = callDeadline();
         send(frame, total, deadline, what);
         return reply(deadline, what);
     }
 
+    /** The deadline of a call starting now; a host that is gone already ends it at once. */
+    private long callDeadline() throws HostEnded {
+        if (ended != null) {
+            throw new HostEnded(ended);
+        }
+        if (closed) {
+            throw new HostEnded("plugin host closed"); // its buffers are freed
+        }
+        return System.nanoTime() + (callTimeoutMillis + BACKSTOP_MILLIS) * 1_000_000L;
+    }
+
     private Wire.Reply reply(long deadline, String what) throws IOException {
         receive(header, Wire.HEADER, deadline, what);
-        int replyType = header.get(INT, 0);
-        int replyLength = header.get(INT, 4);
+        int replyType = header.getInt(0);
+        int replyLength = header.getInt(4);
         if (replyLength < 0 || replyLength > Wire.MAX_REPLY || (replyType != Wire.REPLY && replyType != Wire.FAULT)
                 || (replyType == Wire.REPLY && replyLength < 20)) {
             throw end("sent a malformed frame (type " + replyType + ", " + replyLength + " bytes) after " + what);
@@ -144,38 +148,40 @@ final class PluginHostProcess implements AutoCloseable {
         if (replyType == Wire.FAULT) {
             throw end(text(replyBuf, 0, replyLength));
         }
-        return new Wire.Reply(replyBuf.get(INT, 0), replyBuf.get(INT, 4), replyBuf.get(INT, 8), replyBuf.get(INT, 12),
-                replyBuf.get(INT, 16), text(replyBuf, 20, replyLength - 20));
+        return new Wire.Reply(replyBuf.getInt(0), replyBuf.getInt(4), replyBuf.getInt(8), replyBuf.getInt(12),
+                replyBuf.getInt(16), text(replyBuf, 20, replyLength - 20));
     }
 
-    private static String text(MemorySegment buf, long from, int length) {
-        byte[] b = buf.asSlice(from, length).toArray(ValueLayout.JAVA_BYTE);
+    private static String text(Pointer buf, long from, int length) {
+        byte[] b = buf.getByteArray(from, length);
         return new String(b, StandardCharsets.UTF_8).strip().replaceAll("[\\r\\n]+", " ");
     }
 
-    private void send(MemorySegment buf, long length, long deadline, String what) throws IOException {
-        long done = 0;
-        while (done < length) {
-            long n;
-            try {
-                n = Posix.send(sock, buf.asSlice(done), length - done);
-            } catch (NativeCallException e) {
-                throw end(gone(what));
-            }
-            if (n > 0) {
-                done += n;
-                continue;
-            }
-            await(Posix.POLLOUT, deadline, what);
-        }
+    /** One send(2) or read(2) on the socket: bytes moved, {@link io.conmonj.sys.Retry#WOULD_BLOCK}, 0 at EOF. */
+    @FunctionalInterface
+    private interface Transfer {
+        long move(int fd, Pointer at, long length) throws NativeCallException;
     }
 
-    private void receive(MemorySegment buf, long length, long deadline, String what) throws IOException {
+    private void send(Pointer buf, long length, long deadline, String what) throws IOException {
+        transfer(Posix::send, Posix.POLLOUT, buf, length, deadline, what);
+    }
+
+    private void receive(Pointer buf, long length, long deadline, String what) throws IOException {
+        transfer(Posix::read, Posix.POLLIN, buf, length, deadline, what);
+    }
+
+    /**
+     * Moves buf[0, length) through the socket, waiting for it to be ready for {@code events} whenever it is not,
+     * until the deadline; a failed call or EOF means the host is gone.
+     */
+    private void transfer(Transfer transfer, short events, Pointer buf, long length, long deadline, String what)
+            throws IOException {
         long done = 0;
         while (done < length) {
             long n;
             try {
-                n = Posix.read(sock, buf.asSlice(done), length - done);
+                n = transfer.move(sock, buf.share(done), length - done);
             } catch (NativeCallException e) {
                 throw end(gone(what));
             }
@@ -186,7 +192,7 @@ final class PluginHostProcess implements AutoCloseable {
                 done += n;
                 continue;
             }
-            await(Posix.POLLIN, deadline, what);
+            await(events, deadline, what);
         }
     }
 
@@ -202,7 +208,7 @@ final class PluginHostProcess implements AutoCloseable {
                 throw end(what + " still running " + io.conmonj.plugin.LogDriver.EXIT_GRACE_MILLIS
                         + " ms after the container exited; plugin host killed");
             }
-            short r = Posix.poll(sock, events, POLL_SLICE_MILLIS);
+            short r = poll.poll(sock, events, POLL_SLICE_MILLIS);
             if (r != 0) {
                 return; // ready, or an error/hang-up the next read or write reports
             }
@@ -212,7 +218,7 @@ final class PluginHostProcess implements AutoCloseable {
     /** The socket closed under us: what the process's status says, when we get to reap it. */
     private String gone(String what) {
         try {
-            Posix.poll(pidfd, Posix.POLLIN, 200);
+            poll.poll(pidfd, Posix.POLLIN, 200);
         } catch (NativeCallException e) {
             // no status then
         }
@@ -245,8 +251,8 @@ final class PluginHostProcess implements AutoCloseable {
             }
             exitDeadlineNanos = System.nanoTime()
                     + (io.conmonj.plugin.LogDriver.EXIT_GRACE_MILLIS + BACKSTOP_MILLIS) * 1_000_000L;
-            try (Arena a = Arena.ofConfined()) {
-                Posix.write(exitPipe, a.allocate(1), 1); // non-blocking; a full pipe already says it
+            try {
+                Posix.write(exitPipe, new byte[1], 1); // non-blocking; a full pipe already says it
             } catch (NativeCallException e) {
                 // the host is gone: nothing to tell
             }
@@ -266,15 +272,16 @@ final class PluginHostProcess implements AutoCloseable {
             Posix.close(exitPipe);
         }
         try {
-            if (ended == null && Posix.poll(pidfd, Posix.POLLIN, 200) == 0) {
+            if (ended == null && poll.poll(pidfd, Posix.POLLIN, 200) == 0) {
                 kill();
-                Posix.poll(pidfd, Posix.POLLIN, 1000);
+                poll.poll(pidfd, Posix.POLLIN, 1000);
             }
         } catch (NativeCallException e) {
             kill();
         }
         Posix.reap(pidfd); // unless the monitor's own reaper was first
         Posix.close(pidfd);
-        arena.close();
+        header.close();
+        replyBuf.close();
     }
 }

@@ -1,29 +1,22 @@
 package io.conmonj.pluginc.sys;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemoryLayout.PathElement;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import io.conmonj.sys.Errno;
+import io.conmonj.sys.Layouts;
+import io.conmonj.sys.LibC;
+import io.conmonj.sys.Retry;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
 /**
- * The system calls of the c-plugin driver, through java.lang.foreign: each one checked, a failure
- * a {@link NativeCallException} naming the call and its errno. Structs the driver reads are declared
- * by name ({@link #STATX}, {@link #POLLFD}, {@link #SIGINFO}); the spawn attributes and file actions
- * are glibc-opaque and only allocated (with room to spare) and handed to their functions.
+ * The system calls of the c-plugin driver, on the project's native layer ({@code io.conmonj.sys}): each one checked,
+ * EINTR retried by {@link Retry}, any other failure a {@link NativeCallException} naming the call and its errno.
+ * The structs it reads are {@link Layouts#STATX}, {@link Layouts#POLLFD} and {@link Layouts#SIGINFO}; the spawn
+ * attributes and file actions are glibc-opaque and only allocated (with room to spare) and handed to their functions.
  */
 public final class Posix {
     private Posix() {
@@ -39,8 +32,6 @@ public final class Posix {
     public static final int O_NOFOLLOW = 0x20000;
     public static final int O_CLOEXEC = 0x80000;
     public static final int ELOOP = 40;
-    public static final int EINTR = 4;
-    public static final int EAGAIN = 11;
     public static final int ESRCH = 3;
 
     public static final int S_IFMT = 0xF000;
@@ -61,171 +52,56 @@ public final class Posix {
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int MSG_NOSIGNAL = 0x4000;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int F_DUPFD_CLOEXEC = 1030;
-    private static final int POSIX_SPAWN_SETSIGDEF = 0x04;
-    private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
-    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424; // same numbers on x86_64 and aarch64
     private static final long SYS_PIDFD_OPEN = 434;
     private static final int P_PIDFD = 3;
     private static final int WEXITED = 4;
     private static final int WNOHANG = 1;
-
-    /** struct statx (linux/stat.h), the fields the driver reads, same on every architecture. */
-    public static final StructLayout STATX = MemoryLayout.structLayout(
-            JAVA_INT.withName("stx_mask"), JAVA_INT.withName("stx_blksize"), JAVA_LONG.withName("stx_attributes"),
-            JAVA_INT.withName("stx_nlink"), JAVA_INT.withName("stx_uid"), JAVA_INT.withName("stx_gid"),
-            JAVA_SHORT.withName("stx_mode"), MemoryLayout.paddingLayout(2), JAVA_LONG.withName("stx_ino"),
-            JAVA_LONG.withName("stx_size"), JAVA_LONG.withName("stx_blocks"),
-            JAVA_LONG.withName("stx_attributes_mask"), MemoryLayout.paddingLayout(64), // four statx_timestamp
-            JAVA_INT.withName("stx_rdev_major"), JAVA_INT.withName("stx_rdev_minor"),
-            JAVA_INT.withName("stx_dev_major"), JAVA_INT.withName("stx_dev_minor"),
-            MemoryLayout.paddingLayout(112)); // stx_mnt_id and room the kernel reserves: 256 bytes in all
-    private static final VarHandle STX_NLINK = field(STATX, "stx_nlink", JAVA_INT);
-    private static final VarHandle STX_UID = field(STATX, "stx_uid", JAVA_INT);
-    private static final VarHandle STX_MODE = field(STATX, "stx_mode", JAVA_SHORT);
-    private static final VarHandle STX_INO = field(STATX, "stx_ino", JAVA_LONG);
-    private static final VarHandle STX_DEV_MAJOR = field(STATX, "stx_dev_major", JAVA_INT);
-    private static final VarHandle STX_DEV_MINOR = field(STATX, "stx_dev_minor", JAVA_INT);
-
-    /** struct pollfd. */
-    public static final StructLayout POLLFD = MemoryLayout.structLayout(
-            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
-    private static final VarHandle PFD_FD = field(POLLFD, "fd", JAVA_INT);
-    private static final VarHandle PFD_EVENTS = field(POLLFD, "events", JAVA_SHORT);
-    private static final VarHandle PFD_REVENTS = field(POLLFD, "revents", JAVA_SHORT);
-
-    /** siginfo_t as waitid fills it for a child (LP64), padded to its 128 bytes. */
-    public static final StructLayout SIGINFO = MemoryLayout.structLayout(
-            JAVA_INT.withName("si_signo"), JAVA_INT.withName("si_errno"), JAVA_INT.withName("si_code"),
-            MemoryLayout.paddingLayout(4), JAVA_INT.withName("si_pid"), JAVA_INT.withName("si_uid"),
-            JAVA_INT.withName("si_status"), MemoryLayout.paddingLayout(100));
-    private static final VarHandle SI_PID = field(SIGINFO, "si_pid", JAVA_INT);
-    private static final VarHandle SI_CODE = field(SIGINFO, "si_code", JAVA_INT);
-    private static final VarHandle SI_STATUS = field(SIGINFO, "si_status", JAVA_INT);
     /** si_code of a child that exited normally (CLD_EXITED); the others mean a signal. */
     private static final int CLD_EXITED = 1;
 
-    /** glibc's posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80, sigset_t 128 (x86_64). */
+    private static final int STX_NLINK = (int) Layouts.STATX.offset("stx_nlink");
+    private static final int STX_UID = (int) Layouts.STATX.offset("stx_uid");
+    private static final int STX_MODE = (int) Layouts.STATX.offset("stx_mode");
+    private static final int STX_INO = (int) Layouts.STATX.offset("stx_ino");
+    private static final int STX_DEV_MAJOR = (int) Layouts.STATX.offset("stx_dev_major");
+    private static final int STX_DEV_MINOR = (int) Layouts.STATX.offset("stx_dev_minor");
+    private static final long PFD_FD = Layouts.POLLFD.offset("fd");
+    private static final long PFD_EVENTS = Layouts.POLLFD.offset("events");
+    private static final long PFD_REVENTS = Layouts.POLLFD.offset("revents");
+    private static final int SI_PID = (int) Layouts.SIGINFO.offset("si_pid");
+    private static final int SI_CODE = (int) Layouts.SIGINFO.offset("si_code");
+    private static final int SI_STATUS = (int) Layouts.SIGINFO.offset("si_status");
+
+    /** glibc's posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80 (x86_64). */
     private static final long OPAQUE_BYTES = 512;
+    /** sigset_t: glibc's 1024 bits. */
+    private static final long SIGSET_BYTES = 128;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(PathElement.groupElement("errno"));
-
-    private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-    private static final MethodHandle OPENAT = errnoCall("openat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3);
-    private static final MethodHandle STATX_CALL = errnoCall("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1);
-    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle SOCKETPAIR = errnoCall("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), -1);
-    private static final MethodHandle PIPE2 = errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), -1);
-    private static final MethodHandle FCNTL = errnoCall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
-    private static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-    private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
-    private static final MethodHandle SEND = errnoCall("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
-    private static final int MSG_NOSIGNAL = 0x4000;
-    private static final MethodHandle SYSCALL3 = errnoCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
-    private static final MethodHandle SYSCALL5 = errnoCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
-    private static final MethodHandle WAITID = errnoCall("waitid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
-    private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    // posix_spawn and its helpers return an error number instead of setting errno
-    private static final MethodHandle SPAWN = plain("posix_spawn",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_OPEN = plain("posix_spawn_file_actions_addopen",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FA_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ATTR_FLAGS = plain("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
-    private static final MethodHandle ATTR_SIGMASK = plain("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle ATTR_SIGDEF = plain("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGEMPTYSET = plain("sigemptyset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle SIGFILLSET = plain("sigfillset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-
-    private static VarHandle field(StructLayout s, String name, ValueLayout type) {
-        return s.varHandle(PathElement.groupElement(name));
-    }
-
-    private static MethodHandle errnoCall(String name, FunctionDescriptor d, int firstVariadic) {
-        MemorySegment f = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        Linker.Option capture = Linker.Option.captureCallState("errno");
-        return firstVariadic < 0 ? LINKER.downcallHandle(f, d, capture)
-                : LINKER.downcallHandle(f, d, capture, Linker.Option.firstVariadicArg(firstVariadic));
-    }
-
-    private static MethodHandle plain(String name, FunctionDescriptor d) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name)), d);
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
-    }
-
-    private static RuntimeException unexpected(String call, Throwable t) {
-        return new IllegalStateException("calling " + call, t);
-    }
+    private static final Retry.Failures<NativeCallException> FAILURES = NativeCallException::new;
+    /** EAGAIN: "not now" for the non-blocking socket and pipe. */
+    private static final int[] AGAIN = Retry.AGAIN;
 
     public static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
+        return Errno.text(errno);
     }
 
     public static int geteuid() {
-        try {
-            return (int) GETEUID.invokeExact();
-        } catch (Throwable t) {
-            throw unexpected("geteuid", t);
-        }
+        return LibC.geteuid();
     }
 
     public static int open(String path, int flags) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, 0);
-            if (fd < 0) {
-                throw new NativeCallException("open " + path, errno(st));
-            }
-            return fd;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("open", t);
-        }
+        return (int) Retry.call("open " + path, () -> LibC.open(path, flags, 0), FAILURES);
     }
 
     public static int openat(int dirfd, String name, int flags) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) OPENAT.invokeExact(st, dirfd, a.allocateFrom(name), flags, 0);
-            if (fd < 0) {
-                throw new NativeCallException("openat " + name, errno(st));
-            }
-            return fd;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("openat", t);
-        }
+        return (int) Retry.call("openat " + name, () -> LibC.openat(dirfd, name, flags, 0), FAILURES);
     }
 
     /** What {@link #fstat} reports of an open file. */
@@ -245,82 +121,37 @@ public final class Posix {
 
     /** statx(fd, "", AT_EMPTY_PATH): the open file itself, whatever its name points at now. */
     public static FileStatus fstat(int fd) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment buf = a.allocate(STATX);
-            int r = (int) STATX_CALL.invokeExact(st, fd, a.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
-            if (r != 0) {
-                throw new NativeCallException("statx", errno(st));
-            }
-            long dev = ((long) (int) STX_DEV_MAJOR.get(buf, 0L) << 32) | ((int) STX_DEV_MINOR.get(buf, 0L) & 0xffffffffL);
-            return new FileStatus(Short.toUnsignedInt((short) STX_MODE.get(buf, 0L)), (int) STX_UID.get(buf, 0L),
-                    (int) STX_NLINK.get(buf, 0L), dev, (long) STX_INO.get(buf, 0L));
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("statx", t);
-        }
+        byte[] image = new byte[(int) Layouts.STATX.size()];
+        Retry.call("statx", () -> LibC.statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, image), FAILURES);
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.nativeOrder());
+        long dev = ((long) b.getInt(STX_DEV_MAJOR) << 32) | (b.getInt(STX_DEV_MINOR) & 0xffffffffL);
+        return new FileStatus(Short.toUnsignedInt(b.getShort(STX_MODE)), b.getInt(STX_UID), b.getInt(STX_NLINK), dev,
+                b.getLong(STX_INO));
     }
 
     /** Closes fd; errors are ignored (the descriptor is gone either way on Linux). */
     public static void close(int fd) {
-        if (fd < 0) {
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            int r = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
-        } catch (Throwable t) {
-            throw unexpected("close", t);
+        if (fd >= 0) {
+            LibC.close(fd);
         }
     }
 
     /** A SOCK_STREAM socketpair, both ends close-on-exec. */
     public static int[] socketpair() throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment fds = a.allocate(JAVA_INT, 2);
-            int r = (int) SOCKETPAIR.invokeExact(st, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
-            if (r != 0) {
-                throw new NativeCallException("socketpair", errno(st));
-            }
-            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("socketpair", t);
-        }
+        int[] fds = new int[2];
+        Retry.call("socketpair", () -> LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), FAILURES);
+        return fds;
     }
 
     /** A pipe, both ends close-on-exec: [read, write]. */
     public static int[] pipe() throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment fds = a.allocate(JAVA_INT, 2);
-            int r = (int) PIPE2.invokeExact(st, fds, O_CLOEXEC);
-            if (r != 0) {
-                throw new NativeCallException("pipe2", errno(st));
-            }
-            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("pipe2", t);
-        }
+        int[] fds = new int[2];
+        Retry.call("pipe2", () -> LibC.pipe2(fds, O_CLOEXEC), FAILURES);
+        return fds;
     }
 
     private static int fcntl(int fd, int cmd, int arg) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int r = (int) FCNTL.invokeExact(st, fd, cmd, arg);
-            if (r < 0) {
-                throw new NativeCallException("fcntl", errno(st));
-            }
-            return r;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("fcntl", t);
-        }
+        return (int) Retry.call("fcntl", () -> LibC.fcntl(fd, cmd, arg), FAILURES);
     }
 
     public static void setNonBlocking(int fd) throws NativeCallException {
@@ -332,87 +163,43 @@ public final class Posix {
         return fcntl(fd, F_DUPFD_CLOEXEC, min);
     }
 
-    /** poll on one fd; returns revents (0 on timeout); EINTR counts as a timeout. */
-    public static short poll(int fd, short events, int timeoutMillis) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment p = a.allocate(POLLFD);
-            PFD_FD.set(p, 0L, fd);
-            PFD_EVENTS.set(p, 0L, events);
-            int r = (int) POLL.invokeExact(st, p, 1L, timeoutMillis);
+    /** One {@code struct pollfd} in native memory (poll may block, so no Java array is handed to it). */
+    public static final class PollFd {
+        private final Memory image = new Memory(Layouts.POLLFD.size());
+
+        /**
+         * poll on one fd; returns revents (0 on timeout); EINTR counts as a timeout, so that the caller's
+         * deadline is looked at again.
+         */
+        public short poll(int fd, short events, int timeoutMillis) throws NativeCallException {
+            image.clear();
+            image.setInt(PFD_FD, fd);
+            image.setShort(PFD_EVENTS, events);
+            int r = LibC.poll(image, 1, timeoutMillis);
             if (r < 0) {
-                int e = errno(st);
-                if (e == EINTR) {
+                int e = Errno.last();
+                if (e == Errno.EINTR) {
                     return 0;
                 }
                 throw new NativeCallException("poll", e);
             }
-            return r == 0 ? 0 : (short) PFD_REVENTS.get(p, 0L);
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("poll", t);
+            return r == 0 ? 0 : image.getShort(PFD_REVENTS);
         }
     }
 
-    /** read(2) into buf; -1 for EAGAIN/EINTR, 0 at EOF. */
-    public static long read(int fd, MemorySegment buf, long len) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            long n = (long) READ.invokeExact(st, fd, buf, len);
-            if (n < 0) {
-                int e = errno(st);
-                if (e == EAGAIN || e == EINTR) {
-                    return -1;
-                }
-                throw new NativeCallException("read", e);
-            }
-            return n;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("read", t);
-        }
+    /** read(2) into buf; -1 for EAGAIN, 0 at EOF. */
+    public static long read(int fd, Pointer buf, long len) throws NativeCallException {
+        return Retry.call("read", () -> LibC.read(fd, buf, len), FAILURES, AGAIN);
     }
 
-    /** write(2) from buf; -1 for EAGAIN/EINTR. */
-    public static long write(int fd, MemorySegment buf, long len) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            long n = (long) WRITE.invokeExact(st, fd, buf, len);
-            if (n < 0) {
-                int e = errno(st);
-                if (e == EAGAIN || e == EINTR) {
-                    return -1;
-                }
-                throw new NativeCallException("write", e);
-            }
-            return n;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("write", t);
-        }
+    /** write(2) of buf[0, len); -1 for EAGAIN. */
+    public static long write(int fd, byte[] buf, int len) throws NativeCallException {
+        return Retry.call("write", () -> LibC.write(fd, buf, len), FAILURES, AGAIN);
     }
 
-    /** send(2) on a socket without SIGPIPE (a peer that is gone is EPIPE); -1 for EAGAIN/EINTR. */
-    public static long send(int fd, MemorySegment buf, long len) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            long n = (long) SEND.invokeExact(st, fd, buf, len, MSG_NOSIGNAL);
-            if (n < 0) {
-                int e = errno(st);
-                if (e == EAGAIN || e == EINTR) {
-                    return -1;
-                }
-                throw new NativeCallException("send", e);
-            }
-            return n;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("send", t);
-        }
+    /** send(2) on a socket without SIGPIPE (a peer that is gone is EPIPE); -1 for EAGAIN. */
+    public static long send(int fd, Pointer buf, long len) throws NativeCallException {
+        return Retry.call("send", () -> LibC.send(fd, buf, len, MSG_NOSIGNAL), FAILURES, AGAIN);
     }
 
     /**
@@ -424,12 +211,15 @@ public final class Posix {
      */
     public static int spawn(String program, List<String> argv, List<String> env, int[] childFds)
             throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment fa = a.allocate(OPAQUE_BYTES, 16);
-            MemorySegment attr = a.allocate(OPAQUE_BYTES, 16);
-            MemorySegment sigs = a.allocate(OPAQUE_BYTES, 16);
-            check("posix_spawn_file_actions_init", (int) FA_INIT.invokeExact(fa));
-            check("posix_spawnattr_init", (int) ATTR_INIT.invokeExact(attr));
+        Memory actions = new Memory(OPAQUE_BYTES);
+        Memory attr = new Memory(OPAQUE_BYTES);
+        Memory none = new Memory(SIGSET_BYTES);
+        Memory all = new Memory(SIGSET_BYTES);
+        LibC.sigemptyset(none);
+        LibC.sigfillset(all);
+        check("posix_spawn_file_actions_init", LibC.posix_spawn_file_actions_init(actions));
+        try {
+            check("posix_spawnattr_init", LibC.posix_spawnattr_init(attr));
             int[] high = new int[childFds.length];
             try {
                 // the sources first move above every target, so no dup2 overwrites a later source
@@ -437,85 +227,56 @@ public final class Posix {
                     high[i] = dupAbove(childFds[i], 3 + childFds.length);
                 }
                 for (int i = 0; i < childFds.length; i++) {
-                    check("posix_spawn_file_actions_adddup2", (int) FA_DUP2.invokeExact(fa, high[i], 3 + i));
+                    check("posix_spawn_file_actions_adddup2",
+                            LibC.posix_spawn_file_actions_adddup2(actions, high[i], 3 + i));
                 }
-                MemorySegment devNull = a.allocateFrom("/dev/null");
                 check("posix_spawn_file_actions_addopen",
-                        (int) FA_OPEN.invokeExact(fa, 0, devNull, O_RDONLY | O_CLOEXEC_OFF, 0));
+                        LibC.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY | O_CLOEXEC_OFF, 0));
                 for (int fd = 1; fd <= 2; fd++) {
                     check("posix_spawn_file_actions_addopen",
-                            (int) FA_OPEN.invokeExact(fa, fd, devNull, O_WRONLY | O_CLOEXEC_OFF, 0));
+                            LibC.posix_spawn_file_actions_addopen(actions, fd, "/dev/null", O_WRONLY | O_CLOEXEC_OFF, 0));
                 }
-                check("posix_spawn_file_actions_addclosefrom_np", (int) FA_CLOSEFROM.invokeExact(fa, 3 + childFds.length));
-                int r0 = (int) SIGEMPTYSET.invokeExact(sigs);
-                check("posix_spawnattr_setsigmask", (int) ATTR_SIGMASK.invokeExact(attr, sigs));
-                int r1 = (int) SIGFILLSET.invokeExact(sigs);
-                check("posix_spawnattr_setsigdefault", (int) ATTR_SIGDEF.invokeExact(attr, sigs));
+                check("posix_spawn_file_actions_addclosefrom_np",
+                        LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3 + childFds.length));
+                check("posix_spawnattr_setsigmask", LibC.posix_spawnattr_setsigmask(attr, none));
+                check("posix_spawnattr_setsigdefault", LibC.posix_spawnattr_setsigdefault(attr, all));
                 check("posix_spawnattr_setflags",
-                        (int) ATTR_FLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
-                MemorySegment pid = a.allocate(JAVA_INT);
-                check("posix_spawn " + program, (int) SPAWN.invokeExact(pid, a.allocateFrom(program), fa, attr,
-                        strings(a, argv), strings(a, env)));
-                return pid.get(JAVA_INT, 0);
+                        LibC.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
+                int[] pid = new int[1];
+                check("posix_spawn " + program, LibC.posix_spawn(pid, program, actions, attr,
+                        new StringArray(argv.toArray(new String[0]), "UTF-8"),
+                        new StringArray(env.toArray(new String[0]), "UTF-8")));
+                return pid[0];
             } finally {
                 for (int fd : high) {
                     if (fd > 0) {
                         close(fd);
                     }
                 }
-                int d1 = (int) FA_DESTROY.invokeExact(fa);
-                int d2 = (int) ATTR_DESTROY.invokeExact(attr);
+                LibC.posix_spawnattr_destroy(attr);
             }
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("posix_spawn", t);
+        } finally {
+            LibC.posix_spawn_file_actions_destroy(actions);
         }
     }
 
+    /** posix_spawn and its helpers return an error number instead of setting errno. */
     private static void check(String call, int error) throws NativeCallException {
         if (error != 0) {
             throw new NativeCallException(call, error);
         }
     }
 
-    private static MemorySegment strings(Arena a, List<String> list) {
-        MemorySegment v = a.allocate(ADDRESS, list.size() + 1L);
-        for (int i = 0; i < list.size(); i++) {
-            v.setAtIndex(ADDRESS, i, a.allocateFrom(list.get(i), StandardCharsets.UTF_8));
-        }
-        v.setAtIndex(ADDRESS, list.size(), MemorySegment.NULL);
-        return v;
-    }
-
     /** A pidfd for pid (so a later signal cannot reach a recycled pid). */
     public static int pidfdOpen(int pid) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            long r = (long) SYSCALL3.invokeExact(st, SYS_PIDFD_OPEN, (long) pid, 0L, 0L);
-            if (r < 0) {
-                throw new NativeCallException("pidfd_open", errno(st));
-            }
-            return (int) r;
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("pidfd_open", t);
-        }
+        return (int) Retry.call("pidfd_open", () -> LibC.syscall(SYS_PIDFD_OPEN, pid, 0), FAILURES);
     }
 
     /** Sends sig through a pidfd; a process that is already gone (ESRCH) is not an error. */
     public static void pidfdSignal(int pidfd, int sig) throws NativeCallException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            long r = (long) SYSCALL5.invokeExact(st, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) sig, 0L, 0L);
-            if (r < 0 && errno(st) != ESRCH) {
-                throw new NativeCallException("pidfd_send_signal", errno(st));
-            }
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected("pidfd_send_signal", t);
+        long r = LibC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, sig, 0, 0);
+        if (r < 0 && Errno.last() != ESRCH) {
+            throw new NativeCallException("pidfd_send_signal", Errno.last());
         }
     }
 
@@ -524,17 +285,13 @@ public final class Posix {
      * while it runs or when someone else (the monitor's own reaper) reaped it first.
      */
     public static String reap(int pidfd) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            MemorySegment info = a.allocate(SIGINFO);
-            int r = (int) WAITID.invokeExact(st, P_PIDFD, pidfd, info, WEXITED | WNOHANG);
-            if (r != 0 || (int) SI_PID.get(info, 0L) == 0) {
-                return null;
-            }
-            int status = (int) SI_STATUS.get(info, 0L);
-            return (int) SI_CODE.get(info, 0L) == CLD_EXITED ? "exit status " + status : "killed by signal " + status;
-        } catch (Throwable t) {
+        byte[] image = new byte[(int) Layouts.SIGINFO.size()];
+        int r = LibC.waitid(P_PIDFD, pidfd, image, WEXITED | WNOHANG);
+        ByteBuffer info = ByteBuffer.wrap(image).order(ByteOrder.nativeOrder());
+        if (r != 0 || info.getInt(SI_PID) == 0) {
             return null;
         }
+        int status = info.getInt(SI_STATUS);
+        return info.getInt(SI_CODE) == CLD_EXITED ? "exit status " + status : "killed by signal " + status;
     }
 }
