@@ -13,6 +13,8 @@ import io.conmonj.plugin.LogStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,11 +29,13 @@ import java.util.TreeMap;
  * <p>Native memory, allocated once per driver and reused for every call (the host calls a
  * driver from one thread at a time, so no locking):
  * <ul>
- *   <li>{@code record}: {@code struct conmon_log_record} ({@link AbiLayouts#RECORD});</li>
+ *   <li>{@code writeCall}: the block write is called with ({@link PluginCalls#WRITE_CALL}): the plugin's
+ *       write, handle and error buffer, and {@code struct conmon_log_record} ({@link AbiLayouts#RECORD}), whose
+ *       fields are written in one go per record;</li>
  *   <li>{@code data}: the record's bytes, copied from the {@link LogRecord}; grows to the
  *       largest record seen (a power of two, from 64 KiB);</li>
  *   <li>{@code errbuf}: the plugin's error message buffer, {@value #ERRLEN} bytes, set to ""
- *       before each call.</li>
+ *       before each call (by {@link PluginCalls}).</li>
  * </ul>
  * {@code struct conmon_log_container} ({@link AbiLayouts#CONTAINER}) and argv exist only during
  * {@code init}.
@@ -59,15 +63,30 @@ final class CPluginDriver implements LogDriver {
     private static final long MAX_BACKOFF_MS = 250;
     /** The plugin functions {@link #call} makes. */
     private static final int WRITE = 0, FLUSH = 1, REOPEN = 2, CLOSE = 3;
+    /** Where the record is in the write call block. */
+    private static final long RECORD_AT = PluginCalls.WRITE_CALL.offset("record");
+    /**
+     * The record's fields from stream to length change with every record and are stored with one copy: where
+     * that run starts in the block, and where each field is in it.
+     */
+    private static final long FIELDS_AT = RECORD_AT + AbiLayouts.R_STREAM;
+    private static final int F_STREAM = 0;
+    private static final int F_FLAGS = (int) (AbiLayouts.R_FLAGS - AbiLayouts.R_STREAM);
+    private static final int F_TIMESTAMP = (int) (AbiLayouts.R_TIMESTAMP - AbiLayouts.R_STREAM);
+    private static final int F_DATA = (int) (AbiLayouts.R_DATA - AbiLayouts.R_STREAM);
+    private static final int F_LENGTH = (int) (AbiLayouts.R_LENGTH - AbiLayouts.R_STREAM);
+    private static final int FIELDS_SIZE = F_LENGTH + Long.BYTES;
 
     private final CPluginLibrary plugin;
     private final int retries;
     private final Memory errbuf = new Memory(ERRLEN);
-    private final Memory record = new Memory(RECORD_SIZE);
+    private final Memory writeCall = new Memory(PluginCalls.WRITE_CALL.size());
     private Memory data;
+    /** The record's fields from stream to length, as they are copied into {@link #writeCall} per record. */
+    private final ByteBuffer fields = ByteBuffer.allocate(FIELDS_SIZE).order(ByteOrder.nativeOrder());
     // the addresses the calls take
     private final long handle;
-    private final long recordAddress;
+    private final long writeCallAddress;
     private final long errbufAddress;
     private String disabled; // the message of the FATAL that disabled this instance
     private volatile boolean closed;
@@ -78,11 +97,14 @@ final class CPluginDriver implements LogDriver {
         this.handle = Pointer.nativeValue(handle);
         this.retries = retries;
         this.data = new Memory(64 * 1024);
-        record.clear();
-        record.setLong(AbiLayouts.R_SIZE, RECORD_SIZE);
-        record.setPointer(AbiLayouts.R_DATA, data);
-        this.recordAddress = Pointer.nativeValue(record);
         this.errbufAddress = Pointer.nativeValue(errbuf);
+        writeCall.clear();
+        writeCall.setLong(PluginCalls.WRITE_CALL.offset("write"), plugin.write);
+        writeCall.setLong(PluginCalls.WRITE_CALL.offset("handle"), this.handle);
+        writeCall.setLong(PluginCalls.WRITE_CALL.offset("errbuf"), errbufAddress);
+        writeCall.setLong(PluginCalls.WRITE_CALL.offset("errlen"), ERRLEN);
+        writeCall.setLong(RECORD_AT + AbiLayouts.R_SIZE, RECORD_SIZE);
+        this.writeCallAddress = Pointer.nativeValue(writeCall);
     }
 
     /** Calls the plugin's init; a FATAL status (or exhausted RETRYs) is a {@link LogDriverException}. */
@@ -109,7 +131,6 @@ final class CPluginDriver implements LogDriver {
             container.setPointer(AbiLayouts.C_ENV, env);
             long backoff = 1;
             for (int attempt = 0; ; attempt++) {
-                errbuf.setByte(0, (byte) 0);
                 handleOut.setPointer(0, null);
                 int status = PluginCalls.conmonj_plugin_init(plugin.init, argv.size(), argvMem, container, handleOut,
                         errbuf, ERRLEN);
@@ -184,15 +205,17 @@ final class CPluginDriver implements LogDriver {
         if (length > data.size()) {
             data.close();
             data = new Memory(Math.max(Long.highestOneBit(length - 1L) << 1, 64 * 1024));
-            record.setPointer(AbiLayouts.R_DATA, data);
         }
         if (length > 0) {
             data.write(0, rec.data(), rec.offset(), length);
         }
-        record.setInt(AbiLayouts.R_STREAM, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
-        record.setInt(AbiLayouts.R_FLAGS, rec.partial() ? PARTIAL : 0);
-        record.setLong(AbiLayouts.R_TIMESTAMP, rec.timestampNanos());
-        record.setLong(AbiLayouts.R_LENGTH, length);
+        ByteBuffer f = fields;
+        f.putInt(F_STREAM, rec.stream() == LogStream.STDERR ? STDERR : STDOUT);
+        f.putInt(F_FLAGS, rec.partial() ? PARTIAL : 0);
+        f.putLong(F_TIMESTAMP, rec.timestampNanos());
+        f.putLong(F_DATA, Pointer.nativeValue(data));
+        f.putLong(F_LENGTH, length);
+        writeCall.write(FIELDS_AT, f.array(), 0, FIELDS_SIZE);
         call("write", WRITE);
     }
 
@@ -226,13 +249,12 @@ final class CPluginDriver implements LogDriver {
         }
         closed = true;
         try {
-            errbuf.setByte(0, (byte) 0);
             int status = invoke(CLOSE);
             if (status != OK) {
                 throw new IOException("log plugin " + plugin.path + ": close: " + message(errbuf, "close", status));
             }
         } finally {
-            record.close();
+            writeCall.close();
             data.close();
             errbuf.close();
         }
@@ -250,7 +272,7 @@ final class CPluginDriver implements LogDriver {
     /** One call of the plugin's function {@code which}: its status. */
     private int invoke(int which) {
         return switch (which) {
-            case WRITE -> PluginCalls.conmonj_plugin_write(plugin.write, handle, recordAddress, errbufAddress, ERRLEN);
+            case WRITE -> PluginCalls.conmonj_plugin_write(writeCallAddress);
             case FLUSH -> PluginCalls.conmonj_plugin_call(plugin.flush, handle, errbufAddress, ERRLEN);
             case REOPEN -> PluginCalls.conmonj_plugin_call(plugin.reopen, handle, errbufAddress, ERRLEN);
             default -> PluginCalls.conmonj_plugin_call(plugin.close, handle, errbufAddress, ERRLEN);
@@ -261,7 +283,6 @@ final class CPluginDriver implements LogDriver {
     private void call(String name, int which) throws IOException {
         long backoff = 1;
         for (int attempt = 0; ; attempt++) {
-            errbuf.setByte(0, (byte) 0);
             int status = invoke(which);
             if (status == OK) {
                 return;
