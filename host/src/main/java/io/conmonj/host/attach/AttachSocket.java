@@ -1,5 +1,6 @@
 package io.conmonj.host.attach;
 
+import io.conmonj.host.sys.UnixSocket;
 import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.sys.Epoll;
@@ -251,7 +252,7 @@ public final class AttachSocket {
             warn.accept("Failed to accept client connection on attach socket: " + e.reason());
             return false;
         }
-        if (fd == UnixSeqpacket.WOULD_BLOCK) {
+        if (fd == UnixSocket.WOULD_BLOCK) {
             return false;
         }
         if (clients.size() >= MAX_CLIENTS) {
@@ -479,14 +480,14 @@ public final class AttachSocket {
                 }
             } else if ((events & (Epoll.HUP | Epoll.ERR)) != 0) {
                 // the peer is gone entirely: nothing can be sent to it anymore
-                shut(UnixSeqpacket.SHUT_WR);
+                shut(UnixSocket.SHUT_WR);
             }
         }
 
         private void readPacket() {
             int n;
             try {
-                n = UnixSeqpacket.recv(fd, input, INPUT_BUFFER, UnixSeqpacket.MSG_DONTWAIT);
+                n = UnixSocket.recv(fd, input, INPUT_BUFFER, UnixSocket.MSG_DONTWAIT);
             } catch (NativeCallException e) {
                 warn.accept("Failed to read from attach client: " + e.reason());
                 endInput();
@@ -510,7 +511,7 @@ public final class AttachSocket {
          * once rather than on the next failed send as in conmon.
          */
         private void endInput() {
-            shut(UnixSeqpacket.SHUT_RD);
+            shut(UnixSocket.SHUT_RD);
             if (open) {
                 unwatch();
                 watch(0);
@@ -520,7 +521,7 @@ public final class AttachSocket {
 
         void send(int length) {
             try {
-                int n = UnixSeqpacket.send(fd, packet, length, UnixSeqpacket.MSG_NOSIGNAL);
+                int n = UnixSocket.send(fd, packet, length, UnixSocket.MSG_NOSIGNAL);
                 if (n == length) {
                     return;
                 }
@@ -528,17 +529,17 @@ public final class AttachSocket {
                 // falls through
             }
             warn.accept("Failed to write to remote console socket");
-            shut(UnixSeqpacket.SHUT_WR);
+            shut(UnixSocket.SHUT_WR);
         }
 
         /** Shuts one direction; closes the client when both are shut. */
         private void shut(int how) {
             try {
-                UnixSeqpacket.shutdown(fd, how);
+                UnixSocket.shutdown(fd, how);
             } catch (NativeCallException ignored) {
                 // conmon ignores it too: the flags below decide
             }
-            if (how == UnixSeqpacket.SHUT_RD) {
+            if (how == UnixSocket.SHUT_RD) {
                 readable = false;
                 paused = false;
             } else {

@@ -1,6 +1,7 @@
 package io.conmonj.host.notify;
 
 import io.conmonj.host.loop.EventLoop;
+import io.conmonj.host.sys.UnixSocket;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.Fs;
 import io.conmonj.host.sys.NativeCallException;
@@ -29,6 +30,8 @@ public final class SdNotifyProxy implements AutoCloseable {
     static final String DIRECTORY = "notify", NAME = "notify.sock";
     private static final int MODE = 0777;
     private static final int ECONNREFUSED = 111, ENOTCONN = 107, ECONNRESET = 104;
+    /** A datagram to Podman never blocks the loop and never raises SIGPIPE. */
+    private static final int SEND_FLAGS = UnixSocket.MSG_DONTWAIT | UnixSocket.MSG_NOSIGNAL;
 
     private final EventLoop loop;
     private final String hostSocket;
@@ -99,7 +102,7 @@ public final class SdNotifyProxy implements AutoCloseable {
 
     /** One datagram from the container: filtered, then sent (or queued while the host's queue is full). */
     private void relayOne() throws NativeCallException {
-        int n = UnixDatagram.recv(containerFd, buffer, buffer.length);
+        int n = UnixSocket.recv(containerFd, buffer, buffer.length, UnixSocket.MSG_DONTWAIT);
         if (n <= 0) {
             return; // WOULD_BLOCK, or an empty datagram
         }
@@ -129,7 +132,7 @@ public final class SdNotifyProxy implements AutoCloseable {
                 disconnect();
                 continue;
             }
-            if (sent == UnixDatagram.WOULD_BLOCK) {
+            if (sent == UnixSocket.WOULD_BLOCK) {
                 waitForHost(true);
                 return;
             }
@@ -145,13 +148,13 @@ public final class SdNotifyProxy implements AutoCloseable {
     private int sendOnce(byte[] message) throws NativeCallException {
         boolean wasConnected = hostFd >= 0;
         try {
-            return UnixDatagram.send(connectedHostFd(), message, message.length);
+            return UnixSocket.send(connectedHostFd(), message, message.length, SEND_FLAGS);
         } catch (NativeCallException e) {
             if (!wasConnected || (e.errno() != ECONNREFUSED && e.errno() != ENOTCONN && e.errno() != ECONNRESET)) {
                 throw e;
             }
             disconnect();
-            return UnixDatagram.send(connectedHostFd(), message, message.length);
+            return UnixSocket.send(connectedHostFd(), message, message.length, SEND_FLAGS);
         }
     }
 

@@ -5,16 +5,14 @@ import io.conmonj.sys.LibC;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checked calls on {@code AF_UNIX}/{@code SOCK_DGRAM} sockets (the sd-notify proxy, conmon-behaviour.md §12). Like
- * {@link UnixSeqpacket}: EINTR is retried, EAGAIN is {@link #WOULD_BLOCK}, any other failure a
+ * Checked calls that make {@code AF_UNIX}/{@code SOCK_DGRAM} sockets (the sd-notify proxy, conmon-behaviour.md §12);
+ * their data calls are {@link UnixSocket}'s. Like {@link UnixSeqpacket}: EINTR is retried, any other failure a
  * {@link NativeCallException} naming the call.
  */
 public final class UnixDatagram {
     private UnixDatagram() {}
 
     public static final int SOCK_DGRAM = 2;
-    /** Result of {@link #recv} and {@link #send}: the call would block (EAGAIN). */
-    public static final int WOULD_BLOCK = -1;
     /** open(2) flags for the directory a socket is bound or reached through. */
     public static final int O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000;
     /** errno values of addresses refused before any call: empty or not fitting sun_path, no file name. */
@@ -55,21 +53,10 @@ public final class UnixDatagram {
         Sys.check("bind " + path, LibC.bind(fd, addr, addr.length));
     }
 
-    /** Connects {@code fd} so that {@link #send} reaches {@code address} and EPOLLOUT reports its queue. */
+    /** Connects {@code fd} so that {@link UnixSocket#send} reaches {@code address} and EPOLLOUT reports its queue. */
     public static void connect(int fd, String address) throws NativeCallException {
         byte[] addr = address(address);
         Sys.retry("connect " + address, () -> LibC.connect(fd, addr, addr.length));
-    }
-
-    /** Sends one datagram without blocking and without SIGPIPE; {@link #WOULD_BLOCK} when the peer's queue is full. */
-    public static int send(int fd, byte[] buf, int len) throws NativeCallException {
-        int flags = UnixSeqpacket.MSG_DONTWAIT | UnixSeqpacket.MSG_NOSIGNAL;
-        return (int) Sys.retryOrWouldBlock("send", () -> LibC.send(fd, buf, len, flags));
-    }
-
-    /** Receives one datagram into {@code buf[0..len)} (a longer one is cut); {@link #WOULD_BLOCK} when none. */
-    public static int recv(int fd, byte[] buf, int len) throws NativeCallException {
-        return (int) Sys.retryOrWouldBlock("recv", () -> LibC.recv(fd, buf, len, UnixSeqpacket.MSG_DONTWAIT));
     }
 
     /** An {@code O_PATH} handle on the directory {@code path} itself, refusing a symlink in its last component. */

@@ -7,10 +7,10 @@ import io.conmonj.sys.Retry;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checked calls on {@code AF_UNIX}/{@code SOCK_SEQPACKET} sockets (the attach
- * socket, conmon-behaviour.md §5). Every wrapper retries EINTR and turns any other
- * failure into a {@link NativeCallException} carrying the call's name.
- * Constants are Linux values (identical on x86_64 and aarch64).
+ * Checked calls that make {@code AF_UNIX}/{@code SOCK_SEQPACKET} sockets (the attach
+ * socket, conmon-behaviour.md §5); their data calls are {@link UnixSocket}'s. Every wrapper
+ * retries EINTR and turns any other failure into a {@link NativeCallException} carrying the
+ * call's name. Constants are Linux values (identical on x86_64 and aarch64).
  */
 public final class UnixSeqpacket {
     private UnixSeqpacket() {}
@@ -19,18 +19,11 @@ public final class UnixSeqpacket {
     public static final int SOCK_SEQPACKET = 5;
     /** socket(2)/accept4(2) type flags; same values as O_NONBLOCK and O_CLOEXEC. */
     public static final int SOCK_NONBLOCK = 04000, SOCK_CLOEXEC = 02000000;
-    /** shutdown(2) directions. */
-    public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
-    /** send/recv flags: do not block this one call; no SIGPIPE on a peer that went away (EPIPE instead). */
-    public static final int MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000;
 
     /** sizeof(struct sockaddr_un): a 2-byte family followed by 108 bytes of sun_path. */
     public static final int SOCKADDR_UN_SIZE = (int) Layouts.SOCKADDR_UN.size();
     /** The longest path that fits in sun_path with its terminating NUL. */
     public static final int MAX_PATH_BYTES = 107;
-
-    /** Result of {@link #recv} and {@link #accept}: nothing available right now (EAGAIN). */
-    public static final int WOULD_BLOCK = -1;
 
     private static final int ECONNABORTED = 103;
 
@@ -64,7 +57,7 @@ public final class UnixSeqpacket {
     /**
      * Accepts one connection from a listening socket. The new socket is
      * close-on-exec and blocking (as conmon's accepted clients are); returns
-     * {@link #WOULD_BLOCK} when nothing is pending on a non-blocking listener
+     * {@link UnixSocket#WOULD_BLOCK} when nothing is pending on a non-blocking listener
      * or the pending client gave up before being accepted.
      */
     public static int accept(int fd) throws NativeCallException {
@@ -85,27 +78,5 @@ public final class UnixSeqpacket {
             throw e;
         }
         return fd;
-    }
-
-    /**
-     * Sends {@code buf[0..len)} as one packet and returns the byte count
-     * (SEQPACKET sends are all or nothing). Blocking unless {@code flags}
-     * has {@link #MSG_DONTWAIT}; then {@link #WOULD_BLOCK} on EAGAIN.
-     */
-    public static int send(int fd, byte[] buf, int len, int flags) throws NativeCallException {
-        return (int) Sys.retryOrWouldBlock("send", () -> LibC.send(fd, buf, len, flags));
-    }
-
-    /**
-     * Receives one packet into {@code buf[0..len)} (a longer packet is cut,
-     * the rest of it discarded by the kernel); 0 when the peer has shut its
-     * write side or gone, {@link #WOULD_BLOCK} on EAGAIN.
-     */
-    public static int recv(int fd, byte[] buf, int len, int flags) throws NativeCallException {
-        return (int) Sys.retryOrWouldBlock("recv", () -> LibC.recv(fd, buf, len, flags));
-    }
-
-    public static void shutdown(int fd, int how) throws NativeCallException {
-        Sys.check("shutdown", LibC.shutdown(fd, how));
     }
 }

@@ -1,5 +1,6 @@
 package io.conmonj.host.terminal;
 
+import io.conmonj.host.sys.UnixSocket;
 import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.EventLoop;
 import io.conmonj.host.sys.Epoll;
@@ -154,7 +155,7 @@ public final class ConsoleSocket implements AutoCloseable {
         } catch (NativeCallException e) {
             throw new SetupException("Failed to accept console-socket connection", e);
         }
-        if (conn == UnixSeqpacket.WOULD_BLOCK) {
+        if (conn == UnixSocket.WOULD_BLOCK) {
             return; // the client gave up before being accepted
         }
         // Not accepting anything else.

@@ -1,5 +1,6 @@
 package io.conmonj.host.attach;
 
+import io.conmonj.host.sys.UnixSocket;
 import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.NativeCallException;
@@ -126,8 +127,8 @@ class AttachSocketTest {
     /** One packet without waiting, or null if none is queued. */
     private static byte[] receive(int fd) throws NativeCallException {
         byte[] buf = new byte[16384];
-        int n = UnixSeqpacket.recv(fd, buf, buf.length, UnixSeqpacket.MSG_DONTWAIT);
-        return n == UnixSeqpacket.WOULD_BLOCK ? null : Arrays.copyOf(buf, n);
+        int n = UnixSocket.recv(fd, buf, buf.length, UnixSocket.MSG_DONTWAIT);
+        return n == UnixSocket.WOULD_BLOCK ? null : Arrays.copyOf(buf, n);
     }
 
     private static byte[] packet(int stream, String data) {
@@ -216,14 +217,14 @@ class AttachSocketTest {
     void inputGoesToStdinUnframedAndHalfCloseKeepsOutputFlowing() throws Exception {
         openFullAttach();
         int client = connectAndAccept();
-        UnixSeqpacket.send(client, ascii("x\n"), 2, 0);
-        UnixSeqpacket.send(client, ascii("yz"), 2, 0);
+        UnixSocket.send(client, ascii("x\n"), 2, 0);
+        UnixSocket.send(client, ascii("yz"), 2, 0);
         assertTrue(driver.runUntil(() -> stdin.size() == 4));
         assertEquals("x\nyz", stdin.toString(StandardCharsets.US_ASCII));
         assertEquals(0, inputClosed.get());
 
         // Podman's CloseWrite when its stdin copy ends
-        UnixSeqpacket.shutdown(client, UnixSeqpacket.SHUT_WR);
+        UnixSocket.shutdown(client, UnixSocket.SHUT_WR);
         assertTrue(driver.runUntil(() -> inputClosed.get() == 1), "monitor told once");
         driver.runFor(50);
         assertEquals(1, inputClosed.get(), "told only once");
@@ -244,7 +245,7 @@ class AttachSocketTest {
     void clientDisconnectEndsItsInputAndClosesIt() throws Exception {
         openFullAttach();
         int client = connectAndAccept();
-        UnixSeqpacket.send(client, ascii("bye"), 3, 0);
+        UnixSocket.send(client, ascii("bye"), 3, 0);
         Sys.close(client);
         clientFds.remove((Integer) client);
         assertTrue(driver.runUntil(() -> socket.clientCount() == 0));
@@ -274,10 +275,10 @@ class AttachSocketTest {
     void clientThatShutsItsReadSideGetsNoMoreOutputButCanStillSend() throws Exception {
         openFullAttach();
         int client = connectAndAccept();
-        UnixSeqpacket.shutdown(client, UnixSeqpacket.SHUT_RD);
+        UnixSocket.shutdown(client, UnixSocket.SHUT_RD);
         socket.broadcast(AttachSocket.STDOUT, ascii("lost"), 0, 4);
         assertEquals(List.of("Failed to write to remote console socket"), warnings);
-        UnixSeqpacket.send(client, ascii("in"), 2, 0);
+        UnixSocket.send(client, ascii("in"), 2, 0);
         assertTrue(driver.runUntil(() -> stdin.size() == 2));
         assertEquals(1, socket.clientCount());
     }
@@ -293,7 +294,7 @@ class AttachSocketTest {
         assertEquals(List.of("Refusing attach client: already 128 clients connected"), warnings);
         assertEquals(AttachSocket.MAX_CLIENTS, socket.clientCount());
         byte[] buf = new byte[16];
-        assertEquals(0, UnixSeqpacket.recv(refused, buf, buf.length, 0), "refused client sees end of file");
+        assertEquals(0, UnixSocket.recv(refused, buf, buf.length, 0), "refused client sees end of file");
 
         socket.broadcast(AttachSocket.STDOUT, ascii("x"), 0, 1);
         assertArrayEquals(packet(2, "x"), receive(clientFds.get(0)));
@@ -304,15 +305,15 @@ class AttachSocketTest {
     void closeClientsGivesEofAndClosesTheListener() throws Exception {
         openFullAttach();
         int client = connectAndAccept();
-        UnixSeqpacket.shutdown(client, UnixSeqpacket.SHUT_WR);
+        UnixSocket.shutdown(client, UnixSocket.SHUT_WR);
         assertTrue(driver.runUntil(() -> inputClosed.get() == 1));
         socket.broadcast(AttachSocket.STDOUT, ascii("last"), 0, 4);
 
         socket.closeClients();
         assertEquals(0, socket.clientCount());
         byte[] buf = new byte[16];
-        assertEquals(5, UnixSeqpacket.recv(client, buf, buf.length, 0), "queued output still delivered");
-        assertEquals(0, UnixSeqpacket.recv(client, buf, buf.length, 0), "then end of file");
+        assertEquals(5, UnixSocket.recv(client, buf, buf.length, 0), "queued output still delivered");
+        assertEquals(0, UnixSocket.recv(client, buf, buf.length, 0), "then end of file");
         assertTrue(Files.exists(bundle.resolve("attach"), LinkOption.NOFOLLOW_LINKS), "file stays until unlinkSocket");
         NativeCallException refused = assertThrows(NativeCallException.class,
                 () -> connect(bundle.resolve("attach").toString()));
@@ -385,8 +386,8 @@ class AttachSocketTest {
         int client = connectAndAccept();
         byte[] big = new byte[40000];
         Arrays.fill(big, (byte) 'a');
-        UnixSeqpacket.send(client, big, big.length, 0);
-        UnixSeqpacket.send(client, ascii("b"), 1, 0);
+        UnixSocket.send(client, big, big.length, 0);
+        UnixSocket.send(client, ascii("b"), 1, 0);
         assertTrue(driver.runUntil(() -> stdin.size() == 32769));
         driver.runFor(20);
         assertEquals(32769, stdin.size(), "the packet's tail beyond 32768 bytes is gone");
@@ -410,8 +411,8 @@ class AttachSocketTest {
         socket = AttachSocket.open(AttachSocket.Placement.fullAttach(bundle.toString()), driver.loop, recordingSink,
                 AttachSocket.closeStdinOnDetach(recordingSink, true, false, warnings::add), warnings::add);
         int client = connectAndAccept();
-        UnixSeqpacket.send(client, ascii("x\n"), 2, 0);
-        UnixSeqpacket.shutdown(client, UnixSeqpacket.SHUT_WR);
+        UnixSocket.send(client, ascii("x\n"), 2, 0);
+        UnixSocket.shutdown(client, UnixSocket.SHUT_WR);
         assertTrue(driver.runUntil(() -> stdinClosed.get() == 1));
         assertEquals("x\n", stdin.toString(StandardCharsets.US_ASCII), "input first, then EOF");
     }
@@ -422,8 +423,8 @@ class AttachSocketTest {
         int first = connectAndAccept();
         int second = connectAndAccept();
         sinkFull = true;
-        UnixSeqpacket.send(first, ascii("a1"), 2, 0);
-        UnixSeqpacket.send(second, ascii("b1"), 2, 0);
+        UnixSocket.send(first, ascii("a1"), 2, 0);
+        UnixSocket.send(second, ascii("b1"), 2, 0);
         driver.runFor(50);
         assertEquals(0, stdin.size(), "nothing read while the sink is full");
 
@@ -432,9 +433,9 @@ class AttachSocketTest {
         assertArrayEquals(packet(2, "out\n"), receive(second));
 
         int late = connectAndAccept(); // accepted while paused, read only after the resume
-        UnixSeqpacket.send(late, ascii("c1"), 2, 0);
-        UnixSeqpacket.send(first, ascii("a2"), 2, 0);
-        UnixSeqpacket.shutdown(first, UnixSeqpacket.SHUT_WR);
+        UnixSocket.send(late, ascii("c1"), 2, 0);
+        UnixSocket.send(first, ascii("a2"), 2, 0);
+        UnixSocket.shutdown(first, UnixSocket.SHUT_WR);
         driver.runFor(50);
         assertEquals(0, stdin.size());
         assertEquals(0, inputClosed.get(), "the half-close waits behind the unread input");
@@ -476,7 +477,7 @@ class AttachSocketTest {
                 fillsUpAtEachPacket, () -> { }, warnings::add);
         int client = connectAndAccept();
         for (int i = 0; i < 3; i++) {
-            UnixSeqpacket.send(client, ascii("q" + i), 2, 0);
+            UnixSocket.send(client, ascii("q" + i), 2, 0);
         }
         for (int i = 0; i < 3; i++) {
             assertTrue(driver.runUntil(() -> sinkFull), "packet " + i);

@@ -1,6 +1,7 @@
 package io.conmonj.host.notify;
 
 import io.conmonj.host.loop.LoopDriver;
+import io.conmonj.host.sys.UnixSocket;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.sys.Sys;
@@ -69,7 +70,7 @@ class SdNotifyProxyTest {
         int fd = UnixDatagram.socket();
         try {
             UnixDatagram.connect(fd, bundle.resolve("notify/notify.sock").toString());
-            assertEquals(b.length, UnixDatagram.send(fd, b, b.length));
+            assertEquals(b.length, UnixSocket.send(fd, b, b.length, UnixSocket.MSG_DONTWAIT | UnixSocket.MSG_NOSIGNAL));
         } finally {
             Sys.closeQuietly(fd);
         }
@@ -78,19 +79,19 @@ class SdNotifyProxyTest {
     /** The next datagram the host receives, running the loop until one arrives (or fails after 5 s). */
     private String hostReceives(int fd) throws NativeCallException {
         byte[] buf = new byte[65536];
-        int[] n = {UnixDatagram.WOULD_BLOCK};
+        int[] n = {UnixSocket.WOULD_BLOCK};
         driver.runUntil(() -> {
-            if (n[0] != UnixDatagram.WOULD_BLOCK) {
+            if (n[0] != UnixSocket.WOULD_BLOCK) {
                 return true; // the loop's condition is checked once more at the end: do not read twice
             }
             try {
-                n[0] = UnixDatagram.recv(fd, buf, buf.length);
+                n[0] = UnixSocket.recv(fd, buf, buf.length, UnixSocket.MSG_DONTWAIT);
             } catch (NativeCallException e) {
                 throw new AssertionError(e);
             }
-            return n[0] != UnixDatagram.WOULD_BLOCK;
+            return n[0] != UnixSocket.WOULD_BLOCK;
         });
-        assertTrue(n[0] != UnixDatagram.WOULD_BLOCK, "the host received nothing; warnings " + warnings);
+        assertTrue(n[0] != UnixSocket.WOULD_BLOCK, "the host received nothing; warnings " + warnings);
         return new String(buf, 0, n[0], StandardCharsets.ISO_8859_1);
     }
 
@@ -148,7 +149,7 @@ class SdNotifyProxyTest {
         open(tmp.resolve("host.sock").toString());
         containerSends("READY=1");
         assertEquals("READY=1", hostReceives(host));
-        assertEquals(UnixDatagram.WOULD_BLOCK, UnixDatagram.recv(stale, new byte[16], 16));
+        assertEquals(UnixSocket.WOULD_BLOCK, UnixSocket.recv(stale, new byte[16], 16, UnixSocket.MSG_DONTWAIT));
     }
 
     @Test
@@ -212,7 +213,7 @@ class SdNotifyProxyTest {
         fds.add(fd);
         UnixDatagram.connect(fd, "/proc/self/fd/" + dir + "/notify.sock");
         byte[] ready = "READY=1".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(ready.length, UnixDatagram.send(fd, ready, ready.length));
+        assertEquals(ready.length, UnixSocket.send(fd, ready, ready.length, UnixSocket.MSG_DONTWAIT | UnixSocket.MSG_NOSIGNAL));
         assertEquals("READY=1", hostReceives(host));
     }
 
@@ -266,18 +267,18 @@ class SdNotifyProxyTest {
     }
 
     private String hostReceivesOrNull(int host, byte[] buf) throws NativeCallException {
-        int[] n = {UnixDatagram.WOULD_BLOCK};
+        int[] n = {UnixSocket.WOULD_BLOCK};
         driver.runUntil(() -> {
-            if (n[0] != UnixDatagram.WOULD_BLOCK) {
+            if (n[0] != UnixSocket.WOULD_BLOCK) {
                 return true; // the loop's condition is checked once more at the end: do not read twice
             }
             try {
-                n[0] = UnixDatagram.recv(host, buf, buf.length);
+                n[0] = UnixSocket.recv(host, buf, buf.length, UnixSocket.MSG_DONTWAIT);
             } catch (NativeCallException e) {
                 throw new AssertionError(e);
             }
-            return n[0] != UnixDatagram.WOULD_BLOCK;
+            return n[0] != UnixSocket.WOULD_BLOCK;
         }, 300);
-        return n[0] == UnixDatagram.WOULD_BLOCK ? null : new String(buf, 0, n[0], StandardCharsets.US_ASCII);
+        return n[0] == UnixSocket.WOULD_BLOCK ? null : new String(buf, 0, n[0], StandardCharsets.US_ASCII);
     }
 }
