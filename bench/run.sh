@@ -843,7 +843,7 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   (examples/target/plugins/file-plugin.so) selected by annotation next to the k8s-file log, in its
   own conmon-j-plugin-host process (the default; one RECORDS frame per read; the host's CPU is
   summed over the conmon-j-plugin-host processes below the monitor) and in process
-  (\`isolation=in-process\`, JNA then java.lang.foreign).
+  (\`isolation=in-process\`, JNA direct mapping through lib/native/libconmonj-plugin-call.so).
 - k8s-file + json-file: the same with the json-file driver (Docker's format) selected by annotation.
 - json-file alone: the same with \`--log-driver none\` and json-file selected by annotation; times
   from json-file's "time" fields.
