@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * Every libc entry point of the project, bound once with JNA direct mapping (the technology measured cheapest for
  * this JVM: docs/design.md, "Native layer"). Nothing here checks errors: callers check the result, read
  * {@link Errno#last()} and retry through {@link Retry}; the host's checked wrappers are in {@code host.sys}, the
- * drivers' datagram socket in {@code drivers.common}.
+ * drivers' datagram socket in {@code drivers.common}, the C plugin driver's calls in {@code pluginc.sys.Posix}.
  *
  * <p>libc is opened by its full path, found in /proc/self/maps: opening it by name makes JNA fork /sbin/ldconfig at
  * start-up. Struct arguments are images laid out by a {@link Struct} declared where they are used.
