@@ -1,5 +1,10 @@
 package io.conmonj.it;
 
+import static io.conmonj.it.Fixtures.WAIT_FOR_SIZE;
+import static io.conmonj.it.Fixtures.list;
+import static io.conmonj.it.HarnessSteps.create;
+import static io.conmonj.it.HarnessSteps.run;
+import static io.conmonj.it.HarnessSteps.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,25 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AttachHarnessTest {
     static final Duration T = Duration.ofSeconds(30);
     static final String MONITORS = "io.conmonj.it.Monitor#monitors";
-
-    static ConmonRun run(Monitor m, Fixtures.Bundle b) {
-        return new ConmonRun(m, b).podmanArgs();
-    }
-
-    /** spawn + start byte + launcher exit 0 + sync PID, but no runc start yet (attach clients connect now). */
-    static long create(ConmonRun r) {
-        r.spawn().sendStart();
-        int st = r.waitLauncher(Duration.ofSeconds(20));
-        if (st != 0) throw new AssertionError(r.monitor + ": launcher exit " + st + "; stderr: " + r.stderr());
-        Json.SyncMessage msg = r.readSync(T);
-        if (msg.value() <= 0) throw new AssertionError(r.monitor + ": create failed: " + msg.raw());
-        return msg.value();
-    }
-
-    static void start(ConmonRun r) {
-        Fixtures.Proc p = Fixtures.runc("start", r.cid);
-        if (p.status() != 0) throw new AssertionError("runc start failed: " + p.err());
-    }
 
     static String mode(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
@@ -236,13 +222,6 @@ class AttachHarnessTest {
 
     // ---------------------------------------------------------------- case 3: ctl
 
-    /**
-     * Waits up to 5 s for a size other than "0 0", then prints it. stty's failures are retried too: busybox stty
-     * occasionally failed ("stty: standard input: No child processes") right after the container started.
-     */
-    static final String WAIT_FOR_SIZE = "i=0; s=$(stty size 2>/dev/null); while { [ -z \"$s\" ] || [ \"$s\" = \"0 0\" ]; }"
-            + " && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); s=$(stty size 2>/dev/null); done; echo \"$s\"";
-
     /** {@code 1 33 77} on ctl with -t: TIOCSWINSZ on the pty master, seen by {@code stty size} in the container. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -351,12 +330,6 @@ class AttachHarnessTest {
         }
     }
 
-    static List<String> list(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     // ---------------------------------------------------------------- case 4: terminal
 
     /** -t: stdout and stderr both arrive as stream 2 with ONLCR; same bytes in the log (all "stdout"). */
@@ -454,7 +427,7 @@ class AttachHarnessTest {
     void socketDirPathSymlinkWithoutFullAttach(Monitor m) throws IOException {
         Fixtures.Bundle b = Fixtures.get().sh("echo via-link; sleep 0.5");
         Path sockDir = Files.createDirectories(b.dir().resolve("sockets"));
-        List<String> argv = new ArrayList<>(ConmonHarnessTest.without(run(m, b).k8sLog().argv(), List.of("--full-attach", "-u")));
+        List<String> argv = new ArrayList<>(ConmonRun.without(run(m, b).k8sLog().argv(), List.of("--full-attach", "-u")));
         String uuid = "u" + b.cid();
         argv.addAll(List.of("-u", uuid, "--socket-dir-path", sockDir.toString()));
         try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {

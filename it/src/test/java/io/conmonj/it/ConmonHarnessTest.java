@@ -1,5 +1,6 @@
 package io.conmonj.it;
 
+import static io.conmonj.it.ConmonRun.without;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -124,20 +125,6 @@ class ConmonHarnessTest {
                 inv("journald with short cid", List.of("-l", "-c", "-u"), List.of("-c", "short", "-u", "short", "-l", "journald"),
                         "Container ID must be longer than 12 characters"));
         return Monitor.monitors().flatMap(m -> cases.stream().map(c -> Arguments.of(m, c)));
-    }
-
-    /** Removes an option and its value (the options named in {@code drop} all take a value, except --api-version). */
-    static List<String> without(List<String> argv, List<String> drop) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            if (drop.contains(argv.get(i))) {
-                if (!argv.get(i).equals("--api-version")) i++;
-                else if (i + 1 < argv.size() && argv.get(i + 1).equals("1")) i++;
-                continue;
-            }
-            out.add(argv.get(i));
-        }
-        return out;
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -1,7 +1,7 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,14 +63,14 @@ class DockerApiTest {
     static Fixtures.Proc docker(PodmanService s, String stdin, String... args) {
         List<String> cmd = new ArrayList<>(List.of(dockerCli().toString()));
         cmd.addAll(List.of(args));
-        return run(cmd, Map.of("DOCKER_HOST", s.dockerHost(), "DOCKER_CONFIG", PodmanTest.base.resolve("docker-config").toString()),
+        return run(cmd, Map.of("DOCKER_HOST", s.dockerHost(), "DOCKER_CONFIG", PrivatePodman.base.resolve("docker-config").toString()),
                 stdin, 90);
     }
 
     static Fixtures.Proc run(List<String> cmd, Map<String, String> env, String stdin, int timeoutSec) {
         try {
-            Path o = Files.createTempFile(PodmanTest.base, "out", ".txt"), e = Files.createTempFile(PodmanTest.base, "err", ".txt");
-            Path in = Files.createTempFile(PodmanTest.base, "in", ".txt");
+            Path o = Files.createTempFile(PrivatePodman.base, "out", ".txt"), e = Files.createTempFile(PrivatePodman.base, "err", ".txt");
+            Path in = Files.createTempFile(PrivatePodman.base, "in", ".txt");
             Files.writeString(in, stdin == null ? "" : stdin);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(o.toFile()).redirectError(e.toFile())
                     .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.from(in.toFile()));
@@ -197,13 +197,13 @@ class DockerApiTest {
     void testcontainersStartsWaitsExecsLogsAndStops(Monitor m) throws IOException {
         PodmanService s = service(m);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path home = Files.createDirectories(PodmanTest.base.resolve("tc-home-" + m.name()));
+        Path home = Files.createDirectories(PrivatePodman.base.resolve("tc-home-" + m.name()));
         List<String> cmd = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
                 TestcontainersScenario.class.getName(), IMG));
-        cmd.addAll(PodmanTest.globals(m));
+        cmd.addAll(PrivatePodman.globals(m));
         Map<String, String> env = Map.of("DOCKER_HOST", s.dockerHost(), "TESTCONTAINERS_RYUK_DISABLED", "true",
                 "TESTCONTAINERS_CHECKS_DISABLE", "true", "HOME", home.toString(),
-                "CONTAINERS_CONF", PodmanTest.conf.toString());
+                "CONTAINERS_CONF", PrivatePodman.conf.toString());
         Fixtures.Proc p = run(cmd, env, null, 240);
         System.out.println("[" + m + "] Testcontainers scenario:\n" + p.out());
         assertEquals(0, p.status(), "scenario failed:\n" + p.out() + "\n" + p.err());

@@ -144,7 +144,7 @@ class ExecHarnessTest {
             // stty at its first instruction races with any monitor (the C conmon nearly always wins by being
             // faster; conmon-j applies the size in the callback that receives the pty). The process waits for a
             // size like a shell would; that the size set before start byte #2 is the one applied is checked.
-            String script = AttachHarnessTest.WAIT_FOR_SIZE + "; echo err >&2; exit 3";
+            String script = Fixtures.WAIT_FOR_SIZE + "; echo err >&2; exit 3";
             try (ConmonRun r = execRun(m, ctr, ed, spec(ed, true, script), "-t")) {
                 r.spawn().sendStart();
                 assertEquals(0, r.readAttachPipe(T).value());
@@ -295,7 +295,7 @@ class ExecHarnessTest {
                 assertNull(r.readSyncRaw(T));
                 assertEquals("5", r.awaitExitFile(T));
                 assertTrue(r.awaitMonitorGone(T));
-                System.out.println("[" + m + "] exec without --exec-attach: EXECDIR " + AttachHarnessTest.list(ed));
+                System.out.println("[" + m + "] exec without --exec-attach: EXECDIR " + Fixtures.list(ed));
             }
         }
     }

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One container of a fault test (issue 11's matrix), in {@link PodmanTest}'s private store: started detached,
+ * One container of a fault test (issue 11's matrix), in {@link PrivatePodman}'s private store: started detached,
  * inspected, faulted, waited for with a bound, and always removed ({@link #close()}).
  */
 final class FaultContainer implements AutoCloseable {
@@ -26,12 +26,12 @@ final class FaultContainer implements AutoCloseable {
 
     /** {@code podman run -d} of {@code script} under {@code sh -c}, with extra run options before the image. */
     static FaultContainer run(Monitor m, String what, List<String> runOptions, String script) {
-        FaultContainer c = new FaultContainer(m, PodmanTest.name(m, what));
-        PodmanTest.podman(m, "rm", "-f", "-t", "0", c.name);
+        FaultContainer c = new FaultContainer(m, PrivatePodman.name(m, what));
+        PrivatePodman.podman(m, "rm", "-f", "-t", "0", c.name);
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", c.name, "--network", "none"));
         args.addAll(runOptions);
-        args.addAll(List.of(PodmanTest.IMG, "sh", "-c", script));
-        Fixtures.Proc p = PodmanTest.podman(m, args.toArray(String[]::new));
+        args.addAll(List.of(PrivatePodman.IMG, "sh", "-c", script));
+        Fixtures.Proc p = PrivatePodman.podman(m, args.toArray(String[]::new));
         assertEquals(0, p.status(), "podman run: " + p.err());
         return c;
     }
@@ -42,7 +42,7 @@ final class FaultContainer implements AutoCloseable {
     }
 
     String inspect(String format) {
-        Fixtures.Proc p = PodmanTest.podman(monitor, "container", "inspect", "--format", format, name);
+        Fixtures.Proc p = PrivatePodman.podman(monitor, "container", "inspect", "--format", format, name);
         assertEquals(0, p.status(), "podman inspect: " + p.err());
         return p.out().strip();
     }
@@ -103,8 +103,8 @@ final class FaultContainer implements AutoCloseable {
     /** {@code podman wait} bounded by {@code seconds}: its output, or null if it did not return in time. */
     String waitBounded(int seconds) {
         List<String> cmd = new ArrayList<>(List.of("timeout", Integer.toString(seconds)));
-        cmd.addAll(PodmanTest.cmd(monitor, "wait", name));
-        Fixtures.Proc p = PodmanTest.exec(cmd, seconds + 30);
+        cmd.addAll(PrivatePodman.cmd(monitor, "wait", name));
+        Fixtures.Proc p = PrivatePodman.exec(cmd, seconds + 30);
         if (p.status() == 124) return null;
         assertEquals(0, p.status(), "podman wait: " + p.err());
         return p.out().strip();
@@ -112,14 +112,14 @@ final class FaultContainer implements AutoCloseable {
 
     /** {@code podman ps -a} status column of this container, e.g. "Exited (7) 1 second ago". */
     String psStatus() {
-        Fixtures.Proc p = PodmanTest.podman(monitor, "ps", "-a", "--filter", "name=^" + name + "$", "--format", "{{.Status}}");
+        Fixtures.Proc p = PrivatePodman.podman(monitor, "ps", "-a", "--filter", "name=^" + name + "$", "--format", "{{.Status}}");
         assertEquals(0, p.status(), "podman ps: " + p.err());
         return p.out().strip();
     }
 
     /** stdout and stderr of {@code podman logs}, concatenated. */
     String podmanLogs() {
-        Fixtures.Proc p = PodmanTest.podman(monitor, "logs", name);
+        Fixtures.Proc p = PrivatePodman.podman(monitor, "logs", name);
         assertEquals(0, p.status(), "podman logs: " + p.err());
         return p.out() + p.err();
     }
@@ -136,6 +136,6 @@ final class FaultContainer implements AutoCloseable {
     @Override
     public void close() {
         // a ghost left by the reference may need its monitor gone first: rm -f kills the container via the runtime
-        PodmanTest.exec(PodmanTest.cmd(monitor, "rm", "-f", "-t", "0", name), 60);
+        PrivatePodman.exec(PrivatePodman.cmd(monitor, "rm", "-f", "-t", "0", name), 60);
     }
 }

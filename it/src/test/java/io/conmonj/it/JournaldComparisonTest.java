@@ -1,7 +1,8 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.JournaldHarnessTest.parse;
-import static io.conmonj.it.JournaldHarnessTest.read;
+import static io.conmonj.it.JournalctlJson.parse;
+import static io.conmonj.it.JournaldNamespace.IMG;
+import static io.conmonj.it.JournaldNamespace.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * entry and field by field; and journald selected by annotation with a tag template (conmon-j only).
  */
 class JournaldComparisonTest {
-    static final String IMG = "localhost/conmonj-journald:latest";
 
     /**
      * Writes both streams with pauses between them (so both monitors read the same chunks and the journal order is

@@ -1,25 +1,21 @@
 package io.conmonj.it;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import static io.conmonj.it.JournalctlJson.parse;
+import static io.conmonj.it.JournaldNamespace.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code -l journald} end to end (conmon-behaviour.md §7.2) against a real systemd-journald: each case starts one in a private
@@ -75,41 +71,6 @@ class JournaldHarnessTest {
         } finally {
             Fixtures.rmrf(t);
         }
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** journalctl's JSON lines: a value is a string, an array of byte values (binary data), or null. */
-    static List<Map<String, String>> parse(byte[] json) throws IOException {
-        List<Map<String, String>> entries = new ArrayList<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                Map<String, String> e = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken v = p.nextToken();
-                    if (v == JsonToken.START_ARRAY) {
-                        ByteArrayOutputStream b = new ByteArrayOutputStream();
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            b.write(p.getIntValue());
-                        }
-                        e.put(name, b.toString(StandardCharsets.ISO_8859_1));
-                    } else if (v == JsonToken.VALUE_NULL) {
-                        e.put(name, null);
-                    } else {
-                        e.put(name, new String(p.getText().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-                    }
-                }
-                entries.add(e);
-            }
-        }
-        return entries;
     }
 
     static final String SCRIPT = "echo out1; echo err1 >&2; printf par; sleep 0.3; printf 'tial\\n'; sleep 0.1; "
@@ -257,8 +218,8 @@ class JournaldHarnessTest {
                 journalctl -o json --all --no-pager CONTAINER_ID_FULL="$(cat "$T/out/id")" >"$T/out/journal.json"
                 $P rm -f jd >/dev/null 2>&1
                 exit 0
-                """.formatted(JournaldComparisonTest.IMG);
-        Path t = JournaldNamespace.withPodman(JournaldComparisonTest.IMG, body, List.of("CONMON=" + m.binary()));
+                """.formatted(JournaldNamespace.IMG);
+        Path t = JournaldNamespace.withPodman(JournaldNamespace.IMG, body, List.of("CONMON=" + m.binary()));
         try {
             Path out = t.resolve("out");
             assertEquals("hello\npartial\ndangling", read(out.resolve("logs.out")), "podman logs stdout");

@@ -71,7 +71,7 @@ class MonitorKillPodmanTest {
             int count = ticks.split("tick\n", -1).length;
             Thread.sleep(600);
             assertTrue(c.podmanLogs().split("tick\n", -1).length > count, "output still reaches the log");
-            Fixtures.Proc stop = PodmanTest.podman(m, "stop", "-t", "5", c.name);
+            Fixtures.Proc stop = PrivatePodman.podman(m, "stop", "-t", "5", c.name);
             assertEquals(0, stop.status(), "podman stop: " + stop.err());
             assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
             assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps: " + c.psStatus());
@@ -104,7 +104,7 @@ class MonitorKillPodmanTest {
             c.assertLogKeeps(before);
             String logs = c.podmanLogs();
             assertTrue(logs.contains("conmon-j: the monitor") && logs.contains("after\n"), logs);
-            try (var files = java.nio.file.Files.list(PodmanTest.base.resolve("cwd"))) {
+            try (var files = java.nio.file.Files.list(PrivatePodman.base.resolve("cwd"))) {
                 assertEquals(List.of(), files.map(p -> p.getFileName().toString())
                         .filter(n -> n.startsWith("hs_err") || n.startsWith("core")).toList(),
                         "crash files in the caller's working directory");

@@ -1,13 +1,13 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.FILE_PLUGIN;
-import static io.conmonj.it.LogPluginPodmanTest.joined;
-import static io.conmonj.it.LogPluginPodmanTest.parse;
-import static io.conmonj.it.LogPluginPodmanTest.withConmonEnv;
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.ExamplePlugins.FILE_PLUGIN;
+import static io.conmonj.it.PluginFrames.joined;
+import static io.conmonj.it.PluginFrames.parse;
+import static io.conmonj.it.PrivatePodman.withConmonEnv;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +53,7 @@ class PluginFaultPodmanTest {
 
     @BeforeAll
     static void compileFaultyPlugin() throws Exception {
-        Path dir = PodmanTest.base.resolve("fault-plugins");
+        Path dir = PrivatePodman.base.resolve("fault-plugins");
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         faulty = dir.resolve("faulty.so");
@@ -87,8 +87,8 @@ class PluginFaultPodmanTest {
     void faultInWrite(Monitor m, Fault f) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-" + f.name());
-        Path good = PodmanTest.base.resolve("fault-good-" + f.name() + ".records");
-        Path diag = PodmanTest.base.resolve("fault-diag-" + f.name() + ".log");
+        Path good = PrivatePodman.base.resolve("fault-good-" + f.name() + ".records");
+        Path diag = PrivatePodman.base.resolve("fault-diag-" + f.name() + ".log");
         Files.deleteIfExists(good);
         Files.deleteIfExists(diag);
         try {
@@ -142,7 +142,7 @@ class PluginFaultPodmanTest {
     void runDetachedReturnsWhileThePluginHostRuns(Monitor m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-detached");
-        Path good = PodmanTest.base.resolve("fault-detached.records");
+        Path good = PrivatePodman.base.resolve("fault-detached.records");
         Files.deleteIfExists(good);
         try {
             withConmonEnv(List.of("CONMONJ_LOG_DRIVER=c-plugin:good",
@@ -166,7 +166,7 @@ class PluginFaultPodmanTest {
     void inProcessIsolationIsTheAdministratorsChoice(Monitor m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-in-process");
-        Path good = PodmanTest.base.resolve("fault-in-process.records");
+        Path good = PrivatePodman.base.resolve("fault-in-process.records");
         Files.deleteIfExists(good);
         try {
             withConmonEnv(List.of("CONMONJ_LOG_DRIVER=c-plugin:good",

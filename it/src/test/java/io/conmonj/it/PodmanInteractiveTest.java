@@ -1,12 +1,12 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.cmd;
-import static io.conmonj.it.PodmanTest.exec;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
-import static io.conmonj.it.PodmanTest.start;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.cmd;
+import static io.conmonj.it.PrivatePodman.exec;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
+import static io.conmonj.it.PrivatePodman.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue #3 at Podman level (attach, exec -d, healthcheck, pods, passthrough), same private store and helpers as
- * {@link PodmanTest}. Expected texts observed with Podman 4.3.1 + conmon 2.1.6.
+ * {@link PrivatePodman}. Expected texts observed with Podman 4.3.1 + conmon 2.1.6.
  */
 @ExtendWith(PodmanEnvironment.class)
 class PodmanInteractiveTest {

@@ -1,9 +1,9 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class RemoteCollectorFaultPodmanTest {
+    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
     static final String WHY = "the C conmon has no remote drivers";
     /** The exit grace (2 s), Podman's own polling and a loaded machine; far below any collector's patience. */
     static final long BOUND_MILLIS = 20_000;
@@ -116,7 +117,7 @@ class RemoteCollectorFaultPodmanTest {
      */
     private static Waited withDriver(Path diagnostics, String driver, String opts, java.util.function.Supplier<Waited> body) {
         try {
-            return LogPluginPodmanTest.withConmonEnv(List.of("CONMONJ_LOG_DRIVER=" + driver, "CONMONJ_LOG_OPTS=" + opts,
+            return PrivatePodman.withConmonEnv(List.of("CONMONJ_LOG_DRIVER=" + driver, "CONMONJ_LOG_OPTS=" + opts,
                     "CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -128,9 +129,9 @@ class RemoteCollectorFaultPodmanTest {
      * {@code line} repeated.
      */
     private static long loggedPrefixOf(Monitor m, String n, byte[] line) throws IOException {
-        Path out = PodmanTest.base.resolve(n + ".logs");
+        Path out = PrivatePodman.base.resolve(n + ".logs");
         try {
-            Process p = new ProcessBuilder(PodmanTest.cmd(m, "logs", n)).redirectOutput(out.toFile())
+            Process p = new ProcessBuilder(PrivatePodman.cmd(m, "logs", n)).redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "podman logs timed out");
             long i = 0;
@@ -163,11 +164,11 @@ class RemoteCollectorFaultPodmanTest {
      * container and its real status is recorded within the bound; what was written before is in the k8s-file log.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
+    @MethodSource(MONITORS)
     void aCollectorThatNeverReadsHoldsOutputButNotTheStatus(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-silent-blocking");
-        Path diag = LogPluginPodmanTest.fresh("silent-blocking.diag");
+        Path diag = PrivatePodman.fresh("silent-blocking.diag");
         try (BadCollector collector = new BadCollector(false)) {
             Waited stop = withDriver(diag, "syslog", "syslog.syslog-address=" + collector.address()
                     + ";syslog.syslog-format=rfc5424", () -> {
@@ -201,11 +202,11 @@ class RemoteCollectorFaultPodmanTest {
      * 6; {@code podman wait} has the status within the bound, the k8s-file log every byte, and the drops are reported.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
+    @MethodSource(MONITORS)
     void aCollectorThatNeverReadsNeverHoldsANonBlockingContainer(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-silent-nonblocking");
-        Path diag = LogPluginPodmanTest.fresh("silent-nonblocking.diag");
+        Path diag = PrivatePodman.fresh("silent-nonblocking.diag");
         try (BadCollector collector = new BadCollector(false)) {
             Waited w = withDriver(diag, "syslog", "syslog.syslog-address=" + collector.address()
                     + ";syslog.syslog-format=rfc5424;syslog.mode=non-blocking", () -> {
@@ -233,11 +234,11 @@ class RemoteCollectorFaultPodmanTest {
      * small (back-off, not a reconnect storm).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
+    @MethodSource(MONITORS)
     void garbageAcksCostNeitherTheStatusNorTheLog(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-garbage-acks");
-        Path diag = LogPluginPodmanTest.fresh("garbage-acks.diag");
+        Path diag = PrivatePodman.fresh("garbage-acks.diag");
         try (BadCollector collector = new BadCollector(true)) {
             Waited w = withDriver(diag, "fluentd", "fluentd.fluentd-address=" + collector.address().substring("tcp://".length())
                     + ";fluentd.fluentd-request-ack=true", () -> {

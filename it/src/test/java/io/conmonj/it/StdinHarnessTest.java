@@ -84,11 +84,11 @@ class StdinHarnessTest {
         byte[] inputA = Client.A.input(), inputB = Client.B.input();
         String script = reader(inputA.length + inputB.length);
         Fixtures.Bundle bundle = terminal ? Fixtures.get().shTerminal("stty raw -echo; " + script) : Fixtures.get().sh(script);
-        String expected = PodmanStdinTest.sha256(inputA) + "\n" + PodmanStdinTest.sha256(inputB) + "\n";
-        try (ConmonRun r = AttachHarnessTest.run(m, bundle).k8sLog().args(terminal ? new String[] {"-t", "-i"} : new String[] {"-i"})) {
-            AttachHarnessTest.create(r);
+        String expected = Fixtures.sha256(inputA) + "\n" + Fixtures.sha256(inputB) + "\n";
+        try (ConmonRun r = HarnessSteps.run(m, bundle).k8sLog().args(terminal ? new String[] {"-t", "-i"} : new String[] {"-i"})) {
+            HarnessSteps.create(r);
             try (Attach a = r.attach(); Attach b = r.attach()) {
-                AttachHarnessTest.start(r);
+                HarnessSteps.start(r);
                 a.readUntil(2, "ready", T);
                 CompletableFuture<Void> sendA = sendAll(a, packets(inputA));
                 CompletableFuture<Void> sendB = sendAll(b, packets(inputB));

@@ -1,15 +1,14 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.annotations;
-import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
-import static io.conmonj.it.LogPluginPodmanTest.run;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.annotations;
+import static io.conmonj.it.StartupError.assertStartupErrors;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.it.SyslogReceivers.Receiver;
 import io.conmonj.it.SyslogReceivers.Rsyslog;
 import io.conmonj.it.SyslogReceivers.Stored;
@@ -33,13 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class SyslogPodmanTest {
+    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
     static final String WHY = "the C conmon has no syslog driver";
     /** Lines on both streams, a line written in two pieces (a partial record, then its end), an unterminated last line. */
     static final String SCRIPT = "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.5; printf 'ial\\n';"
             + " printf 'tail-no-newline'";
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
+    @MethodSource(MONITORS)
     void rsyslogOverUdpDockerDefaultFormat(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
         Rsyslog.requireInstalled();
@@ -55,7 +55,7 @@ class SyslogPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
+    @MethodSource(MONITORS)
     void syslogNgOverTcpOctetCountedRfc5424micro(Monitor m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogNg.requireInstalled();
@@ -107,7 +107,7 @@ class SyslogPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
+    @MethodSource(MONITORS)
     void badAddressOrOptionFailsPodmanRun(Monitor m) {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "syslog", "syslog-bad", List.of(

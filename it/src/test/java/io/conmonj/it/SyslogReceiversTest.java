@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The syslog driver (drivers-contrib), driven in this JVM as the monitor drives it, against real rsyslogd and
