@@ -184,6 +184,7 @@ class ConmonHarnessTest {
     void case4_outputPartialStderrExit3(Monitor m) throws IOException {
         try (ConmonRun r = shRun(m, "echo hello; printf partial; sleep 0.5; printf ' more\\n'; sleep 0.1; echo err >&2; exit 3").k8sLog()) {
             r.spawn();
+            // what is checked is an absence: a launcher that did not wait for the start byte has exited by now
             ConmonRun.sleep(300);
             assertFalse(r.launcherExited(), "launcher must block until the start byte");
             r.sendStart();
@@ -520,6 +521,7 @@ class ConmonHarnessTest {
     void conmonPidfileIsLiveSessionLeaderOnDevNull(Monitor m) throws IOException {
         try (ConmonRun r = shRun(m, "sleep 30").k8sLog()) {
             r.spawn();
+            // what is checked is an absence: a launcher that did not wait for the start byte has exited by now
             ConmonRun.sleep(200);
             assertFalse(r.launcherExited(), "launcher blocks until the start byte");
             r.sendStart();

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -161,11 +162,8 @@ class DriverFaultPodmanTest {
                 }
                 int monitor = c.monitorPid();
                 Path container = Path.of("/proc/" + c.inspect("{{.State.Pid}}"));
-                long end = System.nanoTime() + 20_000_000_000L;
-                while (Files.exists(container)) { // reaped by the monitor: gone from /proc
-                    assertTrue(System.nanoTime() < end, "the container did not exit");
-                    Thread.sleep(5);
-                }
+                Await.until("the container reaped by the monitor (gone from /proc)", Duration.ofSeconds(20),
+                        () -> !Files.exists(container));
                 assertEquals(0, Libc.C.kill(monitor, Libc.SIGKILL), "kill " + monitor);
                 assertEquals("8", c.waitBounded(30), "podman wait");
                 assertTrue(c.psStatus().startsWith("Exited (8)"), c.psStatus());

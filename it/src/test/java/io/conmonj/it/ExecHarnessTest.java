@@ -102,6 +102,7 @@ class ExecHarnessTest {
                 assertTrue(Files.exists(ed.resolve("attach")), "attach socket in EXECDIR before {\"data\": 0}");
                 assertTrue(Files.exists(ed.resolve("ctl")) && Files.exists(ed.resolve("winsz")), "ctl/winsz in EXECDIR");
                 try (Attach a = r.attach()) {
+                    // what is checked is an absence: a process started without start byte #2 is running by now
                     ConmonRun.sleep(200);
                     assertFalse(ConmonRun.alive(pidFromFile(ed.resolve("exec_pid"))), "process not started before start byte #2");
                     r.sendStart(); // start byte #2
@@ -177,6 +178,7 @@ class ExecHarnessTest {
                 assertEquals(0, r.readAttachPipe(T).value());
                 try (Attach a = r.attach()) {
                     a.send("abc\n");
+                    // the scenario's order, input before the process exists; the case holds either way
                     ConmonRun.sleep(100);
                     r.sendStart();
                     assertTrue(r.readSync(T).value() > 1);

@@ -188,16 +188,11 @@ class GelfPodmanTest {
             // the drop count is reported when the monitor closes its drivers, just before it exits
             java.util.regex.Pattern drops = java.util.regex.Pattern.compile(
                     "log driver gelf: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            String text = "";
-            java.util.regex.Matcher mt = null;
-            while (System.nanoTime() < deadline) {
-                text = Files.exists(diag) ? Files.readString(diag) : "";
-                if ((mt = drops.matcher(text)).find()) break;
-                ConmonRun.sleep(200);
-            }
+            String text = Await.value("the drop count reported in " + diag, WAIT,
+                    () -> Files.exists(diag) ? Files.readString(diag) : "", t -> drops.matcher(t).find());
             System.out.println("[" + m + "] diagnostics: " + text.strip());
-            assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
+            java.util.regex.Matcher mt = drops.matcher(text);
+            assertTrue(mt.find(), "drop count reported in " + diag + ": " + Json.quote(text));
             long dropped = Long.parseLong(mt.group(1));
             assertTrue(dropped > 0 && dropped <= lines, "dropped " + dropped + " of " + lines + " records");
             assertTrue(text.contains("log driver gelf: lost connection to tcp://127.0.0.1:" + port + ": "),

@@ -38,6 +38,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -363,16 +364,11 @@ class LogPluginPodmanTest {
             });
             // the drop count is reported when the monitor closes its drivers (after up to 2 s of draining)
             Pattern drops = Pattern.compile("log driver nb: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            String text = "";
-            Matcher mt = null;
-            while (System.nanoTime() < deadline) {
-                text = Files.exists(diag) ? Files.readString(diag) : "";
-                if ((mt = drops.matcher(text)).find()) break;
-                ConmonRun.sleep(200);
-            }
+            String text = Await.value("the drop count reported in " + diag, Duration.ofSeconds(30),
+                    () -> Files.exists(diag) ? Files.readString(diag) : "", t -> drops.matcher(t).find());
             System.out.println("[" + m + "] diagnostics: " + text.strip());
-            assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
+            Matcher mt = drops.matcher(text);
+            assertTrue(mt.find(), "drop count reported in " + diag + ": " + Json.quote(text));
             long dropped = Long.parseLong(mt.group(1));
             // at most every record: one a line, plus one more for each line a read boundary split (reads are <= 8192)
             long maxRecords = total / line.length() + 1 + total / 8192 + 1;

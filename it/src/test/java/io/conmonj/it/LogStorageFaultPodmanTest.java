@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -82,8 +83,9 @@ class LogStorageFaultPodmanTest {
             c.awaitLog("first", 20_000);
             int monitor = c.monitorPid();
             Fixtures.rmrf(dir);
-            Thread.sleep(2500); // the container writes "second" into the unlinked file
-            String held = heldLog(monitor);
+            // the container writes "second" into the unlinked file, which the monitor still holds open
+            String held = Await.value("\"second\" in the log the monitor holds", Duration.ofSeconds(20),
+                    () -> heldLog(monitor), h -> h.contains(" stdout F second\n"));
             assertTrue(held.contains(" stdout F first\n") && held.contains(" stdout F second\n"),
                     "the monitor still writes the unlinked log: " + held);
             assertEquals("5", c.waitBounded(30), "podman wait");

@@ -10,9 +10,10 @@ import static io.conmonj.it.PrivatePodman.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,12 +77,8 @@ class PodmanInteractiveTest {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
             Fixtures.Proc e = ok(podman(m, "exec", "-d", n, "sh", "-c", "sleep 0.5; echo detached > /tmp/marker"), "exec -d");
             assertTrue(e.out().matches("[0-9a-f]{64}\n"), "exec session ID: " + e.out());
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            String got;
-            while (!(got = podman(m, "exec", n, "cat", "/tmp/marker").out()).equals("detached\n")) {
-                assertTrue(System.nanoTime() < deadline, "marker never written: " + got);
-                ConmonRun.sleep(200);
-            }
+            Await.value("the detached exec's marker written", Duration.ofSeconds(30),
+                    () -> podman(m, "exec", n, "cat", "/tmp/marker").out(), "detached\n"::equals);
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
         }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -141,11 +142,8 @@ class PodmanTest {
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c",
                     "trap 'echo bye; exit 42' TERM; echo ready; while :; do sleep 0.1; done"), "run -d");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!podman(m, "logs", n).out().contains("ready")) {
-                assertTrue(System.nanoTime() < deadline, "container never became ready");
-                ConmonRun.sleep(100);
-            }
+            Await.until("the container ready (\"ready\" in podman logs)", Duration.ofSeconds(30),
+                    () -> podman(m, "logs", n).out().contains("ready"));
             ok(podman(m, "stop", "-t", "10", n), "stop");
             assertEquals("42\n", ok(podman(m, "inspect", "-f", "{{.State.ExitCode}}", n), "inspect").out());
             assertEquals("ready\nbye\n", ok(podman(m, "logs", n), "logs").out());
@@ -200,13 +198,8 @@ class PodmanTest {
     @MethodSource(MONITORS)
     void noMonitorLeftAfterRmRuns(Monitor m) {
         for (int i = 0; i < 2; i++) ok(podman(m, "run", "--rm", "--network", "none", IMG, "true"), "run --rm");
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        List<Long> left;
-        while (!(left = processesUsingStore()).isEmpty()) {
-            if (System.nanoTime() > deadline) break;
-            ConmonRun.sleep(100);
-        }
-        assertEquals(List.of(), left.stream().map(pid -> pid + ": " + cmdline(pid)).toList(), "processes left using the store");
+        Await.value("no process left using the store", Duration.ofSeconds(15),
+                () -> processesUsingStore().stream().map(pid -> pid + ": " + cmdline(pid)).toList(), List::isEmpty);
         assertEquals("", ok(podman(m, "ps", "-aq"), "ps").out(), "no containers left");
     }
 

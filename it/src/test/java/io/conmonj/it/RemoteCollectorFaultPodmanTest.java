@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -174,8 +175,16 @@ class RemoteCollectorFaultPodmanTest {
                     + ";syslog.syslog-format=rfc5424", () -> {
                 ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c",
                         "yes flood-line | head -c " + FLOOD_BYTES + "; echo done; sleep 600"), "run -d");
-                // the output backs up behind the collector: the container is still writing after a few seconds
-                ConmonRun.sleep(4000);
+                // the output backs up behind the collector: the driver is connected and the container's k8s-file log
+                // stops growing short of the whole flood (unchanged over 10 polls, 0.5 s)
+                Path log = Path.of(ok(podman(m, "inspect", "-f", "{{.HostConfig.LogConfig.Path}}", n), "inspect").out().strip());
+                long[] last = {-1, 0};
+                Await.until("the driver connected and the log stalled behind the collector", Duration.ofSeconds(60), () -> {
+                    long size = Files.exists(log) ? Files.size(log) : 0;
+                    last[1] = size > 0 && size == last[0] ? last[1] + 1 : 0;
+                    last[0] = size;
+                    return collector.connections.get() > 0 && last[1] >= 10;
+                });
                 long start = System.nanoTime();
                 Fixtures.Proc p = podman(m, "stop", "-t", "2", n);
                 return new Waited(p, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));

@@ -24,8 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -307,6 +310,8 @@ class TrustBoundaryPodmanTest {
         final ServerSocket tcp;
         final DatagramSocket udp;
         final AtomicInteger seen = new AtomicInteger();
+        /** The peers' ports, each added after its connection or datagram was counted. */
+        final Set<Integer> tcpPeers = ConcurrentHashMap.newKeySet(), udpPeers = ConcurrentHashMap.newKeySet();
         final List<Thread> threads = new ArrayList<>();
 
         Listeners() throws IOException {
@@ -316,6 +321,7 @@ class TrustBoundaryPodmanTest {
                 while (!tcp.isClosed()) {
                     try (Socket s = tcp.accept()) {
                         seen.incrementAndGet();
+                        tcpPeers.add(s.getPort());
                     } catch (IOException e) {
                         return;
                     }
@@ -325,8 +331,10 @@ class TrustBoundaryPodmanTest {
                 byte[] b = new byte[65536];
                 while (!udp.isClosed()) {
                     try {
-                        udp.receive(new DatagramPacket(b, b.length));
+                        DatagramPacket d = new DatagramPacket(b, b.length);
+                        udp.receive(d);
                         seen.incrementAndGet();
+                        udpPeers.add(d.getPort());
                     } catch (SocketTimeoutException e) {
                         // keep listening
                     } catch (IOException e) {
@@ -334,6 +342,21 @@ class TrustBoundaryPodmanTest {
                     }
                 }
             }));
+        }
+
+        /**
+         * What reached the listeners before now, counted to the end: sends one connection and one datagram of its own
+         * and awaits both being counted. The accept queue and the receive queue are first in, first out, so whatever
+         * came before them is counted by then. Returns the count without these two.
+         */
+        int seenSoFar() throws IOException {
+            try (Socket own = new Socket(InetAddress.getLoopbackAddress(), tcp.getLocalPort());
+                 DatagramSocket ownUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                ownUdp.send(new DatagramPacket(new byte[] {'!'}, 1, udp.getLocalSocketAddress()));
+                Await.until("the listeners counted our own connection and datagram", Duration.ofSeconds(10),
+                        () -> tcpPeers.contains(own.getLocalPort()) && udpPeers.contains(ownUdp.getLocalPort()));
+            }
+            return seen.get() - 2;
         }
 
         @Override
@@ -376,8 +399,7 @@ class TrustBoundaryPodmanTest {
                 runRefused(m, "remote-image", List.of(), EVIL_IMG, "annotation-driver");
                 return null;
             });
-            Thread.sleep(200);
-            assertEquals(0, l.seen.get(), "no listener saw a connection or a datagram");
+            assertEquals(0, l.seenSoFar(), "no listener saw a connection or a datagram");
         } finally {
             removeImage(m);
         }
