@@ -43,18 +43,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and helpers as {@link PrivatePodman}.
  *
  * <p>conmon-j only: the C conmon has no json-file driver, no k8s-file {@code compress}, no driver selection by
- * annotation and no conmon-logs, so every case skips the reference visibly ({@link Monitor#onlyConmonJ}). The
+ * annotation and no conmon-logs, so every case skips the reference visibly ({@link MonitorUnderTest#onlyConmonJ}). The
  * journald comparison with the C conmon is in {@link JournaldHarnessTest}.
  */
 @ExtendWith(PodmanEnvironment.class)
 class BuiltinDriversPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "built-in drivers selected by io.conmon-j.* annotations (issue 5); the C conmon has no json-file"
             + " driver, no k8s-file compress and ignores the annotations";
 
     // ---------------------------------------------------------------- helpers
 
-    static Path conmonLogs(Monitor m) {
+    static Path conmonLogs(MonitorUnderTest m) {
         return m.binary().resolveSibling("conmon-logs");
     }
 
@@ -172,7 +172,7 @@ class BuiltinDriversPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void jsonFileTagTemplateLabelsAndEnv(Monitor m) throws IOException {
+    void jsonFileTagTemplateLabelsAndEnv(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "tagtpl");
         Path dir = freshDir("tagtpl");
@@ -263,7 +263,7 @@ class BuiltinDriversPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void fastWriterRotationCompressionAndReader(Monitor m) throws Exception {
+    void fastWriterRotationCompressionAndReader(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "fastrot");
         Path ja = freshDir("fast-ja").resolve("c.json"), ka = freshDir("fast-ka").resolve("c.log");
@@ -384,7 +384,7 @@ class BuiltinDriversPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void conmonLogsFollowsAcrossRotations(Monitor m) throws Exception {
+    void conmonLogsFollowsAcrossRotations(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ("conmon-logs and the json-file driver are conmon-j's");
         String n = name(m, "follow");
         Path dir = freshDir("follow");

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * ({@code runc delete -f}, leftover launcher / monitor killed) in {@link #close()}.
  */
 final class ConmonRun implements AutoCloseable {
-    final Monitor monitor;
+    final MonitorUnderTest monitor;
     final Fixtures.Bundle bundle;
     final String cid;
     final Path dir;
@@ -49,7 +49,7 @@ final class ConmonRun implements AutoCloseable {
     private int attachPipeFd = -1;
     private boolean deleteContainer = true;
 
-    ConmonRun(Monitor monitor, Fixtures.Bundle bundle) {
+    ConmonRun(MonitorUnderTest monitor, Fixtures.Bundle bundle) {
         this.monitor = monitor;
         this.bundle = bundle;
         this.cid = bundle.cid();

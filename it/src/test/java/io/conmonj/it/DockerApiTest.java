@@ -35,10 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class DockerApiTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     private static final Map<String, PodmanService> SERVICES = new HashMap<>();
 
-    static synchronized PodmanService service(Monitor m) throws IOException {
+    static synchronized PodmanService service(MonitorUnderTest m) throws IOException {
         PodmanService s = SERVICES.get(m.name());
         if (s == null) {
             s = PodmanService.start(m);
@@ -99,13 +99,13 @@ class DockerApiTest {
     }
 
     /** The service started the monitor under test, not some other conmon (the pid or, for conmon-j, its child). */
-    static void assertMonitor(Monitor m, List<String> commandLines) {
+    static void assertMonitor(MonitorUnderTest m, List<String> commandLines) {
         if (m.isConmonJ()) {
             Path jar = m.binary().getParent().getParent().resolve("lib/conmon-j.jar");
             assertTrue(commandLines.stream().anyMatch(c -> c.contains(" -jar " + jar + " ")),
                     "conmon-j monitors the container: " + commandLines);
         } else {
-            assertTrue(commandLines.get(0).startsWith(Monitor.REFERENCE + " "), "the reference monitors the container: "
+            assertTrue(commandLines.get(0).startsWith(MonitorUnderTest.REFERENCE + " "), "the reference monitors the container: "
                     + commandLines);
         }
     }
@@ -116,7 +116,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runLogsFollowAndWait(Monitor m) throws IOException {
+    void runLogsFollowAndWait(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-logs");
         try {
@@ -135,7 +135,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runRunRmAndRunWithStdin(Monitor m) throws IOException {
+    void runRunRmAndRunWithStdin(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-run");
         try {
@@ -157,7 +157,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void attachToARunningContainer(Monitor m) throws IOException {
+    void attachToARunningContainer(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-attach");
         try {
@@ -174,7 +174,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execThenKill(Monitor m) throws IOException {
+    void execThenKill(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-exec");
         try {
@@ -194,7 +194,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void testcontainersStartsWaitsExecsLogsAndStops(Monitor m) throws IOException {
+    void testcontainersStartsWaitsExecsLogsAndStops(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path home = Files.createDirectories(PrivatePodman.base.resolve("tc-home-" + m.name()));

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class DriverFaultPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "Java log drivers are conmon-j's (issue 4); the C conmon has none";
 
     private static <T> T withDrivers(Path diagnostics, Supplier<T> body) throws IOException {
@@ -46,7 +46,7 @@ class DriverFaultPodmanTest {
         }
     }
 
-    private static List<String> run(Monitor m, String name, List<String> annotations, String script) {
+    private static List<String> run(MonitorUnderTest m, String name, List<String> annotations, String script) {
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "none"));
         args.addAll(annotations);
         args.addAll(List.of(PrivatePodman.IMG, "sh", "-c", script));
@@ -55,7 +55,7 @@ class DriverFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void anErrorThrownByAJavaDriverIsContained(Monitor m) throws IOException {
+    void anErrorThrownByAJavaDriverIsContained(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
         Path jsonl = PrivatePodman.base.resolve("error-other.jsonl");
@@ -83,7 +83,7 @@ class DriverFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aDriverThatExhaustsTheHeapHandsTheContainerToTheGuardian(Monitor m) throws IOException {
+    void aDriverThatExhaustsTheHeapHandsTheContainerToTheGuardian(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
         String name = PrivatePodman.name(m, "driver-oom");
@@ -109,7 +109,7 @@ class DriverFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aFloodIntoAStuckNonBlockingDriverIsBoundedAndCounted(Monitor m) throws IOException {
+    void aFloodIntoAStuckNonBlockingDriverIsBoundedAndCounted(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
         String name = PrivatePodman.name(m, "driver-flood");
@@ -146,7 +146,7 @@ class DriverFaultPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void theMonitorKilledBetweenReapingAndTheExitFileKeepsTheStatus(Monitor m) throws Exception {
+    void theMonitorKilledBetweenReapingAndTheExitFileKeepsTheStatus(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
         String name = PrivatePodman.name(m, "driver-late-kill");

@@ -47,7 +47,7 @@ final class DriverSelection {
     }
 
     /** {@code podman run} in the foreground with the drivers {@code annotations} select. */
-    static Fixtures.Proc run(Monitor m, String n, List<String> annotations, String... command) {
+    static Fixtures.Proc run(MonitorUnderTest m, String n, List<String> annotations, String... command) {
         return podman(m, runArgs(n, false, annotations, command).toArray(String[]::new));
     }
 }

@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExecHarnessTest {
     static final Duration T = Duration.ofSeconds(30);
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     /** The target container: {@code sleep 120} under the reference conmon, deleted by its close(). */
     static ConmonRun target() {
-        ConmonRun c = new ConmonRun(Monitor.reference(), Fixtures.get().sh("sleep 120")).podmanArgs().args("-l", "none");
+        ConmonRun c = new ConmonRun(MonitorUnderTest.reference(), Fixtures.get().sh("sleep 120")).podmanArgs().args("-l", "none");
         c.startContainer();
         return c;
     }
@@ -58,11 +58,11 @@ class ExecHarnessTest {
      * Podman's exec argv (oci_conmon_exec_common.go, API 1): {@code -b EXECDIR}, exit files named after the
      * container ID, {@code -l none}, {@code -e --exec-attach --exec-process-spec}. The run's dir is EXECDIR.
      */
-    static ConmonRun execRun(Monitor m, ConmonRun target, Path execDir, Path spec, String... flags) {
+    static ConmonRun execRun(MonitorUnderTest m, ConmonRun target, Path execDir, Path spec, String... flags) {
         return execRun(m, target, execDir, spec, true, flags);
     }
 
-    static ConmonRun execRun(Monitor m, ConmonRun target, Path execDir, Path spec, boolean execAttach, String... flags) {
+    static ConmonRun execRun(MonitorUnderTest m, ConmonRun target, Path execDir, Path spec, boolean execAttach, String... flags) {
         ConmonRun r = new ConmonRun(m, new Fixtures.Bundle(target.cid, execDir)).keepContainer();
         String session = "s" + execDir.getFileName().toString().replace("-", "");
         r.args("--api-version", "1", "-c", target.cid, "-u", session, "-r", Fixtures.RUNC, "-b", execDir.toString(),
@@ -91,7 +91,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case10_execAttachStdinStdoutStderrExit7(Monitor m) {
+    void case10_execAttachStdinStdoutStderrExit7(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -137,7 +137,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case11_execTerminalResizeBeforeStart(Monitor m) {
+    void case11_execTerminalResizeBeforeStart(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -169,7 +169,7 @@ class ExecHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execTerminalInputHeldUntilPtyExists(Monitor m) {
+    void execTerminalInputHeldUntilPtyExists(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -195,7 +195,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case12_legacyExecSingleExitCode(Monitor m) throws IOException {
+    void case12_legacyExecSingleExitCode(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -221,7 +221,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case13_syncExecExitStatusAndNoPidfile(Monitor m) {
+    void case13_syncExecExitStatusAndNoPidfile(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -243,7 +243,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execTimeoutKillsProcessAndReportsMinusOne(Monitor m) {
+    void execTimeoutKillsProcessAndReportsMinusOne(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -284,7 +284,7 @@ class ExecHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execWithoutExecAttachSingleStartByte(Monitor m) throws IOException {
+    void execWithoutExecAttachSingleStartByte(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);

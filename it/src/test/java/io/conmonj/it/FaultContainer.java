@@ -17,15 +17,15 @@ import java.util.List;
  * inspected, faulted, waited for with a bound, and always removed ({@link #close()}).
  */
 final class FaultContainer implements AutoCloseable {
-    final Monitor monitor;
+    final MonitorUnderTest monitor;
     final String name;
-    private FaultContainer(Monitor monitor, String name) {
+    private FaultContainer(MonitorUnderTest monitor, String name) {
         this.monitor = monitor;
         this.name = name;
     }
 
     /** {@code podman run -d} of {@code script} under {@code sh -c}, with extra run options before the image. */
-    static FaultContainer run(Monitor m, String what, List<String> runOptions, String script) {
+    static FaultContainer run(MonitorUnderTest m, String what, List<String> runOptions, String script) {
         FaultContainer c = new FaultContainer(m, PrivatePodman.name(m, what));
         PrivatePodman.podman(m, "rm", "-f", "-t", "0", c.name);
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", c.name, "--network", "none"));
@@ -37,7 +37,7 @@ final class FaultContainer implements AutoCloseable {
     }
 
     /** A container started by the caller (podman run already returned): removed on {@link #close()}. */
-    static FaultContainer attach(Monitor m, String name) {
+    static FaultContainer attach(MonitorUnderTest m, String name) {
         return new FaultContainer(m, name);
     }
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class FluentdPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no fluentd driver";
     static final long WAIT_MS = 30_000;
 
@@ -79,7 +79,7 @@ class FluentdPodmanTest {
     /** Case 1: every line of SCRIPT arrives with Docker's fields, over TCP (with acks) and a unix socket. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void everyLineArrivesWithDockersFields(Monitor m) throws Exception {
+    void everyLineArrivesWithDockersFields(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         for (boolean unix : new boolean[] {false, true}) {
             String n = name(m, unix ? "fluentd-unix" : "fluentd-tcp");
@@ -132,7 +132,7 @@ class FluentdPodmanTest {
     /** Case 2: start-up errors that {@code podman run} shows: a host that does not resolve, a collector that is down. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void startupErrors(Monitor m) throws Exception {
+    void startupErrors(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         int port = freePort();
         assertStartupErrors(m, "fluentd", "fluentd-bad", List.of(
@@ -151,7 +151,7 @@ class FluentdPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void asyncStartsWithoutTheCollectorAndDeliversOnceItIsUp(Monitor m) throws Exception {
+    void asyncStartsWithoutTheCollectorAndDeliversOnceItIsUp(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         int port = freePort();
         String n = name(m, "fluentd-async");
@@ -182,7 +182,7 @@ class FluentdPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void collectorRestartDuringARun(Monitor m) throws Exception {
+    void collectorRestartDuringARun(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "fluentd-restart");
         List<String> all = new ArrayList<>();
@@ -236,7 +236,7 @@ class FluentdPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void collectorGoneForGoodDoesNotHoldBackTheExitStatus(Monitor m) throws Exception {
+    void collectorGoneForGoodDoesNotHoldBackTheExitStatus(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "fluentd-gone");
         ForwardReceiver rx = ForwardReceiver.tcp();

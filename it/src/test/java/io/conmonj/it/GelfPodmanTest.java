@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class GelfPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no gelf driver";
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -73,7 +73,7 @@ class GelfPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void everyLineArrivesOverUdpAndTcpWithTheContainersFields(Monitor m) throws Exception {
+    void everyLineArrivesOverUdpAndTcpWithTheContainersFields(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         for (String transport : List.of("udp", "tcp")) {
@@ -142,7 +142,7 @@ class GelfPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void badAddressesFailPodmanRunClearly(Monitor m) {
+    void badAddressesFailPodmanRunClearly(MonitorUnderTest m) {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "gelf", "gelfbad", List.of(
                 new StartupError("udp://no-such-host.invalid:12201", List.of("gelf-address=udp://no-such-host.invalid:12201"),
@@ -159,7 +159,7 @@ class GelfPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void nonBlockingWithTheCollectorGoneNeverHoldsTheContainerUp(Monitor m) throws Exception {
+    void nonBlockingWithTheCollectorGoneNeverHoldsTheContainerUp(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "gelf-gone");
         Path diag = PrivatePodman.fresh("gelf-diagnostics.log");

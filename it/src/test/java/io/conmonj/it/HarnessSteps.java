@@ -10,7 +10,7 @@ final class HarnessSteps {
     static final Duration SYNC_WAIT = Duration.ofSeconds(30);
 
     /** One conmon invocation with Podman's arguments for the bundle {@code b}. */
-    static ConmonRun run(Monitor m, Fixtures.Bundle b) {
+    static ConmonRun run(MonitorUnderTest m, Fixtures.Bundle b) {
         return new ConmonRun(m, b).podmanArgs();
     }
 

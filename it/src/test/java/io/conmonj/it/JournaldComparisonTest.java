@@ -66,7 +66,7 @@ class JournaldComparisonTest {
      */
     @Test
     void podmanJournaldEntriesMatchTheCConmonFieldByField() throws IOException {
-        Monitor c = Monitor.reference(), j = Monitor.conmonJ();
+        MonitorUnderTest c = MonitorUnderTest.reference(), j = MonitorUnderTest.conmonJ();
         c.requirePresent();
         j.requirePresent();
         StringBuilder body = new StringBuilder();
@@ -151,8 +151,8 @@ class JournaldComparisonTest {
      * drivers"); {@code podman logs} still reads the k8s-file log.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.conmonj.it.Monitor#monitors")
-    void annotationSelectedJournaldWithTagTemplate(Monitor m) throws IOException {
+    @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")
+    void annotationSelectedJournaldWithTagTemplate(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("driver selection by io.conmon-j.* annotations and tag templates are conmon-j's; the C conmon ignores them");
         m.requirePresent();
         String body = """

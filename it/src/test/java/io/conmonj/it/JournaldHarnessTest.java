@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code journalctl -o json CONTAINER_ID_FULL=<id>}. journald and the namespace end with the script.
  */
 class JournaldHarnessTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     /** The journal's entries of one container, in journal order: field name to value (bytes as ISO-8859-1 text). */
     record Run(String cid, List<Map<String, String>> entries, String stderr, String exit) {
@@ -39,7 +39,7 @@ class JournaldHarnessTest {
         }
     }
 
-    static Run run(Monitor m, String script, String... conmonArgs) throws IOException {
+    static Run run(MonitorUnderTest m, String script, String... conmonArgs) throws IOException {
         m.requirePresent();
         Required.orSkip(Files.isExecutable(Path.of(JournaldNamespace.JOURNALD)), "no " + JournaldNamespace.JOURNALD);
         Path t = Files.createTempDirectory("conmonj-journald-");
@@ -79,7 +79,7 @@ class JournaldHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void linesPartialsPriorityAndFieldsNextToK8sFile(Monitor m) throws IOException {
+    void linesPartialsPriorityAndFieldsNextToK8sFile(MonitorUnderTest m) throws IOException {
         Path k8s = Files.createTempFile("conmonj-journald-k8s", ".log");
         try {
             Run r = run(m, SCRIPT, "-l", "journald", "-l", "k8s-file:" + k8s, "--log-tag", "tg");
@@ -143,7 +143,7 @@ class JournaldHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void labelsNoPartialFlagAndNameAsIdentifier(Monitor m) throws IOException {
+    void labelsNoPartialFlagAndNameAsIdentifier(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("--log-label and --no-container-partial-message are 2.2.x options; the reference 2.1.6 has neither");
         Run r = run(m, "echo one; echo two >&2; printf three", "-l", "journald", "--log-label", "A=1",
                 "--log-label", "B_2=two words", "--no-container-partial-message");
@@ -164,7 +164,7 @@ class JournaldHarnessTest {
     /** Entries larger than a datagram (212992 bytes here) travel in a sealed memfd, as with sd_journal_sendv. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void entryLargerThanADatagram(Monitor m) throws IOException {
+    void entryLargerThanADatagram(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("needs --log-label (2.2.x) to make an entry that large");
         String big1 = "a".repeat(120_000);
         String big2 = "b".repeat(120_000);
@@ -177,7 +177,7 @@ class JournaldHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void selectedByTheEnvironmentNextToK8sFile(Monitor m) throws IOException {
+    void selectedByTheEnvironmentNextToK8sFile(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("driver selection (CONMONJ_LOG_DRIVER, io.conmon-j.log-driver) is conmon-j's");
         Path k8s = Files.createTempFile("conmonj-journald-k8s", ".log");
         try {
@@ -205,7 +205,7 @@ class JournaldHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void podmanRunAndLogs(Monitor m) throws IOException {
+    void podmanRunAndLogs(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         String body = """
                 P="podman $G --conmon $CONMON"

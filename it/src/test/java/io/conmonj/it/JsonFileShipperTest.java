@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class JsonFileShipperTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no json-file driver";
 
     /** A 42-byte ASCII piece with JSON's and HTML's special characters, repeated 1024 times: one 43008-byte line. */
@@ -76,7 +76,7 @@ class JsonFileShipperTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void rsyslogImfileMmjsonparse(Monitor m) throws Exception {
+    void rsyslogImfileMmjsonparse(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogReceivers.Rsyslog.requireInstalled();
         shipAndCheck(m, "ship-rs", RsyslogJsonFile::new);
@@ -84,13 +84,13 @@ class JsonFileShipperTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void syslogNgFileJsonParser(Monitor m) throws Exception {
+    void syslogNgFileJsonParser(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogReceivers.SyslogNg.requireInstalled();
         shipAndCheck(m, "ship-ng", SyslogNgJsonFile::new);
     }
 
-    private static void shipAndCheck(Monitor m, String what, BiFunction<Path, Path, JsonFileTail> shipper) throws Exception {
+    private static void shipAndCheck(MonitorUnderTest m, String what, BiFunction<Path, Path, JsonFileTail> shipper) throws Exception {
         String n = name(m, what);
         Path logDir = freshDir(what);
         Path log = logDir.resolve("c.json");

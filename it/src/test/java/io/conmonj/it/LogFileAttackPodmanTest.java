@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class LogFileAttackPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "file drivers selected by io.conmon-j.* annotations are conmon-j's";
     static final byte[] SECRET = "root:$6$secret:19000:0:99999:7:::\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -57,7 +57,7 @@ class LogFileAttackPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void plantedAtThePathIsRefusedAtPodmanRun(Monitor m) throws Exception {
+    void plantedAtThePathIsRefusedAtPodmanRun(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Path dir = freshDir("attack-path");
         Path etc = freshDir("attack-etc");
@@ -101,7 +101,7 @@ class LogFileAttackPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void plantedAtRotatedAndTemporaryNamesRedirectsNothing(Monitor m) throws Exception {
+    void plantedAtRotatedAndTemporaryNamesRedirectsNothing(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Path dir = freshDir("attack-rotate");
         Path etc = freshDir("attack-rotate-etc");

@@ -58,11 +58,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Same private store and helpers as {@link PrivatePodman}.
  *
  * <p>conmon-j only: the C conmon ignores {@code io.conmon-j.*} annotations and {@code CONMONJ_*} variables, so every
- * case skips the reference visibly ({@link Monitor#onlyConmonJ}).
+ * case skips the reference visibly ({@link MonitorUnderTest#onlyConmonJ}).
  */
 @ExtendWith(PodmanEnvironment.class)
 class LogPluginPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "log drivers chosen by io.conmon-j.* annotations / CONMONJ_LOG_* (issue 4); the C conmon ignores them";
 
     /**
@@ -194,7 +194,7 @@ class LogPluginPodmanTest {
     /** Case 1: the file plugin gets every byte as records; podman logs (k8s-file) still works. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void filePluginRecordsEveryByteAndPodmanLogsStillWorks(Monitor m) throws IOException {
+    void filePluginRecordsEveryByteAndPodmanLogsStillWorks(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "fileplugin");
         Path out = fresh("fileplugin.records");
@@ -216,7 +216,7 @@ class LogPluginPodmanTest {
     /** Case 2: the socket plugin forwards every record to a unix socket, then to a TCP one; podman logs still works. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void socketPluginForwardsEveryByteOverUnixAndTcp(Monitor m) throws Exception {
+    void socketPluginForwardsEveryByteOverUnixAndTcp(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         for (boolean unix : new boolean[] {true, false}) {
             String n = name(m, unix ? "sockunix" : "socktcp");
@@ -241,7 +241,7 @@ class LogPluginPodmanTest {
     /** Case 3: a driver that cannot start makes podman run fail with its message. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void driverThatCannotStartFailsPodmanRunWithItsMessage(Monitor m) {
+    void driverThatCannotStartFailsPodmanRunWithItsMessage(MonitorUnderTest m) {
         m.onlyConmonJ(WHY);
         String missingDir = PrivatePodman.base.resolve("no-such-dir/x.records").toString();
         String missingSo = PrivatePodman.base.resolve("no-such.so").toString();
@@ -280,7 +280,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void hostDefaultFromConmonEnvVars(Monitor m) throws IOException {
+    void hostDefaultFromConmonEnvVars(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path all = fresh("all.records"), mine = fresh("mine.records");
         List<String> env = List.of("CONMONJ_LOG_DRIVER=c-plugin:all", "CONMONJ_LOG_OPTS=all.plugin=" + FILE_PLUGIN + ";all.path=" + all);
@@ -325,7 +325,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void nonBlockingPluginNeverHoldsTheContainerUpAndReportsDrops(Monitor m) throws Exception {
+    void nonBlockingPluginNeverHoldsTheContainerUpAndReportsDrops(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "nonblock");
         Path diag = fresh("diagnostics.log");
@@ -387,7 +387,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void javaExampleDriverOnTheDriverPath(Monitor m) throws IOException {
+    void javaExampleDriverOnTheDriverPath(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         assertTrue(Files.isRegularFile(JSONL_JAR), "example driver not built: " + JSONL_JAR);
         String n = name(m, "jsonl");
@@ -449,7 +449,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void jsonFileDriverByAnnotation(Monitor m) throws IOException {
+    void jsonFileDriverByAnnotation(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "jsonfile");
         Path out = fresh("container.json");

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class LogStorageFaultPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     private static void sh(String... cmd) {
         Fixtures.Proc p = PrivatePodman.exec(List.of(cmd), 30);
@@ -33,7 +33,7 @@ class LogStorageFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aFullLogFileSystemKeepsTheStatusAndThePrefix(Monitor m) throws IOException {
+    void aFullLogFileSystemKeepsTheStatusAndThePrefix(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         Path mount = Files.createDirectories(PrivatePodman.base.resolve("small-" + m.name()));
         Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
@@ -75,7 +75,7 @@ class LogStorageFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void theLogDirectoryDeletedWhileRunning(Monitor m) throws Exception {
+    void theLogDirectoryDeletedWhileRunning(MonitorUnderTest m) throws Exception {
         m.requirePresent();
         Path dir = Files.createDirectories(PrivatePodman.base.resolve("logdir-" + m.name()));
         try (FaultContainer c = FaultContainer.run(m, "logdir-deleted", List.of("--log-opt", "path=" + dir.resolve("ctr.log")),

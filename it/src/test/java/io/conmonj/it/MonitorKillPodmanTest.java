@@ -20,14 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class MonitorKillPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     /** From the container's exit to `podman wait` returning, for conmon-j (docs/reliability.md). */
     static final int EXIT_BOUND_S = 10;
 
     /** The monitor dies while the container runs; the container goes on writing and then exits by itself. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void containerExitsAfterTheMonitorWasKilled(Monitor m) throws Exception {
+    void containerExitsAfterTheMonitorWasKilled(MonitorUnderTest m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "kill-exits-after", List.of(),
                 "echo before; echo partial-before | tr -d '\\n'; sleep 3; head -c 300000 /dev/zero | tr '\\0' y; echo;"
                         + " echo after; echo err-after >&2; exit 7")) {
@@ -54,7 +54,7 @@ class MonitorKillPodmanTest {
     /** The monitor dies; the container keeps running (the guardian holds its output) until `podman stop`. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runningContainerIsKeptAndStoppable(Monitor m) throws Exception {
+    void runningContainerIsKeptAndStoppable(MonitorUnderTest m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "kill-running", List.of("--stop-signal", "USR1"),
                 "trap 'echo got-usr1; exit 5' USR1; echo ready; while :; do echo tick; sleep 0.2; done")) {
             byte[] before = c.awaitLog("ready", 20_000);
@@ -88,7 +88,7 @@ class MonitorKillPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aCrashOfTheMonitorLeavesNoFilesAndKeepsTheStatus(Monitor m) throws Exception {
+    void aCrashOfTheMonitorLeavesNoFilesAndKeepsTheStatus(MonitorUnderTest m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "crash", List.of(), "echo before; sleep 3; echo after; exit 7")) {
             byte[] before = c.awaitLog("before", 20_000);
             int monitor = c.monitorPid();

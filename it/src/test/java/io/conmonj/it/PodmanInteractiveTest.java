@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class PodmanInteractiveTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     /**
      * {@code podman attach --no-stdin} to a running (non -i) container: its later stdout/stderr arrive on podman's
@@ -34,7 +34,7 @@ class PodmanInteractiveTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void attachToRunningContainer(Monitor m) {
+    void attachToRunningContainer(MonitorUnderTest m) {
         String n = name(m, "attach");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c",
@@ -54,7 +54,7 @@ class PodmanInteractiveTest {
     /** {@code run -d -i} then {@code podman attach} with stdin: input reaches cat, stdin EOF ends it. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void attachWithStdinToInteractiveContainer(Monitor m) {
+    void attachWithStdinToInteractiveContainer(MonitorUnderTest m) {
         String n = name(m, "attachin");
         try {
             ok(podman(m, "run", "-d", "-i", "--name", n, "--network", "none", IMG, "sh", "-c", "cat; echo cat-done"), "run -d -i");
@@ -71,7 +71,7 @@ class PodmanInteractiveTest {
     /** {@code podman exec -d}: prints the 64-hex exec session ID at once; the command runs in the container. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execDetached(Monitor m) {
+    void execDetached(MonitorUnderTest m) {
         String n = name(m, "execd");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -87,7 +87,7 @@ class PodmanInteractiveTest {
     /** {@code podman exec -t} through a real terminal: the process has a tty, its exit code (7) is Podman's. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execWithTerminalPropagatesExitCode(Monitor m) {
+    void execWithTerminalPropagatesExitCode(MonitorUnderTest m) {
         String n = name(m, "exect");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -108,7 +108,7 @@ class PodmanInteractiveTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void healthcheckRun(Monitor m) {
+    void healthcheckRun(MonitorUnderTest m) {
         String n = name(m, "health");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", "--health-cmd", "test -e /tmp/ok",
@@ -133,7 +133,7 @@ class PodmanInteractiveTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void containerInPod(Monitor m) {
+    void containerInPod(MonitorUnderTest m) {
         String pod = name(m, "pod");
         String n = name(m, "inpod");
         try {
@@ -157,7 +157,7 @@ class PodmanInteractiveTest {
     /** {@code --log-driver passthrough}: the container writes straight to podman's own stdout/stderr. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logDriverPassthrough(Monitor m) {
+    void logDriverPassthrough(MonitorUnderTest m) {
         Fixtures.Proc p = podman(m, "run", "--rm", "--log-driver", "passthrough", "--network", "none", IMG, "sh", "-c",
                 "echo pt-out; echo pt-err >&2; [ -t 1 ] || echo not-a-tty; exit 2");
         assertEquals(2, p.status(), p.err());

@@ -13,17 +13,17 @@ import java.util.concurrent.TimeUnit;
  * Testcontainers talk to. Stopped (SIGTERM, then SIGKILL) by {@link #close()}.
  */
 final class PodmanService implements AutoCloseable {
-    final Monitor monitor;
+    final MonitorUnderTest monitor;
     final Path socket;
     private final PrivatePodman.Running process;
 
-    private PodmanService(Monitor monitor, Path socket, PrivatePodman.Running process) {
+    private PodmanService(MonitorUnderTest monitor, Path socket, PrivatePodman.Running process) {
         this.monitor = monitor;
         this.socket = socket;
         this.process = process;
     }
 
-    static PodmanService start(Monitor m) throws IOException {
+    static PodmanService start(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         Path socket = PrivatePodman.base.resolve("api-" + m.name() + ".sock");
         Files.deleteIfExists(socket);

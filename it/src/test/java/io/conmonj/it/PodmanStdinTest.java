@@ -40,7 +40,7 @@ class PodmanStdinTest {
             + "wc -c < /tmp/all; sha256sum < /tmp/all | cut -d' ' -f1";
 
     static Stream<Arguments> monitorsAndSizes() {
-        return Monitor.monitors().flatMap(m -> Stream.of(Arguments.of(m, 5_000_000), Arguments.of(m, 50_000_000)));
+        return MonitorUnderTest.monitors().flatMap(m -> Stream.of(Arguments.of(m, 5_000_000), Arguments.of(m, 50_000_000)));
     }
 
     static byte[] random(int size, long seed) {
@@ -56,7 +56,7 @@ class PodmanStdinTest {
 
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("monitorsAndSizes")
-    void runInteractiveDeliversEveryByteToASlowReader(Monitor m, int size) {
+    void runInteractiveDeliversEveryByteToASlowReader(MonitorUnderTest m, int size) {
         m.requirePresent();
         byte[] input = random(size, size);
         Fixtures.Proc p = start(cmd(m, "run", "--rm", "-i", "--network", "none", IMG, "sh", "-c", SLOW_READER), input)
@@ -67,7 +67,7 @@ class PodmanStdinTest {
 
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("monitorsAndSizes")
-    void execInteractiveDeliversEveryByteToASlowReader(Monitor m, int size) {
+    void execInteractiveDeliversEveryByteToASlowReader(MonitorUnderTest m, int size) {
         String n = name(m, "stdin-exec-" + size);
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "600"), "run -d");
@@ -86,8 +86,8 @@ class PodmanStdinTest {
      * stdout, read while it runs); afterwards every input byte arrives.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.conmonj.it.Monitor#monitors")
-    void waitingInputDoesNotHoldOutput(Monitor m) throws IOException {
+    @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")
+    void waitingInputDoesNotHoldOutput(MonitorUnderTest m) throws IOException {
         String n = name(m, "stdin-ticks");
         byte[] input = random(5_000_000, 42);
         try {

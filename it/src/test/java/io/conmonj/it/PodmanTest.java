@@ -36,13 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class PodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     // ---------------------------------------------------------------- cases
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runRmEchoHi(Monitor m) {
+    void runRmEchoHi(MonitorUnderTest m) {
         Fixtures.Proc p = podman(m, "run", "--rm", "--network", "none", IMG, "echo", "hi");
         assertEquals(0, p.status(), p.err());
         assertEquals("hi\n", p.out());
@@ -50,14 +50,14 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void exitCodePropagates(Monitor m) {
+    void exitCodePropagates(MonitorUnderTest m) {
         Fixtures.Proc p = podman(m, "run", "--rm", "--network", "none", IMG, "sh", "-c", "exit 3");
         assertEquals(3, p.status(), p.err());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void stderrKeptApart(Monitor m) {
+    void stderrKeptApart(MonitorUnderTest m) {
         Fixtures.Proc p = podman(m, "run", "--rm", "--network", "none", IMG, "sh", "-c", "echo out; echo err >&2");
         assertEquals(0, p.status(), p.err());
         assertEquals("out\n", p.out());
@@ -66,7 +66,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logsPlainTailAndRestartKeepsEarlierLines(Monitor m) {
+    void logsPlainTailAndRestartKeepsEarlierLines(MonitorUnderTest m) {
         String n = name(m, "logs");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c", "for i in 1 2 3 4; do echo l$i; done"), "run -d");
@@ -88,7 +88,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logsFollowUntilExit(Monitor m) {
+    void logsFollowUntilExit(MonitorUnderTest m) {
         String n = name(m, "follow");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c", "echo a; sleep 1; echo b; printf c"), "run -d");
@@ -101,7 +101,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logOptMaxSizeTruncates(Monitor m) throws IOException {
+    void logOptMaxSizeTruncates(MonitorUnderTest m) throws IOException {
         String n = name(m, "maxsize");
         try {
             Fixtures.Proc run = ok(podman(m, "run", "--name", n, "--log-opt", "max-size=200", "--network", "none", IMG, "seq", "1", "30"), "run");
@@ -121,7 +121,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void stopSleepingContainerIs137(Monitor m) {
+    void stopSleepingContainerIs137(MonitorUnderTest m) {
         String n = name(m, "stopsleep");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -137,7 +137,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void stopTermTrappingContainerKeepsItsExitCode(Monitor m) {
+    void stopTermTrappingContainerKeepsItsExitCode(MonitorUnderTest m) {
         String n = name(m, "stoptrap");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c",
@@ -154,7 +154,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void podmanWaitReturnsExitCode(Monitor m) {
+    void podmanWaitReturnsExitCode(MonitorUnderTest m) {
         String n = name(m, "wait");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c", "sleep 0.5; exit 4"), "run -d");
@@ -166,7 +166,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void missingBinaryReportsRuntimeError(Monitor m) {
+    void missingBinaryReportsRuntimeError(MonitorUnderTest m) {
         String n = name(m, "nobin");
         try {
             Fixtures.Proc p = podman(m, "run", "--name", n, "--network", "none", IMG, "/nonexistent");
@@ -181,7 +181,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void eightContainersInParallel(Monitor m) {
+    void eightContainersInParallel(MonitorUnderTest m) {
         m.requirePresent();
         List<Running> runs = IntStream.range(0, 8).mapToObj(i -> start(cmd(m, "run", "--rm", "--network", "none", IMG,
                 "sh", "-c", "echo p" + i + "; sleep 0.2; echo q" + i))).toList();
@@ -196,7 +196,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void noMonitorLeftAfterRmRuns(Monitor m) {
+    void noMonitorLeftAfterRmRuns(MonitorUnderTest m) {
         for (int i = 0; i < 2; i++) ok(podman(m, "run", "--rm", "--network", "none", IMG, "true"), "run --rm");
         Await.value("no process left using the store", Duration.ofSeconds(15),
                 () -> processesUsingStore().stream().map(pid -> pid + ": " + cmdline(pid)).toList(), List::isEmpty);
@@ -209,7 +209,7 @@ class PodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void oomKillExit137AndOomKilledForConmonJ(Monitor m) throws IOException {
+    void oomKillExit137AndOomKilledForConmonJ(MonitorUnderTest m) throws IOException {
         String n = name(m, "oom");
         try {
             Fixtures.Proc p = podman(m, "run", "--name", n, "--memory", "8m", "--memory-swap", "8m", "--network", "none", IMG,
@@ -235,7 +235,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runInteractiveStdinReachesContainer(Monitor m) {
+    void runInteractiveStdinReachesContainer(MonitorUnderTest m) {
         m.requirePresent();
         Fixtures.Proc p = start(cmd(m, "run", "--rm", "-i", "--network", "none", IMG, "sh", "-c", "cat; echo done"),
                 "xyz\n".getBytes(StandardCharsets.US_ASCII)).await(90);
@@ -245,7 +245,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execExitCodeOutputAndStdin(Monitor m) {
+    void execExitCodeOutputAndStdin(MonitorUnderTest m) {
         String n = name(m, "exec");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -263,7 +263,7 @@ class PodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runTtyGetsTerminalSizeAndCrLf(Monitor m) {
+    void runTtyGetsTerminalSizeAndCrLf(MonitorUnderTest m) {
         m.requirePresent();
         // Podman writes the caller's size to ctl while it starts the container, so a process that reads it at its
         // very first instruction races with any monitor (the C conmon usually wins by being faster); the

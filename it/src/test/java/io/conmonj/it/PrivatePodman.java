@@ -50,7 +50,7 @@ final class PrivatePodman {
                 + Json.quote(TestPolicy.ENV + "=" + policy) + "]\n", java.nio.file.StandardOpenOption.APPEND);
         // tar -C ROOTFS -c . | podman GLOBALS import - IMG
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "r=$1; shift; tar -C \"$r\" -c . | \"$@\"", "sh", fx.rootfs.toString()));
-        cmd.addAll(globals(Monitor.reference()));
+        cmd.addAll(globals(MonitorUnderTest.reference()));
         cmd.addAll(List.of("import", "-", IMG));
         Fixtures.Proc p = exec(cmd, 120);
         assertEquals(0, p.status(), "podman import: " + p.err());
@@ -63,7 +63,7 @@ final class PrivatePodman {
     private static synchronized void teardownQuietly() {
         if (base == null || !Files.exists(base)) return;
         try {
-            exec(cmd(Monitor.reference(), "rm", "-af", "-t", "0"), 120);
+            exec(cmd(MonitorUnderTest.reference(), "rm", "-af", "-t", "0"), 120);
         } catch (Throwable ignored) {
         }
         killLeftovers();
@@ -104,12 +104,12 @@ final class PrivatePodman {
         for (long pid : processesUsingStore()) Libc.C.kill((int) pid, Libc.SIGKILL);
     }
 
-    static List<String> globals(Monitor m) {
+    static List<String> globals(MonitorUnderTest m) {
         return List.of("podman", "--root", base.resolve("root").toString(), "--runroot", base.resolve("runroot").toString(),
                 "--tmpdir", base.resolve("tmp").toString(), "--conmon", m.binary().toString(), "--cgroup-manager", "cgroupfs");
     }
 
-    static List<String> cmd(Monitor m, String... args) {
+    static List<String> cmd(MonitorUnderTest m, String... args) {
         List<String> c = new ArrayList<>(globals(m));
         c.addAll(List.of(args));
         return c;
@@ -119,7 +119,7 @@ final class PrivatePodman {
         return start(cmd).await(timeoutSec);
     }
 
-    static Fixtures.Proc podman(Monitor m, String... args) {
+    static Fixtures.Proc podman(MonitorUnderTest m, String... args) {
         m.requirePresent();
         return exec(cmd(m, args), 60);
     }
@@ -174,7 +174,7 @@ final class PrivatePodman {
         }
     }
 
-    static String name(Monitor m, String what) {
+    static String name(MonitorUnderTest m, String what) {
         return m.name() + "-" + what;
     }
 

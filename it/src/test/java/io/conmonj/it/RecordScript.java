@@ -29,7 +29,7 @@ final class RecordScript {
     }
 
     /** {@code podman logs} still has everything (dual logging with the k8s-file log Podman asked for). */
-    static void checkPodmanLogs(Monitor m, String n) {
+    static void checkPodmanLogs(MonitorUnderTest m, String n) {
         Fixtures.Proc logs = ok(podman(m, "logs", n), "logs");
         assertEquals(SCRIPT_OUT, logs.out(), "podman logs stdout");
         assertEquals(SCRIPT_ERR, logs.err(), "podman logs stderr");

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class RemoteCollectorFaultPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no remote drivers";
     /** The exit grace (2 s), Podman's own polling and a loaded machine; far below any collector's patience. */
     static final long BOUND_MILLIS = 20_000;
@@ -106,7 +106,7 @@ class RemoteCollectorFaultPodmanTest {
     record Waited(Fixtures.Proc proc, long millis) {
     }
 
-    private static Waited waitFor(Monitor m, String n) {
+    private static Waited waitFor(MonitorUnderTest m, String n) {
         long start = System.nanoTime();
         Fixtures.Proc p = podman(m, "wait", n);
         return new Waited(p, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -129,7 +129,7 @@ class RemoteCollectorFaultPodmanTest {
      * Bytes of stdout in {@code podman logs} (streamed to a file: up to 30 MB), checked to be a prefix of
      * {@code line} repeated.
      */
-    private static long loggedPrefixOf(Monitor m, String n, byte[] line) throws IOException {
+    private static long loggedPrefixOf(MonitorUnderTest m, String n, byte[] line) throws IOException {
         Path out = PrivatePodman.base.resolve(n + ".logs");
         try {
             Process p = new ProcessBuilder(PrivatePodman.cmd(m, "logs", n)).redirectOutput(out.toFile())
@@ -154,7 +154,7 @@ class RemoteCollectorFaultPodmanTest {
         }
     }
 
-    private static void assertNotUp(Monitor m, String n) {
+    private static void assertNotUp(MonitorUnderTest m, String n) {
         String status = ok(podman(m, "ps", "-a", "--filter", "name=^" + n + "$", "--format", "{{.Status}}"), "ps").out();
         assertTrue(status.startsWith("Exited"), "podman ps: " + status);
     }
@@ -166,7 +166,7 @@ class RemoteCollectorFaultPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aCollectorThatNeverReadsHoldsOutputButNotTheStatus(Monitor m) throws Exception {
+    void aCollectorThatNeverReadsHoldsOutputButNotTheStatus(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-silent-blocking");
         Path diag = PrivatePodman.fresh("silent-blocking.diag");
@@ -212,7 +212,7 @@ class RemoteCollectorFaultPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aCollectorThatNeverReadsNeverHoldsANonBlockingContainer(Monitor m) throws Exception {
+    void aCollectorThatNeverReadsNeverHoldsANonBlockingContainer(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-silent-nonblocking");
         Path diag = PrivatePodman.fresh("silent-nonblocking.diag");
@@ -244,7 +244,7 @@ class RemoteCollectorFaultPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void garbageAcksCostNeitherTheStatusNorTheLog(Monitor m) throws Exception {
+    void garbageAcksCostNeitherTheStatusNorTheLog(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-garbage-acks");
         Path diag = PrivatePodman.fresh("garbage-acks.diag");

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class RemoteDriverExitBoundPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no remote drivers";
     /** Far below the one-minute back-off, far above the 2 s grace plus Podman's overhead. */
     static final long BOUND_MILLIS = 20_000;
@@ -35,7 +35,7 @@ class RemoteDriverExitBoundPodmanTest {
     /** fluentd-async with nothing on its port and fluentd-retry-wait=1m (the largest it takes). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void fluentdWithAMinuteOfBackoffAndNoCollector(Monitor m) throws Exception {
+    void fluentdWithAMinuteOfBackoffAndNoCollector(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         int port = LoopbackPorts.freePort();
         runAndWait(m, name(m, "exit-bound-fluentd"), annotations("fluentd", "fluentd",
@@ -45,7 +45,7 @@ class RemoteDriverExitBoundPodmanTest {
     /** gelf over TCP with a 60 s reconnect delay, the collector gone for good after the start. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void gelfWithAMinuteOfReconnectDelayAndTheCollectorGone(Monitor m) throws Exception {
+    void gelfWithAMinuteOfReconnectDelayAndTheCollectorGone(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "exit-bound-gelf");
         GelfReceiver rx = GelfReceiver.tcp(0);
@@ -57,11 +57,11 @@ class RemoteDriverExitBoundPodmanTest {
         }
     }
 
-    private static void runAndWait(Monitor m, String n, List<String> annotations) throws Exception {
+    private static void runAndWait(MonitorUnderTest m, String n, List<String> annotations) throws Exception {
         runAndWait(m, n, annotations, null);
     }
 
-    private static void runAndWait(Monitor m, String n, List<String> annotations, GelfReceiver closeAfterStart)
+    private static void runAndWait(MonitorUnderTest m, String n, List<String> annotations, GelfReceiver closeAfterStart)
             throws Exception {
         try {
             ok(podman(m, List.of(List.of("run", "-d", "--name", n, "--network", "none"), annotations,

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class SdNotifyPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     /** The lines a monitor may relay (conmon-behaviour.md §12), besides Podman's own MAINPID. */
     private static final Set<String> STATE_LINES = Set.of("READY=1", "RELOADING=1", "STOPPING=1", "WATCHDOG=1",
             "WATCHDOG=trigger");
@@ -51,7 +51,7 @@ class SdNotifyPodmanTest {
     }
 
     /** podman with NOTIFY_SOCKET set, as systemd starts it for a Type=notify unit. */
-    private static Fixtures.Proc podmanNotified(Monitor m, Path notifySocket, String... args) {
+    private static Fixtures.Proc podmanNotified(MonitorUnderTest m, Path notifySocket, String... args) {
         m.requirePresent();
         List<String> cmd = new ArrayList<>(PrivatePodman.cmd(m, args));
         try {
@@ -83,7 +83,7 @@ class SdNotifyPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void readyFromTheContainerReachesTheHostSocketWithTheMonitorAsMainpid(Monitor m) throws Exception {
+    void readyFromTheContainerReachesTheHostSocketWithTheMonitorAsMainpid(MonitorUnderTest m) throws Exception {
         String n = name(m, "sdnotify");
         try (NotifyListener host = NotifyListener.bind(PrivatePodman.base.resolve(m.name() + "-notify.sock"))) {
             ok(podmanNotified(m, host.path, "run", "-d", "--name", n, "--network", "none", "--sdnotify=container",
@@ -109,7 +109,7 @@ class SdNotifyPodmanTest {
     /** Hostile datagrams (binary, oversized, forbidden fields) neither reach the host nor stop the proxy. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void hostileDatagramsAreDroppedAndTheProxyKeepsWorking(Monitor m) throws Exception {
+    void hostileDatagramsAreDroppedAndTheProxyKeepsWorking(MonitorUnderTest m) throws Exception {
         String n = name(m, "sdnotify-hostile");
         try (NotifyListener host = NotifyListener.bind(PrivatePodman.base.resolve(m.name() + "-hostile.sock"))) {
             String script = String.join(" && ",

@@ -21,7 +21,7 @@ record StartupError(String what, List<String> options, String message) {
      * fail, with the case's message on stderr, and the command must not have run. All cases run; the failures are
      * reported together.
      */
-    static void assertStartupErrors(Monitor m, String driver, String what, List<StartupError> cases) {
+    static void assertStartupErrors(MonitorUnderTest m, String driver, String what, List<StartupError> cases) {
         List<String> failures = new ArrayList<>();
         for (StartupError b : cases) {
             String n = name(m, what);

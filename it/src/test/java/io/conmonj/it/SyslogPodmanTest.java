@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class SyslogPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no syslog driver";
     /** Lines on both streams, a line written in two pieces (a partial record, then its end), an unterminated last line. */
     static final String SCRIPT = "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.5; printf 'ial\\n';"
@@ -40,7 +40,7 @@ class SyslogPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void rsyslogOverUdpDockerDefaultFormat(Monitor m) throws Exception {
+    void rsyslogOverUdpDockerDefaultFormat(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Rsyslog.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-syslog-podman-rs-");
@@ -56,7 +56,7 @@ class SyslogPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void syslogNgOverTcpOctetCountedRfc5424micro(Monitor m) throws Exception {
+    void syslogNgOverTcpOctetCountedRfc5424micro(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogNg.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-syslog-podman-ng-");
@@ -71,7 +71,7 @@ class SyslogPodmanTest {
         }
     }
 
-    private static void runAndCheck(Monitor m, String n, Receiver d, List<String> opts, int facility, boolean rfc5424)
+    private static void runAndCheck(MonitorUnderTest m, String n, Receiver d, List<String> opts, int facility, boolean rfc5424)
             throws IOException {
         Fixtures.Proc p = run(m, n, annotations("syslog", "syslog", opts.toArray(String[]::new)), "sh", "-c", SCRIPT);
         assertEquals(0, p.status(), p.err());
@@ -108,7 +108,7 @@ class SyslogPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void badAddressOrOptionFailsPodmanRun(Monitor m) {
+    void badAddressOrOptionFailsPodmanRun(MonitorUnderTest m) {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "syslog", "syslog-bad", List.of(
                 new StartupError(List.of("syslog-address=udp://no-such-host.invalid:514"),

@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class TrustBoundaryPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the trust boundary guards conmon-j's io.conmon-j.* annotations; the C conmon ignores them";
     static final String A = "io.conmon-j.";
     /** "Within seconds": a refused podman run (create, monitor start, refusal, clean-up) takes ≈ 1 s here. */
@@ -60,7 +60,7 @@ class TrustBoundaryPodmanTest {
     }
 
     /** {@code podman run --rm} of {@code echo must-not-run} with these arguments before the image, timed. */
-    static Refusal runRefused(Monitor m, String what, List<String> args, String image, String rule) {
+    static Refusal runRefused(MonitorUnderTest m, String what, List<String> args, String image, String rule) {
         String n = name(m, what);
         List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
         a.addAll(args);
@@ -96,7 +96,7 @@ class TrustBoundaryPodmanTest {
     }
 
     /** Builds {@link #EVIL_IMG} from the test image with these annotations in its OCI manifest. */
-    static void buildImageWithAnnotations(Monitor m, String... kv) throws IOException {
+    static void buildImageWithAnnotations(MonitorUnderTest m, String... kv) throws IOException {
         Path ctx = Files.createDirectories(PrivatePodman.base.resolve("evil-ctx"));
         Files.writeString(ctx.resolve("Containerfile"), "FROM " + PrivatePodman.IMG + "\n");
         List<String> a = new ArrayList<>(List.of("build", "--network", "none", "--format", "oci", "-t", EVIL_IMG));
@@ -107,7 +107,7 @@ class TrustBoundaryPodmanTest {
         assertTrue(inspected.contains(A + kv[0].substring(0, kv[0].indexOf('='))), "the image carries the annotations: " + inspected);
     }
 
-    static void removeImage(Monitor m) {
+    static void removeImage(MonitorUnderTest m) {
         podman(m, "rmi", "-f", EVIL_IMG);
     }
 
@@ -143,7 +143,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void pluginByPathIsNeverLoaded(Monitor m) throws IOException {
+    void pluginByPathIsNeverLoaded(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path dir = PrivatePodman.base.resolve("evil-plugin");
         Path marker = PrivatePodman.base.resolve("evil-plugin-ran");
@@ -183,7 +183,7 @@ class TrustBoundaryPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aRegisteredPluginChosenByNameStillWorks(Monitor m) throws IOException {
+    void aRegisteredPluginChosenByNameStillWorks(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "registered-plugin");
         try {
@@ -212,7 +212,7 @@ class TrustBoundaryPodmanTest {
     }
 
     /** The directory of the container's k8s-file log, where annotations may name files. */
-    static Path logDirectory(Monitor m, String n) {
+    static Path logDirectory(MonitorUnderTest m, String n) {
         return Path.of(ok(podman(m, "inspect", "--format", "{{.HostConfig.LogConfig.Path}}", n), "inspect").out().strip())
                 .getParent();
     }
@@ -221,7 +221,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void hostFilesOutsideTheLogDirectoryAreUntouched(Monitor m) throws IOException {
+    void hostFilesOutsideTheLogDirectoryAreUntouched(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path victimDir = Files.createDirectories(PrivatePodman.base.resolve("victim"));
         Path target = victimDir.resolve("target.conf");
@@ -279,7 +279,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aFileInTheContainersLogDirectoryWithinTheCapsStillWorks(Monitor m) throws IOException {
+    void aFileInTheContainersLogDirectoryWithinTheCapsStillWorks(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "own-dir-file");
         try {
@@ -368,7 +368,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void networkDestinationsComeFromThePolicy(Monitor m) throws Exception {
+    void networkDestinationsComeFromThePolicy(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         try (Listeners l = new Listeners()) {
             String tcp = "127.0.0.1:" + l.tcp.getLocalPort();
@@ -407,7 +407,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aProfileChosenByAnnotationSendsToRsyslog(Monitor m) throws Exception {
+    void aProfileChosenByAnnotationSendsToRsyslog(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Rsyslog.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-trust-rs-");
@@ -453,7 +453,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void annotationsCannotSilenceTheAdministratorsDriver(Monitor m) throws IOException {
+    void annotationsCannotSilenceTheAdministratorsDriver(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path archive = PrivatePodman.base.resolve("archive.log");
         Files.deleteIfExists(archive);
@@ -485,7 +485,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void regexesFromAnnotationsAreRefusedQuickly(Monitor m) throws IOException {
+    void regexesFromAnnotationsAreRefusedQuickly(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         // a 41-character annotation name against a nested quantifier: java.util.regex backtracks for ever
         String longName = "a".repeat(41);
@@ -499,7 +499,7 @@ class TrustBoundaryPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aPolicyOthersCanWriteOrThatIsMalformedStopsTheContainer(Monitor m) throws IOException {
+    void aPolicyOthersCanWriteOrThatIsMalformedStopsTheContainer(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path policy = TestPolicy.write(PrivatePodman.base, "group-writable", "[annotations]\nunrestricted = true\n");
         Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-rw-r--"));
