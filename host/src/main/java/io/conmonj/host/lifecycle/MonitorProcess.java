@@ -100,7 +100,7 @@ public final class MonitorProcess {
             }
             Sys.setsid();
             Sys.becomeChildSubreaper();
-            status = new Monitor(config, process, log).run();
+            status = new SessionMonitor(config, process, log).run();
         } catch (IOException | RuntimeException | Error e) {
             Diagnostics.error(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
             reportLateFailure(process, e);
