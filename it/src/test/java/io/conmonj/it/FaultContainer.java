@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,14 +91,9 @@ final class FaultContainer implements AutoCloseable {
     /** Waits (bounded) until the k8s-file log holds {@code text}; returns the log's bytes at that moment. */
     byte[] awaitLog(String text, int timeoutMs) throws IOException, InterruptedException {
         Path log = logPath();
-        long end = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (true) {
-            byte[] bytes = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
-            if (new String(bytes, StandardCharsets.ISO_8859_1).contains(text)) return bytes;
-            if (System.nanoTime() > end) throw new AssertionError("log " + log + " never showed " + text + ": "
-                    + new String(bytes, StandardCharsets.ISO_8859_1));
-            Thread.sleep(50);
-        }
+        String seen = Await.value("\"" + text + "\" in the log " + log, Duration.ofMillis(timeoutMs),
+                () -> Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "", s -> s.contains(text));
+        return seen.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** {@code podman wait} bounded by {@code seconds}: its output, or null if it did not return in time. */
