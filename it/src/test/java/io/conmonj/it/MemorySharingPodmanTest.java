@@ -1,9 +1,9 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class MemorySharingPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "a conmon-j setting; the C conmon has no JVM to share";
     private static final int ADDR_NO_RANDOMIZE = 0x0040000;
     private static final String ENV = "CONMONJ_MEMORY_SHARING=";
@@ -50,7 +50,7 @@ class MemorySharingPodmanTest {
 
     /** The guardian (ConmonPid), its monitor JVM and the container's first process, of a running container. */
     private record Processes(long guardian, long jvm, long container) {
-        static Processes of(Monitor m, String n) {
+        static Processes of(MonitorUnderTest m, String n) {
             String[] pids = ok(podman(m, "inspect", "--format", "{{.State.ConmonPid}} {{.State.Pid}}", n), "inspect")
                     .out().strip().split(" ");
             long guardian = Long.parseLong(pids[0]);
@@ -81,10 +81,10 @@ class MemorySharingPodmanTest {
     }
 
     /** Starts a sleeping container under {@code env} (none: the default), runs {@code check}, removes it. */
-    private static void withContainer(Monitor m, List<String> env, List<String> annotations, CheckedConsumer check)
+    private static void withContainer(MonitorUnderTest m, List<String> env, List<String> annotations, CheckedConsumer check)
             throws IOException {
         String n = name(m, "memshare");
-        LogPluginPodmanTest.withConmonEnv(env, () -> {
+        PrivatePodman.withConmonEnv(env, () -> {
             try {
                 List<String> args = new ArrayList<>(List.of("run", "-d", "--name", n, "--network", "none"));
                 args.addAll(annotations);
@@ -106,7 +106,7 @@ class MemorySharingPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void byDefaultOnlyTheMonitorJvmOptsInToMerging(Monitor m) throws IOException {
+    void byDefaultOnlyTheMonitorJvmOptsInToMerging(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         withContainer(m, List.of(), List.of(), n -> {
             Processes p = Processes.of(m, n);
@@ -118,10 +118,10 @@ class MemorySharingPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void fixedLayoutIsTheJvmsAloneNotTheContainersNorExecsNorThePluginHosts(Monitor m) throws IOException {
+    void fixedLayoutIsTheJvmsAloneNotTheContainersNorExecsNorThePluginHosts(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path records = LogPluginPodmanTest.fresh("memshare.records");
-        List<String> plugin = LogPluginPodmanTest.annotations("c-plugin:f", "f", "plugin=file-plugin", "path=" + records);
+        Path records = PrivatePodman.fresh("memshare.records");
+        List<String> plugin = DriverSelection.annotations("c-plugin:f", "f", "plugin=file-plugin", "path=" + records);
         withContainer(m, List.of(ENV + "ksm-fixed-layout"), plugin, n -> {
             Processes p = Processes.of(m, n);
             assertEquals(new Flags(true, true), Flags.of(p.jvm()), "the monitor JVM: merging, fixed layout");
@@ -138,7 +138,7 @@ class MemorySharingPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void offMeansNoOptIn(Monitor m) throws IOException {
+    void offMeansNoOptIn(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         withContainer(m, List.of(ENV + "off"), List.of(), n ->
                 assertEquals(new Flags(false, false), Flags.of(Processes.of(m, n).jvm()), "the monitor JVM"));
@@ -146,10 +146,10 @@ class MemorySharingPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void anUnknownModeFailsThePodmanRunNamingTheSetting(Monitor m) throws IOException {
+    void anUnknownModeFailsThePodmanRunNamingTheSetting(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "memshare-bad");
-        LogPluginPodmanTest.withConmonEnv(List.of(ENV + "ksm-everything"), () -> {
+        PrivatePodman.withConmonEnv(List.of(ENV + "ksm-everything"), () -> {
             try {
                 Fixtures.Proc p = podman(m, "run", "--name", n, "--network", "none", IMG, "echo", "must-not-run");
                 assertTrue(p.status() != 0, "podman run must fail: " + p);
