@@ -931,6 +931,9 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   (shared pages counted once across them) and the mean Rss.
 - "… of which": the same Pss split by kind of mapping in /proc/PID/smaps (bench/mem-breakdown.sh;
   method in bench/README.md); the kinds add up to the PSS row.
+- host KSM on: the same idle containers with the kernel's same-page merging turned on (restored afterwards),
+  conmon-j in CONMONJ_MEMORY_SHARING mode ksm (its default) or ksm-fixed-layout, read once two full scans agree;
+  ksmd's CPU over ${KSM_CPU_WINDOW} s after that, and 64 B of kernel memory per page the monitors' ksm_stat counts.
 - burst: one container that waits, writes $MB MB and sleeps; the monitor's Pss before the payload,
   when the marker is logged, and ${BURST_WAIT} s later.
 - k8s-file: \`podman run -d --log-driver k8s-file\` of a container that prints one line, sleeps 2 s,
