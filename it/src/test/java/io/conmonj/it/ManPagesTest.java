@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ManPagesTest {
     static final Path MAN = Path.of("../man");
-    static final Path INSTALL_TREE = Monitor.conmonJ().binary().getParent().getParent();
+    static final Path INSTALL_TREE = MonitorUnderTest.conmonJ().binary().getParent().getParent();
 
     record Rendered(int status, String out, String err) {}
 
@@ -83,7 +83,7 @@ class ManPagesTest {
             assertTrue(text.contains(section), section);
         }
         for (String env : List.of("CONMONJ_LOG_DRIVER", "CONMONJ_LOG_OPTS", "CONMONJ_DRIVER_PATH",
-                "CONMONJ_DIAGNOSTICS_FILE")) {
+                "CONMONJ_DIAGNOSTICS_FILE", "CONMONJ_POLICY", "CONMONJ_MEMORY_SHARING")) {
             assertTrue(text.contains(env), env);
         }
     }
