@@ -67,12 +67,14 @@ static int64_t now_ns(void)
     return (int64_t) t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Writes all of buf; async-signal-safe. */
-static int write_all(int fd, const void *buf, size_t len)
+/*
+ * Moves all of len bytes through fd, writing them from buf or reading them into it, retrying EINTR: 0, or -1 on
+ * an error or at end of file. Async-signal-safe.
+ */
+static int transfer_all(int fd, int writing, char *p, size_t len)
 {
-    const char *p = buf;
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -83,6 +85,17 @@ static int write_all(int fd, const void *buf, size_t len)
         len -= (size_t) n;
     }
     return 0;
+}
+
+/* Writes all of buf; async-signal-safe. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+    return transfer_all(fd, 1, (char *) buf, len);
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    return transfer_all(fd, 0, buf, len);
 }
 
 /* Async-signal-safe: one frame from a header and up to two pieces. */
@@ -240,23 +253,6 @@ static void end_call(void)
 {
     atomic_store(&call_deadline, 0);
     atomic_store(&current_call, CALL_NONE);
-}
-
-static int read_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return -1;
-        }
-        p += n;
-        len -= (size_t) n;
-    }
-    return 0;
 }
 
 static void reply(int outcome, int call, uint32_t attempts, int status, uint32_t done, const char *msg)
