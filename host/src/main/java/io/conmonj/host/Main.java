@@ -1,7 +1,7 @@
 package io.conmonj.host;
 
 import io.conmonj.host.lifecycle.LauncherLink;
-import io.conmonj.host.lifecycle.MonitorProcess;
+import io.conmonj.host.lifecycle.ProcessLifecycle;
 
 /**
  * Entry point of the monitor JVM, started by the native launcher (bin/conmon)
@@ -25,7 +25,7 @@ public final class Main {
 
     public static void main(String[] args) {
         nameProcessConmon();
-        int status = new MonitorProcess(LauncherLink.fromEnvironment(), System.out, System.err).run(args);
+        int status = new ProcessLifecycle(LauncherLink.fromEnvironment(), System.out, System.err).run(args);
         System.out.flush();
         // halt, not exit: there are no shutdown hooks to run, and the process must end now
         Runtime.getRuntime().halt(status & 0xff);

@@ -1,20 +1,22 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.A;
+import static io.conmonj.it.DriverSelection.csvAnnotations;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.DriverSelection.runArgs;
+import static io.conmonj.it.JsonFileRecords.parseJsonFile;
+import static io.conmonj.it.PrivatePodman.freshDir;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import io.conmonj.it.JsonFileRecords.JRec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,117 +40,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue #5 end to end with real containers through Podman: the built-in json-file and k8s-file drivers selected by
  * annotation (docs/logging.md), their rotation and compression under a fast writer, tag templates, and the
  * {@code bin/conmon-logs} reader following and filtering a real container's rotated, gzipped log. Same private store
- * and helpers as {@link PodmanTest}.
+ * and helpers as {@link PrivatePodman}.
  *
  * <p>conmon-j only: the C conmon has no json-file driver, no k8s-file {@code compress}, no driver selection by
- * annotation and no conmon-logs, so every case skips the reference visibly ({@link Monitor#onlyConmonJ}). The
+ * annotation and no conmon-logs, so every case skips the reference visibly ({@link MonitorUnderTest#onlyConmonJ}). The
  * journald comparison with the C conmon is in {@link JournaldHarnessTest}.
  */
 @ExtendWith(PodmanEnvironment.class)
 class BuiltinDriversPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "built-in drivers selected by io.conmon-j.* annotations (issue 5); the C conmon has no json-file"
             + " driver, no k8s-file compress and ignores the annotations";
-    static final String A = "io.conmon-j.";
 
     // ---------------------------------------------------------------- helpers
 
-    /** {@code --annotation} pairs: the driver list, then {@code INSTANCE.KEY=VALUE} options. */
-    static List<String> annotations(String drivers, String... opts) {
-        List<String> a = new ArrayList<>(List.of("--annotation", csv(A + "log-driver=" + drivers)));
-        for (String o : opts) a.addAll(List.of("--annotation", csv(A + "log-opt." + o)));
-        return a;
-    }
-
-    /**
-     * Podman's {@code --annotation} is a pflag string slice: each argument is read as CSV, so a value with a comma
-     * (a driver list, {@code labels=a,b}) must be one quoted CSV field, or Podman splits it and fails with
-     * "annotations must be formatted KEY=VALUE".
-     */
-    static String csv(String annotation) {
-        return annotation.contains(",") || annotation.contains("\"") ? "\"" + annotation.replace("\"", "\"\"") + "\"" : annotation;
-    }
-
-    static List<String> runArgs(String n, boolean detach, List<String> annotations, String... command) {
-        List<String> args = new ArrayList<>(List.of("run"));
-        if (detach) args.add("-d");
-        args.addAll(List.of("--name", n, "--network", "none"));
-        args.addAll(annotations);
-        args.add(IMG);
-        args.addAll(List.of(command));
-        return args;
-    }
-
-    static Fixtures.Proc run(Monitor m, String n, List<String> annotations, String... command) {
-        return podman(m, runArgs(n, false, annotations, command).toArray(String[]::new));
-    }
-
-    /** A fresh, empty directory under the store's base (0755, so rotation's directory checks pass). */
-    static Path freshDir(String name) throws IOException {
-        Path d = PodmanTest.base.resolve(name);
-        Fixtures.rmrf(d);
-        return Files.createDirectories(d);
-    }
-
-    static Path conmonLogs(Monitor m) {
+    static Path conmonLogs(MonitorUnderTest m) {
         return m.binary().resolveSibling("conmon-logs");
-    }
-
-    /** One json-file line decoded with a real JSON parser; fails on anything else (unknown field, bad order). */
-    record JRec(String log, String stream, Map<String, String> attrs, String time) {
-        boolean partial() { return !log.endsWith("\n"); }
-
-        Instant instant() { return Instant.parse(time); }
-    }
-
-    static final JsonFactory JSON = new JsonFactory();
-    static final Pattern RFC3339_NANO_UTC = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{0,8}[1-9])?Z");
-
-    static JRec parseJsonLine(String line) {
-        try (JsonParser p = JSON.createParser(line)) {
-            assertEquals(JsonToken.START_OBJECT, p.nextToken(), line);
-            List<String> order = new ArrayList<>();
-            String log = null, stream = null, time = null;
-            Map<String, String> attrs = new TreeMap<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                order.add(f);
-                JsonToken v = p.nextToken();
-                switch (f) {
-                    case "log" -> log = p.getText();
-                    case "stream" -> stream = p.getText();
-                    case "time" -> time = p.getText();
-                    case "attrs" -> {
-                        assertEquals(JsonToken.START_OBJECT, v, line);
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String k = p.currentName();
-                            p.nextToken();
-                            attrs.put(k, p.getText());
-                        }
-                    }
-                    default -> throw new AssertionError("unexpected field " + f + " in " + line);
-                }
-            }
-            assertEquals(null, p.nextToken(), "one object per line: " + line);
-            assertEquals(attrs.isEmpty() ? List.of("log", "stream", "time") : List.of("log", "stream", "attrs", "time"), order,
-                    "Docker's field order: " + line);
-            assertTrue(RFC3339_NANO_UTC.matcher(time).matches(), "RFC 3339 UTC, trailing zeros removed: " + line);
-            return new JRec(log, stream, attrs, time);
-        } catch (IOException e) {
-            throw new AssertionError("not a JSON line: " + line, e);
-        }
-    }
-
-    /** The whole file's records; the file must end with a complete line (no record split across files). */
-    static List<JRec> parseJsonFile(byte[] content, String what) {
-        String s = new String(content, StandardCharsets.UTF_8);
-        assertTrue(s.isEmpty() || s.endsWith("\n"), what + " ends in the middle of a record: ..."
-                + s.substring(Math.max(0, s.length() - 100)));
-        List<JRec> out = new ArrayList<>();
-        for (String l : s.split("\n", -1)) {
-            if (!l.isEmpty()) out.add(parseJsonLine(l));
-        }
-        return out;
     }
 
     /** A driver's file set: {@code PATH}, {@code PATH.N} and {@code PATH.N.gz} (in-progress {@code .gz.tmp} ignored). */
@@ -265,13 +172,13 @@ class BuiltinDriversPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void jsonFileTagTemplateLabelsAndEnv(Monitor m) throws IOException {
+    void jsonFileTagTemplateLabelsAndEnv(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "tagtpl");
         Path dir = freshDir("tagtpl");
         Path out = dir.resolve("c.json");
         try {
-            List<String> a = new ArrayList<>(annotations("json-file:j", "j.path=" + out,
+            List<String> a = new ArrayList<>(csvAnnotations("json-file:j", "j.path=" + out,
                     "j.tag=name={{.Name}} id={{ .ID }} full={{.FullID}} by {{.DaemonName}}", "j.labels=app,absent", "j.env=COLOR",
                     "j.labels-regex=^team\\.", "j.env-regex=^SIZE_"));
             a.addAll(List.of("--annotation", "app=shop", "--env", "COLOR=blue", "--annotation", "team.owner=ops",
@@ -298,7 +205,7 @@ class BuiltinDriversPodmanTest {
         for (Bad b : List.of(new Bad("x-{{.Name", "log driver j: invalid tag template 'x-{{.Name': unclosed '{{' at offset 2"),
                 new Bad("{{.Nme}}", "log driver j: invalid tag template '{{.Nme}}'"))) {
             try {
-                Fixtures.Proc p = run(m, bad, annotations("json-file:j", "j.path=" + PodmanTest.base.resolve("bad.json"),
+                Fixtures.Proc p = run(m, bad, csvAnnotations("json-file:j", "j.path=" + PrivatePodman.base.resolve("bad.json"),
                         "j.tag=" + b.template()), "echo", "must-not-run");
                 System.out.println("[" + m + "] tag " + b.template() + ": status " + p.status() + ", stderr " + Json.quote(p.err()));
                 if (p.status() == 0 || !p.err().contains(b.message()) || p.out().contains("must-not-run"))
@@ -306,7 +213,7 @@ class BuiltinDriversPodmanTest {
                             + " (expected to contain " + Json.quote(b.message()) + ")");
             } finally {
                 podman(m, "rm", "-f", "-t", "0", bad);
-                Files.deleteIfExists(PodmanTest.base.resolve("bad.json"));
+                Files.deleteIfExists(PrivatePodman.base.resolve("bad.json"));
             }
         }
         assertEquals(List.of(), failures);
@@ -356,7 +263,7 @@ class BuiltinDriversPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void fastWriterRotationCompressionAndReader(Monitor m) throws Exception {
+    void fastWriterRotationCompressionAndReader(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "fastrot");
         Path ja = freshDir("fast-ja").resolve("c.json"), ka = freshDir("fast-ka").resolve("c.log");
@@ -365,7 +272,7 @@ class BuiltinDriversPodmanTest {
         // backups next to it (conmon's numbering, docs/logging.md)
         Map<Path, Integer> limit = Map.of(ja, 30, ka, 21, jf, 3, kf, 3);
         try {
-            List<String> a = annotations("json-file:ja,k8s-file:ka,json-file:jf,k8s-file:kf",
+            List<String> a = csvAnnotations("json-file:ja,k8s-file:ka,json-file:jf,k8s-file:kf",
                     "ja.path=" + ja, "ja.max-size=200k", "ja.max-file=30", "ja.compress=true",
                     "ka.path=" + ka, "ka.max-size=200k", "ka.max-file=20", "ka.compress=true",
                     "jf.path=" + jf, "jf.max-size=20k", "jf.max-file=3", "jf.compress=true",
@@ -478,7 +385,7 @@ class BuiltinDriversPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void conmonLogsFollowsAcrossRotations(Monitor m) throws Exception {
+    void conmonLogsFollowsAcrossRotations(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ("conmon-logs and the json-file driver are conmon-j's");
         String n = name(m, "follow");
         Path dir = freshDir("follow");
@@ -491,7 +398,7 @@ class BuiltinDriversPodmanTest {
         try (Sampler s = new Sampler(List.of(log))) {
             awaitOpened(follower, log);
             String script = "i=1; while [ $i -le " + FOLLOW_N + " ]; do echo line-$i; i=$((i+1)); usleep 3000; done";
-            ok(podman(m, runArgs(n, true, annotations("json-file:j", "j.path=" + log, "j.max-size=4k", "j.max-file=3",
+            ok(podman(m, runArgs(n, true, csvAnnotations("json-file:j", "j.path=" + log, "j.max-size=4k", "j.max-file=3",
                     "j.compress=true"), "sh", "-c", script).toArray(String[]::new)), "run -d");
             assertEquals("0\n", ok(podman(m, "wait", n), "wait").out());
             String last = "line-" + FOLLOW_N + "\n";
@@ -533,22 +440,18 @@ class BuiltinDriversPodmanTest {
     static void awaitOpened(Process p, Path file) throws IOException {
         Path target = file.toRealPath();
         Path fds = Path.of("/proc", Long.toString(p.pid()), "fd");
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
+        Await.until("the follower holding " + target + " open", java.time.Duration.ofSeconds(60), () -> {
             if (!p.isAlive()) throw new AssertionError("the follower exited (" + p.exitValue() + ") before it opened " + file);
             try (var links = Files.newDirectoryStream(fds)) {
                 for (Path fd : links) {
                     try {
-                        if (Files.readSymbolicLink(fd).equals(target)) return;
+                        if (Files.readSymbolicLink(fd).equals(target)) return true;
                     } catch (IOException closed) {
                         // closed meanwhile
                     }
                 }
-            } catch (IOException exiting) {
-                // the process is going away: checked at the top
             }
-            if (System.nanoTime() > deadline) throw new AssertionError("the follower did not open " + file + " within 60 s");
-            ConmonRun.sleep(20);
-        }
+            return false;
+        });
     }
 }

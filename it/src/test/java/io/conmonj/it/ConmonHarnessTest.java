@@ -1,5 +1,6 @@
 package io.conmonj.it;
 
+import static io.conmonj.it.ConmonRun.without;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,13 +31,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConmonHarnessTest {
     static final Duration T = Duration.ofSeconds(30);
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
-    static ConmonRun run(Monitor m, Fixtures.Bundle b) {
+    static ConmonRun run(MonitorUnderTest m, Fixtures.Bundle b) {
         return new ConmonRun(m, b).podmanArgs();
     }
 
-    static ConmonRun shRun(Monitor m, String script) {
+    static ConmonRun shRun(MonitorUnderTest m, String script) {
         return run(m, Fixtures.get().sh(script));
     }
 
@@ -52,7 +53,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void versionFormat(Monitor m) {
+    void versionFormat(MonitorUnderTest m) {
         try (ConmonRun r = new ConmonRun(m, Fixtures.get().sh("true")).args("--version").noStartPipe()) {
             r.spawn();
             assertEquals(0, r.waitLauncher(Duration.ofSeconds(10)));
@@ -123,26 +124,12 @@ class ConmonHarnessTest {
                         "--log-label is 2.2.0+ (2.1.6: Unknown option)"),
                 inv("journald with short cid", List.of("-l", "-c", "-u"), List.of("-c", "short", "-u", "short", "-l", "journald"),
                         "Container ID must be longer than 12 characters"));
-        return Monitor.monitors().flatMap(m -> cases.stream().map(c -> Arguments.of(m, c)));
-    }
-
-    /** Removes an option and its value (the options named in {@code drop} all take a value, except --api-version). */
-    static List<String> without(List<String> argv, List<String> drop) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            if (drop.contains(argv.get(i))) {
-                if (!argv.get(i).equals("--api-version")) i++;
-                else if (i + 1 < argv.size() && argv.get(i + 1).equals("1")) i++;
-                continue;
-            }
-            out.add(argv.get(i));
-        }
-        return out;
+        return MonitorUnderTest.monitors().flatMap(m -> cases.stream().map(c -> Arguments.of(m, c)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("validationCases")
-    void validationError(Monitor m, Invalid c) {
+    void validationError(MonitorUnderTest m, Invalid c) {
         if (c.onlyConmonJ() != null) m.onlyConmonJ(c.onlyConmonJ());
         Fixtures.Bundle b = Fixtures.get().sh("true");
         ConmonRun base = new ConmonRun(m, b).podmanArgs().k8sLog();
@@ -178,7 +165,7 @@ class ConmonHarnessTest {
     /** conmon creates its k8s-file log before it checks --log-tag: the refused command line leaves the empty file. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logFileCreatedBeforeLogTagIsRefused(Monitor m) throws IOException {
+    void logFileCreatedBeforeLogTagIsRefused(MonitorUnderTest m) throws IOException {
         Fixtures.Bundle b = Fixtures.get().sh("true");
         try (ConmonRun r = new ConmonRun(m, b).podmanArgs().k8sLog().args("--log-tag", "t")) {
             assertFalse(Files.exists(r.log));
@@ -194,9 +181,10 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case4_outputPartialStderrExit3(Monitor m) throws IOException {
+    void case4_outputPartialStderrExit3(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "echo hello; printf partial; sleep 0.5; printf ' more\\n'; sleep 0.1; echo err >&2; exit 3").k8sLog()) {
             r.spawn();
+            // what is checked is an absence: a launcher that did not wait for the start byte has exited by now
             ConmonRun.sleep(300);
             assertFalse(r.launcherExited(), "launcher must block until the start byte");
             r.sendStart();
@@ -243,7 +231,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case5_badProcessArgs(Monitor m) {
+    void case5_badProcessArgs(MonitorUnderTest m) {
         try (ConmonRun r = run(m, Fixtures.get().bundle(List.of("/nonexistent"))).k8sLog()) {
             r.spawn().sendStart();
             assertEquals(0, r.waitLauncher(Duration.ofSeconds(10)));
@@ -263,7 +251,7 @@ class ConmonHarnessTest {
     /** The bundle dir exists (so the monitor can make attach/ctl there) but has no config.json: runc fails. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runtimeCreateFailure_bundleWithoutConfig(Monitor m) throws IOException {
+    void runtimeCreateFailure_bundleWithoutConfig(MonitorUnderTest m) throws IOException {
         Fixtures.Bundle b = Fixtures.get().sh("true");
         Files.delete(b.dir().resolve("config.json"));
         try (ConmonRun r = run(m, b).k8sLog()) {
@@ -285,7 +273,7 @@ class ConmonHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runtimeCreateFailure_missingBundleDir(Monitor m) {
+    void runtimeCreateFailure_missingBundleDir(MonitorUnderTest m) {
         Fixtures.Bundle b = Fixtures.get().sh("true");
         ConmonRun base = run(m, b).k8sLog();
         List<String> argv = new ArrayList<>(without(base.argv(), List.of("-b")));
@@ -314,7 +302,7 @@ class ConmonHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void optionSyntaxEqualsFormAndHexInteger(Monitor m) {
+    void optionSyntaxEqualsFormAndHexInteger(MonitorUnderTest m) {
         Fixtures.Bundle b = Fixtures.get().sh("sleep 30");
         List<String> in = run(m, b).k8sLog().argv();
         List<String> argv = new ArrayList<>();
@@ -341,7 +329,7 @@ class ConmonHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case3_booleanFlagsWithValueAreSet(Monitor m) {
+    void case3_booleanFlagsWithValueAreSet(MonitorUnderTest m) {
         Fixtures.Bundle b = Fixtures.get().shTerminal("echo hi; [ -t 1 ] && echo tty");
         List<String> argv = new ArrayList<>(without(run(m, b).k8sLog().argv(), List.of("--api-version")));
         argv.addAll(List.of("--api-version=0", "--terminal=false"));
@@ -363,7 +351,7 @@ class ConmonHarnessTest {
     /** Without --api-version the sync key is "pid" (conmon-behaviour.md §3.3). */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void legacySyncKeyIsPid(Monitor m) {
+    void legacySyncKeyIsPid(MonitorUnderTest m) {
         Fixtures.Bundle b = Fixtures.get().sh("exit 0");
         List<String> argv = without(run(m, b).k8sLog().argv(), List.of("--api-version"));
         try (ConmonRun r = new ConmonRun(m, b).args(argv.toArray(String[]::new))) {
@@ -384,7 +372,7 @@ class ConmonHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void preservedFdReachesContainerAndIsReleasedBeforeExitFile(Monitor m) {
+    void preservedFdReachesContainerAndIsReleasedBeforeExitFile(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "echo via-fd3 >&3; exec 3>&-; sleep 0.3").k8sLog().preserveFds(1)
                 .args("--runtime-opt", "--preserve-fds", "--runtime-opt", "1")) {
             r.startContainer();
@@ -404,7 +392,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case6_timeoutWritesMinusOne(Monitor m) {
+    void case6_timeoutWritesMinusOne(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "sleep 30").k8sLog().args("-T", "2")) {
             long t0 = System.nanoTime();
             r.startContainer();
@@ -418,7 +406,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case8_sigkilledContainerIs137(Monitor m) {
+    void case8_sigkilledContainerIs137(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "sleep 30").k8sLog()) {
             r.startContainer();
             assertEquals(0, Fixtures.runc("kill", r.cid, "KILL").status());
@@ -431,7 +419,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case7_logSizeMaxTruncates(Monitor m) throws IOException {
+    void case7_logSizeMaxTruncates(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "seq 1 30").k8sLog().args("--log-size-max", "200")) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -455,7 +443,7 @@ class ConmonHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logGlobalSizeMaxStopsLoggingForGood(Monitor m) throws IOException {
+    void logGlobalSizeMaxStopsLoggingForGood(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "seq 1 30; sleep 0.2; echo after").k8sLog().args("--log-global-size-max", "300")) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -485,7 +473,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case16_exitCommandWithEmptyArgAndDelay(Monitor m) throws IOException {
+    void case16_exitCommandWithEmptyArgAndDelay(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "exit 5").k8sLog()) {
             Path script = exitCommandScript(r, "exitcmd");
             r.args("--exit-command", script.toString(), "--exit-command-arg", "a1", "--exit-command-arg", "",
@@ -508,7 +496,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case17_sigtermToMonitorStopsContainer(Monitor m) throws IOException {
+    void case17_sigtermToMonitorStopsContainer(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.1; done").k8sLog()) {
             Path script = exitCommandScript(r, "exitcmd");
             r.args("--exit-command", script.toString(), "--exit-command-arg", "done");
@@ -530,9 +518,10 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void conmonPidfileIsLiveSessionLeaderOnDevNull(Monitor m) throws IOException {
+    void conmonPidfileIsLiveSessionLeaderOnDevNull(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "sleep 30").k8sLog()) {
             r.spawn();
+            // what is checked is an absence: a launcher that did not wait for the start byte has exited by now
             ConmonRun.sleep(200);
             assertFalse(r.launcherExited(), "launcher blocks until the start byte");
             r.sendStart();
@@ -566,7 +555,7 @@ class ConmonHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void callerStdioReleasedAfterDaemonizing(Monitor m) {
+    void callerStdioReleasedAfterDaemonizing(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "sleep 30").k8sLog().stdioPipe()) {
             long ctr = r.startContainer();
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -589,7 +578,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void syncModeExitStatusIsContainerStatus(Monitor m) {
+    void syncModeExitStatusIsContainerStatus(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "exit 9").k8sLog().args("--sync")) {
             r.spawn().sendStart();
             Json.SyncMessage msg = r.readSync(T);
@@ -606,7 +595,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logNoneWritesNoLog(Monitor m) throws IOException {
+    void logNoneWritesNoLog(MonitorUnderTest m) throws IOException {
         try (ConmonRun r = shRun(m, "echo hidden").args("-l", "none")) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -618,7 +607,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void stderrKeptApart(Monitor m) {
+    void stderrKeptApart(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "echo o1; echo e1 >&2; echo o2; echo e2 >&2; printf 'o3'; printf 'e3' >&2").k8sLog()) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -633,7 +622,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void line200KiB(Monitor m) {
+    void line200KiB(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "head -c 204800 /dev/zero | tr '\\0' a; echo").k8sLog()) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -649,7 +638,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void twentyThousandLinesInOrder(Monitor m) {
+    void twentyThousandLinesInOrder(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "seq 1 20000").k8sLog()) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -661,7 +650,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void allByteValuesLoggedExactly(Monitor m) {
+    void allByteValuesLoggedExactly(MonitorUnderTest m) {
         try (ConmonRun r = shRun(m, "cat /testdata/all-bytes.bin").k8sLog()) {
             r.startContainer();
             assertEquals("0", r.awaitExitFile(T));
@@ -674,7 +663,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logRotateKeepsBackups(Monitor m) throws IOException {
+    void logRotateKeepsBackups(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("--log-rotate/--log-max-files are 2.2.0+; the reference 2.1.6 rejects them as unknown options");
         try (ConmonRun r = shRun(m, "seq 1 300").k8sLog().args("--log-size-max", "500", "--log-rotate", "--log-max-files", "3")) {
             r.startContainer();
@@ -699,7 +688,7 @@ class ConmonHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logMaxFilesOneKeepsTwoBackups(Monitor m) {
+    void logMaxFilesOneKeepsTwoBackups(MonitorUnderTest m) {
         m.onlyConmonJ("--log-rotate is 2.2.0+; 2.2.x quirk (conmon-behaviour.md §16.8): --log-max-files 1 keeps .1 and .2");
         try (ConmonRun r = shRun(m, "seq 1 300").k8sLog().args("--log-size-max", "500", "--log-rotate", "--log-max-files", "1")) {
             r.startContainer();

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * ({@code runc delete -f}, leftover launcher / monitor killed) in {@link #close()}.
  */
 final class ConmonRun implements AutoCloseable {
-    final Monitor monitor;
+    final MonitorUnderTest monitor;
     final Fixtures.Bundle bundle;
     final String cid;
     final Path dir;
@@ -49,7 +49,7 @@ final class ConmonRun implements AutoCloseable {
     private int attachPipeFd = -1;
     private boolean deleteContainer = true;
 
-    ConmonRun(Monitor monitor, Fixtures.Bundle bundle) {
+    ConmonRun(MonitorUnderTest monitor, Fixtures.Bundle bundle) {
         this.monitor = monitor;
         this.bundle = bundle;
         this.cid = bundle.cid();
@@ -430,4 +430,18 @@ final class ConmonRun implements AutoCloseable {
     }
 
     @Override public String toString() { return monitor + " " + cid + " " + Arrays.toString(args.toArray()); }
+
+    /** Removes an option and its value (the options named in {@code drop} all take a value, except --api-version). */
+    static List<String> without(List<String> argv, List<String> drop) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            if (drop.contains(argv.get(i))) {
+                if (!argv.get(i).equals("--api-version")) i++;
+                else if (i + 1 < argv.size() && argv.get(i + 1).equals("1")) i++;
+                continue;
+            }
+            out.add(argv.get(i));
+        }
+        return out;
+    }
 }

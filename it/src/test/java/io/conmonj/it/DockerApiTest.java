@@ -1,7 +1,7 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,10 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class DockerApiTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     private static final Map<String, PodmanService> SERVICES = new HashMap<>();
 
-    static synchronized PodmanService service(Monitor m) throws IOException {
+    static synchronized PodmanService service(MonitorUnderTest m) throws IOException {
         PodmanService s = SERVICES.get(m.name());
         if (s == null) {
             s = PodmanService.start(m);
@@ -63,14 +63,14 @@ class DockerApiTest {
     static Fixtures.Proc docker(PodmanService s, String stdin, String... args) {
         List<String> cmd = new ArrayList<>(List.of(dockerCli().toString()));
         cmd.addAll(List.of(args));
-        return run(cmd, Map.of("DOCKER_HOST", s.dockerHost(), "DOCKER_CONFIG", PodmanTest.base.resolve("docker-config").toString()),
+        return run(cmd, Map.of("DOCKER_HOST", s.dockerHost(), "DOCKER_CONFIG", PrivatePodman.base.resolve("docker-config").toString()),
                 stdin, 90);
     }
 
     static Fixtures.Proc run(List<String> cmd, Map<String, String> env, String stdin, int timeoutSec) {
         try {
-            Path o = Files.createTempFile(PodmanTest.base, "out", ".txt"), e = Files.createTempFile(PodmanTest.base, "err", ".txt");
-            Path in = Files.createTempFile(PodmanTest.base, "in", ".txt");
+            Path o = Files.createTempFile(PrivatePodman.base, "out", ".txt"), e = Files.createTempFile(PrivatePodman.base, "err", ".txt");
+            Path in = Files.createTempFile(PrivatePodman.base, "in", ".txt");
             Files.writeString(in, stdin == null ? "" : stdin);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(o.toFile()).redirectError(e.toFile())
                     .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.from(in.toFile()));
@@ -99,13 +99,13 @@ class DockerApiTest {
     }
 
     /** The service started the monitor under test, not some other conmon (the pid or, for conmon-j, its child). */
-    static void assertMonitor(Monitor m, List<String> commandLines) {
+    static void assertMonitor(MonitorUnderTest m, List<String> commandLines) {
         if (m.isConmonJ()) {
             Path jar = m.binary().getParent().getParent().resolve("lib/conmon-j.jar");
             assertTrue(commandLines.stream().anyMatch(c -> c.contains(" -jar " + jar + " ")),
                     "conmon-j monitors the container: " + commandLines);
         } else {
-            assertTrue(commandLines.get(0).startsWith(Monitor.REFERENCE + " "), "the reference monitors the container: "
+            assertTrue(commandLines.get(0).startsWith(MonitorUnderTest.REFERENCE + " "), "the reference monitors the container: "
                     + commandLines);
         }
     }
@@ -116,7 +116,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runLogsFollowAndWait(Monitor m) throws IOException {
+    void runLogsFollowAndWait(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-logs");
         try {
@@ -135,7 +135,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runRunRmAndRunWithStdin(Monitor m) throws IOException {
+    void runRunRmAndRunWithStdin(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-run");
         try {
@@ -157,7 +157,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void attachToARunningContainer(Monitor m) throws IOException {
+    void attachToARunningContainer(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-attach");
         try {
@@ -174,7 +174,7 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execThenKill(Monitor m) throws IOException {
+    void execThenKill(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String n = name(m, "dk-exec");
         try {
@@ -194,16 +194,16 @@ class DockerApiTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void testcontainersStartsWaitsExecsLogsAndStops(Monitor m) throws IOException {
+    void testcontainersStartsWaitsExecsLogsAndStops(MonitorUnderTest m) throws IOException {
         PodmanService s = service(m);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path home = Files.createDirectories(PodmanTest.base.resolve("tc-home-" + m.name()));
+        Path home = Files.createDirectories(PrivatePodman.base.resolve("tc-home-" + m.name()));
         List<String> cmd = new ArrayList<>(List.of(java, "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
                 TestcontainersScenario.class.getName(), IMG));
-        cmd.addAll(PodmanTest.globals(m));
+        cmd.addAll(PrivatePodman.globals(m));
         Map<String, String> env = Map.of("DOCKER_HOST", s.dockerHost(), "TESTCONTAINERS_RYUK_DISABLED", "true",
                 "TESTCONTAINERS_CHECKS_DISABLE", "true", "HOME", home.toString(),
-                "CONTAINERS_CONF", PodmanTest.conf.toString());
+                "CONTAINERS_CONF", PrivatePodman.conf.toString());
         Fixtures.Proc p = run(cmd, env, null, 240);
         System.out.println("[" + m + "] Testcontainers scenario:\n" + p.out());
         assertEquals(0, p.status(), "scenario failed:\n" + p.out() + "\n" + p.err());

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -27,13 +28,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class DriverFaultPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "Java log drivers are conmon-j's (issue 4); the C conmon has none";
 
     private static <T> T withDrivers(Path diagnostics, Supplier<T> body) throws IOException {
-        Path jar = FaultDriverJar.get(PodmanTest.base);
-        return LogPluginPodmanTest.withConmonEnv(List.of(
-                "CONMONJ_DRIVER_PATH=" + jar + ":" + LogPluginPodmanTest.JSONL_JAR,
+        Path jar = FaultDriverJar.get(PrivatePodman.base);
+        return PrivatePodman.withConmonEnv(List.of(
+                "CONMONJ_DRIVER_PATH=" + jar + ":" + ExamplePlugins.JSONL_JAR,
                 "CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), body);
     }
 
@@ -45,23 +46,23 @@ class DriverFaultPodmanTest {
         }
     }
 
-    private static List<String> run(Monitor m, String name, List<String> annotations, String script) {
+    private static List<String> run(MonitorUnderTest m, String name, List<String> annotations, String script) {
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "none"));
         args.addAll(annotations);
-        args.addAll(List.of(PodmanTest.IMG, "sh", "-c", script));
+        args.addAll(List.of(PrivatePodman.IMG, "sh", "-c", script));
         return args;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void anErrorThrownByAJavaDriverIsContained(Monitor m) throws IOException {
+    void anErrorThrownByAJavaDriverIsContained(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path diagnostics = Files.createTempFile(PodmanTest.base, "diag", ".log");
-        Path jsonl = PodmanTest.base.resolve("error-other.jsonl");
+        Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
+        Path jsonl = PrivatePodman.base.resolve("error-other.jsonl");
         Files.deleteIfExists(jsonl);
-        String name = PodmanTest.name(m, "driver-error");
+        String name = PrivatePodman.name(m, "driver-error");
         withDrivers(diagnostics, () -> {
-            Fixtures.Proc p = PodmanTest.podman(m, run(m, name, FaultDriverJar.annotations(
+            Fixtures.Proc p = PrivatePodman.podman(m, run(m, name, FaultDriverJar.annotations(
                     "fault-test:bad,example-jsonl:json", "bad.fault=error", "json.path=" + jsonl),
                     "echo one; echo BOOM; echo two; exit 4").toArray(String[]::new));
             assertEquals(0, p.status(), p.err());
@@ -82,12 +83,12 @@ class DriverFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aDriverThatExhaustsTheHeapHandsTheContainerToTheGuardian(Monitor m) throws IOException {
+    void aDriverThatExhaustsTheHeapHandsTheContainerToTheGuardian(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path diagnostics = Files.createTempFile(PodmanTest.base, "diag", ".log");
-        String name = PodmanTest.name(m, "driver-oom");
+        Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
+        String name = PrivatePodman.name(m, "driver-oom");
         withDrivers(diagnostics, () -> {
-            Fixtures.Proc p = PodmanTest.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:bad", "bad.fault=oom"),
+            Fixtures.Proc p = PrivatePodman.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:bad", "bad.fault=oom"),
                     "echo one; sleep 1; echo BOOM; sleep 2; echo two; exit 6").toArray(String[]::new));
             assertEquals(0, p.status(), p.err());
             try (FaultContainer c = FaultContainer.attach(m, name)) {
@@ -108,13 +109,13 @@ class DriverFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aFloodIntoAStuckNonBlockingDriverIsBoundedAndCounted(Monitor m) throws IOException {
+    void aFloodIntoAStuckNonBlockingDriverIsBoundedAndCounted(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path diagnostics = Files.createTempFile(PodmanTest.base, "diag", ".log");
-        String name = PodmanTest.name(m, "driver-flood");
+        Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
+        String name = PrivatePodman.name(m, "driver-flood");
         withDrivers(diagnostics, () -> {
             // 300k empty lines exhausted the 16 MiB heap when only payload bytes were counted (issue 11)
-            Fixtures.Proc p = PodmanTest.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:stuck",
+            Fixtures.Proc p = PrivatePodman.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:stuck",
                     "stuck.fault=stuck", "stuck.mode=non-blocking", "stuck.max-buffer-size=64m"),
                     "yes '' | head -n 300000; echo end; exit 9").toArray(String[]::new));
             assertEquals(0, p.status(), p.err());
@@ -145,12 +146,12 @@ class DriverFaultPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void theMonitorKilledBetweenReapingAndTheExitFileKeepsTheStatus(Monitor m) throws Exception {
+    void theMonitorKilledBetweenReapingAndTheExitFileKeepsTheStatus(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
-        Path diagnostics = Files.createTempFile(PodmanTest.base, "diag", ".log");
-        String name = PodmanTest.name(m, "driver-late-kill");
+        Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
+        String name = PrivatePodman.name(m, "driver-late-kill");
         withDrivers(diagnostics, () -> {
-            Fixtures.Proc p = PodmanTest.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:stuck",
+            Fixtures.Proc p = PrivatePodman.podman(m, run(m, name, FaultDriverJar.annotations("fault-test:stuck",
                     "stuck.fault=stuck", "stuck.mode=non-blocking"), "echo one; sleep 2; exit 8").toArray(String[]::new));
             assertEquals(0, p.status(), p.err());
             try (FaultContainer c = FaultContainer.attach(m, name)) {
@@ -161,11 +162,8 @@ class DriverFaultPodmanTest {
                 }
                 int monitor = c.monitorPid();
                 Path container = Path.of("/proc/" + c.inspect("{{.State.Pid}}"));
-                long end = System.nanoTime() + 20_000_000_000L;
-                while (Files.exists(container)) { // reaped by the monitor: gone from /proc
-                    assertTrue(System.nanoTime() < end, "the container did not exit");
-                    Thread.sleep(5);
-                }
+                Await.until("the container reaped by the monitor (gone from /proc)", Duration.ofSeconds(20),
+                        () -> !Files.exists(container));
                 assertEquals(0, Libc.C.kill(monitor, Libc.SIGKILL), "kill " + monitor);
                 assertEquals("8", c.waitBounded(30), "podman wait");
                 assertTrue(c.psStatus().startsWith("Exited (8)"), c.psStatus());

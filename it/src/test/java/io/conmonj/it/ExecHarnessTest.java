@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExecHarnessTest {
     static final Duration T = Duration.ofSeconds(30);
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     /** The target container: {@code sleep 120} under the reference conmon, deleted by its close(). */
     static ConmonRun target() {
-        ConmonRun c = new ConmonRun(Monitor.reference(), Fixtures.get().sh("sleep 120")).podmanArgs().args("-l", "none");
+        ConmonRun c = new ConmonRun(MonitorUnderTest.reference(), Fixtures.get().sh("sleep 120")).podmanArgs().args("-l", "none");
         c.startContainer();
         return c;
     }
@@ -58,11 +58,11 @@ class ExecHarnessTest {
      * Podman's exec argv (oci_conmon_exec_common.go, API 1): {@code -b EXECDIR}, exit files named after the
      * container ID, {@code -l none}, {@code -e --exec-attach --exec-process-spec}. The run's dir is EXECDIR.
      */
-    static ConmonRun execRun(Monitor m, ConmonRun target, Path execDir, Path spec, String... flags) {
+    static ConmonRun execRun(MonitorUnderTest m, ConmonRun target, Path execDir, Path spec, String... flags) {
         return execRun(m, target, execDir, spec, true, flags);
     }
 
-    static ConmonRun execRun(Monitor m, ConmonRun target, Path execDir, Path spec, boolean execAttach, String... flags) {
+    static ConmonRun execRun(MonitorUnderTest m, ConmonRun target, Path execDir, Path spec, boolean execAttach, String... flags) {
         ConmonRun r = new ConmonRun(m, new Fixtures.Bundle(target.cid, execDir)).keepContainer();
         String session = "s" + execDir.getFileName().toString().replace("-", "");
         r.args("--api-version", "1", "-c", target.cid, "-u", session, "-r", Fixtures.RUNC, "-b", execDir.toString(),
@@ -91,7 +91,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case10_execAttachStdinStdoutStderrExit7(Monitor m) {
+    void case10_execAttachStdinStdoutStderrExit7(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -102,6 +102,7 @@ class ExecHarnessTest {
                 assertTrue(Files.exists(ed.resolve("attach")), "attach socket in EXECDIR before {\"data\": 0}");
                 assertTrue(Files.exists(ed.resolve("ctl")) && Files.exists(ed.resolve("winsz")), "ctl/winsz in EXECDIR");
                 try (Attach a = r.attach()) {
+                    // what is checked is an absence: a process started without start byte #2 is running by now
                     ConmonRun.sleep(200);
                     assertFalse(ConmonRun.alive(pidFromFile(ed.resolve("exec_pid"))), "process not started before start byte #2");
                     r.sendStart(); // start byte #2
@@ -136,7 +137,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case11_execTerminalResizeBeforeStart(Monitor m) {
+    void case11_execTerminalResizeBeforeStart(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -144,7 +145,7 @@ class ExecHarnessTest {
             // stty at its first instruction races with any monitor (the C conmon nearly always wins by being
             // faster; conmon-j applies the size in the callback that receives the pty). The process waits for a
             // size like a shell would; that the size set before start byte #2 is the one applied is checked.
-            String script = AttachHarnessTest.WAIT_FOR_SIZE + "; echo err >&2; exit 3";
+            String script = Fixtures.WAIT_FOR_SIZE + "; echo err >&2; exit 3";
             try (ConmonRun r = execRun(m, ctr, ed, spec(ed, true, script), "-t")) {
                 r.spawn().sendStart();
                 assertEquals(0, r.readAttachPipe(T).value());
@@ -168,7 +169,7 @@ class ExecHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execTerminalInputHeldUntilPtyExists(Monitor m) {
+    void execTerminalInputHeldUntilPtyExists(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -177,6 +178,7 @@ class ExecHarnessTest {
                 assertEquals(0, r.readAttachPipe(T).value());
                 try (Attach a = r.attach()) {
                     a.send("abc\n");
+                    // the scenario's order, input before the process exists; the case holds either way
                     ConmonRun.sleep(100);
                     r.sendStart();
                     assertTrue(r.readSync(T).value() > 1);
@@ -193,7 +195,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case12_legacyExecSingleExitCode(Monitor m) throws IOException {
+    void case12_legacyExecSingleExitCode(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -219,7 +221,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void case13_syncExecExitStatusAndNoPidfile(Monitor m) {
+    void case13_syncExecExitStatusAndNoPidfile(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -241,7 +243,7 @@ class ExecHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execTimeoutKillsProcessAndReportsMinusOne(Monitor m) {
+    void execTimeoutKillsProcessAndReportsMinusOne(MonitorUnderTest m) {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -267,9 +269,7 @@ class ExecHarnessTest {
                         msgs.stream().map(x -> x.replace(":  ", ": ")).toList());
                 assertEquals("-1", exit);
                 assertTrue(ms < 8000, "timed out after " + ms + " ms");
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (ConmonRun.alive(pid) && System.nanoTime() < deadline) ConmonRun.sleep(20);
-                assertFalse(ConmonRun.alive(pid), "exec'd process killed");
+                Await.until("the exec'd process killed", Duration.ofSeconds(5), () -> !ConmonRun.alive(pid));
             }
         }
     }
@@ -282,7 +282,7 @@ class ExecHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execWithoutExecAttachSingleStartByte(Monitor m) throws IOException {
+    void execWithoutExecAttachSingleStartByte(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         try (ConmonRun ctr = target()) {
             Path ed = execDir(ctr);
@@ -295,7 +295,7 @@ class ExecHarnessTest {
                 assertNull(r.readSyncRaw(T));
                 assertEquals("5", r.awaitExitFile(T));
                 assertTrue(r.awaitMonitorGone(T));
-                System.out.println("[" + m + "] exec without --exec-attach: EXECDIR " + AttachHarnessTest.list(ed));
+                System.out.println("[" + m + "] exec without --exec-attach: EXECDIR " + Fixtures.list(ed));
             }
         }
     }

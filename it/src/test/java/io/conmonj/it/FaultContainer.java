@@ -8,41 +8,42 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * One container of a fault test (issue 11's matrix), in {@link PodmanTest}'s private store: started detached,
+ * One container of a fault test (issue 11's matrix), in {@link PrivatePodman}'s private store: started detached,
  * inspected, faulted, waited for with a bound, and always removed ({@link #close()}).
  */
 final class FaultContainer implements AutoCloseable {
-    final Monitor monitor;
+    final MonitorUnderTest monitor;
     final String name;
-    private FaultContainer(Monitor monitor, String name) {
+    private FaultContainer(MonitorUnderTest monitor, String name) {
         this.monitor = monitor;
         this.name = name;
     }
 
     /** {@code podman run -d} of {@code script} under {@code sh -c}, with extra run options before the image. */
-    static FaultContainer run(Monitor m, String what, List<String> runOptions, String script) {
-        FaultContainer c = new FaultContainer(m, PodmanTest.name(m, what));
-        PodmanTest.podman(m, "rm", "-f", "-t", "0", c.name);
+    static FaultContainer run(MonitorUnderTest m, String what, List<String> runOptions, String script) {
+        FaultContainer c = new FaultContainer(m, PrivatePodman.name(m, what));
+        PrivatePodman.podman(m, "rm", "-f", "-t", "0", c.name);
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", c.name, "--network", "none"));
         args.addAll(runOptions);
-        args.addAll(List.of(PodmanTest.IMG, "sh", "-c", script));
-        Fixtures.Proc p = PodmanTest.podman(m, args.toArray(String[]::new));
+        args.addAll(List.of(PrivatePodman.IMG, "sh", "-c", script));
+        Fixtures.Proc p = PrivatePodman.podman(m, args.toArray(String[]::new));
         assertEquals(0, p.status(), "podman run: " + p.err());
         return c;
     }
 
     /** A container started by the caller (podman run already returned): removed on {@link #close()}. */
-    static FaultContainer attach(Monitor m, String name) {
+    static FaultContainer attach(MonitorUnderTest m, String name) {
         return new FaultContainer(m, name);
     }
 
     String inspect(String format) {
-        Fixtures.Proc p = PodmanTest.podman(monitor, "container", "inspect", "--format", format, name);
+        Fixtures.Proc p = PrivatePodman.podman(monitor, "container", "inspect", "--format", format, name);
         assertEquals(0, p.status(), "podman inspect: " + p.err());
         return p.out().strip();
     }
@@ -90,21 +91,16 @@ final class FaultContainer implements AutoCloseable {
     /** Waits (bounded) until the k8s-file log holds {@code text}; returns the log's bytes at that moment. */
     byte[] awaitLog(String text, int timeoutMs) throws IOException, InterruptedException {
         Path log = logPath();
-        long end = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (true) {
-            byte[] bytes = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
-            if (new String(bytes, StandardCharsets.ISO_8859_1).contains(text)) return bytes;
-            if (System.nanoTime() > end) throw new AssertionError("log " + log + " never showed " + text + ": "
-                    + new String(bytes, StandardCharsets.ISO_8859_1));
-            Thread.sleep(50);
-        }
+        String seen = Await.value("\"" + text + "\" in the log " + log, Duration.ofMillis(timeoutMs),
+                () -> Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "", s -> s.contains(text));
+        return seen.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** {@code podman wait} bounded by {@code seconds}: its output, or null if it did not return in time. */
     String waitBounded(int seconds) {
         List<String> cmd = new ArrayList<>(List.of("timeout", Integer.toString(seconds)));
-        cmd.addAll(PodmanTest.cmd(monitor, "wait", name));
-        Fixtures.Proc p = PodmanTest.exec(cmd, seconds + 30);
+        cmd.addAll(PrivatePodman.cmd(monitor, "wait", name));
+        Fixtures.Proc p = PrivatePodman.exec(cmd, seconds + 30);
         if (p.status() == 124) return null;
         assertEquals(0, p.status(), "podman wait: " + p.err());
         return p.out().strip();
@@ -112,14 +108,14 @@ final class FaultContainer implements AutoCloseable {
 
     /** {@code podman ps -a} status column of this container, e.g. "Exited (7) 1 second ago". */
     String psStatus() {
-        Fixtures.Proc p = PodmanTest.podman(monitor, "ps", "-a", "--filter", "name=^" + name + "$", "--format", "{{.Status}}");
+        Fixtures.Proc p = PrivatePodman.podman(monitor, "ps", "-a", "--filter", "name=^" + name + "$", "--format", "{{.Status}}");
         assertEquals(0, p.status(), "podman ps: " + p.err());
         return p.out().strip();
     }
 
     /** stdout and stderr of {@code podman logs}, concatenated. */
     String podmanLogs() {
-        Fixtures.Proc p = PodmanTest.podman(monitor, "logs", name);
+        Fixtures.Proc p = PrivatePodman.podman(monitor, "logs", name);
         assertEquals(0, p.status(), "podman logs: " + p.err());
         return p.out() + p.err();
     }
@@ -136,6 +132,6 @@ final class FaultContainer implements AutoCloseable {
     @Override
     public void close() {
         // a ghost left by the reference may need its monitor gone first: rm -f kills the container via the runtime
-        PodmanTest.exec(PodmanTest.cmd(monitor, "rm", "-f", "-t", "0", name), 60);
+        PrivatePodman.exec(PrivatePodman.cmd(monitor, "rm", "-f", "-t", "0", name), 60);
     }
 }

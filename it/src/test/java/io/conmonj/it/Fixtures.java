@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,6 +139,29 @@ final class Fixtures {
         try {
             new ProcessBuilder("rm", "-rf", "--one-file-system", p.toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException ignored) {
+        }
+    }
+
+    /**
+     * A container's shell snippet (for a terminal, e.g. {@link #shTerminal}): waits up to 5 s for a size other than "0 0", then prints it. stty's failures are retried too: busybox stty
+     * occasionally failed ("stty: standard input: No child processes") right after the container started.
+     */
+    static final String WAIT_FOR_SIZE = "i=0; s=$(stty size 2>/dev/null); while { [ -z \"$s\" ] || [ \"$s\" = \"0 0\" ]; }"
+            + " && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); s=$(stty size 2>/dev/null); done; echo \"$s\"";
+
+    /** The names of the entries of {@code dir}, sorted. */
+    static List<String> list(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** SHA-256 of {@code data} as lower-case hex, the form {@code sha256sum} prints. */
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 }

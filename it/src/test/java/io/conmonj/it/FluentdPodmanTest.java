@@ -1,28 +1,25 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.SCRIPT;
-import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_ERR;
-import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_OUT;
-import static io.conmonj.it.LogPluginPodmanTest.annotations;
-import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
-import static io.conmonj.it.LogPluginPodmanTest.checkPodmanLogs;
-import static io.conmonj.it.LogPluginPodmanTest.nowNs;
-import static io.conmonj.it.LogPluginPodmanTest.run;
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.annotations;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.LoopbackPorts.freePort;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
+import static io.conmonj.it.RecordScript.SCRIPT;
+import static io.conmonj.it.RecordScript.SCRIPT_ERR;
+import static io.conmonj.it.RecordScript.SCRIPT_OUT;
+import static io.conmonj.it.RecordScript.checkPodmanLogs;
+import static io.conmonj.it.RecordScript.nowNs;
+import static io.conmonj.it.StartupError.assertStartupErrors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.drivers.contrib.fluentd.ForwardReceiver;
 import io.conmonj.drivers.contrib.fluentd.ForwardReceiver.Event;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class FluentdPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no fluentd driver";
     static final long WAIT_MS = 30_000;
-
-    /** A loopback port nobody listens on (bound by the OS, then released). */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /**
      * Rebuilds one stream's output from its events as Docker's records define it: {@code log} is a line without its
@@ -87,12 +78,12 @@ class FluentdPodmanTest {
 
     /** Case 1: every line of SCRIPT arrives with Docker's fields, over TCP (with acks) and a unix socket. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void everyLineArrivesWithDockersFields(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void everyLineArrivesWithDockersFields(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         for (boolean unix : new boolean[] {false, true}) {
             String n = name(m, unix ? "fluentd-unix" : "fluentd-tcp");
-            try (ForwardReceiver rx = unix ? new ForwardReceiver(PodmanTest.base.resolve("fluent.sock"), 0, c -> true)
+            try (ForwardReceiver rx = unix ? new ForwardReceiver(PrivatePodman.base.resolve("fluent.sock"), 0, c -> true)
                     : ForwardReceiver.tcp()) {
                 List<String> opts = new ArrayList<>(List.of("fluentd-address=" + rx.address()));
                 if (unix) {
@@ -140,8 +131,8 @@ class FluentdPodmanTest {
 
     /** Case 2: start-up errors that {@code podman run} shows: a host that does not resolve, a collector that is down. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void startupErrors(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void startupErrors(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         int port = freePort();
         assertStartupErrors(m, "fluentd", "fluentd-bad", List.of(
@@ -159,8 +150,8 @@ class FluentdPodmanTest {
      * and arrives once a collector listens.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void asyncStartsWithoutTheCollectorAndDeliversOnceItIsUp(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void asyncStartsWithoutTheCollectorAndDeliversOnceItIsUp(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         int port = freePort();
         String n = name(m, "fluentd-async");
@@ -190,8 +181,8 @@ class FluentdPodmanTest {
      * in order. A line may reach both: only if its chunk was not acknowledged by the first (at-least-once).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void collectorRestartDuringARun(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void collectorRestartDuringARun(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "fluentd-restart");
         List<String> all = new ArrayList<>();
@@ -244,8 +235,8 @@ class FluentdPodmanTest {
      * every line. The lines written after the collector left are not delivered to it (reported by the monitor).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void collectorGoneForGoodDoesNotHoldBackTheExitStatus(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void collectorGoneForGoodDoesNotHoldBackTheExitStatus(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "fluentd-gone");
         ForwardReceiver rx = ForwardReceiver.tcp();

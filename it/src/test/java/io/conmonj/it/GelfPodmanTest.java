@@ -1,21 +1,20 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.A;
-import static io.conmonj.it.LogPluginPodmanTest.SCRIPT;
-import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_ERR;
-import static io.conmonj.it.LogPluginPodmanTest.SCRIPT_OUT;
-import static io.conmonj.it.LogPluginPodmanTest.annotations;
-import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
-import static io.conmonj.it.LogPluginPodmanTest.checkPodmanLogs;
-import static io.conmonj.it.LogPluginPodmanTest.nowNs;
-import static io.conmonj.it.LogPluginPodmanTest.run;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.A;
+import static io.conmonj.it.RecordScript.SCRIPT;
+import static io.conmonj.it.RecordScript.SCRIPT_ERR;
+import static io.conmonj.it.RecordScript.SCRIPT_OUT;
+import static io.conmonj.it.DriverSelection.annotations;
+import static io.conmonj.it.StartupError.assertStartupErrors;
+import static io.conmonj.it.RecordScript.checkPodmanLogs;
+import static io.conmonj.it.RecordScript.nowNs;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.drivers.contrib.gelf.GelfReceiver;
 
 import java.io.IOException;
@@ -40,10 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class GelfPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no gelf driver";
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** What {@link LogPluginPodmanTest#SCRIPT} prints, as GELF messages: one per line, lines joined, no newline. */
+    /** What {@link RecordScript#SCRIPT} prints, as GELF messages: one per line, lines joined, no newline. */
     static List<String> lines(String output) {
         List<String> out = new ArrayList<>();
         for (String l : output.split("\n", -1)) {
@@ -72,8 +72,8 @@ class GelfPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void everyLineArrivesOverUdpAndTcpWithTheContainersFields(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void everyLineArrivesOverUdpAndTcpWithTheContainersFields(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         for (String transport : List.of("udp", "tcp")) {
@@ -141,8 +141,8 @@ class GelfPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void badAddressesFailPodmanRunClearly(Monitor m) {
+    @MethodSource(MONITORS)
+    void badAddressesFailPodmanRunClearly(MonitorUnderTest m) {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "gelf", "gelfbad", List.of(
                 new StartupError("udp://no-such-host.invalid:12201", List.of("gelf-address=udp://no-such-host.invalid:12201"),
@@ -158,11 +158,11 @@ class GelfPodmanTest {
      * (CONMONJ_DIAGNOSTICS_FILE, set through conmon_env_vars, receives its messages).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void nonBlockingWithTheCollectorGoneNeverHoldsTheContainerUp(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void nonBlockingWithTheCollectorGoneNeverHoldsTheContainerUp(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "gelf-gone");
-        Path diag = LogPluginPodmanTest.fresh("gelf-diagnostics.log");
+        Path diag = PrivatePodman.fresh("gelf-diagnostics.log");
         String line = "0123456789abcdefghijklmnopqrstuvwxyz";
         int lines = 100_000;
         java.net.ServerSocket collector = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
@@ -175,7 +175,7 @@ class GelfPodmanTest {
             }
         });
         try {
-            LogPluginPodmanTest.withConmonEnv(List.of("CONMONJ_DIAGNOSTICS_FILE=" + diag), () -> {
+            PrivatePodman.withConmonEnv(List.of("CONMONJ_DIAGNOSTICS_FILE=" + diag), () -> {
                 Fixtures.Proc p = run(m, n, annotations("gelf", "gelf", "gelf-address=tcp://127.0.0.1:" + port,
                         "mode=non-blocking", "max-buffer-size=64k"), "sh", "-c",
                         "sleep 1; yes " + line + " | head -n " + lines);
@@ -188,16 +188,11 @@ class GelfPodmanTest {
             // the drop count is reported when the monitor closes its drivers, just before it exits
             java.util.regex.Pattern drops = java.util.regex.Pattern.compile(
                     "log driver gelf: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            String text = "";
-            java.util.regex.Matcher mt = null;
-            while (System.nanoTime() < deadline) {
-                text = Files.exists(diag) ? Files.readString(diag) : "";
-                if ((mt = drops.matcher(text)).find()) break;
-                ConmonRun.sleep(200);
-            }
+            String text = Await.value("the drop count reported in " + diag, WAIT,
+                    () -> Files.exists(diag) ? Files.readString(diag) : "", t -> drops.matcher(t).find());
             System.out.println("[" + m + "] diagnostics: " + text.strip());
-            assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
+            java.util.regex.Matcher mt = drops.matcher(text);
+            assertTrue(mt.find(), "drop count reported in " + diag + ": " + Json.quote(text));
             long dropped = Long.parseLong(mt.group(1));
             assertTrue(dropped > 0 && dropped <= lines, "dropped " + dropped + " of " + lines + " records");
             assertTrue(text.contains("log driver gelf: lost connection to tcp://127.0.0.1:" + port + ": "),

@@ -1,7 +1,8 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.JournaldHarnessTest.parse;
-import static io.conmonj.it.JournaldHarnessTest.read;
+import static io.conmonj.it.JournalctlJson.parse;
+import static io.conmonj.it.JournaldNamespace.IMG;
+import static io.conmonj.it.JournaldNamespace.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * entry and field by field; and journald selected by annotation with a tag template (conmon-j only).
  */
 class JournaldComparisonTest {
-    static final String IMG = "localhost/conmonj-journald:latest";
 
     /**
      * Writes both streams with pauses between them (so both monitors read the same chunks and the journal order is
@@ -66,7 +66,7 @@ class JournaldComparisonTest {
      */
     @Test
     void podmanJournaldEntriesMatchTheCConmonFieldByField() throws IOException {
-        Monitor c = Monitor.reference(), j = Monitor.conmonJ();
+        MonitorUnderTest c = MonitorUnderTest.reference(), j = MonitorUnderTest.conmonJ();
         c.requirePresent();
         j.requirePresent();
         StringBuilder body = new StringBuilder();
@@ -151,8 +151,8 @@ class JournaldComparisonTest {
      * drivers"); {@code podman logs} still reads the k8s-file log.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.conmonj.it.Monitor#monitors")
-    void annotationSelectedJournaldWithTagTemplate(Monitor m) throws IOException {
+    @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")
+    void annotationSelectedJournaldWithTagTemplate(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("driver selection by io.conmon-j.* annotations and tag templates are conmon-j's; the C conmon ignores them");
         m.requirePresent();
         String body = """

@@ -1,25 +1,21 @@
 package io.conmonj.it;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import static io.conmonj.it.JournalctlJson.parse;
+import static io.conmonj.it.JournaldNamespace.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code -l journald} end to end (conmon-behaviour.md §7.2) against a real systemd-journald: each case starts one in a private
@@ -29,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code journalctl -o json CONTAINER_ID_FULL=<id>}. journald and the namespace end with the script.
  */
 class JournaldHarnessTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     /** The journal's entries of one container, in journal order: field name to value (bytes as ISO-8859-1 text). */
     record Run(String cid, List<Map<String, String>> entries, String stderr, String exit) {
@@ -43,7 +39,7 @@ class JournaldHarnessTest {
         }
     }
 
-    static Run run(Monitor m, String script, String... conmonArgs) throws IOException {
+    static Run run(MonitorUnderTest m, String script, String... conmonArgs) throws IOException {
         m.requirePresent();
         Required.orSkip(Files.isExecutable(Path.of(JournaldNamespace.JOURNALD)), "no " + JournaldNamespace.JOURNALD);
         Path t = Files.createTempDirectory("conmonj-journald-");
@@ -77,48 +73,13 @@ class JournaldHarnessTest {
         }
     }
 
-    static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** journalctl's JSON lines: a value is a string, an array of byte values (binary data), or null. */
-    static List<Map<String, String>> parse(byte[] json) throws IOException {
-        List<Map<String, String>> entries = new ArrayList<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                Map<String, String> e = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken v = p.nextToken();
-                    if (v == JsonToken.START_ARRAY) {
-                        ByteArrayOutputStream b = new ByteArrayOutputStream();
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            b.write(p.getIntValue());
-                        }
-                        e.put(name, b.toString(StandardCharsets.ISO_8859_1));
-                    } else if (v == JsonToken.VALUE_NULL) {
-                        e.put(name, null);
-                    } else {
-                        e.put(name, new String(p.getText().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-                    }
-                }
-                entries.add(e);
-            }
-        }
-        return entries;
-    }
-
     static final String SCRIPT = "echo out1; echo err1 >&2; printf par; sleep 0.3; printf 'tial\\n'; sleep 0.1; "
             + "echo '<3>prio3'; sleep 0.1; head -c 9000 /dev/zero | tr '\\0' x; sleep 0.3; echo end; sleep 0.1; "
             + "printf dangling; exit 4";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void linesPartialsPriorityAndFieldsNextToK8sFile(Monitor m) throws IOException {
+    void linesPartialsPriorityAndFieldsNextToK8sFile(MonitorUnderTest m) throws IOException {
         Path k8s = Files.createTempFile("conmonj-journald-k8s", ".log");
         try {
             Run r = run(m, SCRIPT, "-l", "journald", "-l", "k8s-file:" + k8s, "--log-tag", "tg");
@@ -182,7 +143,7 @@ class JournaldHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void labelsNoPartialFlagAndNameAsIdentifier(Monitor m) throws IOException {
+    void labelsNoPartialFlagAndNameAsIdentifier(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("--log-label and --no-container-partial-message are 2.2.x options; the reference 2.1.6 has neither");
         Run r = run(m, "echo one; echo two >&2; printf three", "-l", "journald", "--log-label", "A=1",
                 "--log-label", "B_2=two words", "--no-container-partial-message");
@@ -203,7 +164,7 @@ class JournaldHarnessTest {
     /** Entries larger than a datagram (212992 bytes here) travel in a sealed memfd, as with sd_journal_sendv. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void entryLargerThanADatagram(Monitor m) throws IOException {
+    void entryLargerThanADatagram(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("needs --log-label (2.2.x) to make an entry that large");
         String big1 = "a".repeat(120_000);
         String big2 = "b".repeat(120_000);
@@ -216,7 +177,7 @@ class JournaldHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void selectedByTheEnvironmentNextToK8sFile(Monitor m) throws IOException {
+    void selectedByTheEnvironmentNextToK8sFile(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ("driver selection (CONMONJ_LOG_DRIVER, io.conmon-j.log-driver) is conmon-j's");
         Path k8s = Files.createTempFile("conmonj-journald-k8s", ".log");
         try {
@@ -244,7 +205,7 @@ class JournaldHarnessTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void podmanRunAndLogs(Monitor m) throws IOException {
+    void podmanRunAndLogs(MonitorUnderTest m) throws IOException {
         m.requirePresent();
         String body = """
                 P="podman $G --conmon $CONMON"
@@ -257,8 +218,8 @@ class JournaldHarnessTest {
                 journalctl -o json --all --no-pager CONTAINER_ID_FULL="$(cat "$T/out/id")" >"$T/out/journal.json"
                 $P rm -f jd >/dev/null 2>&1
                 exit 0
-                """.formatted(JournaldComparisonTest.IMG);
-        Path t = JournaldNamespace.withPodman(JournaldComparisonTest.IMG, body, List.of("CONMON=" + m.binary()));
+                """.formatted(JournaldNamespace.IMG);
+        Path t = JournaldNamespace.withPodman(JournaldNamespace.IMG, body, List.of("CONMON=" + m.binary()));
         try {
             Path out = t.resolve("out");
             assertEquals("hello\npartial\ndangling", read(out.resolve("logs.out")), "podman logs stdout");

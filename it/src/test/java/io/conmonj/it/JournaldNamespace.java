@@ -1,8 +1,8 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.JournaldHarnessTest.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  */
 final class JournaldNamespace {
     static final String JOURNALD = "/lib/systemd/systemd-journald";
+    /** The image {@link #withPodman} imports for the journald cases that run Podman. */
+    static final String IMG = "localhost/conmonj-journald:latest";
 
     private JournaldNamespace() {
     }
@@ -87,5 +89,14 @@ final class JournaldNamespace {
                     .forEach(f -> b.append('\n').append(f.getFileName()).append(": ").append(read(f)));
         }
         return b.toString();
+    }
+
+    /** A file of the namespace script's output as text; empty when it is missing or unreadable. */
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

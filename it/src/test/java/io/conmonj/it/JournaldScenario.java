@@ -18,7 +18,7 @@ public final class JournaldScenario {
     }
 
     public static void main(String[] a) throws Exception {
-        Monitor m = new Monitor(a[0], Path.of(a[1]));
+        MonitorUnderTest m = new MonitorUnderTest(a[0], Path.of(a[1]));
         Path out = Path.of(a[2]);
         String script = a[3];
         List<String> extra = new ArrayList<>(Arrays.asList(a).subList(4, a.length));

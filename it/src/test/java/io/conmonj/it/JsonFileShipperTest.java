@@ -1,17 +1,17 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.BuiltinDriversPodmanTest.RFC3339_NANO_UTC;
-import static io.conmonj.it.BuiltinDriversPodmanTest.annotations;
-import static io.conmonj.it.BuiltinDriversPodmanTest.freshDir;
-import static io.conmonj.it.BuiltinDriversPodmanTest.parseJsonFile;
-import static io.conmonj.it.BuiltinDriversPodmanTest.run;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.JsonFileRecords.RFC3339_NANO_UTC;
+import static io.conmonj.it.DriverSelection.csvAnnotations;
+import static io.conmonj.it.PrivatePodman.freshDir;
+import static io.conmonj.it.JsonFileRecords.parseJsonFile;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.it.BuiltinDriversPodmanTest.JRec;
+import io.conmonj.it.JsonFileRecords.JRec;
 import io.conmonj.it.SyslogReceivers.JsonFileTail;
 import io.conmonj.it.SyslogReceivers.RsyslogJsonFile;
 import io.conmonj.it.SyslogReceivers.Shipped;
@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class JsonFileShipperTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no json-file driver";
 
     /** A 42-byte ASCII piece with JSON's and HTML's special characters, repeated 1024 times: one 43008-byte line. */
@@ -74,22 +75,22 @@ class JsonFileShipperTest {
     static final String STDERR = "err \"1\"\t\\n \u0001\r\n" + "nul\u0000after\n";
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void rsyslogImfileMmjsonparse(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void rsyslogImfileMmjsonparse(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogReceivers.Rsyslog.requireInstalled();
         shipAndCheck(m, "ship-rs", RsyslogJsonFile::new);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void syslogNgFileJsonParser(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void syslogNgFileJsonParser(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogReceivers.SyslogNg.requireInstalled();
         shipAndCheck(m, "ship-ng", SyslogNgJsonFile::new);
     }
 
-    private static void shipAndCheck(Monitor m, String what, BiFunction<Path, Path, JsonFileTail> shipper) throws Exception {
+    private static void shipAndCheck(MonitorUnderTest m, String what, BiFunction<Path, Path, JsonFileTail> shipper) throws Exception {
         String n = name(m, what);
         Path logDir = freshDir(what);
         Path log = logDir.resolve("c.json");
@@ -98,7 +99,7 @@ class JsonFileShipperTest {
         try (JsonFileTail d = shipper.apply(dir, log)) {
             d.start();
             Instant before = Instant.now();
-            Fixtures.Proc p = run(m, n, annotations("json-file:j", "j.path=" + log, "j.tag=ship \"{{.Name}}\" <&>"),
+            Fixtures.Proc p = run(m, n, csvAnnotations("json-file:j", "j.path=" + log, "j.tag=ship \"{{.Name}}\" <&>"),
                     "sh", "-c", SCRIPT);
             Instant after = Instant.now();
             assertEquals(0, p.status(), p.err());

@@ -1,10 +1,10 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.BuiltinDriversPodmanTest.annotations;
-import static io.conmonj.it.BuiltinDriversPodmanTest.freshDir;
-import static io.conmonj.it.BuiltinDriversPodmanTest.run;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.csvAnnotations;
+import static io.conmonj.it.PrivatePodman.freshDir;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class LogFileAttackPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "file drivers selected by io.conmon-j.* annotations are conmon-j's";
     static final byte[] SECRET = "root:$6$secret:19000:0:99999:7:::\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -57,7 +57,7 @@ class LogFileAttackPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void plantedAtThePathIsRefusedAtPodmanRun(Monitor m) throws Exception {
+    void plantedAtThePathIsRefusedAtPodmanRun(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Path dir = freshDir("attack-path");
         Path etc = freshDir("attack-etc");
@@ -79,7 +79,7 @@ class LogFileAttackPodmanTest {
                         default -> "not a regular file";
                     };
                     try {
-                        Fixtures.Proc p = run(m, n, annotations(driver + ":x", "x.path=" + log), "echo", "must-not-run");
+                        Fixtures.Proc p = run(m, n, csvAnnotations(driver + ":x", "x.path=" + log), "echo", "must-not-run");
                         if (p.status() == 0 || !p.err().contains("log driver x (" + driver + "): ")
                                 || !p.err().contains(reason) || p.out().contains("must-not-run")) {
                             failures.add(driver + " " + kind + ": status " + p.status() + ", out " + Json.quote(p.out())
@@ -101,7 +101,7 @@ class LogFileAttackPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void plantedAtRotatedAndTemporaryNamesRedirectsNothing(Monitor m) throws Exception {
+    void plantedAtRotatedAndTemporaryNamesRedirectsNothing(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Path dir = freshDir("attack-rotate");
         Path etc = freshDir("attack-rotate-etc");
@@ -119,7 +119,7 @@ class LogFileAttackPodmanTest {
                 String script = "i=1; while [ $i -le 300 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx;"
                         + " i=$((i+1)); done";
                 try {
-                    Fixtures.Proc p = run(m, n, annotations(driver + ":x", "x.path=" + log, "x.max-size=4k",
+                    Fixtures.Proc p = run(m, n, csvAnnotations(driver + ":x", "x.path=" + log, "x.max-size=4k",
                             "x.max-file=3", "x.compress=true"), "sh", "-c", script);
                     assertEquals(0, p.status(), driver + ": " + p.err());
                 } finally {

@@ -1,11 +1,28 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.A;
+import static io.conmonj.it.DriverSelection.annotations;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.ExamplePlugins.FILE_PLUGIN;
+import static io.conmonj.it.ExamplePlugins.JSONL_JAR;
+import static io.conmonj.it.ExamplePlugins.SOCKET_PLUGIN;
+import static io.conmonj.it.PluginFrames.joined;
+import static io.conmonj.it.PluginFrames.parse;
+import static io.conmonj.it.PrivatePodman.base;
+import static io.conmonj.it.PrivatePodman.fresh;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
+import static io.conmonj.it.PrivatePodman.withConmonEnv;
+import static io.conmonj.it.RecordScript.SCRIPT;
+import static io.conmonj.it.RecordScript.SCRIPT_ERR;
+import static io.conmonj.it.RecordScript.SCRIPT_OUT;
+import static io.conmonj.it.RecordScript.checkPodmanLogs;
+import static io.conmonj.it.RecordScript.nowNs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conmonj.it.PluginFrames.Rec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,12 +38,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,68 +55,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue #4 end to end: the example C log plugins ({@code examples/target/plugins/*.so}) loaded by a real container's
  * monitor through the {@code c-plugin} driver, selected as docs/logging.md says: OCI annotations given to
  * {@code podman run --annotation}, and the monitor's environment ({@code conmon_env_vars} of containers.conf).
- * Same private store and helpers as {@link PodmanTest}.
+ * Same private store and helpers as {@link PrivatePodman}.
  *
  * <p>conmon-j only: the C conmon ignores {@code io.conmon-j.*} annotations and {@code CONMONJ_*} variables, so every
- * case skips the reference visibly ({@link Monitor#onlyConmonJ}).
+ * case skips the reference visibly ({@link MonitorUnderTest#onlyConmonJ}).
  */
 @ExtendWith(PodmanEnvironment.class)
 class LogPluginPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "log drivers chosen by io.conmon-j.* annotations / CONMONJ_LOG_* (issue 4); the C conmon ignores them";
-    static final String A = "io.conmon-j.";
-    static final Path PLUGINS = Path.of(System.getProperty("conmonj.plugins", "../examples/target/plugins")).toAbsolutePath().normalize();
-    static final Path FILE_PLUGIN = PLUGINS.resolve("file-plugin.so");
-    static final Path SOCKET_PLUGIN = PLUGINS.resolve("socket-plugin.so");
-    static final Path JSONL_JAR = PLUGINS.resolveSibling("example-jsonl-driver.jar");
-
-    /**
-     * Writes to both streams: whole lines, a line written in two parts (a partial record, then its rest), binary bytes
-     * (NUL, 0xff) through printf's octal escapes, a 20000-byte line (longer than one 8192-byte read) and an
-     * unterminated last line.
-     */
-    static final String SCRIPT = "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.5; printf 'ial\\n';"
-            + " printf 'e-part' >&2; sleep 0.5; printf 'e-rest\\n' >&2; printf '\\001\\002\\377\\000bin\\n';"
-            + " head -c 20000 /dev/zero | tr '\\000' x; echo; printf 'tail-no-newline'";
-    static final String SCRIPT_OUT = "out1\npartial\n\u0001\u0002\u00ff\u0000bin\n" + "x".repeat(20000) + "\ntail-no-newline";
-    static final String SCRIPT_ERR = "err1\ne-parte-rest\n";
-
-    // ---------------------------------------------------------------- the plugins' frame format
-
-    /** One frame of the example plugins: {@code <stream> <timestamp_ns> <P|F> <length>\n<length bytes>\n}. */
-    record Rec(String stream, long timestampNs, boolean partial, String data) {
-        @Override public String toString() {
-            return stream + " " + timestampNs + " " + (partial ? "P" : "F") + " " + Json.quote(data.length() > 60 ? data.substring(0, 60) + "..." : data);
-        }
-    }
-
-    /** Parses the whole byte sequence into frames; fails on anything that is not exactly frames. Data as ISO-8859-1. */
-    static List<Rec> parse(byte[] b) {
-        List<Rec> out = new ArrayList<>();
-        int pos = 0;
-        while (pos < b.length) {
-            int nl = pos;
-            while (nl < b.length && b[nl] != '\n') nl++;
-            assertTrue(nl < b.length, "unterminated frame header at offset " + pos);
-            String header = new String(b, pos, nl - pos, StandardCharsets.US_ASCII);
-            String[] f = header.split(" ");
-            assertEquals(4, f.length, "frame header at offset " + pos + ": " + Json.quote(header));
-            assertTrue(f[0].equals("stdout") || f[0].equals("stderr"), "stream: " + header);
-            assertTrue(f[2].equals("P") || f[2].equals("F"), "flag: " + header);
-            int len = Integer.parseInt(f[3]);
-            int start = nl + 1;
-            assertTrue(start + len < b.length && b[start + len] == '\n', "frame body of " + header + " not followed by \\n");
-            out.add(new Rec(f[0], Long.parseLong(f[1]), f[2].equals("P"), new String(b, start, len, StandardCharsets.ISO_8859_1)));
-            pos = start + len + 1;
-        }
-        return out;
-    }
-
-    static String joined(List<Rec> recs, String stream) {
-        StringBuilder sb = new StringBuilder();
-        for (Rec r : recs) if (r.stream().equals(stream)) sb.append(r.data());
-        return sb.toString();
-    }
 
     /**
      * The records of {@link #SCRIPT}: every byte, in order per stream; P exactly on records without their line's end
@@ -133,70 +97,6 @@ class LogPluginPodmanTest {
     static Rec find(List<Rec> recs, String stream, String data, boolean partial) {
         return recs.stream().filter(r -> r.stream().equals(stream) && r.data().equals(data) && r.partial() == partial)
                 .findFirst().orElse(null);
-    }
-
-    static long nowNs() {
-        java.time.Instant i = java.time.Instant.now();
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-    }
-
-    /** {@code podman logs} still has everything (dual logging with the k8s-file log Podman asked for). */
-    static void checkPodmanLogs(Monitor m, String n) {
-        Fixtures.Proc logs = ok(podman(m, "logs", n), "logs");
-        assertEquals(SCRIPT_OUT, logs.out(), "podman logs stdout");
-        assertEquals(SCRIPT_ERR, logs.err(), "podman logs stderr");
-    }
-
-    static List<String> annotations(String driver, String instance, String... opts) {
-        List<String> a = new ArrayList<>(List.of("--annotation", A + "log-driver=" + driver));
-        for (String o : opts) a.addAll(List.of("--annotation", A + "log-opt." + instance + "." + o));
-        return a;
-    }
-
-    static Fixtures.Proc run(Monitor m, String n, List<String> annotations, String... command) {
-        List<String> args = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
-        args.addAll(annotations);
-        args.add(IMG);
-        args.addAll(List.of(command));
-        return podman(m, args.toArray(String[]::new));
-    }
-
-    /** A {@code podman run} the driver must refuse at start-up: its options, and what podman's stderr must contain. */
-    record StartupError(String what, List<String> options, String message) {
-        /** Named by its options. */
-        StartupError(List<String> options, String message) {
-            this(options.toString(), options, message);
-        }
-    }
-
-    /**
-     * Runs {@code echo must-not-run} once per case with the {@code driver} driver and the case's options: each run must
-     * fail, with the case's message on stderr, and the command must not have run. All cases run; the failures are
-     * reported together.
-     */
-    static void assertStartupErrors(Monitor m, String driver, String what, List<StartupError> cases) {
-        List<String> failures = new ArrayList<>();
-        for (StartupError b : cases) {
-            String n = name(m, what);
-            try {
-                Fixtures.Proc p = run(m, n, annotations(driver, driver, b.options().toArray(String[]::new)),
-                        "echo", "must-not-run");
-                System.out.println("[" + m + "] " + b.what() + ": status " + p.status() + ", stderr " + Json.quote(p.err()));
-                if (p.status() == 0 || !p.err().contains(b.message()) || p.out().contains("must-not-run")) {
-                    failures.add(b.what() + ": status " + p.status() + ", out " + Json.quote(p.out()) + ", err "
-                            + Json.quote(p.err()) + " (expected to contain " + Json.quote(b.message()) + ")");
-                }
-            } finally {
-                podman(m, "rm", "-f", "-t", "0", n);
-            }
-        }
-        assertEquals(List.of(), failures);
-    }
-
-    static Path fresh(String file) throws IOException {
-        Path p = PodmanTest.base.resolve(file);
-        Files.deleteIfExists(p);
-        return p;
     }
 
     // ---------------------------------------------------------------- a socket receiver
@@ -289,44 +189,12 @@ class LogPluginPodmanTest {
         }
     }
 
-    // ---------------------------------------------------------------- private containers.conf
-
-    /** Podman's default {@code conmon_env_vars}, which setting the list replaces. */
-    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-    /**
-     * Runs {@code body} with PodmanTest's containers.conf plus {@code [engine] conmon_env_vars = [...]}: PATH, the
-     * permissive test policy unless {@code vars} names its own {@code CONMONJ_POLICY}, then {@code vars}.
-     */
-    static <T> T withConmonEnv(List<String> vars, Supplier<T> body) throws IOException {
-        Path original = PodmanTest.conf;
-        Path conf = PodmanTest.base.resolve("containers-env.conf");
-        StringBuilder sb = new StringBuilder();
-        // the private containers.conf ends with its [engine] table, whose conmon_env_vars this replaces
-        Files.readString(original).lines().filter(l -> !l.startsWith("conmon_env_vars")).forEach(l -> sb.append(l).append('\n'));
-        assertTrue(sb.toString().strip().lines().dropWhile(l -> !l.equals("[engine]")).count() > 0, "no [engine] table: " + sb);
-        sb.append("conmon_env_vars = [");
-        List<String> all = new ArrayList<>(List.of("PATH=" + PATH));
-        if (vars.stream().noneMatch(v -> v.startsWith(TestPolicy.ENV + "="))) all.add(TestPolicy.ENV + "=" + PodmanTest.policy);
-        all.addAll(vars);
-        for (int i = 0; i < all.size(); i++) sb.append(i == 0 ? "" : ", ").append(Json.quote(all.get(i)));
-        sb.append("]\n");
-        Files.writeString(conf, sb.toString());
-        PodmanTest.conf = conf;
-        try {
-            return body.get();
-        } finally {
-            PodmanTest.conf = original;
-            Files.deleteIfExists(conf);
-        }
-    }
-
     // ---------------------------------------------------------------- cases
 
     /** Case 1: the file plugin gets every byte as records; podman logs (k8s-file) still works. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void filePluginRecordsEveryByteAndPodmanLogsStillWorks(Monitor m) throws IOException {
+    void filePluginRecordsEveryByteAndPodmanLogsStillWorks(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "fileplugin");
         Path out = fresh("fileplugin.records");
@@ -348,11 +216,11 @@ class LogPluginPodmanTest {
     /** Case 2: the socket plugin forwards every record to a unix socket, then to a TCP one; podman logs still works. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void socketPluginForwardsEveryByteOverUnixAndTcp(Monitor m) throws Exception {
+    void socketPluginForwardsEveryByteOverUnixAndTcp(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         for (boolean unix : new boolean[] {true, false}) {
             String n = name(m, unix ? "sockunix" : "socktcp");
-            try (Receiver rx = new Receiver(unix ? PodmanTest.base.resolve("rx.sock") : null, true)) {
+            try (Receiver rx = new Receiver(unix ? PrivatePodman.base.resolve("rx.sock") : null, true)) {
                 long t0 = nowNs();
                 Fixtures.Proc p = run(m, n, annotations("c-plugin:fwd", "fwd", "plugin=socket-plugin", "address=" + rx.address),
                         "sh", "-c", SCRIPT);
@@ -373,10 +241,10 @@ class LogPluginPodmanTest {
     /** Case 3: a driver that cannot start makes podman run fail with its message. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void driverThatCannotStartFailsPodmanRunWithItsMessage(Monitor m) {
+    void driverThatCannotStartFailsPodmanRunWithItsMessage(MonitorUnderTest m) {
         m.onlyConmonJ(WHY);
-        String missingDir = PodmanTest.base.resolve("no-such-dir/x.records").toString();
-        String missingSo = PodmanTest.base.resolve("no-such.so").toString();
+        String missingDir = PrivatePodman.base.resolve("no-such-dir/x.records").toString();
+        String missingSo = PrivatePodman.base.resolve("no-such.so").toString();
         record Bad(String what, List<String> annotations, String message) {}
         List<Bad> cases = List.of(
                 new Bad("file plugin, path in a missing directory", annotations("c-plugin:f", "f", "plugin=file-plugin", "path=" + missingDir),
@@ -384,8 +252,8 @@ class LogPluginPodmanTest {
                 new Bad("socket plugin, required option missing", annotations("c-plugin:fwd", "fwd", "plugin=socket-plugin"),
                         "log plugin " + SOCKET_PLUGIN + ": option address= is required (unix:///path or tcp://host:port)"),
                 new Bad("socket plugin, nobody listening", annotations("c-plugin:fwd", "fwd", "plugin=socket-plugin",
-                        "address=unix://" + PodmanTest.base.resolve("nobody.sock")),
-                        "log plugin " + SOCKET_PLUGIN + ": cannot connect to unix://" + PodmanTest.base.resolve("nobody.sock") + ": No such file or directory"),
+                        "address=unix://" + PrivatePodman.base.resolve("nobody.sock")),
+                        "log plugin " + SOCKET_PLUGIN + ": cannot connect to unix://" + PrivatePodman.base.resolve("nobody.sock") + ": No such file or directory"),
                 new Bad("plugin= names a path, not a registered plugin", annotations("c-plugin:f", "f", "plugin=" + missingSo, "path=" + missingDir),
                         "annotation-plugin: annotation io.conmon-j.log-opt.f.plugin=" + missingSo + ": plugins are chosen by name, never by path"),
                 new Bad("unknown driver name", annotations("no-such-driver", "no-such-driver"), "unknown log driver no-such-driver (available: "));
@@ -412,7 +280,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void hostDefaultFromConmonEnvVars(Monitor m) throws IOException {
+    void hostDefaultFromConmonEnvVars(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         Path all = fresh("all.records"), mine = fresh("mine.records");
         List<String> env = List.of("CONMONJ_LOG_DRIVER=c-plugin:all", "CONMONJ_LOG_OPTS=all.plugin=" + FILE_PLUGIN + ";all.path=" + all);
@@ -457,14 +325,14 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void nonBlockingPluginNeverHoldsTheContainerUpAndReportsDrops(Monitor m) throws Exception {
+    void nonBlockingPluginNeverHoldsTheContainerUpAndReportsDrops(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "nonblock");
         Path diag = fresh("diagnostics.log");
         String line = "0123456789abcdefghijklmnopqrstuvwxyz\n";
         int total = 4_000_000;
         String expected = line.repeat(total / line.length()) + line.substring(0, total % line.length());
-        try (Receiver rx = new Receiver(PodmanTest.base.resolve("stuck.sock"), false)) {
+        try (Receiver rx = new Receiver(PrivatePodman.base.resolve("stuck.sock"), false)) {
             // the container times its own writing (centiseconds of /proc/uptime) on stderr
             String script = "read a x < /proc/uptime; yes " + line.strip() + " | head -c " + total
                     + "; read b x < /proc/uptime; echo \"$a $b\" >&2";
@@ -496,16 +364,11 @@ class LogPluginPodmanTest {
             });
             // the drop count is reported when the monitor closes its drivers (after up to 2 s of draining)
             Pattern drops = Pattern.compile("log driver nb: (\\d+) records dropped \\(mode=non-blocking, max-buffer-size=65536 bytes\\)");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            String text = "";
-            Matcher mt = null;
-            while (System.nanoTime() < deadline) {
-                text = Files.exists(diag) ? Files.readString(diag) : "";
-                if ((mt = drops.matcher(text)).find()) break;
-                ConmonRun.sleep(200);
-            }
+            String text = Await.value("the drop count reported in " + diag, Duration.ofSeconds(30),
+                    () -> Files.exists(diag) ? Files.readString(diag) : "", t -> drops.matcher(t).find());
             System.out.println("[" + m + "] diagnostics: " + text.strip());
-            assertTrue(mt != null && mt.find(0), "drop count reported in " + diag + ": " + Json.quote(text));
+            Matcher mt = drops.matcher(text);
+            assertTrue(mt.find(), "drop count reported in " + diag + ": " + Json.quote(text));
             long dropped = Long.parseLong(mt.group(1));
             // at most every record: one a line, plus one more for each line a read boundary split (reads are <= 8192)
             long maxRecords = total / line.length() + 1 + total / 8192 + 1;
@@ -524,7 +387,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void javaExampleDriverOnTheDriverPath(Monitor m) throws IOException {
+    void javaExampleDriverOnTheDriverPath(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         assertTrue(Files.isRegularFile(JSONL_JAR), "example driver not built: " + JSONL_JAR);
         String n = name(m, "jsonl");
@@ -586,7 +449,7 @@ class LogPluginPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void jsonFileDriverByAnnotation(Monitor m) throws IOException {
+    void jsonFileDriverByAnnotation(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "jsonfile");
         Path out = fresh("container.json");

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,23 +24,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class LogStorageFaultPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     private static void sh(String... cmd) {
-        Fixtures.Proc p = PodmanTest.exec(List.of(cmd), 30);
+        Fixtures.Proc p = PrivatePodman.exec(List.of(cmd), 30);
         assertEquals(0, p.status(), String.join(" ", cmd) + ": " + p.err());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aFullLogFileSystemKeepsTheStatusAndThePrefix(Monitor m) throws IOException {
+    void aFullLogFileSystemKeepsTheStatusAndThePrefix(MonitorUnderTest m) throws IOException {
         m.requirePresent();
-        Path mount = Files.createDirectories(PodmanTest.base.resolve("small-" + m.name()));
-        Path diagnostics = Files.createTempFile(PodmanTest.base, "diag", ".log");
+        Path mount = Files.createDirectories(PrivatePodman.base.resolve("small-" + m.name()));
+        Path diagnostics = Files.createTempFile(PrivatePodman.base, "diag", ".log");
         sh("mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", mount.toString());
         try {
             Path log = mount.resolve("ctr.log");
-            LogPluginPodmanTest.withConmonEnv(List.of("CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), () -> {
+            PrivatePodman.withConmonEnv(List.of("CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), () -> {
                 try (FaultContainer c = FaultContainer.run(m, "enospc", List.of("--log-opt", "path=" + log),
                         "echo first; head -c 100000 /dev/zero | tr '\\0' x; echo; echo last; exit 3")) {
                     assertEquals("3", c.waitBounded(30), "podman wait");
@@ -63,7 +64,7 @@ class LogStorageFaultPodmanTest {
                 return null;
             });
         } finally {
-            PodmanTest.exec(List.of("umount", "-l", mount.toString()), 30);
+            PrivatePodman.exec(List.of("umount", "-l", mount.toString()), 30);
         }
     }
 
@@ -74,16 +75,17 @@ class LogStorageFaultPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void theLogDirectoryDeletedWhileRunning(Monitor m) throws Exception {
+    void theLogDirectoryDeletedWhileRunning(MonitorUnderTest m) throws Exception {
         m.requirePresent();
-        Path dir = Files.createDirectories(PodmanTest.base.resolve("logdir-" + m.name()));
+        Path dir = Files.createDirectories(PrivatePodman.base.resolve("logdir-" + m.name()));
         try (FaultContainer c = FaultContainer.run(m, "logdir-deleted", List.of("--log-opt", "path=" + dir.resolve("ctr.log")),
                 "echo first; sleep 2; echo second; sleep 1; exit 5")) {
             c.awaitLog("first", 20_000);
             int monitor = c.monitorPid();
             Fixtures.rmrf(dir);
-            Thread.sleep(2500); // the container writes "second" into the unlinked file
-            String held = heldLog(monitor);
+            // the container writes "second" into the unlinked file, which the monitor still holds open
+            String held = Await.value("\"second\" in the log the monitor holds", Duration.ofSeconds(20),
+                    () -> heldLog(monitor), h -> h.contains(" stdout F second\n"));
             assertTrue(held.contains(" stdout F first\n") && held.contains(" stdout F second\n"),
                     "the monitor still writes the unlinked log: " + held);
             assertEquals("5", c.waitBounded(30), "podman wait");

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ManPagesTest {
     static final Path MAN = Path.of("../man");
-    static final Path INSTALL_TREE = Monitor.conmonJ().binary().getParent().getParent();
+    static final Path INSTALL_TREE = MonitorUnderTest.conmonJ().binary().getParent().getParent();
 
     record Rendered(int status, String out, String err) {}
 

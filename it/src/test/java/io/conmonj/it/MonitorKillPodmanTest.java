@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,14 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class MonitorKillPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     /** From the container's exit to `podman wait` returning, for conmon-j (docs/reliability.md). */
     static final int EXIT_BOUND_S = 10;
 
     /** The monitor dies while the container runs; the container goes on writing and then exits by itself. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void containerExitsAfterTheMonitorWasKilled(Monitor m) throws Exception {
+    void containerExitsAfterTheMonitorWasKilled(MonitorUnderTest m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "kill-exits-after", List.of(),
                 "echo before; echo partial-before | tr -d '\\n'; sleep 3; head -c 300000 /dev/zero | tr '\\0' y; echo;"
                         + " echo after; echo err-after >&2; exit 7")) {
@@ -53,7 +54,7 @@ class MonitorKillPodmanTest {
     /** The monitor dies; the container keeps running (the guardian holds its output) until `podman stop`. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runningContainerIsKeptAndStoppable(Monitor m) throws Exception {
+    void runningContainerIsKeptAndStoppable(MonitorUnderTest m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "kill-running", List.of("--stop-signal", "USR1"),
                 "trap 'echo got-usr1; exit 5' USR1; echo ready; while :; do echo tick; sleep 0.2; done")) {
             byte[] before = c.awaitLog("ready", 20_000);
@@ -65,13 +66,12 @@ class MonitorKillPodmanTest {
                 assertTrue(c.psStatus().startsWith("Up"), "reference: " + c.psStatus());
                 return;
             }
-            Thread.sleep(1000);
+            // the container outlives its monitor: ticks written after the kill (one every 0.2 s) still reach the log
+            int count = c.podmanLogs().split("tick\n", -1).length;
+            Await.until("three more ticks in podman logs after the monitor was killed", Duration.ofSeconds(20),
+                    () -> c.podmanLogs().split("tick\n", -1).length >= count + 3);
             assertTrue(c.psStatus().startsWith("Up"), "the container still runs: " + c.psStatus());
-            String ticks = c.podmanLogs();
-            int count = ticks.split("tick\n", -1).length;
-            Thread.sleep(600);
-            assertTrue(c.podmanLogs().split("tick\n", -1).length > count, "output still reaches the log");
-            Fixtures.Proc stop = PodmanTest.podman(m, "stop", "-t", "5", c.name);
+            Fixtures.Proc stop = PrivatePodman.podman(m, "stop", "-t", "5", c.name);
             assertEquals(0, stop.status(), "podman stop: " + stop.err());
             assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
             assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps: " + c.psStatus());
@@ -88,7 +88,7 @@ class MonitorKillPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aCrashOfTheMonitorLeavesNoFilesAndKeepsTheStatus(Monitor m) throws Exception {
+    void aCrashOfTheMonitorLeavesNoFilesAndKeepsTheStatus(MonitorUnderTest m) throws Exception {
         try (FaultContainer c = FaultContainer.run(m, "crash", List.of(), "echo before; sleep 3; echo after; exit 7")) {
             byte[] before = c.awaitLog("before", 20_000);
             int monitor = c.monitorPid();
@@ -104,7 +104,7 @@ class MonitorKillPodmanTest {
             c.assertLogKeeps(before);
             String logs = c.podmanLogs();
             assertTrue(logs.contains("conmon-j: the monitor") && logs.contains("after\n"), logs);
-            try (var files = java.nio.file.Files.list(PodmanTest.base.resolve("cwd"))) {
+            try (var files = java.nio.file.Files.list(PrivatePodman.base.resolve("cwd"))) {
                 assertEquals(List.of(), files.map(p -> p.getFileName().toString())
                         .filter(n -> n.startsWith("hs_err") || n.startsWith("core")).toList(),
                         "crash files in the caller's working directory");

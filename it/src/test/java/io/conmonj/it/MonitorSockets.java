@@ -56,21 +56,12 @@ final class MonitorSockets {
         return inodes;
     }
 
-    /**
-     * Waits until the monitor {@code pid} holds at least {@code count} sockets that are not in {@code before}; fails
-     * naming how many it holds when {@code timeout} passes.
-     */
+    /** Waits until the monitor {@code pid} holds at least {@code count} sockets that are not in {@code before}. */
     static void awaitNew(long pid, Set<Long> before, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        Await.value("monitor " + pid + " holding " + count + " new sockets (accepted clients)", timeout, () -> {
             Set<Long> now = held(pid);
             now.removeAll(before);
-            if (now.size() >= count) return;
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("monitor " + pid + " holds " + now.size() + " new sockets after " + timeout
-                        + ", expected " + count);
-            }
-            ConmonRun.sleep(20);
-        }
+            return now.size();
+        }, n -> n >= count);
     }
 }

@@ -1,13 +1,13 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.FILE_PLUGIN;
-import static io.conmonj.it.LogPluginPodmanTest.joined;
-import static io.conmonj.it.LogPluginPodmanTest.parse;
-import static io.conmonj.it.LogPluginPodmanTest.withConmonEnv;
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.ExamplePlugins.FILE_PLUGIN;
+import static io.conmonj.it.PluginFrames.joined;
+import static io.conmonj.it.PluginFrames.parse;
+import static io.conmonj.it.PrivatePodman.withConmonEnv;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class PluginFaultPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "C log plugins (issue 11 fault matrix); the C conmon has no plugins";
     static final Path SDK_INCLUDE = Path.of("../plugin-api-c/target/sdk/include").toAbsolutePath().normalize();
     static final Path FAULTY_SOURCE = Path.of("../plugin-api-c/src/test/c/faulty.c").toAbsolutePath().normalize();
@@ -53,7 +53,7 @@ class PluginFaultPodmanTest {
 
     @BeforeAll
     static void compileFaultyPlugin() throws Exception {
-        Path dir = PodmanTest.base.resolve("fault-plugins");
+        Path dir = PrivatePodman.base.resolve("fault-plugins");
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         faulty = dir.resolve("faulty.so");
@@ -84,11 +84,11 @@ class PluginFaultPodmanTest {
     }
 
     /** Runs the container detached with a faulty plugin (bad) and a healthy one (good); checks the matrix's columns. */
-    void faultInWrite(Monitor m, Fault f) throws IOException {
+    void faultInWrite(MonitorUnderTest m, Fault f) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-" + f.name());
-        Path good = PodmanTest.base.resolve("fault-good-" + f.name() + ".records");
-        Path diag = PodmanTest.base.resolve("fault-diag-" + f.name() + ".log");
+        Path good = PrivatePodman.base.resolve("fault-good-" + f.name() + ".records");
+        Path diag = PrivatePodman.base.resolve("fault-diag-" + f.name() + ".log");
         Files.deleteIfExists(good);
         Files.deleteIfExists(diag);
         try {
@@ -124,12 +124,12 @@ class PluginFaultPodmanTest {
     }
 
     static List<Object[]> monitorsAndFaults() {
-        return Monitor.monitors().flatMap(m -> writeFaults().stream().map(f -> new Object[] {m, f})).toList();
+        return MonitorUnderTest.monitors().flatMap(m -> writeFaults().stream().map(f -> new Object[] {m, f})).toList();
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("monitorsAndFaults")
-    void faultInWriteEndsOnlyThePlugin(Monitor m, Fault f) throws IOException {
+    void faultInWriteEndsOnlyThePlugin(MonitorUnderTest m, Fault f) throws IOException {
         faultInWrite(m, f);
     }
 
@@ -139,10 +139,10 @@ class PluginFaultPodmanTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void runDetachedReturnsWhileThePluginHostRuns(Monitor m) throws IOException {
+    void runDetachedReturnsWhileThePluginHostRuns(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-detached");
-        Path good = PodmanTest.base.resolve("fault-detached.records");
+        Path good = PrivatePodman.base.resolve("fault-detached.records");
         Files.deleteIfExists(good);
         try {
             withConmonEnv(List.of("CONMONJ_LOG_DRIVER=c-plugin:good",
@@ -163,10 +163,10 @@ class PluginFaultPodmanTest {
     /** isolation=in-process, the administrator's choice for a trusted plugin, set through conmon_env_vars: every record arrives. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void inProcessIsolationIsTheAdministratorsChoice(Monitor m) throws IOException {
+    void inProcessIsolationIsTheAdministratorsChoice(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-in-process");
-        Path good = PodmanTest.base.resolve("fault-in-process.records");
+        Path good = PrivatePodman.base.resolve("fault-in-process.records");
         Files.deleteIfExists(good);
         try {
             withConmonEnv(List.of("CONMONJ_LOG_DRIVER=c-plugin:good",
@@ -186,7 +186,7 @@ class PluginFaultPodmanTest {
     /** init() that never returns: the start fails within call-timeout with the reason, nothing is left Up. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void initThatHangsFailsTheStartWithinTheCallTimeout(Monitor m) throws IOException {
+    void initThatHangsFailsTheStartWithinTheCallTimeout(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "plugin-init-hang");
         try {

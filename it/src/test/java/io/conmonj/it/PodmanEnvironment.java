@@ -6,17 +6,17 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * {@code @ExtendWith(PodmanEnvironment.class)}: a test class that runs containers gets {@link PodmanTest}'s private
- * Podman store and image before its tests ({@link PodmanTest#setUp()}) and loses them after ({@link PodmanTest#tearDown()}).
+ * {@code @ExtendWith(PodmanEnvironment.class)}: a test class that runs containers gets {@link PrivatePodman}'s private
+ * Podman store and image before its tests ({@link PrivatePodman#setUp()}) and loses them after ({@link PrivatePodman#tearDown()}).
  */
 final class PodmanEnvironment implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        PodmanTest.setUp();
+        PrivatePodman.setUp();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        PodmanTest.tearDown();
+        PrivatePodman.tearDown();
     }
 }

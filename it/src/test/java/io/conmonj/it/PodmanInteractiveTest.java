@@ -1,18 +1,19 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.cmd;
-import static io.conmonj.it.PodmanTest.exec;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
-import static io.conmonj.it.PodmanTest.start;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.cmd;
+import static io.conmonj.it.PrivatePodman.exec;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
+import static io.conmonj.it.PrivatePodman.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,11 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue #3 at Podman level (attach, exec -d, healthcheck, pods, passthrough), same private store and helpers as
- * {@link PodmanTest}. Expected texts observed with Podman 4.3.1 + conmon 2.1.6.
+ * {@link PrivatePodman}. Expected texts observed with Podman 4.3.1 + conmon 2.1.6.
  */
 @ExtendWith(PodmanEnvironment.class)
 class PodmanInteractiveTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     /**
      * {@code podman attach --no-stdin} to a running (non -i) container: its later stdout/stderr arrive on podman's
@@ -33,7 +34,7 @@ class PodmanInteractiveTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void attachToRunningContainer(Monitor m) {
+    void attachToRunningContainer(MonitorUnderTest m) {
         String n = name(m, "attach");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c",
@@ -53,7 +54,7 @@ class PodmanInteractiveTest {
     /** {@code run -d -i} then {@code podman attach} with stdin: input reaches cat, stdin EOF ends it. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void attachWithStdinToInteractiveContainer(Monitor m) {
+    void attachWithStdinToInteractiveContainer(MonitorUnderTest m) {
         String n = name(m, "attachin");
         try {
             ok(podman(m, "run", "-d", "-i", "--name", n, "--network", "none", IMG, "sh", "-c", "cat; echo cat-done"), "run -d -i");
@@ -70,18 +71,14 @@ class PodmanInteractiveTest {
     /** {@code podman exec -d}: prints the 64-hex exec session ID at once; the command runs in the container. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execDetached(Monitor m) {
+    void execDetached(MonitorUnderTest m) {
         String n = name(m, "execd");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
             Fixtures.Proc e = ok(podman(m, "exec", "-d", n, "sh", "-c", "sleep 0.5; echo detached > /tmp/marker"), "exec -d");
             assertTrue(e.out().matches("[0-9a-f]{64}\n"), "exec session ID: " + e.out());
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            String got;
-            while (!(got = podman(m, "exec", n, "cat", "/tmp/marker").out()).equals("detached\n")) {
-                assertTrue(System.nanoTime() < deadline, "marker never written: " + got);
-                ConmonRun.sleep(200);
-            }
+            Await.value("the detached exec's marker written", Duration.ofSeconds(30),
+                    () -> podman(m, "exec", n, "cat", "/tmp/marker").out(), "detached\n"::equals);
         } finally {
             podman(m, "rm", "-f", "-t", "0", n);
         }
@@ -90,7 +87,7 @@ class PodmanInteractiveTest {
     /** {@code podman exec -t} through a real terminal: the process has a tty, its exit code (7) is Podman's. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void execWithTerminalPropagatesExitCode(Monitor m) {
+    void execWithTerminalPropagatesExitCode(MonitorUnderTest m) {
         String n = name(m, "exect");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "100"), "run -d");
@@ -111,7 +108,7 @@ class PodmanInteractiveTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void healthcheckRun(Monitor m) {
+    void healthcheckRun(MonitorUnderTest m) {
         String n = name(m, "health");
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", "--health-cmd", "test -e /tmp/ok",
@@ -136,7 +133,7 @@ class PodmanInteractiveTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void containerInPod(Monitor m) {
+    void containerInPod(MonitorUnderTest m) {
         String pod = name(m, "pod");
         String n = name(m, "inpod");
         try {
@@ -160,7 +157,7 @@ class PodmanInteractiveTest {
     /** {@code --log-driver passthrough}: the container writes straight to podman's own stdout/stderr. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void logDriverPassthrough(Monitor m) {
+    void logDriverPassthrough(MonitorUnderTest m) {
         Fixtures.Proc p = podman(m, "run", "--rm", "--log-driver", "passthrough", "--network", "none", IMG, "sh", "-c",
                 "echo pt-out; echo pt-err >&2; [ -t 1 ] || echo not-a-tty; exit 2");
         assertEquals(2, p.status(), p.err());

@@ -8,26 +8,26 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code podman system service} on a private socket, over {@link PodmanTest}'s private store, with {@code m} as the
+ * {@code podman system service} on a private socket, over {@link PrivatePodman}'s private store, with {@code m} as the
  * monitor of every container it starts ({@code --conmon}): the Docker-compatible API the docker CLI and
  * Testcontainers talk to. Stopped (SIGTERM, then SIGKILL) by {@link #close()}.
  */
 final class PodmanService implements AutoCloseable {
-    final Monitor monitor;
+    final MonitorUnderTest monitor;
     final Path socket;
-    private final PodmanTest.Running process;
+    private final PrivatePodman.Running process;
 
-    private PodmanService(Monitor monitor, Path socket, PodmanTest.Running process) {
+    private PodmanService(MonitorUnderTest monitor, Path socket, PrivatePodman.Running process) {
         this.monitor = monitor;
         this.socket = socket;
         this.process = process;
     }
 
-    static PodmanService start(Monitor m) throws IOException {
+    static PodmanService start(MonitorUnderTest m) throws IOException {
         m.requirePresent();
-        Path socket = PodmanTest.base.resolve("api-" + m.name() + ".sock");
+        Path socket = PrivatePodman.base.resolve("api-" + m.name() + ".sock");
         Files.deleteIfExists(socket);
-        PodmanTest.Running p = PodmanTest.start(PodmanTest.cmd(m, "system", "service", "--time", "0", "unix://" + socket));
+        PrivatePodman.Running p = PrivatePodman.start(PrivatePodman.cmd(m, "system", "service", "--time", "0", "unix://" + socket));
         PodmanService service = new PodmanService(m, socket, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(socket)) {
@@ -48,8 +48,8 @@ final class PodmanService implements AutoCloseable {
 
     /** The command lines of the monitor of container {@code name} and its children ({@link MonitorProcesses}). */
     List<String> monitorCommandLines(String name) {
-        List<String> cmd = new ArrayList<>(PodmanTest.cmd(monitor, "inspect", "--format", "{{.State.ConmonPid}}", name));
-        Fixtures.Proc p = PodmanTest.exec(cmd, 60);
+        List<String> cmd = new ArrayList<>(PrivatePodman.cmd(monitor, "inspect", "--format", "{{.State.ConmonPid}}", name));
+        Fixtures.Proc p = PrivatePodman.exec(cmd, 60);
         if (p.status() != 0) throw new AssertionError("podman inspect " + name + ": " + p.err());
         return MonitorProcesses.commandLines(Long.parseLong(p.out().strip()));
     }

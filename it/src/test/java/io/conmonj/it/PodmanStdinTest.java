@@ -1,20 +1,18 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.cmd;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
-import static io.conmonj.it.PodmanTest.start;
+import static io.conmonj.it.Fixtures.sha256;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.cmd;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
+import static io.conmonj.it.PrivatePodman.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -42,21 +40,13 @@ class PodmanStdinTest {
             + "wc -c < /tmp/all; sha256sum < /tmp/all | cut -d' ' -f1";
 
     static Stream<Arguments> monitorsAndSizes() {
-        return Monitor.monitors().flatMap(m -> Stream.of(Arguments.of(m, 5_000_000), Arguments.of(m, 50_000_000)));
+        return MonitorUnderTest.monitors().flatMap(m -> Stream.of(Arguments.of(m, 5_000_000), Arguments.of(m, 50_000_000)));
     }
 
     static byte[] random(int size, long seed) {
         byte[] data = new byte[size];
         new Random(seed).nextBytes(data);
         return data;
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** What {@link #SLOW_READER} prints for {@code data}. */
@@ -66,7 +56,7 @@ class PodmanStdinTest {
 
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("monitorsAndSizes")
-    void runInteractiveDeliversEveryByteToASlowReader(Monitor m, int size) {
+    void runInteractiveDeliversEveryByteToASlowReader(MonitorUnderTest m, int size) {
         m.requirePresent();
         byte[] input = random(size, size);
         Fixtures.Proc p = start(cmd(m, "run", "--rm", "-i", "--network", "none", IMG, "sh", "-c", SLOW_READER), input)
@@ -77,7 +67,7 @@ class PodmanStdinTest {
 
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("monitorsAndSizes")
-    void execInteractiveDeliversEveryByteToASlowReader(Monitor m, int size) {
+    void execInteractiveDeliversEveryByteToASlowReader(MonitorUnderTest m, int size) {
         String n = name(m, "stdin-exec-" + size);
         try {
             ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sleep", "600"), "run -d");
@@ -96,8 +86,8 @@ class PodmanStdinTest {
      * stdout, read while it runs); afterwards every input byte arrives.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.conmonj.it.Monitor#monitors")
-    void waitingInputDoesNotHoldOutput(Monitor m) throws IOException {
+    @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")
+    void waitingInputDoesNotHoldOutput(MonitorUnderTest m) throws IOException {
         String n = name(m, "stdin-ticks");
         byte[] input = random(5_000_000, 42);
         try {
@@ -105,7 +95,7 @@ class PodmanStdinTest {
                     "sleep 1; i=0; while [ $i -lt 10 ]; do echo tick $i; i=$((i+1)); usleep 200000; done; "
                             + "while [ ! -e /tmp/go ]; do usleep 100000; done; "
                             + "cat > /tmp/all; wc -c < /tmp/all; sha256sum < /tmp/all | cut -d' ' -f1"), "run -d -i");
-            PodmanTest.Running attach = start(cmd(m, "attach", n), input);
+            PrivatePodman.Running attach = start(cmd(m, "attach", n), input);
             long deadline = System.nanoTime() + 60_000_000_000L;
             String attached = "", logs = "";
             while (!(attached.contains("tick 9\n") && logs.contains("tick 9\n"))) {

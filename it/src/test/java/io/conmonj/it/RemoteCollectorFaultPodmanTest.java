@@ -1,9 +1,9 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class RemoteCollectorFaultPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no remote drivers";
     /** The exit grace (2 s), Podman's own polling and a loaded machine; far below any collector's patience. */
     static final long BOUND_MILLIS = 20_000;
@@ -104,7 +106,7 @@ class RemoteCollectorFaultPodmanTest {
     record Waited(Fixtures.Proc proc, long millis) {
     }
 
-    private static Waited waitFor(Monitor m, String n) {
+    private static Waited waitFor(MonitorUnderTest m, String n) {
         long start = System.nanoTime();
         Fixtures.Proc p = podman(m, "wait", n);
         return new Waited(p, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -116,7 +118,7 @@ class RemoteCollectorFaultPodmanTest {
      */
     private static Waited withDriver(Path diagnostics, String driver, String opts, java.util.function.Supplier<Waited> body) {
         try {
-            return LogPluginPodmanTest.withConmonEnv(List.of("CONMONJ_LOG_DRIVER=" + driver, "CONMONJ_LOG_OPTS=" + opts,
+            return PrivatePodman.withConmonEnv(List.of("CONMONJ_LOG_DRIVER=" + driver, "CONMONJ_LOG_OPTS=" + opts,
                     "CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,10 +129,10 @@ class RemoteCollectorFaultPodmanTest {
      * Bytes of stdout in {@code podman logs} (streamed to a file: up to 30 MB), checked to be a prefix of
      * {@code line} repeated.
      */
-    private static long loggedPrefixOf(Monitor m, String n, byte[] line) throws IOException {
-        Path out = PodmanTest.base.resolve(n + ".logs");
+    private static long loggedPrefixOf(MonitorUnderTest m, String n, byte[] line) throws IOException {
+        Path out = PrivatePodman.base.resolve(n + ".logs");
         try {
-            Process p = new ProcessBuilder(PodmanTest.cmd(m, "logs", n)).redirectOutput(out.toFile())
+            Process p = new ProcessBuilder(PrivatePodman.cmd(m, "logs", n)).redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "podman logs timed out");
             long i = 0;
@@ -152,7 +154,7 @@ class RemoteCollectorFaultPodmanTest {
         }
     }
 
-    private static void assertNotUp(Monitor m, String n) {
+    private static void assertNotUp(MonitorUnderTest m, String n) {
         String status = ok(podman(m, "ps", "-a", "--filter", "name=^" + n + "$", "--format", "{{.Status}}"), "ps").out();
         assertTrue(status.startsWith("Exited"), "podman ps: " + status);
     }
@@ -163,18 +165,26 @@ class RemoteCollectorFaultPodmanTest {
      * container and its real status is recorded within the bound; what was written before is in the k8s-file log.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void aCollectorThatNeverReadsHoldsOutputButNotTheStatus(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void aCollectorThatNeverReadsHoldsOutputButNotTheStatus(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-silent-blocking");
-        Path diag = LogPluginPodmanTest.fresh("silent-blocking.diag");
+        Path diag = PrivatePodman.fresh("silent-blocking.diag");
         try (BadCollector collector = new BadCollector(false)) {
             Waited stop = withDriver(diag, "syslog", "syslog.syslog-address=" + collector.address()
                     + ";syslog.syslog-format=rfc5424", () -> {
                 ok(podman(m, "run", "-d", "--name", n, "--network", "none", IMG, "sh", "-c",
                         "yes flood-line | head -c " + FLOOD_BYTES + "; echo done; sleep 600"), "run -d");
-                // the output backs up behind the collector: the container is still writing after a few seconds
-                ConmonRun.sleep(4000);
+                // the output backs up behind the collector: the driver is connected and the container's k8s-file log
+                // stops growing short of the whole flood (unchanged over 10 polls, 0.5 s)
+                Path log = Path.of(ok(podman(m, "inspect", "-f", "{{.HostConfig.LogConfig.Path}}", n), "inspect").out().strip());
+                long[] last = {-1, 0};
+                Await.until("the driver connected and the log stalled behind the collector", Duration.ofSeconds(60), () -> {
+                    long size = Files.exists(log) ? Files.size(log) : 0;
+                    last[1] = size > 0 && size == last[0] ? last[1] + 1 : 0;
+                    last[0] = size;
+                    return collector.connections.get() > 0 && last[1] >= 10;
+                });
                 long start = System.nanoTime();
                 Fixtures.Proc p = podman(m, "stop", "-t", "2", n);
                 return new Waited(p, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -201,11 +211,11 @@ class RemoteCollectorFaultPodmanTest {
      * 6; {@code podman wait} has the status within the bound, the k8s-file log every byte, and the drops are reported.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void aCollectorThatNeverReadsNeverHoldsANonBlockingContainer(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void aCollectorThatNeverReadsNeverHoldsANonBlockingContainer(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-silent-nonblocking");
-        Path diag = LogPluginPodmanTest.fresh("silent-nonblocking.diag");
+        Path diag = PrivatePodman.fresh("silent-nonblocking.diag");
         try (BadCollector collector = new BadCollector(false)) {
             Waited w = withDriver(diag, "syslog", "syslog.syslog-address=" + collector.address()
                     + ";syslog.syslog-format=rfc5424;syslog.mode=non-blocking", () -> {
@@ -233,11 +243,11 @@ class RemoteCollectorFaultPodmanTest {
      * small (back-off, not a reconnect storm).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void garbageAcksCostNeitherTheStatusNorTheLog(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void garbageAcksCostNeitherTheStatusNorTheLog(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "collector-garbage-acks");
-        Path diag = LogPluginPodmanTest.fresh("garbage-acks.diag");
+        Path diag = PrivatePodman.fresh("garbage-acks.diag");
         try (BadCollector collector = new BadCollector(true)) {
             Waited w = withDriver(diag, "fluentd", "fluentd.fluentd-address=" + collector.address().substring("tcp://".length())
                     + ";fluentd.fluentd-request-ack=true", () -> {

@@ -1,10 +1,10 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.annotations;
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.annotations;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class RemoteDriverExitBoundPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no remote drivers";
     /** Far below the one-minute back-off, far above the 2 s grace plus Podman's overhead. */
     static final long BOUND_MILLIS = 20_000;
@@ -33,18 +34,18 @@ class RemoteDriverExitBoundPodmanTest {
 
     /** fluentd-async with nothing on its port and fluentd-retry-wait=1m (the largest it takes). */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void fluentdWithAMinuteOfBackoffAndNoCollector(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void fluentdWithAMinuteOfBackoffAndNoCollector(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
-        int port = FluentdPodmanTest.freePort();
+        int port = LoopbackPorts.freePort();
         runAndWait(m, name(m, "exit-bound-fluentd"), annotations("fluentd", "fluentd",
                 "fluentd-address=127.0.0.1:" + port, "fluentd-async=true", "fluentd-retry-wait=1m"));
     }
 
     /** gelf over TCP with a 60 s reconnect delay, the collector gone for good after the start. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(LogPluginPodmanTest.MONITORS)
-    void gelfWithAMinuteOfReconnectDelayAndTheCollectorGone(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void gelfWithAMinuteOfReconnectDelayAndTheCollectorGone(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         String n = name(m, "exit-bound-gelf");
         GelfReceiver rx = GelfReceiver.tcp(0);
@@ -56,11 +57,11 @@ class RemoteDriverExitBoundPodmanTest {
         }
     }
 
-    private static void runAndWait(Monitor m, String n, List<String> annotations) throws Exception {
+    private static void runAndWait(MonitorUnderTest m, String n, List<String> annotations) throws Exception {
         runAndWait(m, n, annotations, null);
     }
 
-    private static void runAndWait(Monitor m, String n, List<String> annotations, GelfReceiver closeAfterStart)
+    private static void runAndWait(MonitorUnderTest m, String n, List<String> annotations, GelfReceiver closeAfterStart)
             throws Exception {
         try {
             ok(podman(m, List.of(List.of("run", "-d", "--name", n, "--network", "none"), annotations,

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The skip policy for missing parts (a tool, a daemon, the conmon-j binary). A developer's machine may lack one and
  * sees a visible skip with the reason; CI must not: {@code .ci/run} exports {@code CONMONJ_REQUIRE_ALL=1} (or pass
  * {@code -Dconmonj.require=true}), and then a missing part is a failure, so a forgotten install step cannot hide
- * behind a green run. Cases skipped because the reference conmon lacks a feature ({@link Monitor#onlyConmonJ}) are
+ * behind a green run. Cases skipped because the reference conmon lacks a feature ({@link MonitorUnderTest#onlyConmonJ}) are
  * not missing parts and stay skips.
  */
 final class Required {

@@ -21,11 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SdNotifyHarnessTest {
     static final Duration T = Duration.ofSeconds(30);
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void theSocketInTheBundleRelaysStateLinesToTheHost(Monitor m) throws Exception {
+    void theSocketInTheBundleRelaysStateLinesToTheHost(MonitorUnderTest m) throws Exception {
         Fixtures.Bundle b = Fixtures.get().sh("sleep 3");
         Files.createDirectory(b.dir().resolve("notify"));
         try (NotifyListener host = NotifyListener.bind(b.dir().resolve("host.sock"));
@@ -52,7 +52,7 @@ class SdNotifyHarnessTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void aMissingNotifyDirectoryFailsTheCreate(Monitor m) throws Exception {
+    void aMissingNotifyDirectoryFailsTheCreate(MonitorUnderTest m) throws Exception {
         Fixtures.Bundle b = Fixtures.get().sh("echo never");
         try (ConmonRun r = new ConmonRun(m, b).podmanArgs().k8sLog().args("--sdnotify-socket", b.dir().resolve("host.sock").toString())) {
             r.spawn();

@@ -1,9 +1,9 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.IMG;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class SdNotifyPodmanTest {
-    static final String MONITORS = "io.conmonj.it.Monitor#monitors";
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     /** The lines a monitor may relay (conmon-behaviour.md §12), besides Podman's own MAINPID. */
     private static final Set<String> STATE_LINES = Set.of("READY=1", "RELOADING=1", "STOPPING=1", "WATCHDOG=1",
             "WATCHDOG=trigger");
@@ -44,22 +44,22 @@ class SdNotifyPodmanTest {
 
     @BeforeAll
     static void buildHelper() throws IOException {
-        helperDir = Files.createDirectories(PodmanTest.base.resolve("sd-notify-helper"));
+        helperDir = Files.createDirectories(PrivatePodman.base.resolve("sd-notify-helper"));
         Fixtures.Proc p = Fixtures.run(List.of("gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o",
                 helperDir.resolve("sd-notify-send").toString(), Path.of("src/test/c/sd-notify-send.c").toString()), 120);
         assertEquals(0, p.status(), "gcc -static sd-notify-send.c (needs libc6-dev): " + p.err());
     }
 
     /** podman with NOTIFY_SOCKET set, as systemd starts it for a Type=notify unit. */
-    private static Fixtures.Proc podmanNotified(Monitor m, Path notifySocket, String... args) {
+    private static Fixtures.Proc podmanNotified(MonitorUnderTest m, Path notifySocket, String... args) {
         m.requirePresent();
-        List<String> cmd = new ArrayList<>(PodmanTest.cmd(m, args));
+        List<String> cmd = new ArrayList<>(PrivatePodman.cmd(m, args));
         try {
-            Path o = Files.createTempFile(PodmanTest.base, "out", ".txt"), e = Files.createTempFile(PodmanTest.base, "err", ".txt");
+            Path o = Files.createTempFile(PrivatePodman.base, "out", ".txt"), e = Files.createTempFile(PrivatePodman.base, "err", ".txt");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(o.toFile()).redirectError(e.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .directory(PodmanTest.base.resolve("cwd").toFile());
-            pb.environment().put("CONTAINERS_CONF", PodmanTest.conf.toString());
+                    .directory(PrivatePodman.base.resolve("cwd").toFile());
+            pb.environment().put("CONTAINERS_CONF", PrivatePodman.conf.toString());
             pb.environment().put("NOTIFY_SOCKET", notifySocket.toString());
             Process process = pb.start();
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -83,9 +83,9 @@ class SdNotifyPodmanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void readyFromTheContainerReachesTheHostSocketWithTheMonitorAsMainpid(Monitor m) throws Exception {
+    void readyFromTheContainerReachesTheHostSocketWithTheMonitorAsMainpid(MonitorUnderTest m) throws Exception {
         String n = name(m, "sdnotify");
-        try (NotifyListener host = NotifyListener.bind(PodmanTest.base.resolve(m.name() + "-notify.sock"))) {
+        try (NotifyListener host = NotifyListener.bind(PrivatePodman.base.resolve(m.name() + "-notify.sock"))) {
             ok(podmanNotified(m, host.path, "run", "-d", "--name", n, "--network", "none", "--sdnotify=container",
                     "-v", helperDir + ":/h:ro", IMG, "sh", "-c",
                     "/h/sd-notify-send \"$(printf 'MAINPID=1\\nSTATUS=hello\\nREADY=1')\" && sleep 100"), "run -d");
@@ -109,9 +109,9 @@ class SdNotifyPodmanTest {
     /** Hostile datagrams (binary, oversized, forbidden fields) neither reach the host nor stop the proxy. */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void hostileDatagramsAreDroppedAndTheProxyKeepsWorking(Monitor m) throws Exception {
+    void hostileDatagramsAreDroppedAndTheProxyKeepsWorking(MonitorUnderTest m) throws Exception {
         String n = name(m, "sdnotify-hostile");
-        try (NotifyListener host = NotifyListener.bind(PodmanTest.base.resolve(m.name() + "-hostile.sock"))) {
+        try (NotifyListener host = NotifyListener.bind(PrivatePodman.base.resolve(m.name() + "-hostile.sock"))) {
             String script = String.join(" && ",
                     "/h/sd-notify-send \"$(printf 'FDSTORE=1\\nNOTIFYACCESS=all\\n\\001\\377\\r\\nMAINPID=1')\"",
                     "/h/sd-notify-send \"$(printf 'X%070000d' 0)\"",

@@ -80,15 +80,15 @@ class StdinHarnessTest {
         }
     }
 
-    private static void twoClientsAtOnce(Monitor m, boolean terminal) {
+    private static void twoClientsAtOnce(MonitorUnderTest m, boolean terminal) {
         byte[] inputA = Client.A.input(), inputB = Client.B.input();
         String script = reader(inputA.length + inputB.length);
         Fixtures.Bundle bundle = terminal ? Fixtures.get().shTerminal("stty raw -echo; " + script) : Fixtures.get().sh(script);
-        String expected = PodmanStdinTest.sha256(inputA) + "\n" + PodmanStdinTest.sha256(inputB) + "\n";
-        try (ConmonRun r = AttachHarnessTest.run(m, bundle).k8sLog().args(terminal ? new String[] {"-t", "-i"} : new String[] {"-i"})) {
-            AttachHarnessTest.create(r);
+        String expected = Fixtures.sha256(inputA) + "\n" + Fixtures.sha256(inputB) + "\n";
+        try (ConmonRun r = HarnessSteps.run(m, bundle).k8sLog().args(terminal ? new String[] {"-t", "-i"} : new String[] {"-i"})) {
+            HarnessSteps.create(r);
             try (Attach a = r.attach(); Attach b = r.attach()) {
-                AttachHarnessTest.start(r);
+                HarnessSteps.start(r);
                 a.readUntil(2, "ready", T);
                 CompletableFuture<Void> sendA = sendAll(a, packets(inputA));
                 CompletableFuture<Void> sendB = sendAll(b, packets(inputB));
@@ -103,8 +103,8 @@ class StdinHarnessTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.conmonj.it.Monitor#monitors")
-    void twoClientsFeedingOneSlowStdinLoseNothing(Monitor m) {
+    @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")
+    void twoClientsFeedingOneSlowStdinLoseNothing(MonitorUnderTest m) {
         twoClientsAtOnce(m, false);
     }
 
@@ -113,8 +113,8 @@ class StdinHarnessTest {
      * edits), then the two clients; the pty's small input buffer is where the back-pressure starts.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.conmonj.it.Monitor#monitors")
-    void twoClientsFeedingOneSlowTerminalLoseNothing(Monitor m) {
+    @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")
+    void twoClientsFeedingOneSlowTerminalLoseNothing(MonitorUnderTest m) {
         twoClientsAtOnce(m, true);
     }
 }

@@ -1,15 +1,14 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.LogPluginPodmanTest.annotations;
-import static io.conmonj.it.LogPluginPodmanTest.assertStartupErrors;
-import static io.conmonj.it.LogPluginPodmanTest.run;
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.DriverSelection.annotations;
+import static io.conmonj.it.StartupError.assertStartupErrors;
+import static io.conmonj.it.DriverSelection.run;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conmonj.it.LogPluginPodmanTest.StartupError;
 import io.conmonj.it.SyslogReceivers.Receiver;
 import io.conmonj.it.SyslogReceivers.Rsyslog;
 import io.conmonj.it.SyslogReceivers.Stored;
@@ -33,14 +32,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class SyslogPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the C conmon has no syslog driver";
     /** Lines on both streams, a line written in two pieces (a partial record, then its end), an unterminated last line. */
     static final String SCRIPT = "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'part'; sleep 0.5; printf 'ial\\n';"
             + " printf 'tail-no-newline'";
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void rsyslogOverUdpDockerDefaultFormat(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void rsyslogOverUdpDockerDefaultFormat(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Rsyslog.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-syslog-podman-rs-");
@@ -55,8 +55,8 @@ class SyslogPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void syslogNgOverTcpOctetCountedRfc5424micro(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void syslogNgOverTcpOctetCountedRfc5424micro(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         SyslogNg.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-syslog-podman-ng-");
@@ -71,7 +71,7 @@ class SyslogPodmanTest {
         }
     }
 
-    private static void runAndCheck(Monitor m, String n, Receiver d, List<String> opts, int facility, boolean rfc5424)
+    private static void runAndCheck(MonitorUnderTest m, String n, Receiver d, List<String> opts, int facility, boolean rfc5424)
             throws IOException {
         Fixtures.Proc p = run(m, n, annotations("syslog", "syslog", opts.toArray(String[]::new)), "sh", "-c", SCRIPT);
         assertEquals(0, p.status(), p.err());
@@ -107,8 +107,8 @@ class SyslogPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void badAddressOrOptionFailsPodmanRun(Monitor m) {
+    @MethodSource(MONITORS)
+    void badAddressOrOptionFailsPodmanRun(MonitorUnderTest m) {
         m.onlyConmonJ(WHY);
         assertStartupErrors(m, "syslog", "syslog-bad", List.of(
                 new StartupError(List.of("syslog-address=udp://no-such-host.invalid:514"),

@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The syslog driver (drivers-contrib), driven in this JVM as the monitor drives it, against real rsyslogd and
@@ -256,12 +255,13 @@ class SyslogReceiversTest {
                     try {
                         for (int i = 0; i < 5; i++) {
                             deliver(tcpDriver, record(LogStream.STDOUT, nowNanos(), "tcp-during-" + i + "\n", false));
-                            SyslogReceivers.sleep(200);
+                            SyslogReceivers.sleep(200); // a slow writer on purpose, spread over the outage
                         }
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
                 });
+                // what is checked is an absence: a driver that did not wait for the collector has returned by now
                 SyslogReceivers.sleep(1500);
                 assertTrue(!during.isDone(), "the driver waits for the collector");
                 rs = new Rsyslog(dir, udp, tcp);

@@ -33,7 +33,7 @@ final class TestPolicy {
      */
     static String permissive() {
         return "[annotations]\nunrestricted = true\nregex = true\n"
-                + "[plugin.file-plugin]\npath = " + Json.quote(LogPluginPodmanTest.FILE_PLUGIN.toString()) + "\n"
-                + "[plugin.socket-plugin]\npath = " + Json.quote(LogPluginPodmanTest.SOCKET_PLUGIN.toString()) + "\n";
+                + "[plugin.file-plugin]\npath = " + Json.quote(ExamplePlugins.FILE_PLUGIN.toString()) + "\n"
+                + "[plugin.socket-plugin]\npath = " + Json.quote(ExamplePlugins.SOCKET_PLUGIN.toString()) + "\n";
     }
 }

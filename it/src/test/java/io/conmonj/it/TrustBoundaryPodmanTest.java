@@ -1,8 +1,8 @@
 package io.conmonj.it;
 
-import static io.conmonj.it.PodmanTest.name;
-import static io.conmonj.it.PodmanTest.ok;
-import static io.conmonj.it.PodmanTest.podman;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.ok;
+import static io.conmonj.it.PrivatePodman.podman;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -45,6 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(PodmanEnvironment.class)
 class TrustBoundaryPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
     static final String WHY = "the trust boundary guards conmon-j's io.conmon-j.* annotations; the C conmon ignores them";
     static final String A = "io.conmon-j.";
     /** "Within seconds": a refused podman run (create, monitor start, refusal, clean-up) takes ≈ 1 s here. */
@@ -56,7 +60,7 @@ class TrustBoundaryPodmanTest {
     }
 
     /** {@code podman run --rm} of {@code echo must-not-run} with these arguments before the image, timed. */
-    static Refusal runRefused(Monitor m, String what, List<String> args, String image, String rule) {
+    static Refusal runRefused(MonitorUnderTest m, String what, List<String> args, String image, String rule) {
         String n = name(m, what);
         List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
         a.addAll(args);
@@ -85,16 +89,16 @@ class TrustBoundaryPodmanTest {
 
     /** Runs {@code body} under a policy written from {@code text} (none of the permissive test policy). */
     static <T> T withPolicy(String name, String text, List<String> vars, Supplier<T> body) throws IOException {
-        Path policy = TestPolicy.write(PodmanTest.base, name, text);
+        Path policy = TestPolicy.write(PrivatePodman.base, name, text);
         List<String> all = new ArrayList<>(List.of(TestPolicy.ENV + "=" + policy));
         all.addAll(vars);
-        return LogPluginPodmanTest.withConmonEnv(all, body);
+        return PrivatePodman.withConmonEnv(all, body);
     }
 
     /** Builds {@link #EVIL_IMG} from the test image with these annotations in its OCI manifest. */
-    static void buildImageWithAnnotations(Monitor m, String... kv) throws IOException {
-        Path ctx = Files.createDirectories(PodmanTest.base.resolve("evil-ctx"));
-        Files.writeString(ctx.resolve("Containerfile"), "FROM " + PodmanTest.IMG + "\n");
+    static void buildImageWithAnnotations(MonitorUnderTest m, String... kv) throws IOException {
+        Path ctx = Files.createDirectories(PrivatePodman.base.resolve("evil-ctx"));
+        Files.writeString(ctx.resolve("Containerfile"), "FROM " + PrivatePodman.IMG + "\n");
         List<String> a = new ArrayList<>(List.of("build", "--network", "none", "--format", "oci", "-t", EVIL_IMG));
         for (String s : kv) a.addAll(List.of("--annotation", A + s));
         a.add(ctx.toString());
@@ -103,7 +107,7 @@ class TrustBoundaryPodmanTest {
         assertTrue(inspected.contains(A + kv[0].substring(0, kv[0].indexOf('='))), "the image carries the annotations: " + inspected);
     }
 
-    static void removeImage(Monitor m) {
+    static void removeImage(MonitorUnderTest m) {
         podman(m, "rmi", "-f", EVIL_IMG);
     }
 
@@ -127,10 +131,10 @@ class TrustBoundaryPodmanTest {
                     if (fd >= 0) { (void) write(fd, "ran\\n", 4); close(fd); }
                 }
                 """);
-        Fixtures.Proc cc = PodmanTest.exec(List.of("gcc", "-shared", "-fPIC", "-o", so.toString(),
+        Fixtures.Proc cc = PrivatePodman.exec(List.of("gcc", "-shared", "-fPIC", "-o", so.toString(),
                 "-DMARKER=" + Json.quote(marker.toString()), c.toString()), 60);
         assertEquals(0, cc.status(), "gcc: " + cc.err());
-        Fixtures.Proc control = PodmanTest.exec(List.of("env", "LD_PRELOAD=" + so, "true"), 30);
+        Fixtures.Proc control = PrivatePodman.exec(List.of("env", "LD_PRELOAD=" + so, "true"), 30);
         assertEquals(0, control.status(), control.err());
         assertTrue(Files.exists(marker), "control: loading the plugin runs its constructor");
         Files.delete(marker);
@@ -138,15 +142,15 @@ class TrustBoundaryPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void pluginByPathIsNeverLoaded(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void pluginByPathIsNeverLoaded(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path dir = PodmanTest.base.resolve("evil-plugin");
-        Path marker = PodmanTest.base.resolve("evil-plugin-ran");
+        Path dir = PrivatePodman.base.resolve("evil-plugin");
+        Path marker = PrivatePodman.base.resolve("evil-plugin-ran");
         Path so = evilPlugin(dir, marker);
         try {
             withPolicy("empty", "", List.of(), () -> {
-                runRefused(m, "plugin-by-path", ann("log-driver=c-plugin:p", "log-opt.p.plugin=" + so), PodmanTest.IMG,
+                runRefused(m, "plugin-by-path", ann("log-driver=c-plugin:p", "log-opt.p.plugin=" + so), PrivatePodman.IMG,
                         "annotation-plugin");
                 assertFalse(Files.exists(marker), "the plugin's constructor did not run");
                 return null;
@@ -161,7 +165,7 @@ class TrustBoundaryPodmanTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             withPolicy("writable-plugin-dir", "[plugin.evil]\npath = " + Json.quote(so.toString()) + "\n", List.of(), () -> {
                 Refusal r = runRefused(m, "plugin-in-writable-dir", ann("log-driver=c-plugin:p", "log-opt.p.plugin=evil"),
-                        PodmanTest.IMG, "registered-file");
+                        PrivatePodman.IMG, "registered-file");
                 assertTrue(r.proc().err().contains(dir + " is writable by its group (mode 777)"), r.proc().err());
                 assertFalse(Files.exists(marker), "the plugin's constructor did not run (writable directory)");
                 return null;
@@ -178,25 +182,25 @@ class TrustBoundaryPodmanTest {
      * confined to the container's log directory like any annotation file.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void aRegisteredPluginChosenByNameStillWorks(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void aRegisteredPluginChosenByNameStillWorks(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "registered-plugin");
         try {
-            withPolicy("registered", "[plugin.files]\npath = " + Json.quote(LogPluginPodmanTest.FILE_PLUGIN.toString()) + "\n",
+            withPolicy("registered", "[plugin.files]\npath = " + Json.quote(ExamplePlugins.FILE_PLUGIN.toString()) + "\n",
                     List.of(), () -> {
                         runRefused(m, "registered-plugin-abs-path", ann("log-driver=c-plugin:f", "log-opt.f.plugin=files",
-                                "log-opt.f.path=" + PodmanTest.base.resolve("anywhere.records")), PodmanTest.IMG, "annotation-path");
-                        assertFalse(Files.exists(PodmanTest.base.resolve("anywhere.records")));
+                                "log-opt.f.path=" + PrivatePodman.base.resolve("anywhere.records")), PrivatePodman.IMG, "annotation-path");
+                        assertFalse(Files.exists(PrivatePodman.base.resolve("anywhere.records")));
                         List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
                         a.addAll(ann("log-driver=c-plugin:f", "log-opt.f.plugin=files", "log-opt.f.path=plugin.log"));
-                        a.addAll(List.of(PodmanTest.IMG, "echo", "registered-ok"));
+                        a.addAll(List.of(PrivatePodman.IMG, "echo", "registered-ok"));
                         Fixtures.Proc p = podman(m, a.toArray(String[]::new));
                         assertEquals(0, p.status(), p.err());
                         try {
-                            List<LogPluginPodmanTest.Rec> recs = LogPluginPodmanTest.parse(Files.readAllBytes(
+                            List<PluginFrames.Rec> recs = PluginFrames.parse(Files.readAllBytes(
                                     logDirectory(m, n).resolve("plugin.log")));
-                            assertEquals("registered-ok\n", LogPluginPodmanTest.joined(recs, "stdout"));
+                            assertEquals("registered-ok\n", PluginFrames.joined(recs, "stdout"));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -208,7 +212,7 @@ class TrustBoundaryPodmanTest {
     }
 
     /** The directory of the container's k8s-file log, where annotations may name files. */
-    static Path logDirectory(Monitor m, String n) {
+    static Path logDirectory(MonitorUnderTest m, String n) {
         return Path.of(ok(podman(m, "inspect", "--format", "{{.HostConfig.LogConfig.Path}}", n), "inspect").out().strip())
                 .getParent();
     }
@@ -216,10 +220,10 @@ class TrustBoundaryPodmanTest {
     // ------------------------------------------------------------------ host files
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void hostFilesOutsideTheLogDirectoryAreUntouched(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void hostFilesOutsideTheLogDirectoryAreUntouched(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path victimDir = Files.createDirectories(PodmanTest.base.resolve("victim"));
+        Path victimDir = Files.createDirectories(PrivatePodman.base.resolve("victim"));
         Path target = victimDir.resolve("target.conf");
         byte[] precious = "precious: root's own file\n".getBytes();
         Files.write(target, precious);
@@ -237,12 +241,12 @@ class TrustBoundaryPodmanTest {
         try {
             withPolicy("empty", "", List.of(), () -> {
                 for (int i = 0; i < attacks.size(); i++) {
-                    runRefused(m, "path-" + i, attacks.get(i), PodmanTest.IMG, "annotation-path");
+                    runRefused(m, "path-" + i, attacks.get(i), PrivatePodman.IMG, "annotation-path");
                     assertUntouched(target, precious);
                 }
                 // max-file from an annotation is capped: 2^31-1 would make every rotation loop for ever
                 runRefused(m, "max-file", ann("log-driver=json-file:x", "log-opt.x.path=a.json",
-                        "log-opt.x.max-file=2147483647", "log-opt.x.max-size=1k"), PodmanTest.IMG, "annotation-cap");
+                        "log-opt.x.max-file=2147483647", "log-opt.x.max-size=1k"), PrivatePodman.IMG, "annotation-cap");
                 return null;
             });
             buildImageWithAnnotations(m, "log-driver=json-file:x", "log-opt.x.path=" + target, "log-opt.x.max-file=3",
@@ -274,8 +278,8 @@ class TrustBoundaryPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void aFileInTheContainersLogDirectoryWithinTheCapsStillWorks(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void aFileInTheContainersLogDirectoryWithinTheCapsStillWorks(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         String n = name(m, "own-dir-file");
         try {
@@ -283,7 +287,7 @@ class TrustBoundaryPodmanTest {
                 List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
                 a.addAll(ann("log-driver=json-file:j", "log-opt.j.path=app.json", "log-opt.j.max-size=10k",
                         "log-opt.j.max-file=3"));
-                a.addAll(List.of(PodmanTest.IMG, "echo", "in-my-dir"));
+                a.addAll(List.of(PrivatePodman.IMG, "echo", "in-my-dir"));
                 Fixtures.Proc p = podman(m, a.toArray(String[]::new));
                 assertEquals(0, p.status(), p.err());
                 try {
@@ -306,6 +310,8 @@ class TrustBoundaryPodmanTest {
         final ServerSocket tcp;
         final DatagramSocket udp;
         final AtomicInteger seen = new AtomicInteger();
+        /** The peers' ports, each added after its connection or datagram was counted. */
+        final Set<Integer> tcpPeers = ConcurrentHashMap.newKeySet(), udpPeers = ConcurrentHashMap.newKeySet();
         final List<Thread> threads = new ArrayList<>();
 
         Listeners() throws IOException {
@@ -315,6 +321,7 @@ class TrustBoundaryPodmanTest {
                 while (!tcp.isClosed()) {
                     try (Socket s = tcp.accept()) {
                         seen.incrementAndGet();
+                        tcpPeers.add(s.getPort());
                     } catch (IOException e) {
                         return;
                     }
@@ -324,8 +331,10 @@ class TrustBoundaryPodmanTest {
                 byte[] b = new byte[65536];
                 while (!udp.isClosed()) {
                     try {
-                        udp.receive(new DatagramPacket(b, b.length));
+                        DatagramPacket d = new DatagramPacket(b, b.length);
+                        udp.receive(d);
                         seen.incrementAndGet();
+                        udpPeers.add(d.getPort());
                     } catch (SocketTimeoutException e) {
                         // keep listening
                     } catch (IOException e) {
@@ -333,6 +342,21 @@ class TrustBoundaryPodmanTest {
                     }
                 }
             }));
+        }
+
+        /**
+         * What reached the listeners before now, counted to the end: sends one connection and one datagram of its own
+         * and awaits both being counted. The accept queue and the receive queue are first in, first out, so whatever
+         * came before them is counted by then. Returns the count without these two.
+         */
+        int seenSoFar() throws IOException {
+            try (Socket own = new Socket(InetAddress.getLoopbackAddress(), tcp.getLocalPort());
+                 DatagramSocket ownUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                ownUdp.send(new DatagramPacket(new byte[] {'!'}, 1, udp.getLocalSocketAddress()));
+                Await.until("the listeners counted our own connection and datagram", Duration.ofSeconds(10),
+                        () -> tcpPeers.contains(own.getLocalPort()) && udpPeers.contains(ownUdp.getLocalPort()));
+            }
+            return seen.get() - 2;
         }
 
         @Override
@@ -343,8 +367,8 @@ class TrustBoundaryPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void networkDestinationsComeFromThePolicy(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void networkDestinationsComeFromThePolicy(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         try (Listeners l = new Listeners()) {
             String tcp = "127.0.0.1:" + l.tcp.getLocalPort();
@@ -355,7 +379,7 @@ class TrustBoundaryPodmanTest {
                     ann("log-driver=fluentd", "log-opt.fluentd.fluentd-address=" + tcp));
             withPolicy("empty", "", List.of(), () -> {
                 for (int i = 0; i < attacks.size(); i++) {
-                    runRefused(m, "remote-" + i, attacks.get(i), PodmanTest.IMG, "annotation-driver");
+                    runRefused(m, "remote-" + i, attacks.get(i), PrivatePodman.IMG, "annotation-driver");
                 }
                 return null;
             });
@@ -363,11 +387,11 @@ class TrustBoundaryPodmanTest {
             String policy = "[annotations]\ndrivers = [\"syslog\", \"gelf\", \"fluentd\"]\ndestinations = [\"10.0.0.0/8\"]\n";
             withPolicy("tenant-range", policy, List.of(), () -> {
                 for (int i = 0; i < attacks.size(); i++) {
-                    runRefused(m, "range-" + i, attacks.get(i), PodmanTest.IMG, "annotation-destination");
+                    runRefused(m, "range-" + i, attacks.get(i), PrivatePodman.IMG, "annotation-destination");
                 }
                 runRefused(m, "range-name", ann("log-driver=syslog", "log-opt.syslog.syslog-address=tcp://localhost:"
-                        + l.tcp.getLocalPort()), PodmanTest.IMG, "annotation-destination");
-                runRefused(m, "range-default", ann("log-driver=fluentd"), PodmanTest.IMG, "annotation-destination");
+                        + l.tcp.getLocalPort()), PrivatePodman.IMG, "annotation-destination");
+                runRefused(m, "range-default", ann("log-driver=fluentd"), PrivatePodman.IMG, "annotation-destination");
                 return null;
             });
             buildImageWithAnnotations(m, "log-driver=syslog", "log-opt.syslog.syslog-address=tcp://" + tcp);
@@ -375,16 +399,15 @@ class TrustBoundaryPodmanTest {
                 runRefused(m, "remote-image", List.of(), EVIL_IMG, "annotation-driver");
                 return null;
             });
-            Thread.sleep(200);
-            assertEquals(0, l.seen.get(), "no listener saw a connection or a datagram");
+            assertEquals(0, l.seenSoFar(), "no listener saw a connection or a datagram");
         } finally {
             removeImage(m);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void aProfileChosenByAnnotationSendsToRsyslog(Monitor m) throws Exception {
+    @MethodSource(MONITORS)
+    void aProfileChosenByAnnotationSendsToRsyslog(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
         Rsyslog.requireInstalled();
         Path dir = Files.createTempDirectory("conmonj-trust-rs-");
@@ -401,13 +424,13 @@ class TrustBoundaryPodmanTest {
             withPolicy("profile", policy, List.of(), () -> {
                 // the profile's fixed destination cannot be changed, nor an option outside allow set
                 runRefused(m, "profile-address", ann("log-profile=central", "log-opt.central.syslog-address=tcp://10.0.0.1:1"),
-                        PodmanTest.IMG, "annotation-option");
+                        PrivatePodman.IMG, "annotation-option");
                 runRefused(m, "profile-cap", ann("log-profile=central", "log-opt.central.mode=non-blocking",
-                        "log-opt.central.max-buffer-size=2m"), PodmanTest.IMG, "annotation-cap");
-                runRefused(m, "profile-unknown", ann("log-profile=nope"), PodmanTest.IMG, "annotation-profile");
+                        "log-opt.central.max-buffer-size=2m"), PrivatePodman.IMG, "annotation-cap");
+                runRefused(m, "profile-unknown", ann("log-profile=nope"), PrivatePodman.IMG, "annotation-profile");
                 List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
                 a.addAll(ann("log-profile=central", "log-opt.central.tag=trust-profile"));
-                a.addAll(List.of(PodmanTest.IMG, "echo", "via-profile"));
+                a.addAll(List.of(PrivatePodman.IMG, "echo", "via-profile"));
                 Fixtures.Proc p = podman(m, a.toArray(String[]::new));
                 assertEquals(0, p.status(), p.err());
                 return null;
@@ -429,17 +452,17 @@ class TrustBoundaryPodmanTest {
     // ------------------------------------------------------------------ the administrator's drivers, regexes, the file
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void annotationsCannotSilenceTheAdministratorsDriver(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void annotationsCannotSilenceTheAdministratorsDriver(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path archive = PodmanTest.base.resolve("archive.log");
+        Path archive = PrivatePodman.base.resolve("archive.log");
         Files.deleteIfExists(archive);
         String n = name(m, "admin-none");
         try {
             withPolicy("empty", "", List.of("CONMONJ_LOG_DRIVER=k8s-file:archive", "CONMONJ_LOG_OPTS=archive.path=" + archive), () -> {
                 List<String> a = new ArrayList<>(List.of("run", "--name", n, "--network", "none"));
                 a.addAll(ann("log-driver=none"));
-                a.addAll(List.of(PodmanTest.IMG, "echo", "still-archived"));
+                a.addAll(List.of(PrivatePodman.IMG, "echo", "still-archived"));
                 Fixtures.Proc p = podman(m, a.toArray(String[]::new));
                 assertEquals(0, p.status(), p.err());
                 try {
@@ -447,11 +470,11 @@ class TrustBoundaryPodmanTest {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                runRefused(m, "admin-reconfigure", ann("log-opt.archive.path=" + PodmanTest.base.resolve("elsewhere.log")),
-                        PodmanTest.IMG, "admin-instance");
+                runRefused(m, "admin-reconfigure", ann("log-opt.archive.path=" + PrivatePodman.base.resolve("elsewhere.log")),
+                        PrivatePodman.IMG, "admin-instance");
                 runRefused(m, "admin-replace", ann("log-driver=k8s-file:archive", "log-opt.archive.path=x.log"),
-                        PodmanTest.IMG, "admin-instance");
-                assertFalse(Files.exists(PodmanTest.base.resolve("elsewhere.log")));
+                        PrivatePodman.IMG, "admin-instance");
+                assertFalse(Files.exists(PrivatePodman.base.resolve("elsewhere.log")));
                 return null;
             });
         } finally {
@@ -461,32 +484,32 @@ class TrustBoundaryPodmanTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void regexesFromAnnotationsAreRefusedQuickly(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void regexesFromAnnotationsAreRefusedQuickly(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
         // a 41-character annotation name against a nested quantifier: java.util.regex backtracks for ever
         String longName = "a".repeat(41);
         withPolicy("empty", "", List.of(), () -> {
             List<String> args = new ArrayList<>(List.of("--annotation", longName + "=x"));
             args.addAll(ann("log-driver=journald:j", "log-opt.j.labels-regex=^(a+)+$"));
-            runRefused(m, "regex", args, PodmanTest.IMG, "annotation-regex");
+            runRefused(m, "regex", args, PrivatePodman.IMG, "annotation-regex");
             return null;
         });
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource(PodmanTest.MONITORS)
-    void aPolicyOthersCanWriteOrThatIsMalformedStopsTheContainer(Monitor m) throws IOException {
+    @MethodSource(MONITORS)
+    void aPolicyOthersCanWriteOrThatIsMalformedStopsTheContainer(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        Path policy = TestPolicy.write(PodmanTest.base, "group-writable", "[annotations]\nunrestricted = true\n");
+        Path policy = TestPolicy.write(PrivatePodman.base, "group-writable", "[annotations]\nunrestricted = true\n");
         Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rw-rw-r--"));
-        LogPluginPodmanTest.withConmonEnv(List.of(TestPolicy.ENV + "=" + policy), () -> {
-            Refusal r = runRefused(m, "policy-writable", List.of(), PodmanTest.IMG, "policy-owner");
+        PrivatePodman.withConmonEnv(List.of(TestPolicy.ENV + "=" + policy), () -> {
+            Refusal r = runRefused(m, "policy-writable", List.of(), PrivatePodman.IMG, "policy-owner");
             assertTrue(r.proc().err().contains(policy + ": policy-owner: " + policy + " is writable by its group"), r.proc().err());
             return null;
         });
         withPolicy("malformed", "[annotations]\nregex = yes\n", List.of(), () -> {
-            Refusal r = runRefused(m, "policy-malformed", List.of(), PodmanTest.IMG, "policy-syntax");
+            Refusal r = runRefused(m, "policy-malformed", List.of(), PrivatePodman.IMG, "policy-syntax");
             assertTrue(r.proc().err().contains("policy-malformed/policy.conf:2: policy-syntax: "), r.proc().err());
             return null;
         });

@@ -2,26 +2,23 @@ package io.conmonj.plugin;
 
 import io.conmonj.plugin.property.ForAll;
 import io.conmonj.plugin.property.Gen;
+import io.conmonj.plugin.property.OptionErrors;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Option values are hostile (annotations): every value up to 4 KiB is answered with a value inside the driver's
  * bounds or a {@link LogDriverException} of the one format, on one line of bounded length. Every getter is linear in
- * the value's length with a 64-character cap on numbers, so the parse of 4 KiB takes microseconds. The stated bound,
- * {@link #BOUND}, is per getter call and generous (a loaded machine): it catches a parser that loops or back-tracks,
- * it does not measure speed.
+ * the value's length with a 64-character cap on numbers, so the parse of 4 KiB takes microseconds. The check is
+ * {@link OptionErrors#check}, per getter call, with this API's own message bound.
  */
 class DriverOptionsPropertiesTest {
     private static final int MAX_MESSAGE = 400;
-    static final Duration BOUND = Duration.ofSeconds(1);
 
     static Gen<String> values() {
         Gen<String> any = Gen.strings(4096);
@@ -43,21 +40,21 @@ class DriverOptionsPropertiesTest {
         } catch (LogDriverException e) {
             throw new AssertionError(e);
         }
-        check(() -> {
+        OptionErrors.check(MAX_MESSAGE, () -> {
             long n = o.integer("k", 0, -10, 1000);
             assertTrue(n >= -10 && n <= 1000);
         });
-        check(() -> {
+        OptionErrors.check(MAX_MESSAGE, () -> {
             long n = o.size("k", 0, 4096, 1L << 30);
             assertTrue(n >= 4096 && n <= 1L << 30);
         });
-        check(() -> {
+        OptionErrors.check(MAX_MESSAGE, () -> {
             Duration d = o.duration("k", Duration.ZERO, Duration.ofMillis(1), Duration.ofMinutes(1));
             assertTrue(d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(1)) <= 0);
         });
-        check(() -> o.bool("k", false));
-        check(() -> assertTrue(o.string("k", null, 100).length() <= 100));
-        check(() -> o.choice("k", "a", "a", "b"));
+        OptionErrors.check(MAX_MESSAGE, () -> o.bool("k", false));
+        OptionErrors.check(MAX_MESSAGE, () -> assertTrue(o.string("k", null, 100).length() <= 100));
+        OptionErrors.check(MAX_MESSAGE, () -> o.choice("k", "a", "a", "b"));
     }
 
     @Test
@@ -67,7 +64,7 @@ class DriverOptionsPropertiesTest {
                 DriverOptions.of(Map.of(key, "v"), "known");
                 assertEquals("known", key);
             } catch (LogDriverException e) {
-                assertOneError(e.getMessage());
+                OptionErrors.assertOneError(MAX_MESSAGE, e.getMessage());
             }
         });
     }
@@ -91,29 +88,5 @@ class DriverOptionsPropertiesTest {
             assertEquals(d, DriverOptions.of(Map.of("k", GoDuration.format(d)), "k")
                     .duration("k", null, Duration.ZERO, Duration.ofNanos(1L << 50)));
         });
-    }
-
-    interface Call {
-        void run() throws LogDriverException;
-    }
-
-    private static void check(Call call) {
-        try {
-            assertTimeoutPreemptively(BOUND, () -> {
-                try {
-                    call.run();
-                } catch (LogDriverException e) {
-                    assertOneError(e.getMessage());
-                }
-            });
-        } catch (RuntimeException e) {
-            fail("not the documented error: " + e);
-        }
-    }
-
-    private static void assertOneError(String m) {
-        assertTrue(m.startsWith("option "), m);
-        assertTrue(m.length() <= MAX_MESSAGE, m);
-        assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029), m);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
  * inherited from Podman, its own pipes to Podman, /dev/null, the environment
  * its children get, and the oom_score_adj to give back to them.
  */
-public final class ProcessState implements Monitor.MonitorContext {
+public final class ProcessState implements SessionMonitor.MonitorContext {
     private static final Path OOM_SCORE_ADJ = Path.of("/proc/self/oom_score_adj");
 
     private final Path installRoot;

@@ -1,5 +1,6 @@
 package io.conmonj.drivers.contrib.fluentd;
 
+import io.conmonj.drivers.contrib.net.WatchedThread;
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogStream;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +58,7 @@ class FluentdBackoffTest {
                     throw new RuntimeException(e);
                 }
             });
-            Thread.sleep(1_600);
+            Thread.sleep(1_600); // the time is what is checked: the connections a back-off schedule makes in it
             // back-off 100, 200, 400, 800 ms: connections at about 0, 0.1, 0.3, 0.7 and 1.5 s
             int seen = collector.connections.get();
             assertTrue(seen >= 2 && seen <= 8, "connections in 1.6 s: " + seen);
@@ -81,14 +83,15 @@ class FluentdBackoffTest {
         FluentdDriver d = open(opts("fluentd-address", "tcp://127.0.0.1:" + port, "fluentd-async", "true",
                 "fluentd-retry-wait", "1m"));
         d.write(rec(LogStream.STDOUT, T, "a\n", false));
-        CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+        WatchedThread watched = new WatchedThread();
+        CompletableFuture<Void> flush = watched.runAsync(() -> {
             try {
                 d.flush();
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300); // the flush is inside its first one-minute back-off sleep now
+        watched.awaitTimedWaiting("the flush inside its first one-minute back-off sleep", Duration.ofSeconds(10));
         assertTrue(!flush.isDone(), "blocked while the container runs (mode=blocking waits for the collector)");
         long exited = System.nanoTime();
         d.containerExited();

@@ -2,6 +2,7 @@ package io.conmonj.drivers.contrib.fluentd;
 
 import io.conmonj.drivers.contrib.fluentd.ForwardReceiver.Event;
 import io.conmonj.drivers.contrib.fluentd.MsgPackDecoder.Str;
+import io.conmonj.drivers.contrib.net.WatchedThread;
 import io.conmonj.plugin.ContainerMetadata;
 import io.conmonj.plugin.LogDriverException;
 import io.conmonj.plugin.LogRecord;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -294,7 +296,8 @@ class FluentdDriverTest {
             d.write(rec(LogStream.STDOUT, T, "during\n", false));
             d.flush();
         }
-        CompletableFuture<Void> during = CompletableFuture.runAsync(() -> {
+        WatchedThread watched = new WatchedThread();
+        CompletableFuture<Void> during = watched.runAsync(() -> {
             try {
                 if (ack) {
                     d.write(rec(LogStream.STDOUT, T, "during\n", false));
@@ -306,7 +309,7 @@ class FluentdDriverTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300);
+        watched.awaitTimedWaiting("the flush in a back-off sleep while no collector listens", Duration.ofSeconds(10));
         assertFalse(during.isDone(), "a flush returned while no collector listened");
         try (ForwardReceiver second = new ForwardReceiver(null, port, n -> true)) {
             during.get(WAIT, TimeUnit.MILLISECONDS);

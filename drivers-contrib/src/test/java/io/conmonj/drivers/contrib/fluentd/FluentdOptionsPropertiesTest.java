@@ -3,6 +3,7 @@ package io.conmonj.drivers.contrib.fluentd;
 import io.conmonj.drivers.contrib.net.OptionInputs;
 import io.conmonj.plugin.property.ForAll;
 import io.conmonj.plugin.property.Gen;
+import io.conmonj.plugin.property.OptionErrors;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,7 +18,7 @@ class FluentdOptionsPropertiesTest {
 
     @Test
     void everyOptionMapIsParsedOrRefusedWithTheOneError() {
-        ForAll.of(options()).tries(1000).check(options -> OptionInputs.check(() -> {
+        ForAll.of(options()).tries(1000).check(options -> OptionErrors.check(OptionInputs.MAX_MESSAGE, () -> {
             FluentdOptions o = FluentdOptions.parse(options);
             if (o.retryWaitMs() < 1 || o.retryWaitMs() > 60_000 || o.bufferLimit() > FluentdOptions.MAX_BUFFER_LIMIT) {
                 throw new AssertionError("out of bounds: " + o);

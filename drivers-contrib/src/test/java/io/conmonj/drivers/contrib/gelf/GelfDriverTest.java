@@ -272,7 +272,7 @@ class GelfDriverTest {
                     outage.add(line);
                     d.write(rec(LogStream.STDOUT, 1_000_000_000L + i, line + "\n"));
                     d.flush(); // as the host does after each read
-                    Thread.sleep(20);
+                    Thread.sleep(20); // a slow writer on purpose: the outage falls between two records
                 }
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);

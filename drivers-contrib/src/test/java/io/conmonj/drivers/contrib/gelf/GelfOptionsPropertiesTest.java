@@ -3,6 +3,7 @@ package io.conmonj.drivers.contrib.gelf;
 import io.conmonj.drivers.contrib.net.OptionInputs;
 import io.conmonj.plugin.property.ForAll;
 import io.conmonj.plugin.property.Gen;
+import io.conmonj.plugin.property.OptionErrors;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -24,7 +25,7 @@ class GelfOptionsPropertiesTest {
 
     @Test
     void everyOptionMapIsParsedOrRefusedWithTheOneError() {
-        ForAll.of(options()).tries(1000).check(options -> OptionInputs.check(() -> {
+        ForAll.of(options()).tries(1000).check(options -> OptionErrors.check(OptionInputs.MAX_MESSAGE, () -> {
             GelfOptions o = GelfOptions.parse(options);
             if (o.reconnectDelayMillis() > 60_000 || o.compressionLevel() < -1 || o.compressionLevel() > 9) {
                 throw new AssertionError("out of bounds: " + o);

@@ -2,6 +2,7 @@ package io.conmonj.drivers.contrib.net;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,14 +16,15 @@ class ExitDeadlineTest {
     @Test
     void aLongSleepEndsAtADeadlineSetWhileSleeping() throws Exception {
         ExitDeadline deadline = new ExitDeadline();
-        CompletableFuture<Void> sleeper = CompletableFuture.runAsync(() -> {
+        WatchedThread watched = new WatchedThread();
+        CompletableFuture<Void> sleeper = watched.runAsync(() -> {
             try {
                 deadline.sleep(TimeUnit.HOURS.toMillis(1));
             } catch (InterruptedException e) {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(200);
+        watched.awaitTimedWaiting("the sleeper inside its one-hour sleep", Duration.ofSeconds(10));
         assertFalse(sleeper.isDone());
         long start = System.nanoTime();
         assertTrue(deadline.start(300));

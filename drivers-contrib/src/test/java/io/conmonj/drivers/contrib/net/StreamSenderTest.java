@@ -10,9 +10,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,14 +52,15 @@ class StreamSenderTest {
         }
         // The collector is gone: a send blocks, retrying, until a new one listens on the same port.
         StreamSender again = new StreamSender(endpoint, endpoint.resolve(), new Backoff(20, 200), -1, warnings::add);
-        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+        WatchedThread watched = new WatchedThread();
+        CompletableFuture<Void> sending = watched.runAsync(() -> {
             try {
                 again.send(ascii("three\n"));
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(150);
+        watched.awaitTimedWaiting("the send in a back-off sleep between connection attempts", Duration.ofSeconds(10));
         assertTrue(!sending.isDone(), "send returned while no collector listened");
         try (ServerSocket second = new ServerSocket()) {
             second.setReuseAddress(true);
@@ -99,7 +101,8 @@ class StreamSenderTest {
         Endpoint endpoint = Endpoint.parse("o", "tcp://127.0.0.1:" + port, 0,
                 java.util.EnumSet.allOf(Endpoint.Transport.class), null);
         try (StreamSender sender = new StreamSender(endpoint, endpoint.resolve(), new Backoff(10, 50), -1, w -> { })) {
-            CompletableFuture<IOException> blocked = CompletableFuture.supplyAsync(() -> {
+            WatchedThread watched = new WatchedThread();
+            CompletableFuture<IOException> blocked = watched.supplyAsync(() -> {
                 try {
                     sender.send(ascii("x"));
                     return null;
@@ -107,7 +110,7 @@ class StreamSenderTest {
                     return e;
                 }
             });
-            Thread.sleep(100);
+            watched.awaitTimedWaiting("the send in a back-off sleep between connection attempts", Duration.ofSeconds(10));
             assertTrue(!blocked.isDone(), "without a deadline a send waits for the collector");
             sender.giveUpAfter(100); // as LogDriver.containerExited() does, from another thread
             IOException e = blocked.get(10, TimeUnit.SECONDS);
@@ -140,6 +143,8 @@ class StreamSenderTest {
                         return e;
                     }
                 });
+                // what is checked is an absence: a write that did not block has returned by now (a thread blocked in
+                // a socket write shows no state of its own to await)
                 Thread.sleep(300);
                 assertTrue(!blocked.isDone(), "the write is blocked by a collector that does not read");
                 sender.giveUpAfter(200);

@@ -3,6 +3,7 @@ package io.conmonj.drivers.contrib.syslog;
 import io.conmonj.drivers.contrib.net.OptionInputs;
 import io.conmonj.plugin.property.ForAll;
 import io.conmonj.plugin.property.Gen;
+import io.conmonj.plugin.property.OptionErrors;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ class SyslogOptionsPropertiesTest {
 
     @Test
     void everyOptionMapIsParsedOrRefusedWithTheOneError() {
-        ForAll.of(options()).tries(1000).check(options -> OptionInputs.check(() -> {
+        ForAll.of(options()).tries(1000).check(options -> OptionErrors.check(OptionInputs.MAX_MESSAGE, () -> {
             SyslogProvider.SyslogOptions o = SyslogProvider.SyslogOptions.parse(options);
             if (o.facility() < 0 || o.facility() > 23) {
                 throw new AssertionError("out of bounds: " + o);

@@ -37,7 +37,7 @@ import java.util.Set;
  * the output into the log and to attach clients until the process is reaped,
  * and leaves the exit status where Podman looks for it.
  */
-public final class Monitor {
+public final class SessionMonitor {
     private final Options options;
     private final MonitorContext context;
     private final ContainerLog log;
@@ -53,7 +53,7 @@ public final class Monitor {
 
     private final boolean passthrough;
 
-    public Monitor(ValidatedConfig config, MonitorContext context, ContainerLog log) {
+    public SessionMonitor(ValidatedConfig config, MonitorContext context, ContainerLog log) {
         this.options = config.options();
         this.passthrough = config.uses(LogTarget.Driver.PASSTHROUGH);
         this.context = context;

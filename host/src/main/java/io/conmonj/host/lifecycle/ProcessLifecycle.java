@@ -31,13 +31,13 @@ import java.util.List;
  * to the native launcher (which then exits), stdio released, the container
  * monitored, exit files, exit command. Returns the process exit status.
  */
-public final class MonitorProcess {
+public final class ProcessLifecycle {
     private final LauncherLink launcher;
     private final GuardianLink guardian = GuardianLink.fromEnvironment();
     private final PrintStream stdout;
     private final PrintStream stderr;
 
-    public MonitorProcess(LauncherLink launcher, PrintStream stdout, PrintStream stderr) {
+    public ProcessLifecycle(LauncherLink launcher, PrintStream stdout, PrintStream stderr) {
         this.launcher = launcher;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -100,7 +100,7 @@ public final class MonitorProcess {
             }
             Sys.setsid();
             Sys.becomeChildSubreaper();
-            status = new Monitor(config, process, log).run();
+            status = new SessionMonitor(config, process, log).run();
         } catch (IOException | RuntimeException | Error e) {
             Diagnostics.error(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
             reportLateFailure(process, e);

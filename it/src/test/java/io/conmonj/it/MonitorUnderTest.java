@@ -6,19 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** A conmon binary under test: the C reference or conmon-j. */
-record Monitor(String name, Path binary) {
+/** The monitor a case runs against: the reference C conmon or conmon-j (its binary and what it is checked for). */
+record MonitorUnderTest(String name, Path binary) {
     static final Path REFERENCE = Path.of("/usr/bin/conmon");
 
-    static Monitor reference() { return new Monitor("reference", REFERENCE); }
+    static MonitorUnderTest reference() { return new MonitorUnderTest("reference", REFERENCE); }
 
-    static Monitor conmonJ() {
+    static MonitorUnderTest conmonJ() {
         String p = System.getProperty("conmonj.binary", "../host/target/conmon/bin/conmon");
-        return new Monitor("conmon-j", Path.of(p).toAbsolutePath().normalize());
+        return new MonitorUnderTest("conmon-j", Path.of(p).toAbsolutePath().normalize());
     }
 
-    /** Both binaries; used by every case as {@code @MethodSource("io.conmonj.it.Monitor#monitors")}. */
-    static Stream<Monitor> monitors() { return Stream.of(reference(), conmonJ()); }
+    /** Both binaries; used by every case as {@code @MethodSource("io.conmonj.it.MonitorUnderTest#monitors")}. */
+    static Stream<MonitorUnderTest> monitors() { return Stream.of(reference(), conmonJ()); }
 
     boolean isConmonJ() { return name.equals("conmon-j"); }
 
