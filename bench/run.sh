@@ -2,7 +2,8 @@
 # Side-by-side benchmark of the C conmon and conmon-j under a real Podman, in one run.
 # Prints figures, asserts nothing. Usage: sudo bench/run.sh [CONMONJ_BIN]
 # Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (5 s),
-#              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh), BENCH_BURST_WAIT (30 s).
+#              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh), BENCH_BURST_WAIT (30 s),
+#              BENCH_KSM_WAIT (300 s), BENCH_KSM_CPU_WINDOW (60 s), BENCH_KSM_PAGES (the kernel's pages_to_scan).
 # See bench/README.md for what each row measures and how to read it.
 set -uo pipefail
 
@@ -82,6 +83,7 @@ cleanup() {
         reset_containers
         sandbox_cleanup
     fi
+    ksm_restore
     rm -f "${ERRF:-}" "${ERRF:-}.x"
     local d; for d in "${JD_DIRS[@]}"; do rm -rf --one-file-system "$d"; done
     for d in "${SINK_PIDS[@]}"; do kill "$d" 2>/dev/null; done
@@ -346,35 +348,42 @@ bench_idle1() {
 }
 
 # 3. IDLE_N idle monitors: PSS per monitor, mean RSS
-bench_idleN() {
-    local mon=$1 i ctr rc pid ctrs=() pids=() sum_pss=0 sum_rss=0 kb
+# start_idle MON: IDLE_N idle containers; sets IDLE_PIDS (every process of every monitor: conmon-j's JVM
+# and guardian), or IDLE_WHY and returns 1
+start_idle() {
+    local mon=$1 i ctr rc pid ctrs=() pids=() procs
+    IDLE_PIDS=() IDLE_WHY=
     log "[$mon] idle, $IDLE_N containers: podman run -d $IMAGE sleep 600 x $IDLE_N, settle ${SETTLE}s"
     for (( i = 1; i <= IDLE_N; i++ )); do
         ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
-        if (( rc != 0 )); then
-            set_rows_na "$mon" "run -d $i/$IDLE_N failed: $(why $rc)" idleN_pss idleN_rss; return
-        fi
+        (( rc == 0 )) || { IDLE_WHY="run -d $i/$IDLE_N failed: $(why $rc)"; return 1; }
         ctrs+=("$ctr")
     done
     sleep "$SETTLE"
     for ctr in "${ctrs[@]}"; do
-        if ! pid=$(monitor_pid "$ctr" "$mon"); then
-            set_rows_na "$mon" "$pid" idleN_pss idleN_rss; return
-        fi
+        pid=$(monitor_pid "$ctr" "$mon") || { IDLE_WHY=$pid; return 1; }
         pids+=("$pid")
     done
     local distinct
     distinct=$(printf '%s\n' "${pids[@]}" | sort -u | wc -l)
-    if (( distinct != IDLE_N )); then
-        set_rows_na "$mon" "only $distinct distinct monitor pids for $IDLE_N containers" idleN_pss idleN_rss $MEM_ROWS; return
-    fi
-    # every process of every monitor (conmon-j: the JVM and its guardian)
-    local all=() procs
-    for pid in "${pids[@]}"; do mapfile -t procs < <(monitor_procs "$pid" "$mon"); all+=("${procs[@]}"); done
-    # read all figures in one pass, after every monitor is up (PSS depends on the sharers)
-    for pid in "${all[@]}"; do
-        kb=$(smaps_kb "$pid" Pss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss $MEM_ROWS; return; }
-        sum_pss=$(( sum_pss + kb ))
+    (( distinct == IDLE_N )) || { IDLE_WHY="only $distinct distinct monitor pids for $IDLE_N containers"; return 1; }
+    IDLE_PIDS=()
+    for pid in "${pids[@]}"; do mapfile -t procs < <(monitor_procs "$pid" "$mon"); IDLE_PIDS+=("${procs[@]}"); done
+}
+# idle_pss_kb: the sum of Pss over IDLE_PIDS, read in one pass (PSS depends on the sharers)
+idle_pss_kb() {
+    local pid kb sum=0
+    for pid in "${IDLE_PIDS[@]}"; do
+        kb=$(smaps_kb "$pid" Pss) || { echo "monitor $pid exited"; return 1; }
+        sum=$(( sum + kb ))
+    done
+    echo "$sum"
+}
+bench_idleN() {
+    local mon=$1 pid kb sum_pss sum_rss=0
+    start_idle "$mon" || { set_rows_na "$mon" "$IDLE_WHY" idleN_pss idleN_rss $MEM_ROWS; return; }
+    sum_pss=$(idle_pss_kb) || { set_rows_na "$mon" "$sum_pss" idleN_pss idleN_rss $MEM_ROWS; return; }
+    for pid in "${IDLE_PIDS[@]}"; do
         kb=$(smaps_kb "$pid" Rss) || { set_rows_na "$mon" "monitor $pid exited" idleN_pss idleN_rss $MEM_ROWS; return; }
         sum_rss=$(( sum_rss + kb ))
     done
@@ -385,7 +394,87 @@ bench_idleN() {
     while read -r kind kb; do
         [ "$kind" = total ] && { log "[$mon] breakdown total $(mib $(( kb / IDLE_N ))) MiB per monitor (smaps_rollup: $(mib $(( sum_pss / IDLE_N ))))"; continue; }
         set_row "mem_$kind" "$mon" "$(mib $(( kb / IDLE_N )))"
-    done < <("$here/mem-breakdown.sh" "${all[@]}")
+    done < <("$here/mem-breakdown.sh" "${IDLE_PIDS[@]}")
+}
+
+# 3c. the same idle monitors with the host's same-page merging on (/sys/kernel/mm/ksm/run = 1, an
+#     operator's setting, at the kernel's scan rate unless BENCH_KSM_PAGES is set; the benchmark turns it
+#     on and restores it), conmon-j in CONMONJ_MEMORY_SHARING mode ksm (the default) and ksm-fixed-layout.
+#     Measured once merging settled: two full scans after the last container started whose pages_sharing
+#     differ by < 2 %, at most BENCH_KSM_WAIT s. The kernel's own cost is shown next to it: ksmd's CPU over
+#     the next BENCH_KSM_CPU_WINDOW s, and 64 bytes of kernel memory (struct ksm_rmap_item) per page the
+#     monitors' ksm_stat counts as scanned.
+KSM=/sys/kernel/mm/ksm
+KSM_WAIT=${BENCH_KSM_WAIT:-300}
+KSM_CPU_WINDOW=${BENCH_KSM_CPU_WINDOW:-60}
+declare -A KSM_SAVED=()
+ksm_on() {
+    [ -w "$KSM/run" ] || return 1
+    if [ -z "${KSM_SAVED[run]:-}" ]; then
+        local f; for f in run pages_to_scan; do KSM_SAVED[$f]=$(cat "$KSM/$f"); done
+    fi
+    [ -n "${BENCH_KSM_PAGES:-}" ] && echo "$BENCH_KSM_PAGES" > "$KSM/pages_to_scan"
+    echo 1 > "$KSM/run"
+}
+# back to the host's settings; pages merged while the benchmark had turned merging on are unmerged
+ksm_restore() {
+    [ -n "${KSM_SAVED[run]:-}" ] || return 0
+    [ "${KSM_SAVED[run]}" = 0 ] && echo 2 > "$KSM/run"
+    echo "${KSM_SAVED[pages_to_scan]}" > "$KSM/pages_to_scan"
+    echo "${KSM_SAVED[run]}" > "$KSM/run"
+    KSM_SAVED=()
+}
+ksm_settle() { # prints the seconds it took, or returns 1
+    local t0 scans last=-1 now sharing
+    # ksmd scans nothing, and counts no full scan, while no process opted in (the C conmon does not)
+    local pid stats=()
+    for pid in "${IDLE_PIDS[@]}"; do stats+=("/proc/$pid/ksm_stat"); done
+    grep -qs -e '^ksm_merge_any: yes' -e '^ksm_mergeable: yes' "${stats[@]}" || { echo 0; return 0; }
+    t0=$(date +%s)
+    scans=$(cat "$KSM/full_scans")
+    while (( $(date +%s) - t0 < KSM_WAIT )); do
+        sleep 1
+        now=$(cat "$KSM/full_scans")
+        (( now > scans )) || continue
+        scans=$now
+        sharing=$(cat "$KSM/pages_sharing")
+        # settled: two full scans in a row within 2 % (0 and 0 where nothing merges, as for the C conmon)
+        if (( last >= 0 )) && (( (sharing - last) * 50 <= sharing && (last - sharing) * 50 <= sharing )); then
+            echo $(( $(date +%s) - t0 )); return 0
+        fi
+        last=$sharing
+    done
+    return 1
+}
+bench_ksm() { bench_ksm_mode "$1" ksm ksm; }
+bench_ksm_fixed() { bench_ksm_mode "$1" ksmf ksm-fixed-layout; }
+bench_ksm_mode() {
+    local mon=$1 prefix=$2 mode=$3 rows=("$2_pss" "$2_kern" "$2_cpu" "$2_wait") secs pss pid items=0 n k0 k1 ksmd
+    ksmd=$(pgrep -x ksmd | head -n 1)
+    [ -n "$ksmd" ] && ksm_on || { set_rows_na "$mon" "no KSM in this kernel" "${rows[@]}"; return; }
+    [ "$mon" = j ] && sandbox_conmon_env "CONMONJ_MEMORY_SHARING=$mode"
+    if start_idle "$mon"; then
+        if secs=$(ksm_settle); then
+            pss=$(idle_pss_kb) || { set_rows_na "$mon" "$pss" "${rows[@]}"; sandbox_conmon_env; ksm_restore; return; }
+            for pid in "${IDLE_PIDS[@]}"; do
+                n=$(awk '$1 == "ksm_rmap_items" { print $2 }' "/proc/$pid/ksm_stat" 2>/dev/null)
+                items=$(( items + ${n:-0} ))
+            done
+            k0=$(cpu_s "$ksmd"); sleep "$KSM_CPU_WINDOW"; k1=$(cpu_s "$ksmd")
+            set_row "${prefix}_pss" "$mon" "$(mib $(( pss / IDLE_N )))"
+            set_row "${prefix}_kern" "$mon" "$(mib $(( items * 64 / 1024 / IDLE_N )))"
+            set_row "${prefix}_cpu" "$mon" "$(awk -v a="$k0" -v b="$k1" -v w="$KSM_CPU_WINDOW" 'BEGIN { printf "%.1f", (b - a) * 100 / w }')"
+            set_row "${prefix}_wait" "$mon" "$secs"
+            log "[$mon] KSM $mode: settled in ${secs}s, pages_sharing $(cat "$KSM/pages_sharing"), rmap items $items"
+        else
+            set_rows_na "$mon" "merging did not settle within ${KSM_WAIT}s" "${rows[@]}"
+        fi
+    else
+        set_rows_na "$mon" "$IDLE_WHY" "${rows[@]}"
+    fi
+    [ "$mon" = j ] && sandbox_conmon_env
+    reset_containers
+    ksm_restore
 }
 
 # 3b. memory given back after a burst: one monitor's PSS (guardian included) idle, right after
@@ -703,7 +792,7 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
-sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
+sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_ksm bench_ksm_fixed bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
           bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
@@ -712,6 +801,8 @@ declare -A SECTION_ROWS=(
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
+    [bench_ksm]="ksm_pss ksm_kern ksm_cpu ksm_wait"
+    [bench_ksm_fixed]="ksmf_pss ksmf_kern ksmf_cpu ksmf_wait"
     [bench_burst]="burst_idle burst_end burst_later burst_ratio"
     [bench_k8s]="k8s_mbs k8s_cpu k8s_cpu0"
     [bench_plugin]="plug_mbs plug_cpu plug_hcpu plug_cpu0"
@@ -744,7 +835,7 @@ done
 
 # ---------------------------------------------------------------- report
 ROW_IDS=(lat_p50 lat_p90 pol_none pol_with exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
-         burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
+         ksm_pss ksm_kern ksm_cpu ksm_wait ksmf_pss ksmf_kern ksmf_cpu ksmf_wait burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -767,6 +858,14 @@ declare -A ROW_NAME=(
     [mem_libjvm]="… of which libjvm.so (relocated data, .bss, shared code) (MiB)"
     [mem_files]="… of which other file mappings (libraries, jimage) (MiB)"
     [mem_other]="… of which other anonymous memory (MiB)"
+    [ksm_pss]="idle, $IDLE_N containers, host KSM on, conmon-j's default (ksm): PSS per monitor (MiB)"
+    [ksm_kern]="… kernel memory for merging, per monitor (MiB; 64 B per scanned page)"
+    [ksm_cpu]="… ksmd CPU over ${KSM_CPU_WINDOW} s once settled (% of one CPU, all monitors)"
+    [ksm_wait]="… seconds until merging settled"
+    [ksmf_pss]="idle, $IDLE_N containers, host KSM on, CONMONJ_MEMORY_SHARING=ksm-fixed-layout: PSS per monitor (MiB)"
+    [ksmf_kern]="… kernel memory for merging, per monitor (MiB; 64 B per scanned page)"
+    [ksmf_cpu]="… ksmd CPU over ${KSM_CPU_WINDOW} s once settled (% of one CPU, all monitors)"
+    [ksmf_wait]="… seconds until merging settled"
     [burst_idle]="burst: monitor PSS idle, before $MB MB of output (MiB)"
     [burst_end]="burst: monitor PSS right after $MB MB of output (MiB)"
     [burst_later]="burst: monitor PSS ${BURST_WAIT} s after the burst (MiB)"
@@ -832,6 +931,9 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   (shared pages counted once across them) and the mean Rss.
 - "… of which": the same Pss split by kind of mapping in /proc/PID/smaps (bench/mem-breakdown.sh;
   method in bench/README.md); the kinds add up to the PSS row.
+- host KSM on: the same idle containers with the kernel's same-page merging turned on (restored afterwards),
+  conmon-j in CONMONJ_MEMORY_SHARING mode ksm (its default) or ksm-fixed-layout, read once two full scans agree;
+  ksmd's CPU over ${KSM_CPU_WINDOW} s after that, and 64 B of kernel memory per page the monitors' ksm_stat counts.
 - burst: one container that waits, writes $MB MB and sleeps; the monitor's Pss before the payload,
   when the marker is logged, and ${BURST_WAIT} s later.
 - k8s-file: \`podman run -d --log-driver k8s-file\` of a container that prints one line, sleeps 2 s,

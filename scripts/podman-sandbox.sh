@@ -2,6 +2,7 @@
 # configuration, so nothing touches the host's containers (see
 # docs/test-environment.md for why each setting is needed here).
 #   sandbox_init DIR   -> sets PODMAN (array) and IMAGE, imports a busybox image
+#   sandbox_conmon_env [VAR=VALUE...] -> the monitors' extra environment from now on
 #   sandbox_cleanup    -> removes containers, unmounts, deletes DIR
 sandbox_init() {
     SANDBOX=$1
@@ -27,8 +28,7 @@ unrestricted = true
 path = "$repo_root/examples/target/plugins/file-plugin.so"
 POLICY
     chmod 644 "$SANDBOX/policy/policy.conf"
-    echo "conmon_env_vars = [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"CONMONJ_POLICY=$SANDBOX/policy/policy.conf\"]" \
-        >> "$SANDBOX/containers.conf"
+    sandbox_conmon_env
     export CONTAINERS_CONF=$SANDBOX/containers.conf
     PODMAN=(podman --root "$SANDBOX/root" --runroot "$SANDBOX/runroot" --tmpdir "$SANDBOX/tmp"
             --cgroup-manager cgroupfs --events-backend file)
@@ -38,6 +38,15 @@ POLICY
         [ "$applet" = busybox ] || ln -sf busybox "$SANDBOX/rootfs/bin/$applet"
     done
     tar -C "$SANDBOX/rootfs" -c . | "${PODMAN[@]}" import -q - "$IMAGE" >/dev/null
+}
+
+# containers.conf's conmon_env_vars (the last line of the file): PATH, the policy, then "$@"
+sandbox_conmon_env() {
+    local vars=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+                "CONMONJ_POLICY=$SANDBOX/policy/policy.conf" "$@") v line="conmon_env_vars = [" sep=""
+    for v in "${vars[@]}"; do line+="$sep\"$v\""; sep=", "; done
+    sed -i '/^conmon_env_vars = /d' "$SANDBOX/containers.conf"
+    echo "$line]" >> "$SANDBOX/containers.conf"
 }
 
 sandbox_cleanup() {

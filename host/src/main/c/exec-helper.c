@@ -16,6 +16,9 @@
  *   --oom-score-adj  restore the value the monitor had before it lowered its own
  *   --delay S        sleep before exec (--exit-delay)
  *
+ * It also undoes the monitor JVM's memory-sharing opt-ins (memory-sharing.h): the
+ * runtime and the container start with the kernel's defaults.
+ *
  * PATH is executed with execv (no PATH search) and argv[0] = PATH, as conmon
  * does. On failure the helper prints the reason on stderr (the runtime's
  * stderr pipe, so Podman shows it) and exits 127.
@@ -28,6 +31,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include "memory-sharing.h"
 
 static void fail(const char *what)
 {
@@ -150,6 +155,8 @@ int main(int argc, char **argv)
         write_oom_score_adj(oom);
     if (delay > 0)
         sleep((unsigned)delay);
+    /* the runtime and the container get the kernel's defaults, not the JVM's opt-ins */
+    memory_sharing_reset();
 
     execv(argv[i], argv + i);
     fprintf(stderr, "conmon-j-exec: cannot execute %s: %s\n", argv[i], strerror(errno));

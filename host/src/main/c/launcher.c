@@ -18,6 +18,8 @@
  *      that every JVM thread inherits them blocked and the monitor's signalfd
  *      sees them all; the guardian stays the JVM's parent and finishes the
  *      container's exit path if the JVM dies;
+ *      the JVM alone opts in to memory sharing between monitors
+ *      (memory-sharing.h, CONMONJ_MEMORY_SHARING);
  *   4. wait for the monitor's verdict on a pipe: one byte. 'D' = arguments
  *      valid, log open, -P written: exit 0. 'S' = --sync: stay, forward
  *      SIGTERM/SIGINT/SIGQUIT and exit with the monitor's status. 'E' and a
@@ -47,6 +49,7 @@
 #include <unistd.h>
 
 #include "guardian.h"
+#include "memory-sharing.h"
 
 #define ENV_LAUNCH "CONMONJ_LAUNCH"
 #define MAX_JVM_OPTIONS 64
@@ -157,7 +160,8 @@ static int read_jvm_options(const char *root, char **options)
     return count;
 }
 
-static void exec_monitor(int argc, char **argv, int verdict_fd, const char *fds, int start_read)
+static void exec_monitor(int argc, char **argv, int verdict_fd, const char *fds, int start_read,
+                         enum memory_sharing sharing)
 {
     const char *root = root_dir();
     char *options[MAX_JVM_OPTIONS];
@@ -182,6 +186,10 @@ static void exec_monitor(int argc, char **argv, int verdict_fd, const char *fds,
     snprintf(launch, sizeof launch, "%d;%d;%s", verdict_fd, start_read, fds);
     setenv(ENV_LAUNCH, launch, 1);
 
+    if (memory_sharing_apply(sharing) < 0) {
+        fprintf(stderr, "[conmon:e]: conmon-j launcher: %s: %s\n", MEMORY_SHARING_ENV, strerror(errno));
+        _exit(1);
+    }
     execv(args[0], args);
     fprintf(stderr, "[conmon:e]: conmon-j launcher: cannot execute %s: %s\n", args[0], strerror(errno));
     _exit(1);
@@ -192,12 +200,13 @@ struct monitor_start {
     char **argv;
     const char *fds;
     int start_read;
+    enum memory_sharing sharing;
 };
 
 static void start_monitor(int verdict_fd, void *context)
 {
     struct monitor_start *start = context;
-    exec_monitor(start->argc, start->argv, verdict_fd, start->fds, start->start_read);
+    exec_monitor(start->argc, start->argv, verdict_fd, start->fds, start->start_read, start->sharing);
 }
 
 static void forward_signal(int sig)
@@ -240,6 +249,13 @@ int main(int argc, char **argv)
     inherited_fds(fds, sizeof fds);
     int start_read = read_start_pipe();
 
+    enum memory_sharing sharing;
+    char why[256];
+    if (memory_sharing_choose(&sharing, why, sizeof why) < 0) {
+        fprintf(stderr, "[conmon:e]: conmon-j launcher: %s\n", why);
+        return 1;
+    }
+
     int verdict[2];
     if (pipe2(verdict, O_CLOEXEC) < 0)
         die("pipe2");
@@ -262,7 +278,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "[conmon:e]: conmon-j launcher: setsid: %s\n", strerror(errno));
             _exit(1);
         }
-        struct monitor_start start = { argc, argv, fds, start_read };
+        struct monitor_start start = { argc, argv, fds, start_read, sharing };
         guardian_run(verdict[1], start_monitor, &start); /* forks the JVM, stays its parent */
     }
     monitor_pid = pid;

@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -525,12 +527,35 @@ static void on_simple(int call)
     reply(outcome, call, attempts, status, 0, errbuf);
 }
 
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE 67
+#endif
+
+/*
+ * Plugins run with the kernel's defaults, not with the monitor JVM's memory-sharing
+ * opt-ins (host/src/main/c/memory-sharing.h): no same-page merging and, since
+ * address randomisation is decided at exec, one exec of ourselves again when the JVM
+ * had it turned off.
+ */
+static void start_with_kernel_defaults(char **argv)
+{
+    prctl(PR_SET_MEMORY_MERGE, 0, 0, 0, 0); /* EINVAL where the kernel has no such thing */
+    int persona = personality(0xffffffff);
+    if (persona < 0 || !(persona & ADDR_NO_RANDOMIZE))
+        return;
+    if (personality((unsigned long)persona & ~(unsigned long)ADDR_NO_RANDOMIZE) >= 0)
+        execv("/proc/self/exe", argv);
+    fprintf(stderr, "conmon-j-plugin-host: cannot restore address randomisation: %s\n", strerror(errno));
+    exit(2);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: conmon-j-plugin-host PLUGIN_PATH (started by conmon-j's c-plugin driver, fds 3, 4, 5)\n");
         return 2;
     }
+    start_with_kernel_defaults(argv);
     plugin_path = argv[1];
     if (fcntl(SOCK_FD, F_GETFD) < 0 || fcntl(PLUGIN_FD, F_GETFD) < 0 || fcntl(EXIT_FD, F_GETFD) < 0) {
         fprintf(stderr, "conmon-j-plugin-host: fds 3, 4 and 5 must be open\n");
