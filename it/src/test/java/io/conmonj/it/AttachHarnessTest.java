@@ -94,15 +94,24 @@ class AttachHarnessTest {
         }
     }
 
-    /** More clients than the listen backlog (10), all connected before start: every one gets the output. */
+    /**
+     * More clients than the listen backlog (10), all connected and accepted before start: every one gets the output.
+     * A connect returns once the connection is queued; the accept is the monitor's, on its loop, so the case waits
+     * until the monitor holds a socket for each client (a client still in the queue when the container writes would
+     * miss the output: there is no replay, conmon-behaviour.md §5.3).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void attachTwelveClients(MonitorUnderTest m) {
         try (ConmonRun r = run(m, Fixtures.get().sh("echo to-all")).k8sLog()) {
             create(r);
+            int monitor = r.monitorPid();
+            assertTrue(monitor > 0, "the monitor's pid from -P");
+            java.util.Set<Long> before = MonitorSockets.held(monitor);
             List<Attach> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 12; i++) clients.add(r.attach());
+                MonitorSockets.awaitNew(monitor, before, 12, T);
                 start(r);
                 for (int i = 0; i < clients.size(); i++)
                     assertEquals("to-all\n", Attach.payload(clients.get(i).readAll(T), 2), "client " + i);

@@ -380,7 +380,8 @@ class BuiltinDriversPodmanTest {
      * gzipped and all but the last two removed while the reader follows. The follower prints every line exactly once,
      * in order. Pace and size respect docs/logging.md's limits for {@code --follow}: it polls every 100 ms, and a file
      * holds ~50 lines (≥ 150 ms of writing), so at most one rotation happens between two polls and no file is removed
-     * before it was read.
+     * before it was read. The container starts once the follower holds the log open: a follower still starting (a JVM
+     * on a loaded machine) would find the first files rotated out already, the loss docs/logging.md names.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -395,6 +396,7 @@ class BuiltinDriversPodmanTest {
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         try (Sampler s = new Sampler(List.of(log))) {
+            awaitOpened(follower, log);
             String script = "i=1; while [ $i -le " + FOLLOW_N + " ]; do echo line-$i; i=$((i+1)); usleep 3000; done";
             ok(podman(m, runArgs(n, true, csvAnnotations("json-file:j", "j.path=" + log, "j.max-size=4k", "j.max-file=3",
                     "j.compress=true"), "sh", "-c", script).toArray(String[]::new)), "run -d");
@@ -432,5 +434,24 @@ class BuiltinDriversPodmanTest {
             podman(m, "rm", "-f", "-t", "0", n);
             Fixtures.rmrf(dir);
         }
+    }
+
+    /** Waits until {@code p} holds {@code file} open (a link in its /proc/PID/fd); fails if it exits or 60 s pass. */
+    static void awaitOpened(Process p, Path file) throws IOException {
+        Path target = file.toRealPath();
+        Path fds = Path.of("/proc", Long.toString(p.pid()), "fd");
+        Await.until("the follower holding " + target + " open", java.time.Duration.ofSeconds(60), () -> {
+            if (!p.isAlive()) throw new AssertionError("the follower exited (" + p.exitValue() + ") before it opened " + file);
+            try (var links = Files.newDirectoryStream(fds)) {
+                for (Path fd : links) {
+                    try {
+                        if (Files.readSymbolicLink(fd).equals(target)) return true;
+                    } catch (IOException closed) {
+                        // closed meanwhile
+                    }
+                }
+            }
+            return false;
+        });
     }
 }

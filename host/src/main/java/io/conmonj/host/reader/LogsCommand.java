@@ -1,6 +1,5 @@
 package io.conmonj.host.reader;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -9,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -99,6 +100,25 @@ public final class LogsCommand {
 
     /** Runs the command; returns its exit status. Flushes both streams. */
     static int run(String[] args, OutputStream out, OutputStream err, Instant now) {
+        return run(args, out, err, now, null);
+    }
+
+    /**
+     * Points between two steps of the reader where a test changes the log directory (a rotation, a compression, an
+     * append) to drive an interleaving deterministically. {@code where} names the point, for the test's messages.
+     */
+    interface Checkpoint {
+        void reached(String where) throws IOException;
+    }
+
+    private Checkpoint checkpoint;
+
+    private void checkpoint(String where) throws IOException {
+        if (checkpoint != null) checkpoint.reached(where);
+    }
+
+    /** {@link #run(String[], OutputStream, OutputStream, Instant)} with a test's checkpoint (null: none). */
+    static int run(String[] args, OutputStream out, OutputStream err, Instant now, Checkpoint checkpoint) {
         PrintStream errText = new PrintStream(err, true, StandardCharsets.UTF_8);
         try {
             Options opts;
@@ -115,6 +135,7 @@ public final class LogsCommand {
                 return 1;
             }
             LogsCommand cmd = new LogsCommand(opts, out, err);
+            cmd.checkpoint = checkpoint;
             Thread hook = null;
             if (opts.follow()) {
                 Thread main = Thread.currentThread();
@@ -250,20 +271,40 @@ public final class LogsCommand {
         }
     }
 
+    /**
+     * How often a read without {@code --follow} starts its catch-up again because the log rotated meanwhile (each
+     * time it goes on after the last file read, so every attempt reads new files) before it gives up.
+     */
+    private static final int CATCH_UP_ATTEMPTS = 1000;
+
+    /**
+     * The last file read to its end, the one the next catch-up starts after (null before the first). Its descriptor
+     * stays open: while it is, the file's identity (device, inode) cannot be given to a new file, and its bytes are
+     * there to compare with a compressed copy of it.
+     */
+    private Finished finished;
+
     private void execute() throws IOException {
         Path path = opts.path();
-        Opened current = null;
+        Current current = null;
         try {
             if (!Files.isDirectory(parent(path))) throw new Failure(path + ": no such log file");
             if (Files.isDirectory(path)) throw new Failure(path + ": is a directory");
-            current = openCurrent(path);
-            List<Opened> rotated = snapshot(path);
-            if (current == null && rotated.isEmpty() && !opts.follow()) throw new Failure(path + ": no such log file");
-            // the rotated files older than the one opened as PATH (which may have been rotated since:
-            // it is read as PATH, once; files rotated after it are read when the rotation is seen)
-            readRotated(rotated, null, current == null ? null : current.key());
+            // the rotated files, oldest first, then PATH; when a rotation came in between, again from the last file read
+            for (int attempt = 1; ; attempt++) {
+                CatchUp c = catchUp(path);
+                if (c.settled()) {
+                    current = c.current();
+                    break;
+                }
+                if (attempt >= CATCH_UP_ATTEMPTS) {
+                    if (opts.follow()) break; // following goes on from the last file read
+                    throw new Failure(path + ": rotated " + attempt + " times while it was read (try again, or use --follow)");
+                }
+            }
+            if (current == null && finished == null && !opts.follow()) throw new Failure(path + ": no such log file");
             Splitter s = new Splitter();
-            if (current != null) drain(current.ch(), s, path);
+            if (current != null) drain(current, s, path);
             if (!opts.follow()) {
                 s.finish(path);
                 joiner.finish();
@@ -274,22 +315,90 @@ public final class LogsCommand {
             out.flush();
             current = follow(path, current, s);
         } finally {
-            if (current != null) current.ch().close();
+            if (current != null) current.close();
+            if (finished != null) finished.close();
         }
     }
 
     /** A file opened for reading and the identity (device, inode) of what was opened. */
-    private record Opened(Path path, FileChannel ch, Object key) {}
+    private record Opened(Path path, FileChannel ch, Object key) {
+        boolean gz() {
+            return path.getFileName().toString().endsWith(".gz");
+        }
+    }
+
+    /**
+     * PATH's file while it is read, from its start: the length and CRC-32 of what was read identify it once it has
+     * been rotated and compressed (the {@code .gz} is a new file, with the same length and CRC-32 in its trailer).
+     */
+    private static final class Current {
+        final Opened file;
+        final CRC32 crc = new CRC32();
+        long length;
+
+        Current(Opened file) {
+            this.file = file;
+        }
+
+        Object key() {
+            return file.key();
+        }
+
+        FileChannel ch() {
+            return file.ch();
+        }
+
+        /** Truncated in place: read again from the start. */
+        void restart() throws IOException {
+            file.ch().position(0);
+            crc.reset();
+            length = 0;
+        }
+
+        /** Goes on after the first {@code n} bytes, read already through another descriptor (counted, not printed). */
+        void skipRead(long n) throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate(65536);
+            while (length < n) {
+                buf.clear().limit((int) Math.min(buf.capacity(), n - length));
+                int r = file.ch().read(buf);
+                if (r <= 0) return;
+                crc.update(buf.array(), 0, r);
+                length += r;
+            }
+        }
+
+        /** Read to its end: the file the next catch-up starts after (its descriptor goes with it). */
+        Finished finished() {
+            return new Finished(file, length, (int) crc.getValue());
+        }
+
+        void close() throws IOException {
+            file.ch().close();
+        }
+    }
+
+    /** A file read to its end: its length and CRC-32 if it is a plain file (for a .gz: unused, its identity stays). */
+    private record Finished(Opened file, long length, int crc) {
+        void close() throws IOException {
+            file.ch().close();
+        }
+    }
+
+    private void finished(Finished f) throws IOException {
+        if (finished != null && finished.file().ch() != f.file().ch()) finished.close();
+        finished = f;
+    }
 
     /**
      * Opens {@code p}, making sure the identity is the opened file's: the name is looked up before
      * and after the open, and the open is retried if a rename came in between. Null if missing.
      */
-    private static Opened openChecked(Path p, Object expectedKey) throws IOException {
+    private Opened openChecked(Path p, Object expectedKey) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             Object before = keyOf(p);
             if (before == null) return null;
             if (expectedKey != null && !expectedKey.equals(before)) return null;
+            checkpoint("before opening " + p.getFileName());
             FileChannel ch;
             try {
                 ch = FileChannel.open(p, StandardOpenOption.READ);
@@ -302,10 +411,6 @@ public final class LogsCommand {
         throw new Failure(p + ": renamed continuously, cannot open it");
     }
 
-    private static Opened openCurrent(Path path) throws IOException {
-        return openChecked(path, null);
-    }
-
     /**
      * The rotated files, oldest first, all opened at one moment, so later renames do not matter. A
      * rotation in progress while they are listed and opened (renames one after another) would give a
@@ -313,7 +418,7 @@ public final class LogsCommand {
      * skipped: the names are listed again after the opens, and everything is done again until the
      * two listings name the same files.
      */
-    private static List<Opened> snapshot(Path path) throws IOException {
+    private List<Opened> snapshot(Path path) throws IOException {
         for (int attempt = 0; ; attempt++) {
             List<Opened> opened = new java.util.ArrayList<>();
             boolean moved = false;
@@ -326,6 +431,7 @@ public final class LogsCommand {
                     break;
                 }
                 opened.add(o);
+                checkpoint("opened " + p.getFileName());
             }
             if (!moved && sameFiles(opened, path) || attempt >= 50) return opened;
             for (Opened o : opened) o.ch().close();
@@ -343,58 +449,132 @@ public final class LogsCommand {
         return true;
     }
 
+    /** What a catch-up found: settled, with PATH's file (null: missing); or not: a rotation came in between. */
+    private record CatchUp(boolean settled, Current current) {}
+
     /**
-     * Reads the snapshot's files after the one with key {@code after} (all if null) up to the one with key
-     * {@code upTo}, and closes all. Returns the key of the last file read, else {@code after}.
+     * Reads the rotated files newer than {@link #finished} (all of them if null), oldest first, then opens PATH.
+     * Settled when no rotation came between the listing and the open (the newest rotated file is still the one
+     * listed): every file between the last one finished and PATH's was then read, once. If not, PATH's file is not
+     * used (it may be rotated already, and compressed, a new file): the caller calls again, and that listing has it
+     * after the files read now.
      */
-    private Object readRotated(List<Opened> rotated, Object after, Object upTo) throws IOException {
-        Object last = after;
+    private CatchUp catchUp(Path path) throws IOException {
+        List<Opened> rotated = snapshot(path);
+        Opened newest = rotated.isEmpty() ? null : rotated.getLast();
+        Opened next = null;
         try {
-            int from = 0;
-            if (after != null) {
-                from = -1;
-                for (int i = 0; i < rotated.size(); i++) if (after.equals(rotated.get(i).key())) from = i + 1;
-                if (from < 0) return last; // the finished file is gone (removed, or compressed to a new inode)
-            }
+            // not among them: rotated out (removed oldest first), so every file listed is newer
+            int from = finished == null ? 0 : locate(rotated, finished) + 1;
             for (int i = from; i < rotated.size(); i++) {
-                Opened o = rotated.get(i);
-                if (upTo != null && upTo.equals(o.key())) break;
-                readWhole(o);
-                last = o.key();
+                finished(readWhole(rotated.get(i)));
+                checkpoint("read " + rotated.get(i).path().getFileName());
             }
-            return last;
+            next = openChecked(path, null);
+            checkpoint("opened PATH");
+            if (next == null) {
+                // missing: settled if it was so already at the listing; if it was renamed to the newest name since (a
+                // rotation between its rename and the new file), that file is read first
+                return new CatchUp(newestIsStill(newest, path), null);
+            }
+            Current c = new Current(next);
+            if (finished != null && next.key().equals(finished.file().key())) {
+                // the file just read as rotated is PATH again (a rotation undone after it failed): go on after its end
+                next = null;
+                c.skipRead(finished.length());
+                return new CatchUp(true, c);
+            }
+            if (!newestIsStill(newest, path)) return new CatchUp(false, null);
+            next = null;
+            return new CatchUp(true, c);
         } finally {
-            for (Opened o : rotated) o.ch().close();
+            if (next != null) next.ch().close();
+            for (Opened o : rotated) {
+                if (finished == null || o.ch() != finished.file().ch()) o.ch().close();
+            }
         }
     }
 
-    private Opened follow(Path path, Opened current, Splitter s) throws IOException {
+    /**
+     * Whether the newest rotated file is still {@code newest} (null: there was none): every rotation renames PATH's
+     * file to the newest name, and a compression replaces the newest by a new file, so if it is, nothing was rotated.
+     */
+    private static boolean newestIsStill(Opened newest, Path path) throws IOException {
+        List<Path> now = LogFiles.rotated(path);
+        if (now.isEmpty()) return newest == null;
+        return newest != null && now.getLast().equals(newest.path()) && newest.key().equals(keyOf(newest.path()));
+    }
+
+    /**
+     * Where {@code f} is among the rotated files: the one with its identity or, when it is a plain file that has been
+     * compressed since, its {@code .gz} (a new file): the one whose gzip trailer has its length and CRC-32 and whose
+     * content is its content. -1 when it is not there any more.
+     */
+    private static int locate(List<Opened> rotated, Finished f) throws IOException {
+        for (int i = rotated.size() - 1; i >= 0; i--) {
+            Opened o = rotated.get(i);
+            if (o.key().equals(f.file().key())) return i;
+            if (!f.file().gz() && o.gz() && isCompressedCopy(o, f)) return i;
+        }
+        return -1;
+    }
+
+    /** Whether {@code gz} decompresses to the bytes of {@code f}; it reads at most {@code f}'s length plus a chunk. */
+    private static boolean isCompressedCopy(Opened gz, Finished f) throws IOException {
+        FileChannel ch = gz.ch();
+        long size = ch.size();
+        if (size < 18) return false; // shorter than a gzip header and trailer
+        ByteBuffer trailer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        while (trailer.hasRemaining()) {
+            if (ch.read(trailer, size - 8 + trailer.position()) <= 0) return false;
+        }
+        if (trailer.getInt(0) != f.crc() || trailer.getInt(4) != (int) f.length()) return false;
+        // the same CRC-32 and length (mod 2^32): compare the bytes, as a CRC-32 is easily matched on purpose
+        byte[] a = new byte[65536];
+        byte[] b = new byte[65536];
+        long at = 0;
+        try (InputStream in = new GZIPInputStream(new ChannelStream(ch), 65536)) {
+            int n;
+            while ((n = in.readNBytes(a, 0, a.length)) > 0) {
+                if (at + n > f.length()) return false;
+                ByteBuffer bb = ByteBuffer.wrap(b, 0, n);
+                while (bb.hasRemaining()) {
+                    if (f.file().ch().read(bb, at + bb.position()) <= 0) return false;
+                }
+                if (!Arrays.equals(a, 0, n, b, 0, n)) return false;
+                at += n;
+            }
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            return false;
+        }
+        return at == f.length();
+    }
+
+    private Current follow(Path path, Current current, Splitter s) throws IOException {
         long idleSince = System.nanoTime();
-        // the newest file read to its end, while PATH itself is missing (caught between a rotation's
-        // rename and the new file): the files rotated after it are read once PATH is back
-        Object finished = null;
         while (!stop) {
-            boolean any = current != null && drain(current.ch(), s, path) > 0;
+            checkpoint("poll");
+            boolean any = current != null && drain(current, s, path) > 0;
             if (!any) {
                 Object key = keyOf(path);
-                boolean replaced = key != null && (current == null || !key.equals(current.key()));
-                boolean truncated = !replaced && current != null && key != null
-                        && current.ch().size() < current.ch().position();
-                if (replaced || truncated) {
-                    // finish the old file (what was written before the rename), then the files rotated
-                    // after it (several rotations between two polls), then the new PATH from its start
-                    Opened next = openCurrent(path); // null if PATH is gone again (the next rotation)
+                if (key != null && (current == null || !key.equals(current.key()))) {
+                    // PATH is another file (a rotation, or a truncation by replacement). The old file is complete (a
+                    // writer renames it after its last write): it is read to its end, then the files rotated after it
+                    // (several rotations between two polls), then the new PATH from its start
                     if (current != null) {
-                        drain(current.ch(), s, path);
-                        current.ch().close();
-                        finished = current.key();
+                        drain(current, s, path);
+                        s.finish(path);
+                        finished(current.finished());
+                        current = null;
+                        s = new Splitter();
                     }
+                    current = catchUp(path).current(); // null and not settled: again at once
+                    any = true;
+                } else if (current != null && key != null && current.ch().size() < current.length) {
+                    // truncated in place: read again from its start
                     s.finish(path);
-                    if (replaced && finished != null) {
-                        finished = readRotated(snapshot(path), finished, next == null ? null : next.key());
-                    }
                     s = new Splitter();
-                    current = next;
+                    current.restart();
                     any = true;
                 }
             }
@@ -414,15 +594,59 @@ public final class LogsCommand {
         return current;
     }
 
-    private void readWhole(Opened file) throws IOException {
-        try (InputStream in = open(file)) {
+    /**
+     * Reads a rotated file from its start, without moving its channel or closing it; returns it as the last file
+     * finished (with the length and CRC-32 of a plain file's bytes).
+     */
+    private Finished readWhole(Opened file) throws IOException {
+        CRC32 crc = new CRC32();
+        long length = 0;
+        boolean gz = file.gz();
+        try (InputStream raw = new ChannelStream(file.ch());
+             InputStream in = gz ? new GZIPInputStream(raw, 65536) : raw) {
             Splitter s = new Splitter();
             byte[] buf = new byte[65536];
             int n;
-            while ((n = in.read(buf)) > 0) s.feed(buf, n, file.path());
+            while ((n = in.read(buf)) > 0) {
+                if (!gz) {
+                    crc.update(buf, 0, n);
+                    length += n;
+                }
+                s.feed(buf, n, file.path());
+            }
             s.finish(file.path());
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             warn(file.path() + ": " + e.getMessage() + " (skipped)");
+        }
+        return new Finished(file, length, (int) crc.getValue());
+    }
+
+    /**
+     * A channel read from its start with positional reads: its position is left alone, and closing the stream leaves
+     * it open (it is the caller's).
+     */
+    private static final class ChannelStream extends InputStream {
+        private final FileChannel ch;
+        private long pos;
+
+        ChannelStream(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) return 0;
+            int n = ch.read(ByteBuffer.wrap(b, off, len), pos);
+            if (n <= 0) return -1; // a regular file's read returns 0 bytes only at its end
+            pos += n;
+            return n;
         }
     }
 
@@ -439,17 +663,14 @@ public final class LogsCommand {
         }
     }
 
-    private static InputStream open(Opened file) throws IOException {
-        InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(file.ch()), 65536);
-        if (file.path().getFileName().toString().endsWith(".gz")) in = new GZIPInputStream(in, 65536);
-        return in;
-    }
-
-    private long drain(FileChannel ch, Splitter s, Path path) throws IOException {
+    /** Reads what {@code c} has beyond what was read, counting it into its length and CRC-32. */
+    private long drain(Current c, Splitter s, Path path) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(65536);
         long total = 0;
         int n;
-        while ((n = ch.read(buf)) > 0) {
+        while ((n = c.ch().read(buf)) > 0) {
+            c.crc.update(buf.array(), 0, n);
+            c.length += n;
             s.feed(buf.array(), n, path);
             buf.clear();
             total += n;

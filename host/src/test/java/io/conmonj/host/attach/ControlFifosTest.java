@@ -4,6 +4,8 @@ import io.conmonj.host.sys.SetupException;
 import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
+import io.conmonj.sys.LibC;
+import com.sun.jna.Memory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,10 +87,37 @@ class ControlFifosTest {
         return s.toString();
     }
 
-    /** Writes to ctl and lets the loop process it. */
+    /**
+     * Writes to ctl and runs the loop until the monitor has read all of it. The loop runs on this thread and handles
+     * what it reads before it returns to the condition, so an empty FIFO means every line written was handled, however
+     * slow the machine.
+     */
     private void send(String text) throws NativeCallException {
         writeCtl(text);
-        driver.runFor(20);
+        awaitRead("ctl");
+    }
+
+    private void awaitRead(String fifo) {
+        assertTrue(driver.runUntil(() -> unread(fifo) == 0, 60_000), fifo + " read by the monitor: " + unread(fifo) + " bytes left");
+    }
+
+    private static final long FIONREAD = 0x541B;
+
+    /** The bytes in {@code fifo} nobody has read yet: FIONREAD through a write side opened for the call. */
+    private int unread(String fifo) {
+        try {
+            int fd = Sys.open(bundle.resolve(fifo).toString(), Sys.O_WRONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC, 0);
+            try {
+                Memory n = new Memory(4);
+                int rc = LibC.ioctl(fd, FIONREAD, n);
+                if (rc != 0) throw new IllegalStateException("ioctl(" + fifo + ", FIONREAD): " + rc);
+                return n.getInt(0);
+            } finally {
+                Sys.close(fd);
+            }
+        } catch (NativeCallException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -229,8 +258,7 @@ class ControlFifosTest {
         // nobody reads winsz without a terminal; 64 KiB hold 6553 "1000 1000\n" lines
         String line = "1 1000 1000\n";
         for (int batch = 0; batch < 8; batch++) {
-            writeCtl(line.repeat(1000));
-            driver.runFor(150);
+            send(line.repeat(1000)); // handled whole before the next batch, whatever the machine's load
         }
         assertEquals(List.of("Failed to write to window resizing fd. A resize event may have been dropped"
                 + " (winsz FIFO full: nobody reads it without a terminal; further drops not reported)"), warnings);
@@ -251,13 +279,14 @@ class ControlFifosTest {
         assertEquals(List.of("33x77"), resizes);
 
         send("1 24 80\n");
+        awaitRead("winsz");
         assertEquals(List.of("33x77", "24x80"), resizes);
 
         // external writers may write winsz directly
         int fd = Sys.open(bundle.resolve("winsz").toString(), Sys.O_WRONLY | Sys.O_NONBLOCK, 0);
         Sys.writeAll(fd, "50 60\nbad\n1001 1\n".getBytes(StandardCharsets.US_ASCII));
         Sys.close(fd);
-        driver.runFor(20);
+        awaitRead("winsz");
         assertEquals(List.of("33x77", "24x80", "50x60"), resizes);
         assertEquals(List.of("Failed to parse window size"), warnings);
     }
