@@ -1,17 +1,15 @@
 package io.conmonj.pluginc;
 
+import io.conmonj.sys.CommandRun;
 import io.conmonj.sys.Struct;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -62,26 +60,13 @@ class AbiLayoutsTest {
         Path binary = dir.resolve("abi");
         String include = Path.of(System.getProperty("conmonj.sdk"), "include").toString();
         String callInclude = System.getProperty("conmonj.plugin.call.include");
-        run(List.of("cc", "-std=c11", "-I", include, "-I", callInclude, "-o", binary.toString(), source.toString()));
-        List<Long> actual = run(List.of(binary.toString())).lines().map(Long::parseLong).toList();
+        CommandRun.run(List.of("cc", "-std=c11", "-I", include, "-I", callInclude, "-o", binary.toString(), source.toString()));
+        List<Long> actual = CommandRun.run(List.of(binary.toString())).lines().map(Long::parseLong).toList();
         assertEquals(expected, actual, c.toString());
     }
 
     @Test
     void theFirstPublishedDescriptorEndsAtClose() {
         assertEquals(AbiLayouts.D_CLOSE + 8, AbiLayouts.DESCRIPTOR_SIZE_V1);
-    }
-
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(command + " failed: " + out);
-            }
-            return out;
-        } finally {
-            p.destroyForcibly();
-        }
     }
 }

@@ -3,13 +3,10 @@ package io.conmonj.sys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,8 +106,8 @@ class LayoutsTest {
         Path source = dir.resolve("layouts.c");
         Files.writeString(source, c);
         Path binary = dir.resolve("layouts");
-        run(List.of("cc", "-o", binary.toString(), source.toString()));
-        List<Long> actual = run(List.of(binary.toString())).lines().map(Long::parseLong).toList();
+        CommandRun.run(List.of("cc", "-o", binary.toString(), source.toString()));
+        List<Long> actual = CommandRun.run(List.of(binary.toString())).lines().map(Long::parseLong).toList();
         assertEquals(expected, actual, c.toString());
     }
 
@@ -131,18 +128,5 @@ class LayoutsTest {
     @Test
     void aFieldDeclaredTwiceIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Struct.of("twice").i32("a").i32("a"));
-    }
-
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(command + " failed: " + out);
-            }
-            return out;
-        } finally {
-            p.destroyForcibly();
-        }
     }
 }
