@@ -156,7 +156,7 @@ int main(int argc, char **argv)
     if (delay > 0)
         sleep((unsigned)delay);
     /* the runtime and the container get the kernel's defaults, not the JVM's opt-ins */
-    memory_sharing_reset();
+    (void)memory_sharing_reset(); /* execv below: the runtime gets randomisation back */
 
     execv(argv[i], argv + i);
     fprintf(stderr, "conmon-j-exec: cannot execute %s: %s\n", argv[i], strerror(errno));

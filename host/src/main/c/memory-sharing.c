@@ -69,11 +69,14 @@ int memory_sharing_apply(enum memory_sharing mode)
     return prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0);
 }
 
-void memory_sharing_reset(void)
+int memory_sharing_reset(void)
 {
-    int persona = personality(0xffffffff);
-    if (persona >= 0 && (persona & ADDR_NO_RANDOMIZE))
-        personality((unsigned long)persona & ~(unsigned long)ADDR_NO_RANDOMIZE);
     /* fails (EINVAL) on kernels without it, where nothing can be set either */
     prctl(PR_SET_MEMORY_MERGE, 0, 0, 0, 0);
+    int persona = personality(0xffffffff);
+    if (persona < 0 || !(persona & ADDR_NO_RANDOMIZE))
+        return 0;
+    if (personality((unsigned long)persona & ~(unsigned long)ADDR_NO_RANDOMIZE) < 0)
+        return -1;
+    return 1;
 }

@@ -25,6 +25,8 @@
 #ifndef CONMONJ_MEMORY_SHARING_H
 #define CONMONJ_MEMORY_SHARING_H
 
+#include <stddef.h>
+
 #define MEMORY_SHARING_ENV "CONMONJ_MEMORY_SHARING"
 
 enum memory_sharing { SHARING_OFF, SHARING_KSM, SHARING_KSM_FIXED_LAYOUT };
@@ -40,7 +42,12 @@ int memory_sharing_choose(enum memory_sharing *mode, char *message, size_t size)
 /* Applies mode to the calling process, before it execs the JVM. -1 and errno on failure. */
 int memory_sharing_apply(enum memory_sharing mode);
 
-/* Undoes both opt-ins for the calling process, before it execs anything else. */
-void memory_sharing_reset(void);
+/*
+ * Undoes both opt-ins for the calling process, before it execs anything else.
+ * Randomisation is decided at exec: 1 means it was off and is back on for the
+ * next exec (a process that goes on running itself, like the plugin host, execs
+ * itself again), 0 that it was on, -1 and errno that it could not be turned on.
+ */
+int memory_sharing_reset(void);
 
 #endif

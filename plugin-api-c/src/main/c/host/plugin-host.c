@@ -15,6 +15,7 @@
  * in one FAULT frame before the process dies. Every failure ends only this process.
  */
 #define _GNU_SOURCE
+#include "memory-sharing.h"
 #include "plugin-loader.h"
 #include "plugin-wire.h"
 
@@ -29,8 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/personality.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -523,23 +522,17 @@ static void on_simple(int call)
     reply(outcome, call, attempts, status, 0, errbuf);
 }
 
-#ifndef PR_SET_MEMORY_MERGE
-#define PR_SET_MEMORY_MERGE 67
-#endif
-
 /*
  * Plugins run with the kernel's defaults, not with the monitor JVM's memory-sharing
- * opt-ins (host/src/main/c/memory-sharing.h): no same-page merging and, since
- * address randomisation is decided at exec, one exec of ourselves again when the JVM
- * had it turned off.
+ * opt-ins (memory-sharing.h): the host execs itself once more when the JVM had
+ * address randomisation turned off, since that is decided at exec.
  */
 static void start_with_kernel_defaults(char **argv)
 {
-    prctl(PR_SET_MEMORY_MERGE, 0, 0, 0, 0); /* EINVAL where the kernel has no such thing */
-    int persona = personality(0xffffffff);
-    if (persona < 0 || !(persona & ADDR_NO_RANDOMIZE))
+    int restored = memory_sharing_reset();
+    if (restored == 0)
         return;
-    if (personality((unsigned long)persona & ~(unsigned long)ADDR_NO_RANDOMIZE) >= 0)
+    if (restored > 0)
         execv("/proc/self/exe", argv);
     fprintf(stderr, "conmon-j-plugin-host: cannot restore address randomisation: %s\n", strerror(errno));
     exit(2);
