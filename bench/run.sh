@@ -449,32 +449,31 @@ ksm_settle() { # prints the seconds it took, or returns 1
 bench_ksm() { bench_ksm_mode "$1" ksm ksm; }
 bench_ksm_fixed() { bench_ksm_mode "$1" ksmf ksm-fixed-layout; }
 bench_ksm_mode() {
-    local mon=$1 prefix=$2 mode=$3 rows=("$2_pss" "$2_kern" "$2_cpu" "$2_wait") secs pss pid items=0 n k0 k1 ksmd
+    local mon=$1 prefix=$2 mode=$3 rows=("$2_pss" "$2_kern" "$2_cpu" "$2_wait") ksmd
     ksmd=$(pgrep -x ksmd | head -n 1)
     [ -n "$ksmd" ] && ksm_on || { set_rows_na "$mon" "no KSM in this kernel" "${rows[@]}"; return; }
     [ "$mon" = j ] && sandbox_conmon_env "CONMONJ_MEMORY_SHARING=$mode"
-    if start_idle "$mon"; then
-        if secs=$(ksm_settle); then
-            pss=$(idle_pss_kb) || { set_rows_na "$mon" "$pss" "${rows[@]}"; sandbox_conmon_env; ksm_restore; return; }
-            for pid in "${IDLE_PIDS[@]}"; do
-                n=$(awk '$1 == "ksm_rmap_items" { print $2 }' "/proc/$pid/ksm_stat" 2>/dev/null)
-                items=$(( items + ${n:-0} ))
-            done
-            k0=$(cpu_s "$ksmd"); sleep "$KSM_CPU_WINDOW"; k1=$(cpu_s "$ksmd")
-            set_row "${prefix}_pss" "$mon" "$(mib $(( pss / IDLE_N )))"
-            set_row "${prefix}_kern" "$mon" "$(mib $(( items * 64 / 1024 / IDLE_N )))"
-            set_row "${prefix}_cpu" "$mon" "$(awk -v a="$k0" -v b="$k1" -v w="$KSM_CPU_WINDOW" 'BEGIN { printf "%.1f", (b - a) * 100 / w }')"
-            set_row "${prefix}_wait" "$mon" "$secs"
-            log "[$mon] KSM $mode: settled in ${secs}s, pages_sharing $(cat "$KSM/pages_sharing"), rmap items $items"
-        else
-            set_rows_na "$mon" "merging did not settle within ${KSM_WAIT}s" "${rows[@]}"
-        fi
-    else
-        set_rows_na "$mon" "$IDLE_WHY" "${rows[@]}"
-    fi
+    ksm_measure "$mon" "$prefix" "$mode" "$ksmd" || set_rows_na "$mon" "$KSM_WHY" "${rows[@]}"
     [ "$mon" = j ] && sandbox_conmon_env
     reset_containers
     ksm_restore
+}
+# ksm_measure MON PREFIX MODE KSMD_PID: the rows of one mode, or KSM_WHY and return 1
+ksm_measure() {
+    local mon=$1 prefix=$2 mode=$3 ksmd=$4 secs pss pid items=0 n k0 k1
+    start_idle "$mon" || { KSM_WHY=$IDLE_WHY; return 1; }
+    secs=$(ksm_settle) || { KSM_WHY="merging did not settle within ${KSM_WAIT}s"; return 1; }
+    pss=$(idle_pss_kb) || { KSM_WHY=$pss; return 1; }
+    for pid in "${IDLE_PIDS[@]}"; do
+        n=$(awk '$1 == "ksm_rmap_items" { print $2 }' "/proc/$pid/ksm_stat" 2>/dev/null)
+        items=$(( items + ${n:-0} ))
+    done
+    k0=$(cpu_s "$ksmd"); sleep "$KSM_CPU_WINDOW"; k1=$(cpu_s "$ksmd")
+    set_row "${prefix}_pss" "$mon" "$(mib $(( pss / IDLE_N )))"
+    set_row "${prefix}_kern" "$mon" "$(mib $(( items * 64 / 1024 / IDLE_N )))"
+    set_row "${prefix}_cpu" "$mon" "$(awk -v a="$k0" -v b="$k1" -v w="$KSM_CPU_WINDOW" 'BEGIN { printf "%.1f", (b - a) * 100 / w }')"
+    set_row "${prefix}_wait" "$mon" "$secs"
+    log "[$mon] KSM $mode: settled in ${secs}s, pages_sharing $(cat "$KSM/pages_sharing"), rmap items $items"
 }
 
 # 3b. memory given back after a burst: one monitor's PSS (guardian included) idle, right after
