@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,31 +60,11 @@ final class FaultContainer implements AutoCloseable {
     int monitorPid() {
         int conmon = conmonPid();
         if (!monitor.isConmonJ()) return conmon;
-        for (long child : children(conmon)) {
-            try {
-                Path exe = Files.readSymbolicLink(Path.of("/proc/" + child + "/exe"));
-                if (exe.getFileName().toString().equals("java")) return (int) child;
-            } catch (IOException ignored) {
-                // gone or not ours to read
-            }
+        List<Long> jvms = MonitorProcesses.childrenRunning(conmon, "java");
+        if (jvms.isEmpty()) {
+            throw new AssertionError("no monitor JVM under the guardian " + conmon + ": children " + MonitorProcesses.children(conmon));
         }
-        throw new AssertionError("no monitor JVM under the guardian " + conmon + ": children " + children(conmon));
-    }
-
-    private static List<Long> children(long pid) {
-        List<Long> out = new ArrayList<>();
-        try {
-            Path tasks = Path.of("/proc/" + pid + "/task");
-            try (var s = Files.list(tasks)) {
-                for (Path t : s.toList()) {
-                    String text = Files.readString(t.resolve("children")).strip();
-                    if (!text.isEmpty()) Arrays.stream(text.split(" ")).map(Long::parseLong).forEach(out::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+        return jvms.get(0).intValue();
     }
 
     /** Waits (bounded) until the k8s-file log holds {@code text}; returns the log's bytes at that moment. */

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,30 +53,10 @@ class MemorySharingPodmanTest {
             String[] pids = ok(podman(m, "inspect", "--format", "{{.State.ConmonPid}} {{.State.Pid}}", n), "inspect")
                     .out().strip().split(" ");
             long guardian = Long.parseLong(pids[0]);
-            List<Long> jvms = childrenRunning(guardian, "/java");
+            List<Long> jvms = MonitorProcesses.childrenRunning(guardian, "java");
             assertEquals(1, jvms.size(), "one monitor JVM below the guardian " + guardian + ": " + jvms);
             return new Processes(guardian, jvms.get(0), Long.parseLong(pids[1]));
         }
-    }
-
-    /** The children of {@code pid} (every thread's) whose executable's path ends with {@code suffix}. */
-    static List<Long> childrenRunning(long pid, String suffix) {
-        List<Long> out = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                String children = Files.readString(task.resolve("children")).strip();
-                if (children.isEmpty()) continue;
-                for (String c : children.split("\\s+")) {
-                    Path exe = Path.of("/proc", c, "exe");
-                    if (Files.isSymbolicLink(exe) && Files.readSymbolicLink(exe).toString().endsWith(suffix)) {
-                        out.add(Long.parseLong(c));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the children of " + pid, e);
-        }
-        return out;
     }
 
     /** Starts a sleeping container under {@code env} (none: the default), runs {@code check}, removes it. */
@@ -127,7 +106,7 @@ class MemorySharingPodmanTest {
             assertEquals(new Flags(true, true), Flags.of(p.jvm()), "the monitor JVM: merging, fixed layout");
             assertEquals(new Flags(false, false), Flags.of(p.guardian()), "the guardian keeps the defaults");
             assertEquals(new Flags(false, false), Flags.of(p.container()), "the container keeps the defaults");
-            List<Long> hosts = childrenRunning(p.jvm(), "/conmon-j-plugin-host");
+            List<Long> hosts = MonitorProcesses.childrenRunning(p.jvm(), "conmon-j-plugin-host");
             assertEquals(1, hosts.size(), "the file plugin runs in its own host process: " + hosts);
             assertEquals(new Flags(false, false), Flags.of(hosts.get(0)), "the plugin host keeps the defaults");
             // a process started by `podman exec` (the runtime started through the monitor's exec helper)

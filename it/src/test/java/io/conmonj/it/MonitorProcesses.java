@@ -15,19 +15,45 @@ import java.util.List;
 final class MonitorProcesses {
     private MonitorProcesses() {}
 
-    /** The pid and its children (every thread's), each as {@code pid} → its command line with NULs as spaces. */
-    static List<String> commandLines(long pid) {
-        List<String> out = new ArrayList<>();
-        out.add(commandLine(pid));
+    /** The children of {@code pid}, every thread's (a thread that ended meanwhile has none). */
+    static List<Long> children(long pid) {
+        List<Long> out = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
-                String children = Files.readString(task.resolve("children")).strip();
-                if (children.isEmpty()) continue;
-                for (String child : children.split("\\s+")) out.add(commandLine(Long.parseLong(child)));
+                String children;
+                try {
+                    children = Files.readString(task.resolve("children")).strip();
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                if (!children.isEmpty()) for (String c : children.split("\\s+")) out.add(Long.parseLong(c));
             }
         } catch (IOException e) {
             throw new AssertionError("cannot list the children of " + pid + ": " + e);
         }
+        return out;
+    }
+
+    /** The children of {@code pid} whose executable is named {@code name} (e.g. {@code java}: conmon-j's JVM). */
+    static List<Long> childrenRunning(long pid, String name) {
+        List<Long> out = new ArrayList<>();
+        for (long child : children(pid)) {
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc", Long.toString(child), "exe")).getFileName().toString().equals(name)) {
+                    out.add(child);
+                }
+            } catch (IOException gone) {
+                // ended, or not ours to read
+            }
+        }
+        return out;
+    }
+
+    /** The pid and its children, each as {@code pid} → its command line with NULs as spaces. */
+    static List<String> commandLines(long pid) {
+        List<String> out = new ArrayList<>();
+        out.add(commandLine(pid));
+        for (long child : children(pid)) out.add(commandLine(child));
         return out;
     }
 
@@ -42,11 +68,8 @@ final class MonitorProcesses {
     /** Whether {@code pid} or one of its children maps {@code file} (e.g. the monitor's AOT cache). */
     static boolean maps(long pid, String file) {
         List<Long> pids = new ArrayList<>(List.of(pid));
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                String children = Files.readString(task.resolve("children")).strip();
-                if (!children.isEmpty()) for (String c : children.split("\\s+")) pids.add(Long.parseLong(c));
-            }
+        pids.addAll(children(pid));
+        try {
             for (long p : pids) {
                 if (Files.readString(Path.of("/proc", Long.toString(p), "maps")).contains(file)) return true;
             }

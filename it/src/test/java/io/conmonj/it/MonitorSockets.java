@@ -20,21 +20,8 @@ final class MonitorSockets {
 
     /** The inodes of the sockets {@code pid} and its children hold now (a process that went away holds none). */
     static Set<Long> held(long pid) {
-        Set<Long> pids = new HashSet<>();
+        Set<Long> pids = new HashSet<>(MonitorProcesses.children(pid));
         pids.add(pid);
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                String children;
-                try {
-                    children = Files.readString(task.resolve("children")).strip();
-                } catch (IOException gone) {
-                    continue; // the thread ended
-                }
-                if (!children.isEmpty()) for (String c : children.split("\\s+")) pids.add(Long.parseLong(c));
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot list the children of monitor " + pid + ": " + e);
-        }
         Set<Long> inodes = new HashSet<>();
         for (long p : pids) {
             try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(p), "fd"))) {
