@@ -302,24 +302,14 @@ class JsonFileRotationTest {
     void aStalledCompressionDoesNotHoldRotationsUpAndItsResultFollowsTheFile() throws Exception {
         int len = line("l10").length();
         JsonFileOptions o = JsonFileOptions.of(path()).withRotation(2L * len, 4, true);
-        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         try (JsonFileLog log = new JsonFileLog(o, warnings::add)) {
-            log.compressor().beforeFinish = () -> {
-                stalled.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
+            StalledCompression compression = new StalledCompression(log);
             writeL(log, 1, 3); // rotation 1: l1 l2 -> .1, being compressed and stalled before it is put in place
-            assertTrue(stalled.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            compression.awaitStalled();
             writeL(log, 4, 5); // rotation 2 shifts the stalled file to .2 without waiting for it
             assertTrue(Files.exists(Path.of(path() + ".2")));
             assertFalse(Files.exists(Path.of(path() + ".2.gz")));
-            log.compressor().beforeFinish = null;
-            release.countDown();
+            compression.release();
         }
         // l1 l2's result landed at .2.gz (its number when it finished), l3 l4 at .1.gz
         assertEquals(new TreeSet<>(List.of("ctr.json", "ctr.json.1.gz", "ctr.json.2.gz")), names());
@@ -333,9 +323,27 @@ class JsonFileRotationTest {
     void aFileRotatedOutWhileBeingCompressedIsNotKept() throws Exception {
         int len = line("l10").length();
         JsonFileOptions o = JsonFileOptions.of(path()).withRotation(2L * len, 2, true);
-        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         try (JsonFileLog log = new JsonFileLog(o, warnings::add)) {
+            StalledCompression compression = new StalledCompression(log);
+            writeL(log, 1, 3);
+            compression.awaitStalled();
+            writeL(log, 4, 5); // max-file 2: l1 l2 is rotated out, l3 l4 becomes .1
+            assertTrue(indices().size() <= 2, names().toString());
+            compression.release();
+        }
+        assertEquals(new TreeSet<>(List.of("ctr.json", "ctr.json.1.gz")), names());
+        assertEquals(line("l3") + line("l4"), new String(content(1), StandardCharsets.UTF_8));
+        assertEquals(List.of(), warnings);
+    }
+
+    /** Holds the log's compression back before it puts its result in place, until released. */
+    private static final class StalledCompression {
+        private final JsonFileLog log;
+        private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        StalledCompression(JsonFileLog log) {
+            this.log = log;
             log.compressor().beforeFinish = () -> {
                 stalled.countDown();
                 try {
@@ -344,15 +352,16 @@ class JsonFileRotationTest {
                     Thread.currentThread().interrupt();
                 }
             };
-            writeL(log, 1, 3);
-            assertTrue(stalled.await(10, java.util.concurrent.TimeUnit.SECONDS));
-            writeL(log, 4, 5); // max-file 2: l1 l2 is rotated out, l3 l4 becomes .1
-            assertTrue(indices().size() <= 2, names().toString());
+        }
+
+        void awaitStalled() throws InterruptedException {
+            assertTrue(stalled.await(10, java.util.concurrent.TimeUnit.SECONDS), "the compression reached its finish");
+        }
+
+        /** Later compressions run through; the held one finishes. */
+        void release() {
             log.compressor().beforeFinish = null;
             release.countDown();
         }
-        assertEquals(new TreeSet<>(List.of("ctr.json", "ctr.json.1.gz")), names());
-        assertEquals(line("l3") + line("l4"), new String(content(1), StandardCharsets.UTF_8));
-        assertEquals(List.of(), warnings);
     }
 }
