@@ -71,6 +71,12 @@ public final class AttachSocket {
     private final byte[] packet = new byte[1 + MAX_DATA];
     private final byte[] input = new byte[INPUT_BUFFER];
     private int listener = -1;
+    /**
+     * The listener alone in an epoll set of its own: a wait of zero says whether a connection is waiting, without
+     * the socket and file that a failing accept4 allocates and frees in the kernel (a few microseconds at every
+     * chunk of output). Null if it could not be made: then every chunk tries an accept.
+     */
+    private Epoll backlog;
     private boolean socketUnlinked, symlinkRemoved;
 
     private AttachSocket(EventLoop loop, String socketPath, String symlinkPath, StdinSink stdin,
@@ -228,12 +234,35 @@ public final class AttachSocket {
             throw new SetupException("Failed to listen on attach socket: " + socketPath, e);
         }
         loop.register(listener, Epoll.IN, events -> acceptOne());
+        backlog = watchBacklog(listener);
+    }
+
+    private Epoll watchBacklog(int fd) {
+        Epoll set = null;
+        try {
+            set = new Epoll();
+            set.add(fd, Epoll.IN);
+            return set;
+        } catch (NativeCallException e) {
+            if (set != null) {
+                set.close();
+            }
+            return null;
+        }
+    }
+
+    private void closeListener() {
+        Sys.closeQuietly(listener);
+        listener = -1;
+        if (backlog != null) {
+            backlog.close();
+            backlog = null;
+        }
     }
 
     /** Cleanup after a failed setup: the monitor is about to exit. */
     private void abandon() {
-        Sys.closeQuietly(listener);
-        listener = -1;
+        closeListener();
         if (symlinkPath != null) {
             try {
                 Fs.unlinkIfExists(symlinkPath);
@@ -304,10 +333,22 @@ public final class AttachSocket {
      * conmon, where that order decides.
      */
     private void acceptPending() {
-        if (listener >= 0) {
+        if (listener >= 0 && connectionWaiting()) {
             while (acceptOne()) {
                 // keep accepting
             }
+        }
+    }
+
+    /** Whether the listener's backlog holds a connection (true when that cannot be told: accept decides). */
+    private boolean connectionWaiting() {
+        if (backlog == null) {
+            return true;
+        }
+        try {
+            return backlog.await(0) > 0;
+        } catch (NativeCallException e) {
+            return true;
         }
     }
 
@@ -319,6 +360,9 @@ public final class AttachSocket {
      */
     public void broadcast(int stream, byte[] buf, int off, int len) {
         acceptPending();
+        if (clients.isEmpty()) {
+            return; // the usual case: no copy of the chunk into the packet
+        }
         packet[0] = (byte) stream;
         while (len > 0) {
             int n = Math.min(len, MAX_DATA);
@@ -361,8 +405,7 @@ public final class AttachSocket {
         }
         if (listener >= 0) {
             unregister(listener);
-            Sys.closeQuietly(listener);
-            listener = -1;
+            closeListener();
         }
     }
 

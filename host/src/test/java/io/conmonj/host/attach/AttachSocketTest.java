@@ -201,6 +201,26 @@ class AttachSocketTest {
     }
 
     @Test
+    void clientsWaitingInTheBacklogGetTheNextChunkWithoutALoopTurn() throws Exception {
+        openFullAttach();
+        String path = bundle.resolve("attach").toString();
+        int first = connect(path);
+        socket.broadcast(AttachSocket.STDOUT, ascii("one"), 0, 3); // the loop never ran: accepted here
+        int second = connect(path);
+        int third = connect(path);
+        socket.broadcast(AttachSocket.STDERR, ascii("two"), 0, 3);
+        socket.broadcast(AttachSocket.STDOUT, ascii("three"), 0, 5); // nobody waiting: no accept needed
+        assertEquals(3, socket.clientCount());
+        assertArrayEquals(packet(2, "one"), receive(first));
+        for (int client : new int[] {first, second, third}) {
+            assertArrayEquals(packet(3, "two"), receive(client));
+            assertArrayEquals(packet(2, "three"), receive(client));
+            assertNull(receive(client), "nothing more");
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
     void noReplayForLateClients() throws Exception {
         openFullAttach();
         int early = connectAndAccept();
