@@ -17,34 +17,50 @@ public interface LogClock {
     /** The local UTC offset in seconds ({@code tm_gmtoff}) at the given instant. */
     int offsetSeconds(long epochSecond);
 
-    /** Real time in the JVM's default zone ({@code TZ}, else {@code /etc/localtime}), resolved once like {@code tzset()}. */
+    /**
+     * Real time in the JVM's default zone ({@code TZ}, else {@code /etc/localtime}), resolved once like {@code tzset()},
+     * at the first timestamp: reading the JDK's time-zone database costs 7-11 ms of CPU, which a monitor would
+     * otherwise spend before it starts the runtime (docs/design.md, "The monitor's own start").
+     */
     static LogClock system() {
-        return new ZonedClock(ZoneId.systemDefault(), null);
+        return new ZonedClock(null, null);
     }
 
     /** Real time in the given zone. */
     static LogClock system(ZoneId zone) {
-        return new ZonedClock(zone, null);
+        return new ZonedClock(Objects.requireNonNull(zone, "zone"), null);
     }
 
     /** A clock that always reports {@code instant}, in {@code zone}. */
     static LogClock fixed(Instant instant, ZoneId zone) {
         Objects.requireNonNull(instant, "instant");
-        return new ZonedClock(zone, instant);
+        return new ZonedClock(Objects.requireNonNull(zone, "zone"), instant);
     }
 
-    /** Implementation for both; {@code fixedAt == null} means "now". */
+    /**
+     * Implementation for all; {@code fixedAt == null} means "now", {@code zone == null} the JVM's default zone. The
+     * zone's rules are looked up at the first {@link #offsetSeconds}. Not thread-safe, like the driver that owns it.
+     */
     final class ZonedClock implements LogClock {
-        private final ZoneRules rules;
-        private final boolean fixedOffset;
-        private final int constantOffset;
+        private final ZoneId zone;
         private final Instant fixedAt;
+        private ZoneRules rules;
+        private boolean fixedOffset;
+        private int constantOffset;
 
         private ZonedClock(ZoneId zone, Instant fixedAt) {
-            this.rules = zone.getRules();
-            this.fixedOffset = rules.isFixedOffset();
-            this.constantOffset = fixedOffset ? rules.getOffset(Instant.EPOCH).getTotalSeconds() : 0;
+            this.zone = zone;
             this.fixedAt = fixedAt;
+        }
+
+        private ZoneRules rules() {
+            if (rules == null) {
+                ZoneRules resolved = (zone != null ? zone : ZoneId.systemDefault()).getRules();
+                fixedOffset = resolved.isFixedOffset();
+                constantOffset = fixedOffset ? resolved.getOffset(Instant.EPOCH).getTotalSeconds() : 0;
+                rules = resolved;
+            }
+            return rules;
         }
 
         @Override
@@ -61,7 +77,8 @@ public interface LogClock {
 
         @Override
         public int offsetSeconds(long epochSecond) {
-            return fixedOffset ? constantOffset : rules.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
+            ZoneRules zoneRules = rules();
+            return fixedOffset ? constantOffset : zoneRules.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
         }
     }
 }
