@@ -4,7 +4,8 @@
 #   libexec/conmon-j-exec      pre-exec helper for the runtime and the exit command
 #   lib/conmon-j.jar, lib/*.jar the monitor and its run-time jars (JNA, log driver SPI, built-in
 #                              drivers, jackson-core), named as conmon-j.jar's manifest Class-Path says
-#   lib/native/                JNA's dispatch library, pre-extracted
+#   lib/native/                libconmonj-sys.so (the monitor's libc calls, JNI: module sys); JNA's dispatch
+#                              library, pre-extracted, for C plugins loaded in the monitor's process
 #   lib/conmon-j.aot           AOT cache from a training run (regenerated on every build)
 #   runtime/                   jlink'ed JDK (java.base + java.logging)
 #   lib/drivers/               Java log driver jars found with ServiceLoader when a container selects
@@ -38,6 +39,7 @@ cp "$module/../drivers-contrib/target/drivers-contrib-$conmonj_version.jar" \
 # the C plugin SDK (header + pkg-config file) for third-party plugin authors
 cp -r "$module/../plugin-api-c/target/sdk/." "$root/"
 cp -r "$module/../plugin-api-c/target/dist/." "$root/"   # libexec/conmon-j-plugin-host, bin/conmon-plugin-check
+cp "$module/../sys/target/native/libconmonj-sys.so" "$root/lib/native/"
 (cd "$root/lib/native" && unzip -q -j "$jna_jar" 'com/sun/jna/linux-x86-64/libjnidispatch.so')
 
 "$java_home/bin/jlink" --add-modules java.base,java.logging --strip-debug --no-man-pages \

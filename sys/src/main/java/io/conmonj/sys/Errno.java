@@ -1,7 +1,5 @@
 package io.conmonj.sys;
 
-import com.sun.jna.Native;
-
 /** errno: the value the last {@link LibC} call of this thread left, and the C library's text for it. */
 public final class Errno {
     private Errno() {}
@@ -10,9 +8,9 @@ public final class Errno {
     public static final int ENOTDIR = 20, EPIPE = 32, EMSGSIZE = 90, EPROTOTYPE = 91, ECONNABORTED = 103;
     public static final int ENOBUFS = 105, ECONNREFUSED = 111;
 
-    /** errno as the last native call of this thread left it (JNA saves it right after the call). */
+    /** errno as the last {@link LibC} call of this thread left it (saved right after the call). */
     public static int last() {
-        return Native.getLastError();
+        return Natives.lastErrno();
     }
 
     /** The C library's text, e.g. "No such file or directory" (what conmon prints). */

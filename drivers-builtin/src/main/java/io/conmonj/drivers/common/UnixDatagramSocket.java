@@ -1,8 +1,8 @@
 package io.conmonj.drivers.common;
 
-import com.sun.jna.Memory;
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
+import io.conmonj.sys.NativeMemory;
 import io.conmonj.sys.Retry;
 
 import java.io.Closeable;
@@ -102,15 +102,15 @@ public final class UnixDatagramSocket implements Closeable {
             Retry.call("fcntl F_ADD_SEALS", () -> LibC.fcntl(memfd, F_ADD_SEALS, ALL_SEALS), FAILURES);
 
             long controlLength = Layouts.cmsgSpace(Integer.BYTES);
-            Memory control = new Memory(controlLength);
+            NativeMemory control = new NativeMemory(controlLength);
             control.clear();
             control.setLong(Layouts.CMSGHDR.offset("cmsg_len"), Layouts.cmsgLen(Integer.BYTES));
             control.setInt(Layouts.CMSGHDR.offset("cmsg_level"), SOL_SOCKET);
             control.setInt(Layouts.CMSGHDR.offset("cmsg_type"), SCM_RIGHTS);
             control.setInt(Layouts.CMSG_DATA, memfd);
-            Memory name = new Memory(address.length);
+            NativeMemory name = new NativeMemory(address.length);
             name.write(0, address, 0, address.length);
-            Memory msg = new Memory(Layouts.MSGHDR.size());
+            NativeMemory msg = new NativeMemory(Layouts.MSGHDR.size());
             msg.clear();
             msg.setPointer(Layouts.MSGHDR.offset("msg_name"), name);
             msg.setInt(Layouts.MSGHDR.offset("msg_namelen"), address.length);

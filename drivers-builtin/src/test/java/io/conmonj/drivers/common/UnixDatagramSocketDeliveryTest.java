@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.jna.Memory;
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
+import io.conmonj.sys.NativeMemory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,14 +83,14 @@ class UnixDatagramSocketDeliveryTest {
         try (UnixDatagramSocket s = new UnixDatagramSocket(path.toString())) {
             s.sendInSealedMemfd(entry, entry.length - 1);
         }
-        Memory data = new Memory(16);
-        Memory iov = new Memory(Layouts.IOVEC.size());
+        NativeMemory data = new NativeMemory(16);
+        NativeMemory iov = new NativeMemory(Layouts.IOVEC.size());
         iov.setPointer(Layouts.IOVEC.offset("iov_base"), data);
         iov.setLong(Layouts.IOVEC.offset("iov_len"), 16);
         long controlLength = Layouts.cmsgSpace(Integer.BYTES);
-        Memory control = new Memory(controlLength);
+        NativeMemory control = new NativeMemory(controlLength);
         control.clear();
-        Memory msg = new Memory(Layouts.MSGHDR.size());
+        NativeMemory msg = new NativeMemory(Layouts.MSGHDR.size());
         msg.clear();
         msg.setPointer(Layouts.MSGHDR.offset("msg_iov"), iov);
         msg.setLong(Layouts.MSGHDR.offset("msg_iovlen"), 1);

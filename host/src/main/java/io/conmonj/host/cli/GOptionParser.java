@@ -2,7 +2,6 @@ package io.conmonj.host.cli;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +38,11 @@ final class GOptionParser {
 
     /** Result of a parse: the values seen (keyed by {@link ConmonOption#target()}) and whether help was asked for. */
     static final class Result {
-        private final Map<ConmonOption, Object> values = new EnumMap<>(ConmonOption.class);
+        /**
+         * By ordinal, null where unset. Not an EnumMap: that reads the enum's constants reflectively, which spins a
+         * method handle class at every start (docs/design.md, "Where start-up time goes").
+         */
+        private final Object[] values = new Object[TABLE.length];
         private boolean helpRequested;
 
         boolean helpRequested() {
@@ -47,30 +50,30 @@ final class GOptionParser {
         }
 
         boolean isSet(ConmonOption option) {
-            return values.containsKey(option);
+            return values[option.ordinal()] != null;
         }
 
         boolean flag(ConmonOption option) {
-            return values.containsKey(option);
+            return values[option.ordinal()] != null;
         }
 
         String string(ConmonOption option) {
-            return (String) values.get(option);
+            return (String) values[option.ordinal()];
         }
 
         @SuppressWarnings("unchecked")
         List<String> strings(ConmonOption option) {
-            List<String> list = (List<String>) values.get(option);
+            List<String> list = (List<String>) values[option.ordinal()];
             return list == null ? List.of() : Collections.unmodifiableList(list);
         }
 
         int intValue(ConmonOption option, int absent) {
-            Object v = values.get(option);
+            Object v = values[option.ordinal()];
             return v == null ? absent : (Integer) v;
         }
 
         long longValue(ConmonOption option, long absent) {
-            Object v = values.get(option);
+            Object v = values[option.ordinal()];
             return v == null ? absent : (Long) v;
         }
     }
@@ -190,19 +193,19 @@ final class GOptionParser {
             throws OptionParsingException {
         ConmonOption target = option.target();
         switch (option.kind()) {
-            case FLAG -> result.values.put(target, Boolean.TRUE); // any "=value" is ignored
-            case STRING -> result.values.put(target, value);
+            case FLAG -> result.values[target.ordinal()] = Boolean.TRUE; // any "=value" is ignored
+            case STRING -> result.values[target.ordinal()] = value;
             case STRING_ARRAY -> {
                 @SuppressWarnings("unchecked")
-                List<String> list = (List<String>) result.values.get(target);
+                List<String> list = (List<String>) result.values[target.ordinal()];
                 if (list == null) {
                     list = new ArrayList<>();
-                    result.values.put(target, list);
+                    result.values[target.ordinal()] = list;
                 }
                 list.add(value);
             }
-            case INT -> result.values.put(target, CInteger.parseInt(value, optionName(option, asShort)));
-            case INT64 -> result.values.put(target, CInteger.parseInt64(value, optionName(option, asShort)));
+            case INT -> result.values[target.ordinal()] = CInteger.parseInt(value, optionName(option, asShort));
+            case INT64 -> result.values[target.ordinal()] = CInteger.parseInt64(value, optionName(option, asShort));
         }
     }
 }

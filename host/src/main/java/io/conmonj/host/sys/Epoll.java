@@ -2,8 +2,7 @@ package io.conmonj.host.sys;
 
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
-
-import com.sun.jna.Memory;
+import io.conmonj.sys.NativeMemory;
 
 /**
  * An epoll instance. {@code struct epoll_event} is packed on x86_64: a 32-bit
@@ -19,8 +18,8 @@ public final class Epoll implements AutoCloseable {
     private static final int MAX_EVENTS = 32;
 
     private final int epfd;
-    private final Memory control = new Memory(EVENT_SIZE);
-    private final Memory ready = new Memory((long) EVENT_SIZE * MAX_EVENTS);
+    private final NativeMemory control = new NativeMemory(EVENT_SIZE);
+    private final NativeMemory ready = new NativeMemory((long) EVENT_SIZE * MAX_EVENTS);
 
     public Epoll() throws NativeCallException {
         epfd = Sys.check("epoll_create1", LibC.epoll_create1(Sys.O_CLOEXEC));

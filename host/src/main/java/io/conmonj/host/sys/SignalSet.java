@@ -1,13 +1,12 @@
 package io.conmonj.host.sys;
 
 import io.conmonj.sys.LibC;
-
-import com.sun.jna.Memory;
+import io.conmonj.sys.NativeMemory;
 
 /** A {@code sigset_t} (glibc: 1024 bits) built in native memory. */
 public final class SignalSet {
     private static final int SIZE = 128;
-    final Memory native_ = new Memory(SIZE);
+    final NativeMemory native_ = new NativeMemory(SIZE);
 
     public SignalSet(int... signals) {
         native_.clear();

@@ -1,9 +1,7 @@
 package io.conmonj.host.sys;
 
 import io.conmonj.sys.LibC;
-
-import com.sun.jna.Memory;
-import com.sun.jna.StringArray;
+import io.conmonj.sys.NativeMemory;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -64,8 +62,8 @@ public final class Spawn {
     /** Starts the child and returns its pid. */
     public int start() throws NativeCallException {
         markOthersCloseOnExec();
-        Memory actions = new Memory(ACTIONS_SIZE);
-        Memory attr = new Memory(ATTR_SIZE);
+        NativeMemory actions = new NativeMemory(ACTIONS_SIZE);
+        NativeMemory attr = new NativeMemory(ATTR_SIZE);
         spawnCheck("posix_spawn_file_actions_init", LibC.posix_spawn_file_actions_init(actions));
         try {
             spawnCheck("posix_spawnattr_init", LibC.posix_spawnattr_init(attr));
@@ -85,7 +83,7 @@ public final class Spawn {
                         new SignalSet(Sys.SIGCHLD, Sys.SIGTERM, Sys.SIGINT, Sys.SIGQUIT, Sys.SIGUSR1).native_));
                 int[] pid = new int[1];
                 spawnCheck("posix_spawn " + path, LibC.posix_spawn(pid, path, actions, attr,
-                        new StringArray(argv.toArray(new String[0])), new StringArray(envp())));
+                        argv.toArray(new String[0]), envp()));
                 return pid[0];
             } finally {
                 LibC.posix_spawnattr_destroy(attr);

@@ -182,6 +182,6 @@ public final class Sys {
 
     /** Mirrors a diagnostic line to syslog(3) (facility user, ident = program name). */
     public static void syslog(int priority, String message) {
-        LibC.syslog(priority, "%s", message);
+        LibC.syslog(priority, message);
     }
 }

@@ -2,8 +2,7 @@ package io.conmonj.host.sys;
 
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
-
-import com.sun.jna.Memory;
+import io.conmonj.sys.NativeMemory;
 
 /** A one-shot monotonic timerfd, for the -T timeout and periodic re-checks. */
 public final class TimerFd implements AutoCloseable {
@@ -25,7 +24,7 @@ public final class TimerFd implements AutoCloseable {
 
     /** Fires once after the given delay. */
     public void arm(long delayMillis) throws NativeCallException {
-        Memory spec = new Memory(Layouts.ITIMERSPEC.size());
+        NativeMemory spec = new NativeMemory(Layouts.ITIMERSPEC.size());
         spec.clear();
         spec.setLong(VALUE + Layouts.TIMESPEC.offset("tv_sec"), delayMillis / 1000);
         spec.setLong(VALUE + Layouts.TIMESPEC.offset("tv_nsec"), (delayMillis % 1000) * 1_000_000L);

@@ -2,8 +2,7 @@ package io.conmonj.host.sys;
 
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
-
-import com.sun.jna.Memory;
+import io.conmonj.sys.NativeMemory;
 
 import java.nio.charset.StandardCharsets;
 
@@ -42,7 +41,7 @@ public final class Tty {
 
     /** A termios image read by {@link #getAttributes}; only the fields conmon touches are exposed. */
     public static final class Termios {
-        private final Memory image = new Memory(TERMIOS_SIZE);
+        private final NativeMemory image = new NativeMemory(TERMIOS_SIZE);
 
         private Termios() {
             image.clear();
@@ -71,7 +70,7 @@ public final class Tty {
 
     /** ioctl TIOCSWINSZ; the pixel sizes are set to 0. */
     public static void setWindowSize(int fd, int rows, int cols) throws NativeCallException {
-        Memory ws = new Memory(WINSIZE_SIZE);
+        NativeMemory ws = new NativeMemory(WINSIZE_SIZE);
         ws.clear();
         ws.setShort(WS_ROW, (short) rows);
         ws.setShort(WS_COL, (short) cols);
@@ -80,13 +79,13 @@ public final class Tty {
 
     /** ioctl TIOCGWINSZ: {rows, cols}. */
     public static int[] windowSize(int fd) throws NativeCallException {
-        Memory ws = new Memory(WINSIZE_SIZE);
+        NativeMemory ws = new NativeMemory(WINSIZE_SIZE);
         ws.clear();
         ioctl(fd, TIOCGWINSZ, ws, "ioctl TIOCGWINSZ");
         return new int[] {Short.toUnsignedInt(ws.getShort(WS_ROW)), Short.toUnsignedInt(ws.getShort(WS_COL))};
     }
 
-    private static void ioctl(int fd, long request, Memory arg, String call) throws NativeCallException {
+    private static void ioctl(int fd, long request, NativeMemory arg, String call) throws NativeCallException {
         Sys.retry(call, () -> LibC.ioctl(fd, request, arg));
     }
 

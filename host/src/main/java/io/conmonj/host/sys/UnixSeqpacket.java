@@ -61,7 +61,7 @@ public final class UnixSeqpacket {
      * or the pending client gave up before being accepted.
      */
     public static int accept(int fd) throws NativeCallException {
-        return (int) Retry.call("accept4", () -> LibC.accept4(fd, null, null, SOCK_CLOEXEC), Sys.FAILURES, NOT_NOW);
+        return (int) Retry.call("accept4", () -> LibC.accept4(fd, SOCK_CLOEXEC), Sys.FAILURES, NOT_NOW);
     }
 
     /** EAGAIN: nothing pending; ECONNABORTED: the pending client gave up before being accepted. */

@@ -2,8 +2,7 @@ package io.conmonj.host.sys;
 
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
-
-import com.sun.jna.Memory;
+import io.conmonj.sys.NativeMemory;
 
 import java.nio.charset.StandardCharsets;
 
@@ -14,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  * calls as for SEQPACKET sockets: use {@link UnixSeqpacket#bind},
  * {@link UnixSeqpacket#listen} and {@link UnixSeqpacket#accept}.
  *
- * <p>Struct layouts (Linux LP64: x86_64 and aarch64), built in JNA
- * {@link Memory}:
+ * <p>Struct layouts (Linux LP64: x86_64 and aarch64), built in
+ * {@link io.conmonj.sys.NativeMemory}:
  * <pre>
  * struct msghdr  (56 bytes)            struct iovec (16 bytes)
  *    0 void   *msg_name                   0 void  *iov_base
@@ -86,14 +85,14 @@ public final class UnixStream {
      * descriptors received with such a message are closed.
      */
     public static ReceivedFd receiveFd(int sock) throws NativeCallException {
-        Memory data = new Memory(NAME_BUFFER);
+        NativeMemory data = new NativeMemory(NAME_BUFFER);
         data.clear();
-        Memory iov = new Memory(IOVEC_SIZE);
+        NativeMemory iov = new NativeMemory(IOVEC_SIZE);
         iov.setPointer(IOV_BASE, data);
         iov.setLong(IOV_LEN, NAME_BUFFER);
-        Memory control = new Memory(CMSG_SPACE_ONE_FD);
+        NativeMemory control = new NativeMemory(CMSG_SPACE_ONE_FD);
         control.clear();
-        Memory msg = new Memory(MSGHDR_SIZE);
+        NativeMemory msg = new NativeMemory(MSGHDR_SIZE);
         msg.clear();
         msg.setPointer(MSG_IOV, iov);
         msg.setLong(MSG_IOVLEN, 1);
@@ -142,19 +141,19 @@ public final class UnixStream {
      */
     public static void sendFd(int sock, String name, int fd) throws NativeCallException {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        Memory data = new Memory(bytes.length + 1);
+        NativeMemory data = new NativeMemory(bytes.length + 1);
         data.clear();
         data.write(0, bytes, 0, bytes.length);
-        Memory iov = new Memory(IOVEC_SIZE);
+        NativeMemory iov = new NativeMemory(IOVEC_SIZE);
         iov.setPointer(IOV_BASE, data);
         iov.setLong(IOV_LEN, bytes.length + 1);
-        Memory control = new Memory(CMSG_SPACE_ONE_FD);
+        NativeMemory control = new NativeMemory(CMSG_SPACE_ONE_FD);
         control.clear();
         control.setLong(CMSG_LEN_FIELD, CMSG_LEN_ONE_FD);
         control.setInt(CMSG_LEVEL, SOL_SOCKET);
         control.setInt(CMSG_TYPE, SCM_RIGHTS);
         control.setInt(CMSG_DATA, fd);
-        Memory msg = new Memory(MSGHDR_SIZE);
+        NativeMemory msg = new NativeMemory(MSGHDR_SIZE);
         msg.clear();
         msg.setPointer(MSG_IOV, iov);
         msg.setLong(MSG_IOVLEN, 1);

@@ -5,7 +5,7 @@ import io.conmonj.host.loop.LoopDriver;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
 import io.conmonj.sys.LibC;
-import com.sun.jna.Memory;
+import io.conmonj.sys.NativeMemory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +108,7 @@ class ControlFifosTest {
         try {
             int fd = Sys.open(bundle.resolve(fifo).toString(), Sys.O_WRONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC, 0);
             try {
-                Memory n = new Memory(4);
+                NativeMemory n = new NativeMemory(4);
                 int rc = LibC.ioctl(fd, FIONREAD, n);
                 if (rc != 0) throw new IllegalStateException("ioctl(" + fifo + ", FIONREAD): " + rc);
                 return n.getInt(0);

@@ -1,11 +1,10 @@
 package io.conmonj.pluginc.sys;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import io.conmonj.sys.Errno;
 import io.conmonj.sys.Layouts;
 import io.conmonj.sys.LibC;
+import io.conmonj.sys.NativeMemory;
 import io.conmonj.sys.Retry;
 
 import java.nio.ByteBuffer;
@@ -165,7 +164,7 @@ public final class Posix {
 
     /** One {@code struct pollfd} in native memory (poll may block, so no Java array is handed to it). */
     public static final class PollFd {
-        private final Memory image = new Memory(Layouts.POLLFD.size());
+        private final NativeMemory image = new NativeMemory(Layouts.POLLFD.size());
 
         /**
          * poll on one fd; returns revents (0 on timeout); EINTR counts as a timeout, so that the caller's
@@ -189,7 +188,8 @@ public final class Posix {
 
     /** read(2) into buf; -1 for EAGAIN, 0 at EOF. */
     public static long read(int fd, Pointer buf, long len) throws NativeCallException {
-        return Retry.call("read", () -> LibC.read(fd, buf, len), FAILURES, AGAIN);
+        NativeMemory room = NativeMemory.wrap(Pointer.nativeValue(buf), len);
+        return Retry.call("read", () -> LibC.read(fd, room, len), FAILURES, AGAIN);
     }
 
     /** write(2) of buf[0, len); -1 for EAGAIN. */
@@ -199,7 +199,8 @@ public final class Posix {
 
     /** send(2) on a socket without SIGPIPE (a peer that is gone is EPIPE); -1 for EAGAIN. */
     public static long send(int fd, Pointer buf, long len) throws NativeCallException {
-        return Retry.call("send", () -> LibC.send(fd, buf, len, MSG_NOSIGNAL), FAILURES, AGAIN);
+        NativeMemory data = NativeMemory.wrap(Pointer.nativeValue(buf), len);
+        return Retry.call("send", () -> LibC.send(fd, data, len, MSG_NOSIGNAL), FAILURES, AGAIN);
     }
 
     /**
@@ -211,10 +212,10 @@ public final class Posix {
      */
     public static int spawn(String program, List<String> argv, List<String> env, int[] childFds)
             throws NativeCallException {
-        Memory actions = new Memory(OPAQUE_BYTES);
-        Memory attr = new Memory(OPAQUE_BYTES);
-        Memory none = new Memory(SIGSET_BYTES);
-        Memory all = new Memory(SIGSET_BYTES);
+        NativeMemory actions = new NativeMemory(OPAQUE_BYTES);
+        NativeMemory attr = new NativeMemory(OPAQUE_BYTES);
+        NativeMemory none = new NativeMemory(SIGSET_BYTES);
+        NativeMemory all = new NativeMemory(SIGSET_BYTES);
         LibC.sigemptyset(none);
         LibC.sigfillset(all);
         check("posix_spawn_file_actions_init", LibC.posix_spawn_file_actions_init(actions));
@@ -244,8 +245,7 @@ public final class Posix {
                         LibC.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
                 int[] pid = new int[1];
                 check("posix_spawn " + program, LibC.posix_spawn(pid, program, actions, attr,
-                        new StringArray(argv.toArray(new String[0]), "UTF-8"),
-                        new StringArray(env.toArray(new String[0]), "UTF-8")));
+                        argv.toArray(new String[0]), env.toArray(new String[0])));
                 return pid[0];
             } finally {
                 for (int fd : high) {

@@ -72,8 +72,12 @@ public final class LogDirectory implements Closeable {
     /** Most directory components {@link #confined} walks. */
     public static final int MAX_DEPTH = 32;
 
-    static final FileAttribute<Set<PosixFilePermission>> MODE_0640 =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
+    /**
+     * rw-r-----, spelled out: PosixFilePermissions.fromString builds an EnumSet, which reads the enum's constants
+     * reflectively and so spins a method handle class at every monitor start.
+     */
+    static final FileAttribute<Set<PosixFilePermission>> MODE_0640 = PosixFilePermissions.asFileAttribute(
+            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ));
     private static final Path PROC_FD = Path.of("/proc/self/fd");
     /** How often an open is repeated when another thread opened a descriptor at the same moment (see OpenedFd). */
     private static final int IDENTIFY_ATTEMPTS = 8;
