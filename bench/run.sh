@@ -18,6 +18,9 @@ MB=${BENCH_MB:-200}
 JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
 SETTLE=${BENCH_SETTLE:-5}
 OUT_DIR=$here/out
+# An idle container has logged something, as real ones have: a monitor that never wrote a record would be
+# measured without what its log driver keeps after the first one (e.g. the k8s-file clock's time zone).
+IDLE_CMD=(sh -c 'echo idle; exec sleep 600')
 T_PODMAN=120          # seconds allowed for any single podman command
 T_WAIT=30             # seconds allowed for a monitor to appear/settle/exit
 T_LOG=600             # seconds allowed for the k8s-file run to log everything
@@ -327,8 +330,8 @@ bench_handoff() {
 # 2. one idle monitor: RSS, PSS, threads
 bench_idle1() {
     local mon=$1 ctr rc pid rss pss
-    log "[$mon] idle, 1 container: podman run -d $IMAGE sleep 600, settle ${SETTLE}s"
-    ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+    log "[$mon] idle, 1 container: podman run -d $IMAGE ${IDLE_CMD[*]}, settle ${SETTLE}s"
+    ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
     if (( rc != 0 )); then
         set_rows_na "$mon" "run -d failed: $(why $rc)" idle1_rss idle1_pss idle1_thr; return
     fi
@@ -353,9 +356,9 @@ bench_idle1() {
 start_idle() {
     local mon=$1 i ctr rc pid ctrs=() pids=() procs
     IDLE_PIDS=() IDLE_WHY=
-    log "[$mon] idle, $IDLE_N containers: podman run -d $IMAGE sleep 600 x $IDLE_N, settle ${SETTLE}s"
+    log "[$mon] idle, $IDLE_N containers: podman run -d $IMAGE ${IDLE_CMD[*]} x $IDLE_N, settle ${SETTLE}s"
     for (( i = 1; i <= IDLE_N; i++ )); do
-        ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+        ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
         (( rc == 0 )) || { IDLE_WHY="run -d $i/$IDLE_N failed: $(why $rc)"; return 1; }
         ctrs+=("$ctr")
     done
@@ -923,7 +926,8 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
 - exec: \`podman exec CTR true\` against a running \`sleep\` container, after one warm-up exec.
 - hand-off: the launcher started by hand with a FIFO as start pipe and a stand-in runtime
   that records the time it was invoked; measured from the start byte.
-- idle, 1 container: \`podman run -d IMG sleep 600\`, ${SETTLE} s to settle, then the ConmonPid
+- idle, 1 container: \`podman run -d IMG sh -c 'echo idle; exec sleep 600'\` (one line logged, as a real
+  container has), ${SETTLE} s to settle, then the ConmonPid
   process's Rss/Pss from /proc/PID/smaps_rollup and Threads from /proc/PID/status.
 - idle, 1 and $IDLE_N containers: a monitor is every process of it (conmon-j: the JVM and the C guardian
   that stays its parent); $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
 import java.util.Objects;
+import java.util.TimeZone;
 
 /**
  * Wall clock and local time zone for k8s-file timestamps (conmon: {@code CLOCK_REALTIME} + {@code localtime_r}).
@@ -18,54 +19,75 @@ public interface LogClock {
     int offsetSeconds(long epochSecond);
 
     /**
-     * Real time in the JVM's default zone ({@code TZ}, else {@code /etc/localtime}), resolved once like {@code tzset()},
-     * at the first timestamp: reading the JDK's time-zone database costs 7-11 ms of CPU, which a monitor would
-     * otherwise spend before it starts the runtime (docs/design.md, "The monitor's own start").
+     * Real time in the JVM's default zone ({@code TZ}, else {@code /etc/localtime}), resolved once like {@code tzset()}:
+     * see {@link SystemClock}.
      */
     static LogClock system() {
-        return new ZonedClock(null, null);
+        return new SystemClock(null);
     }
 
     /** Real time in the given zone. */
     static LogClock system(ZoneId zone) {
-        return new ZonedClock(Objects.requireNonNull(zone, "zone"), null);
+        return new ZonedClock(zone, null);
     }
 
     /** A clock that always reports {@code instant}, in {@code zone}. */
     static LogClock fixed(Instant instant, ZoneId zone) {
         Objects.requireNonNull(instant, "instant");
-        return new ZonedClock(Objects.requireNonNull(zone, "zone"), instant);
+        return new ZonedClock(zone, instant);
     }
 
     /**
-     * Implementation for all; {@code fixedAt == null} means "now", {@code zone == null} the JVM's default zone. The
-     * zone's rules are looked up at the first {@link #offsetSeconds}. Not thread-safe, like the driver that owns it.
+     * Now, in the default zone, read through {@link TimeZone} (the same zone data as {@link ZoneId#systemDefault()})
+     * at the first timestamp. Not java.time: a region's {@code ZoneId} initialises java.time's zone provider (a
+     * ServiceLoader, streams, the whole rule table in the heap), ≈ 1 MB of every idle monitor's memory for one
+     * offset (docs/design.md, "Levers"). Not when the log opens: reading the zone database costs milliseconds that
+     * Podman would wait for. Not thread-safe, like the driver that owns it.
      */
-    final class ZonedClock implements LogClock {
-        private final ZoneId zone;
-        private final Instant fixedAt;
-        private ZoneRules rules;
-        private boolean fixedOffset;
-        private int constantOffset;
+    final class SystemClock implements LogClock {
+        private TimeZone zone;
 
-        private ZonedClock(ZoneId zone, Instant fixedAt) {
+        /** {@code zone}: a given zone (tests), or null for the default one. */
+        SystemClock(TimeZone zone) {
             this.zone = zone;
-            this.fixedAt = fixedAt;
-        }
-
-        private ZoneRules rules() {
-            if (rules == null) {
-                ZoneRules resolved = (zone != null ? zone : ZoneId.systemDefault()).getRules();
-                fixedOffset = resolved.isFixedOffset();
-                constantOffset = fixedOffset ? resolved.getOffset(Instant.EPOCH).getTotalSeconds() : 0;
-                rules = resolved;
-            }
-            return rules;
         }
 
         @Override
         public long epochNanos() {
-            Instant now = fixedAt != null ? fixedAt : Instant.now();
+            return ZonedClock.nanos(Instant.now());
+        }
+
+        @Override
+        public int offsetSeconds(long epochSecond) {
+            if (zone == null) {
+                zone = TimeZone.getDefault();
+            }
+            long millis = epochSecond > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE
+                    : epochSecond < Long.MIN_VALUE / 1000 ? Long.MIN_VALUE : epochSecond * 1000;
+            return zone.getOffset(millis) / 1000;
+        }
+    }
+
+    /** A given zone, now or at a fixed instant; {@code fixedAt == null} means "now". */
+    final class ZonedClock implements LogClock {
+        private final ZoneRules rules;
+        private final boolean fixedOffset;
+        private final int constantOffset;
+        private final Instant fixedAt;
+
+        private ZonedClock(ZoneId zone, Instant fixedAt) {
+            this.rules = zone.getRules();
+            this.fixedOffset = rules.isFixedOffset();
+            this.constantOffset = fixedOffset ? rules.getOffset(Instant.EPOCH).getTotalSeconds() : 0;
+            this.fixedAt = fixedAt;
+        }
+
+        @Override
+        public long epochNanos() {
+            return nanos(fixedAt != null ? fixedAt : Instant.now());
+        }
+
+        static long nanos(Instant now) {
             long sec = now.getEpochSecond();
             int nano = now.getNano();
             if (sec < 0 && nano > 0) { // keep the intermediate product in range down to Long.MIN_VALUE
@@ -77,8 +99,7 @@ public interface LogClock {
 
         @Override
         public int offsetSeconds(long epochSecond) {
-            ZoneRules zoneRules = rules();
-            return fixedOffset ? constantOffset : zoneRules.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
+            return fixedOffset ? constantOffset : rules.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds();
         }
     }
 }
