@@ -18,6 +18,9 @@ MB=${BENCH_MB:-200}
 JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
 SETTLE=${BENCH_SETTLE:-5}
 OUT_DIR=$here/out
+# An idle container has logged something, as real ones have: a monitor that never wrote a record would be
+# measured without what its log driver keeps after the first one (e.g. the k8s-file clock's time zone).
+IDLE_CMD=(sh -c 'echo idle; exec sleep 600')
 T_PODMAN=120          # seconds allowed for any single podman command
 T_WAIT=30             # seconds allowed for a monitor to appear/settle/exit
 T_LOG=600             # seconds allowed for the k8s-file run to log everything
@@ -327,8 +330,8 @@ bench_handoff() {
 # 2. one idle monitor: RSS, PSS, threads
 bench_idle1() {
     local mon=$1 ctr rc pid rss pss
-    log "[$mon] idle, 1 container: podman run -d $IMAGE sleep 600, settle ${SETTLE}s"
-    ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+    log "[$mon] idle, 1 container: podman run -d $IMAGE ${IDLE_CMD[*]}, settle ${SETTLE}s"
+    ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
     if (( rc != 0 )); then
         set_rows_na "$mon" "run -d failed: $(why $rc)" idle1_rss idle1_pss idle1_thr; return
     fi
@@ -353,9 +356,9 @@ bench_idle1() {
 start_idle() {
     local mon=$1 i ctr rc pid ctrs=() pids=() procs
     IDLE_PIDS=() IDLE_WHY=
-    log "[$mon] idle, $IDLE_N containers: podman run -d $IMAGE sleep 600 x $IDLE_N, settle ${SETTLE}s"
+    log "[$mon] idle, $IDLE_N containers: podman run -d $IMAGE ${IDLE_CMD[*]} x $IDLE_N, settle ${SETTLE}s"
     for (( i = 1; i <= IDLE_N; i++ )); do
-        ctr=$(pm "$mon" run -d "$IMAGE" sleep 600); rc=$?
+        ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
         (( rc == 0 )) || { IDLE_WHY="run -d $i/$IDLE_N failed: $(why $rc)"; return 1; }
         ctrs+=("$ctr")
     done
@@ -395,6 +398,44 @@ bench_idleN() {
         [ "$kind" = total ] && { log "[$mon] breakdown total $(mib $(( kb / IDLE_N ))) MiB per monitor (smaps_rollup: $(mib $(( sum_pss / IDLE_N ))))"; continue; }
         set_row "mem_$kind" "$mon" "$(mib $(( kb / IDLE_N )))"
     done < <("$here/mem-breakdown.sh" "${IDLE_PIDS[@]}")
+}
+
+# 3b. the floor under any JVM monitor: IDLE_N plain JVMs (bench/floor/Idle.java: print a line, sleep) on the
+#     install tree's runtime with conmon-j's JVM options and an AOT cache of their own; PSS per process.
+#     The C conmon has no such floor (its column is n/a).
+bench_floor() {
+    local mon=$1 root work opts=() line i pids=() sum=0 kb
+    [ "$mon" = j ] || { set_row floor_pss "$mon" "$(na "no JVM")"; return; }
+    root=$(cd "$(dirname "$CONMONJ")/.." && pwd)
+    local javac=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac
+    [ -x "$javac" ] || { set_row floor_pss "$mon" "$(na "no javac at $javac")"; return; }
+    work=$(mktemp -d /tmp/conmonj-bench-floor.XXXXXX)
+    while read -r line; do
+        [[ -z $line || $line == \#* || $line == -XX:AOTCache=* ]] && continue
+        opts+=("${line//@ROOT@/$root}")
+    done < "$root/conf/jvm.options"
+    # an AOT cache takes its classes from jars only
+    "$javac" -d "$work/classes" "$here/floor/Idle.java" && "$(dirname "$javac")/jar" cf "$work/idle.jar" -C "$work/classes" .
+    "$root/runtime/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$work/idle.aot" -cp "$work/idle.jar" Idle 1 >/dev/null 2>&1 \
+        || { set_row floor_pss "$mon" "$(na "AOT training failed")"; rm -rf "$work"; return; }
+    log "[$mon] floor: $IDLE_N x $root/runtime/bin/java (jvm.options, own AOT cache) Idle, settle ${SETTLE}s"
+    for (( i = 1; i <= IDLE_N; i++ )); do
+        "$root/runtime/bin/java" "${opts[@]}" -XX:AOTCache="$work/idle.aot" -cp "$work/idle.jar" Idle 600 >/dev/null 2>&1 &
+        pids+=($!)
+    done
+    sleep "$SETTLE"
+    for i in "${pids[@]}"; do
+        kb=$(smaps_kb "$i" Pss) || { kb=; break; }
+        sum=$(( sum + kb ))
+    done
+    if [ -n "$kb" ]; then
+        set_row floor_pss "$mon" "$(mib $(( sum / IDLE_N )))"
+        log "[$mon] floor breakdown: $("$here/mem-breakdown.sh" "${pids[@]}" | awk -v n="$IDLE_N" '{ printf "%s %.2f ", $1, $2 / n / 1024 }')"
+    else
+        set_row floor_pss "$mon" "$(na "a plain JVM exited")"
+    fi
+    kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
+    rm -rf "$work"
 }
 
 # 3c. the same idle monitors with the host's same-page merging on (/sys/kernel/mm/ksm/run = 1, an
@@ -791,7 +832,7 @@ facts() {
     echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
-sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_ksm bench_ksm_fixed bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
+sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_floor bench_ksm bench_ksm_fixed bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
           bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
@@ -800,6 +841,7 @@ declare -A SECTION_ROWS=(
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
+    [bench_floor]="floor_pss"
     [bench_ksm]="ksm_pss ksm_kern ksm_cpu ksm_wait"
     [bench_ksm_fixed]="ksmf_pss ksmf_kern ksmf_cpu ksmf_wait"
     [bench_burst]="burst_idle burst_end burst_later burst_ratio"
@@ -834,7 +876,7 @@ done
 
 # ---------------------------------------------------------------- report
 ROW_IDS=(lat_p50 lat_p90 pol_none pol_with exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
-         ksm_pss ksm_kern ksm_cpu ksm_wait ksmf_pss ksmf_kern ksmf_cpu ksmf_wait burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
+         floor_pss ksm_pss ksm_kern ksm_cpu ksm_wait ksmf_pss ksmf_kern ksmf_cpu ksmf_wait burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -857,6 +899,7 @@ declare -A ROW_NAME=(
     [mem_libjvm]="… of which libjvm.so (relocated data, .bss, shared code) (MiB)"
     [mem_files]="… of which other file mappings (libraries, jimage) (MiB)"
     [mem_other]="… of which other anonymous memory (MiB)"
+    [floor_pss]="floor: $IDLE_N plain JVMs (print a line, sleep) with the monitor's runtime, JVM options and an own AOT cache: PSS per process (MiB)"
     [ksm_pss]="idle, $IDLE_N containers, host KSM on, conmon-j's default (ksm): PSS per monitor (MiB)"
     [ksm_kern]="… kernel memory for merging, per monitor (MiB; 64 B per scanned page)"
     [ksm_cpu]="… ksmd CPU over ${KSM_CPU_WINDOW} s once settled (% of one CPU, all monitors)"
@@ -923,13 +966,16 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
 - exec: \`podman exec CTR true\` against a running \`sleep\` container, after one warm-up exec.
 - hand-off: the launcher started by hand with a FIFO as start pipe and a stand-in runtime
   that records the time it was invoked; measured from the start byte.
-- idle, 1 container: \`podman run -d IMG sleep 600\`, ${SETTLE} s to settle, then the ConmonPid
+- idle, 1 container: \`podman run -d IMG sh -c 'echo idle; exec sleep 600'\` (one line logged, as a real
+  container has), ${SETTLE} s to settle, then the ConmonPid
   process's Rss/Pss from /proc/PID/smaps_rollup and Threads from /proc/PID/status.
 - idle, 1 and $IDLE_N containers: a monitor is every process of it (conmon-j: the JVM and the C guardian
   that stays its parent); $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N
   (shared pages counted once across them) and the mean Rss.
 - "… of which": the same Pss split by kind of mapping in /proc/PID/smaps (bench/mem-breakdown.sh;
   method in bench/README.md); the kinds add up to the PSS row.
+- floor: $IDLE_N plain JVMs (bench/floor/Idle.java: print a line, sleep) on conmon-j's runtime with its JVM options
+  and an AOT cache of their own: what any JVM monitor costs at least (the C conmon has no JVM).
 - host KSM on: the same idle containers with the kernel's same-page merging turned on (restored afterwards),
   conmon-j in CONMONJ_MEMORY_SHARING mode ksm (its default) or ksm-fixed-layout, read once two full scans agree;
   ksmd's CPU over ${KSM_CPU_WINDOW} s after that, and 64 B of kernel memory per page the monitors' ksm_stat counts.

@@ -26,6 +26,15 @@ JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$root/lib/conmon-j.aot" timeout 120 "$root/
     -l "k8s-file:$work/ctr.log" --log-level warning --runtime-arg --log-format=json \
     --conmon-pidfile "$work/conmon.pid" --exit-command /bin/true --exit-command-arg training \
     --sync >"$work/stdout" 2>"$work/stderr" || status=$?
+# The guardian, whose status the launcher relays, exits as soon as the monitor says it has nothing left to do
+# (its 'X' record, src/main/c/guardian.c); the JVM writes the cache only as it exits, after that: wait for the
+# JVM (bounded), found by the bundle path on its command line.
+command -v pgrep >/dev/null || { echo "train-aot.sh: pgrep (procps) is needed to wait for the JVM" >&2; exit 1; }
+waited=0
+while pgrep -f -- "-b $work/bundle" >/dev/null; do
+    (( waited++ < 1200 )) || { echo "AOT training run: the JVM did not exit within 120 s" >&2; exit 1; }
+    sleep 0.1
+done
 if [ "$status" != 3 ] || [ ! -s "$root/lib/conmon-j.aot" ]; then
     echo "AOT training run failed (status $status, expected the fake container's 3):" >&2
     cat "$work/stdout" "$work/stderr" >&2

@@ -19,6 +19,8 @@
  *   'S' STATUS        the monitor reaped the container: this status goes to the exit files
  *   'R' TEXT          the monitor is giving up (an exception on its loop): why, for the report
  *   'F'               the monitor wrote the exit files and started the exit command itself
+ *   'X' STATUS        after 'F': the monitor reaped every child and only exits now, with STATUS; we exit
+ *                     at once with it (Podman waits for our pid: it need not wait for the JVM's teardown)
  * A record longer than RECORD_MAX, an unknown tag or a bad number is reported and ignored.
  *
  * The choice for a container still running when its monitor dies: we keep it
@@ -71,6 +73,8 @@ struct guard {
     int channel;
     int signals;
     int finished;
+    int exit_now;    /* 'X' came after 'F': exit with exit_status without waiting for the monitor */
+    int exit_status;
 
     char *id;
     char *exit_files[MAX_EXIT_FILES];
@@ -264,6 +268,19 @@ static void take_record(struct guard *g, const char *record, size_t len)
     case 'F':
         g->finished = 1;
         return;
+    case 'X': {
+        char text[32];
+        if (g->finished && plen < sizeof text) {
+            memcpy(text, payload, plen);
+            text[plen] = '\0';
+            if (parse_int(text, 0, 255, &value) == 0) {
+                g->exit_status = (int)value;
+                g->exit_now = 1;
+                return;
+            }
+        }
+        break;
+    }
     default:
         break;
     }
@@ -661,6 +678,8 @@ void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context)
         else
             reap(&g);
         read_channel(&g);
+        if (g.exit_now)
+            _exit(g.exit_status);
     }
     read_channel(&g); /* what the monitor said before it died */
     if (g.finished)

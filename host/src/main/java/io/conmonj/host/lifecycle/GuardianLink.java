@@ -33,6 +33,7 @@ public final class GuardianLink {
     private final int fd;
     private final int guardianPid;
     private boolean broken;
+    private boolean finished;
 
     /** Package-private for tests, which read the records from a pipe. */
     GuardianLink(int fd, int guardianPid) {
@@ -139,6 +140,19 @@ public final class GuardianLink {
     /** Exit files written and exit command started: from now on our own exit path is complete. */
     public void finished() {
         send('F', new byte[0]);
+        finished = true;
+    }
+
+    /**
+     * After {@link #finished()}: every child is reaped and we only exit now, with {@code status}. The guardian exits
+     * at once with it, so Podman, which waits for the guardian's pid (-P), does not wait for this JVM's own exit and
+     * the kernel's teardown of its address space (≈ 4-6 ms, docs/design.md "The monitor's own start").
+     */
+    public void exiting(int status) {
+        if (!finished) {
+            return; // the guardian still has work to do after us: it must wait for our exit
+        }
+        send('X', text(Integer.toString(status & 0xff)));
     }
 
     private void send(char tag, byte[] payload) {

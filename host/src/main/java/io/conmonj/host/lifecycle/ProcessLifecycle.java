@@ -116,7 +116,9 @@ public final class ProcessLifecycle {
         } finally {
             closeQuietly(log);
         }
-        return runExitCommand(options, process, status);
+        int exitStatus = runExitCommand(options, process, status);
+        process.guardian().exiting(exitStatus); // nothing is left to do but exit
+        return exitStatus;
     }
 
     /** A failure before the container pid was reported must still reach Podman (never just EOF). */

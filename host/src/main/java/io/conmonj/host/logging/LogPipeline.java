@@ -124,7 +124,10 @@ public final class LogPipeline implements ContainerLog {
         if (drivers.isEmpty()) {
             return NONE;
         }
-        long nonBlocking = drivers.stream().filter(a -> a.mode() == Mode.NON_BLOCKING).count();
+        long nonBlocking = 0;
+        for (Attachment a : drivers) {
+            nonBlocking += a.mode() == Mode.NON_BLOCKING ? 1 : 0;
+        }
         long share = nonBlocking == 0 ? 0 : maxHeap / HEAP_SHARE_FOR_BUFFERS / nonBlocking;
         DriverSlot[] slots = new DriverSlot[drivers.size()];
         for (int i = 0; i < slots.length; i++) {

@@ -67,18 +67,24 @@ final class CgroupMounts {
 
     /** The directory of {@code cgroupPath} in the first v1 mount of {@code controller} that exposes it. */
     static Optional<Path> v1Dir(List<Mount> mounts, String controller, String cgroupPath) {
-        return mounts.stream()
-                .filter(m -> m.isV1With(controller))
-                .flatMap(m -> m.resolve(cgroupPath).stream())
-                .findFirst();
+        for (Mount mount : mounts) {
+            Optional<Path> dir = mount.isV1With(controller) ? mount.resolve(cgroupPath) : Optional.empty();
+            if (dir.isPresent()) {
+                return dir;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The directory of {@code cgroupPath} in the first cgroup2 mount that exposes it. */
     static Optional<Path> unifiedDir(List<Mount> mounts, String cgroupPath) {
-        return mounts.stream()
-                .filter(Mount::isUnified)
-                .flatMap(m -> m.resolve(cgroupPath).stream())
-                .findFirst();
+        for (Mount mount : mounts) {
+            Optional<Path> dir = mount.isUnified() ? mount.resolve(cgroupPath) : Optional.empty();
+            if (dir.isPresent()) {
+                return dir;
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean isOctal(char c) {

@@ -44,14 +44,21 @@ final class ProcCgroup {
 
     /** The path of the {@code 0::PATH} line, wherever it is in the file. */
     static Optional<String> unifiedPath(List<Line> lines) {
-        return lines.stream().filter(Line::isUnified).map(Line::path).findFirst();
+        for (Line line : lines) {
+            if (line.isUnified()) {
+                return Optional.of(line.path());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The path of the v1 hierarchy that has {@code controller} (an exact name, e.g. "memory"). */
     static Optional<String> controllerPath(List<Line> lines, String controller) {
-        return lines.stream()
-                .filter(l -> !l.isUnified() && l.controllers().contains(controller))
-                .map(Line::path)
-                .findFirst();
+        for (Line line : lines) {
+            if (!line.isUnified() && line.controllers().contains(controller)) {
+                return Optional.of(line.path());
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -75,13 +75,36 @@ public final class OwnerCheck {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
-                    String[] f = line.substring(4).trim().split("\\s+");
-                    return Integer.parseInt(f[1]);
+                    return secondField(line.substring(4));
                 }
             }
         } catch (IOException | RuntimeException e) {
             // fall through: unknown means "not root", the stricter reading for ownership (root-owned still passes)
         }
         return -1;
+    }
+
+    /**
+     * The second whitespace-separated number of {@code "\tREAL\tEFFECTIVE\tSAVED\tFS"}. By hand: a regex here
+     * loaded {@code java.util.regex} on every monitor's start (docs/design.md, "The monitor's own start").
+     */
+    static int secondField(String fields) {
+        int at = skipWord(fields, skipSpace(fields, 0)); // past the real uid
+        int start = skipSpace(fields, at);
+        return Integer.parseInt(fields.substring(start, skipWord(fields, start))); // NumberFormatException if absent
+    }
+
+    private static int skipSpace(String s, int at) {
+        while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
+            at++;
+        }
+        return at;
+    }
+
+    private static int skipWord(String s, int at) {
+        while (at < s.length() && !Character.isWhitespace(s.charAt(at))) {
+            at++;
+        }
+        return at;
     }
 }

@@ -59,6 +59,22 @@ class GuardianLinkTest {
     }
 
     @Test
+    void theExitStatusIsSentOnlyAfterTheExitPathIsComplete() throws Exception {
+        int[] pipe = Sys.pipe();
+        try {
+            GuardianLink link = new GuardianLink(pipe[1], 42);
+            link.exiting(1); // before 'F' the guardian must wait for our death: nothing is sent
+            link.finished();
+            assertArrayEquals(bytes("F"), next(pipe[0]), "the first record is 'F', not an early 'X'");
+            link.exiting(-1); // as the process's status: 8 bits
+            assertArrayEquals(bytes("X255"), next(pipe[0]));
+        } finally {
+            Sys.closeQuietly(pipe[0]);
+            Sys.closeQuietly(pipe[1]);
+        }
+    }
+
+    @Test
     void aFailureIsOneLineOfAtMost512BytesCutAtACharacter() throws Exception {
         int[] pipe = Sys.pipe();
         try {

@@ -13,7 +13,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.zone.ZoneRules;
 import java.util.SplittableRandom;
+import java.util.TimeZone;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,5 +109,18 @@ class TimestampsTest {
         long diffMillis = Math.abs(parsed.toInstant().toEpochMilli() - System.currentTimeMillis());
         assertEquals(true, diffMillis < 60_000, s);
         assertEquals(false, s.endsWith("Z"));
+    }
+
+    @Test
+    void systemClockOffsetsAgreeWithJavaTimeAcrossTransitions() {
+        for (String id : new String[] {"America/New_York", "Europe/London", "Asia/Tokyo", "Australia/Lord_Howe",
+                "America/Sao_Paulo", "Etc/UTC"}) {
+            LogClock c = new LogClock.SystemClock(TimeZone.getTimeZone(id));
+            ZoneRules rules = ZoneId.of(id).getRules();
+            for (long t = 0; t < 4_102_444_800L; t += 86_400L * 7 + 3_613) {   // 1970-2100, weekly, drifting hour
+                assertEquals(rules.getOffset(Instant.ofEpochSecond(t)).getTotalSeconds(), c.offsetSeconds(t),
+                        id + " at " + t);
+            }
+        }
     }
 }

@@ -107,7 +107,10 @@ public final class LogSetup {
         } catch (PolicyException e) {
             throw new SelectionException(e.getMessage(), e);
         }
-        boolean alwaysProfiles = policy.profiles().values().stream().anyMatch(Policy.Profile::always);
+        boolean alwaysProfiles = false;
+        for (Policy.Profile profile : policy.profiles().values()) {
+            alwaysProfiles |= profile.always();
+        }
         MetadataReader.BundleConfig config = MetadataReader.BundleConfig.EMPTY;
         byte[] json = readConfig(request.bundle());
         boolean envSelects = environment.get(DriverSelection.DRIVER_ENV) != null;
