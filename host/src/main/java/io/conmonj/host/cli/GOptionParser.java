@@ -3,7 +3,6 @@ package io.conmonj.host.cli;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Parses argv the way GLib's {@code g_option_context_parse()} does for conmon's option table
@@ -40,7 +39,7 @@ final class GOptionParser {
     static final class Result {
         /**
          * By ordinal, null where unset. Not an EnumMap: that reads the enum's constants reflectively, which spins a
-         * method handle class at every start (docs/design.md, "Where start-up time goes").
+         * method handle class at every start (docs/design.md, "Native layer").
          */
         private final Object[] values = new Object[TABLE.length];
         private boolean helpRequested;
