@@ -53,6 +53,7 @@
 
 #define ENV_LAUNCH "CONMONJ_LAUNCH"
 #define MAX_JVM_OPTIONS 64
+#define MAX_JVM_OPTIONS_TEXT "64"
 
 /* the guardian, which relays the monitor's status and forwards signals to it */
 static pid_t monitor_pid = -1;
@@ -141,22 +142,35 @@ static char *with_root(const char *root, const char *text)
     return out;
 }
 
+/* A JVM started without its options would run with the JDK's defaults (no AOT cache, a heap sized for the
+ * machine): a missing file, an overlong line or too many options fail the start with the reason instead. */
+static void bad_jvm_options(const char *path, const char *why)
+{
+    fprintf(stderr, "[conmon:e]: conmon-j launcher: %s: %s\n", path, why);
+    exit(1);
+}
+
 static int read_jvm_options(const char *root, char **options)
 {
     char *path = with_root(root, "@ROOT@/conf/jvm.options");
     FILE *file = fopen(path, "re");
-    free(path);
     if (file == NULL)
-        return 0;
+        die(path);
     int count = 0;
     char line[4096];
-    while (count < MAX_JVM_OPTIONS && fgets(line, sizeof line, file) != NULL) {
-        line[strcspn(line, "\r\n")] = '\0';
+    while (fgets(line, sizeof line, file) != NULL) {
+        size_t length = strcspn(line, "\r\n");
+        if (line[length] == '\0' && !feof(file))
+            bad_jvm_options(path, "a line longer than 4095 bytes");
+        line[length] = '\0';
         if (line[0] == '\0' || line[0] == '#')
             continue;
+        if (count == MAX_JVM_OPTIONS)
+            bad_jvm_options(path, "more than " MAX_JVM_OPTIONS_TEXT " options");
         options[count++] = with_root(root, line);
     }
     fclose(file);
+    free(path);
     return count;
 }
 
