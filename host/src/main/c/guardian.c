@@ -552,13 +552,10 @@ static void take_over(struct guard *g)
     }
     for (int i = 0; i < g->exit_file_count; i++)
         guardian_write_exit_file(g->exit_files[i], g->container_status);
-    int status = g->container_status & 0xff;
-    if (g->exit_argv != NULL) {
-        int command = run_exit_command(g);
-        if (command > 0)
-            status = command & 0xff;
-    }
-    _exit(status);
+    /* the exit command's own status does not change ours, as with the monitor (conmon-behaviour.md §10.8) */
+    if (g->exit_argv != NULL)
+        run_exit_command(g);
+    _exit(g->container_status & 0xff);
 }
 
 /* ---- set-up ----------------------------------------------------------------- */

@@ -131,29 +131,23 @@ public final class ProcessLifecycle {
     }
 
     /**
-     * The exit command runs after the exit files exist, then every child is
-     * reaped; a failing exit command's status becomes ours (conmon-behaviour.md §10.8).
+     * The exit command runs after the exit files exist, then every child is reaped; we exit with the container's
+     * status whatever the exit command's was, as conmon does in effect (conmon-behaviour.md §10.8).
      */
     private static int runExitCommand(Options options, ProcessState process, int status) {
-        int exitStatus = status & 0xff;
         try {
             ChildReaper reaper = new ChildReaper();
-            int pid = -1;
             if (options.exitCommand() != null) {
-                pid = new ExitCommand(process.execHelper(), options.exitCommand(), options.exitCommandArgs(),
+                new ExitCommand(process.execHelper(), options.exitCommand(), options.exitCommandArgs(),
                         options.exitDelay()).start(process.devNull(), process.childEnvironment(),
                         process.originalOomScoreAdj());
             }
             process.guardian().finished();
             reaper.reapAll();
-            Integer commandStatus = pid > 0 ? reaper.statusOf(pid) : null;
-            if (commandStatus != null && commandStatus != 0) {
-                return commandStatus & 0xff;
-            }
         } catch (NativeCallException e) {
             Diagnostics.error("Failed to run exit command: " + e.getMessage());
         }
-        return exitStatus;
+        return status & 0xff;
     }
 
     /**
