@@ -19,8 +19,19 @@ cat > "$work/bundle/config.json" <<'JSON'
 "io.kubernetes.cri-o.TTY":"false","io.podman.annotations.autoremove":"FALSE",
 "org.opencontainers.image.stopSignal":"15"}}
 JSON
+# A packaged install reads its policy file at every start (packaging/src/deb/etc/conmon-j/policy.conf): train on
+# that file, so that its parser comes from the cache too. A policy must be root's (docs/security.md), so a build by
+# another user trains without one.
+policy_env=()
+if [ "$(id -u)" = 0 ]; then
+    install -m 0644 "$(dirname "$0")/../../../packaging/src/deb/etc/conmon-j/policy.conf" "$work/policy.conf"
+    policy_env=(CONMONJ_POLICY="$work/policy.conf")
+fi
 status=0
-JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$root/lib/conmon-j.aot" timeout 120 "$root/bin/conmon" \
+# Without the build's locale: Podman starts the monitor with none (POSIX), so the JVM's platform encoding is
+# ANSI_X3.4-1968 there, and the charset classes that looks up must come from the cache as well.
+env -u LANG -u LC_ALL -u LC_CTYPE "${policy_env[@]}" \
+    JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$root/lib/conmon-j.aot" timeout 120 "$root/bin/conmon" \
     --api-version 1 -c training-container-0123456789 -u training-container-0123456789 -r "$runtime" \
     -b "$work/bundle" -p "$work/pidfile" -n training --exit-dir "$work/exits" --full-attach \
     -l "k8s-file:$work/ctr.log" --log-level warning --runtime-arg --log-format=json \
