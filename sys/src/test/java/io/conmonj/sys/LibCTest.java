@@ -66,23 +66,18 @@ class LibCTest {
 
     @Test
     void readAndWriteCopyJavaArraysAndRefuseCountsBeyondThem() {
-        int[] pipe = new int[2];
-        assertEquals(0, LibC.pipe2(pipe, O_CLOEXEC | O_NONBLOCK));
-        try {
+        try (Pipe pipe = new Pipe()) {
             byte[] out = "hello, monitor".getBytes(StandardCharsets.UTF_8);
-            assertEquals(out.length, LibC.write(pipe[1], out, out.length));
-            assertEquals(-1, LibC.write(pipe[1], out, out.length + 1), "count beyond the array");
+            assertEquals(out.length, LibC.write(pipe.write, out, out.length));
+            assertEquals(-1, LibC.write(pipe.write, out, out.length + 1), "count beyond the array");
             assertEquals(EINVAL, Errno.last());
             byte[] in = new byte[64];
-            assertEquals(-1, LibC.read(pipe[0], in, in.length + 1), "count beyond the array");
+            assertEquals(-1, LibC.read(pipe.read, in, in.length + 1), "count beyond the array");
             assertEquals(EINVAL, Errno.last());
-            assertEquals(out.length, LibC.read(pipe[0], in, in.length));
+            assertEquals(out.length, LibC.read(pipe.read, in, in.length));
             assertArrayEquals(out, Arrays.copyOf(in, out.length));
-            assertEquals(-1, LibC.read(pipe[0], in, in.length));
+            assertEquals(-1, LibC.read(pipe.read, in, in.length));
             assertEquals(Errno.EAGAIN, Errno.last());
-        } finally {
-            LibC.close(pipe[0]);
-            LibC.close(pipe[1]);
         }
     }
 
@@ -92,18 +87,31 @@ class LibCTest {
         assertEquals(0L, block.getLong(8));
         assertThrows(IndexOutOfBoundsException.class, () -> block.getLong(12));
         assertThrows(IndexOutOfBoundsException.class, () -> block.setInt(-1, 0));
-        int[] pipe = new int[2];
-        assertEquals(0, LibC.pipe2(pipe, O_CLOEXEC | O_NONBLOCK));
-        try {
+        try (Pipe pipe = new Pipe()) {
             byte[] out = {1, 2, 3, 4, 5};
-            LibC.write(pipe[1], out, out.length);
-            assertThrows(IndexOutOfBoundsException.class, () -> LibC.read(pipe[0], block, 17),
+            LibC.write(pipe.write, out, out.length);
+            assertThrows(IndexOutOfBoundsException.class, () -> LibC.read(pipe.read, block, 17),
                     "a read past the block is refused before it is made");
-            assertEquals(5, LibC.read(pipe[0], block, 16));
+            assertEquals(5, LibC.read(pipe.read, block, 16));
             assertArrayEquals(out, block.getByteArray(0, 5));
-        } finally {
-            LibC.close(pipe[0]);
-            LibC.close(pipe[1]);
+        }
+    }
+
+    /** A non-blocking pipe, both ends closed at the end of the case. */
+    private static final class Pipe implements AutoCloseable {
+        final int read, write;
+
+        Pipe() {
+            int[] fds = new int[2];
+            assertEquals(0, LibC.pipe2(fds, O_CLOEXEC | O_NONBLOCK));
+            read = fds[0];
+            write = fds[1];
+        }
+
+        @Override
+        public void close() {
+            LibC.close(read);
+            LibC.close(write);
         }
     }
 
