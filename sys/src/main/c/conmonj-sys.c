@@ -58,6 +58,20 @@ static __thread int last_errno;
         return result_; \
     } while (0)
 
+/* Calls `call`, an expression of `p`, the C copy of the Java string `path` (see copy_string), then saves errno, frees
+ * the copy and returns the call's result; a path that cannot be copied fails the call with its errno. */
+#define WITH_PATH(path, call) \
+    do { \
+        char *p = copy_string(env, (path)); \
+        if (p == NULL) { \
+            return refuse(errno); \
+        } \
+        __typeof__(call) result_ = (call); \
+        last_errno = errno; \
+        free(p); \
+        return result_; \
+    } while (0)
+
 #define PTR(address) ((void *) (intptr_t) (address))
 #define UNUSED_CLASS (void) cls
 
@@ -68,8 +82,8 @@ static int refuse(int err) {
     return -1;
 }
 
-/* A copy of a Java byte array in the C heap (NUL-terminated strings stay so); NULL for a null array, and on
- * failure with errno set (the JVM's exception, if any, is cleared: the caller reports errno). */
+/* A copy of a (non-null) Java byte array in the C heap, its length in *length if asked; NULL with errno set when
+ * there is no memory for it. */
 static char *copy_in(JNIEnv *env, jbyteArray array, jsize *length) {
     jsize n = (*env)->GetArrayLength(env, array);
     char *copy = malloc(n > 0 ? (size_t) n : 1);
@@ -97,7 +111,8 @@ static char *copy_string(JNIEnv *env, jbyteArray array) {
     return copy;
 }
 
-/* Room for `count` bytes to be read into `array`, or NULL (errno set) when `count` does not fit it. */
+/* Room for the first `count` bytes of `array` (read into it, or copied out of it), or NULL (errno set) when `count`
+ * does not fit the array. */
 static char *room_for(JNIEnv *env, jbyteArray array, jlong count) {
     if (count < 0 || count > MAX_COPY || count > (*env)->GetArrayLength(env, array)) {
         errno = EINVAL;
@@ -108,6 +123,16 @@ static char *room_for(JNIEnv *env, jbyteArray array, jlong count) {
         errno = ENOMEM;
     }
     return buffer;
+}
+
+/* A copy of the first `count` bytes of `array` (what a write or send takes), or NULL (errno set) when `count` does
+ * not fit the array. */
+static char *copy_head(JNIEnv *env, jbyteArray array, jlong count) {
+    char *copy = room_for(env, array, count);
+    if (copy != NULL && count > 0) {
+        (*env)->GetByteArrayRegion(env, array, 0, (jsize) count, (jbyte *) copy);
+    }
+    return copy;
 }
 
 static void copy_out(JNIEnv *env, jbyteArray array, const void *data, jlong count) {
@@ -206,14 +231,10 @@ static jlong c_read_native(JNIEnv *env, jclass cls, jint fd, jlong buf, jlong co
 
 static jlong c_write(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jlong count) {
     UNUSED_CLASS;
-    if (count < 0 || count > MAX_COPY || count > (*env)->GetArrayLength(env, buf)) {
-        return refuse(EINVAL);
-    }
-    char *copy = malloc(count > 0 ? (size_t) count : 1);
+    char *copy = copy_head(env, buf, count);
     if (copy == NULL) {
-        return refuse(ENOMEM);
+        return refuse(errno);
     }
-    (*env)->GetByteArrayRegion(env, buf, 0, (jsize) count, (jbyte *) copy);
     ssize_t n = write(fd, copy, (size_t) count);
     last_errno = errno;
     free(copy);
@@ -242,26 +263,12 @@ static jint c_dup2(JNIEnv *env, jclass cls, jint old_fd, jint new_fd) {
 
 static jint c_open(JNIEnv *env, jclass cls, jbyteArray path, jint flags, jint mode) {
     UNUSED_CLASS;
-    char *p = copy_string(env, path);
-    if (p == NULL) {
-        return refuse(errno);
-    }
-    int fd = open(p, flags, (mode_t) mode);
-    last_errno = errno;
-    free(p);
-    return fd;
+    WITH_PATH(path, open(p, flags, (mode_t) mode));
 }
 
 static jint c_openat(JNIEnv *env, jclass cls, jint dir_fd, jbyteArray path, jint flags, jint mode) {
     UNUSED_CLASS;
-    char *p = copy_string(env, path);
-    if (p == NULL) {
-        return refuse(errno);
-    }
-    int fd = openat(dir_fd, p, flags, (mode_t) mode);
-    last_errno = errno;
-    free(p);
-    return fd;
+    WITH_PATH(path, openat(dir_fd, p, flags, (mode_t) mode));
 }
 
 static jint c_statx(JNIEnv *env, jclass cls, jint dir_fd, jbyteArray path, jint flags, jint mask, jbyteArray buf) {
@@ -304,14 +311,7 @@ static jint c_umask(JNIEnv *env, jclass cls, jint mask) {
 
 static jint c_memfd_create(JNIEnv *env, jclass cls, jbyteArray name, jint flags) {
     UNUSED_CLASS;
-    char *n = copy_string(env, name);
-    if (n == NULL) {
-        return refuse(errno);
-    }
-    int fd = memfd_create(n, (unsigned) flags);
-    last_errno = errno;
-    free(n);
-    return fd;
+    WITH_PATH(name, memfd_create(p, (unsigned) flags));
 }
 
 /* ---- processes ---- */
@@ -545,14 +545,7 @@ static jint c_inotify_init1(JNIEnv *env, jclass cls, jint flags) {
 
 static jint c_inotify_add_watch(JNIEnv *env, jclass cls, jint fd, jbyteArray path, jint mask) {
     UNUSED_CLASS;
-    char *p = copy_string(env, path);
-    if (p == NULL) {
-        return refuse(errno);
-    }
-    int r = inotify_add_watch(fd, p, (uint32_t) mask);
-    last_errno = errno;
-    free(p);
-    return r;
+    WITH_PATH(path, inotify_add_watch(fd, p, (uint32_t) mask));
 }
 
 static jint c_statfs(JNIEnv *env, jclass cls, jbyteArray path, jbyteArray buf) {
@@ -594,14 +587,9 @@ static jint c_socketpair(JNIEnv *env, jclass cls, jint domain, jint type, jint p
 /* bind(2) and connect(2) take the same arguments. */
 static jint address_call(JNIEnv *env, int (*call)(int, const struct sockaddr *, socklen_t), jint fd,
                          jbyteArray addr, jint addr_len) {
-    jsize n;
-    char *a = copy_in(env, addr, &n);
+    char *a = copy_head(env, addr, addr_len);
     if (a == NULL) {
         return refuse(errno);
-    }
-    if (addr_len < 0 || addr_len > n) {
-        free(a);
-        return refuse(EINVAL);
     }
     int r = call(fd, (const struct sockaddr *) a, (socklen_t) addr_len);
     last_errno = errno;
@@ -634,21 +622,17 @@ static jint c_accept4(JNIEnv *env, jclass cls, jint fd, jlong addr, jlong addr_l
 static jlong c_sendto(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jlong len, jint flags, jbyteArray addr,
                       jint addr_len) {
     UNUSED_CLASS;
-    jsize n;
-    char *data = copy_in(env, buf, &n);
+    if (addr == NULL && addr_len != 0) {
+        return refuse(EINVAL);
+    }
+    char *data = copy_head(env, buf, len);
     if (data == NULL) {
         return refuse(errno);
     }
     char *a = NULL;
-    jsize an = 0;
-    if (addr != NULL && (a = copy_in(env, addr, &an)) == NULL) {
+    if (addr != NULL && (a = copy_head(env, addr, addr_len)) == NULL) {
         free(data);
         return refuse(errno);
-    }
-    if (len < 0 || len > n || addr_len < 0 || addr_len > an) {
-        free(a);
-        free(data);
-        return refuse(EINVAL);
     }
     ssize_t r = sendto(fd, data, (size_t) len, flags, (const struct sockaddr *) a, (socklen_t) addr_len);
     last_errno = errno;
@@ -704,26 +688,12 @@ static jlong c_sendmsg(JNIEnv *env, jclass cls, jint fd, jlong msg, jint flags) 
 
 static jint c_mkfifo(JNIEnv *env, jclass cls, jbyteArray path, jint mode) {
     UNUSED_CLASS;
-    char *p = copy_string(env, path);
-    if (p == NULL) {
-        return refuse(errno);
-    }
-    int r = mkfifo(p, (mode_t) mode);
-    last_errno = errno;
-    free(p);
-    return r;
+    WITH_PATH(path, mkfifo(p, (mode_t) mode));
 }
 
 static jint c_unlink(JNIEnv *env, jclass cls, jbyteArray path) {
     UNUSED_CLASS;
-    char *p = copy_string(env, path);
-    if (p == NULL) {
-        return refuse(errno);
-    }
-    int r = unlink(p);
-    last_errno = errno;
-    free(p);
-    return r;
+    WITH_PATH(path, unlink(p));
 }
 
 static jint c_symlink(JNIEnv *env, jclass cls, jbyteArray target, jbyteArray link_path) {
@@ -743,14 +713,7 @@ static jint c_symlink(JNIEnv *env, jclass cls, jbyteArray target, jbyteArray lin
 
 static jint c_chmod(JNIEnv *env, jclass cls, jbyteArray path, jint mode) {
     UNUSED_CLASS;
-    char *p = copy_string(env, path);
-    if (p == NULL) {
-        return refuse(errno);
-    }
-    int r = chmod(p, (mode_t) mode);
-    last_errno = errno;
-    free(p);
-    return r;
+    WITH_PATH(path, chmod(p, (mode_t) mode));
 }
 
 static jint c_fchmod(JNIEnv *env, jclass cls, jint fd, jint mode) {
