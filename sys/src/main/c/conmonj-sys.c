@@ -12,7 +12,8 @@
  *   - strings arrive as NUL-terminated UTF-8 byte arrays made by LibC; one with a NUL inside fails with EINVAL;
  *   - Java arrays are copied in and out, never pinned: a call may block (a full pipe, a slow reader), and a
  *     pinned array would hold the garbage collector for as long;
- *   - native memory (struct images of io.conmonj.sys.NativeMemory) arrives as an address kept alive by the caller.
+ *   - native memory (struct images) arrives as the io.conmonj.sys.NativeMemory object itself: the call's reference keeps
+ *     it, and the blocks it points at, alive while the call runs; its address is read here.
  * The table at the end binds each function to its Java declaration by name and signature when the library is
  * loaded: a mismatch fails the load, naming the method, rather than the first call.
  */
@@ -73,6 +74,14 @@ static __thread int last_errno;
     } while (0)
 
 #define PTR(address) ((void *) (intptr_t) (address))
+
+/* NativeMemory.address, looked up when the library loads. */
+static jfieldID memory_address;
+
+/* The block a NativeMemory holds, or NULL for a null reference. */
+static void *block(JNIEnv *env, jobject memory) {
+    return memory == NULL ? NULL : PTR((*env)->GetLongField(env, memory, memory_address));
+}
 #define UNUSED_CLASS (void) cls
 
 /* Fails the call as the C library would (-1, errno) when a Java array cannot be copied. */
@@ -222,10 +231,9 @@ static jlong c_read(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jlong coun
     return n;
 }
 
-static jlong c_read_native(JNIEnv *env, jclass cls, jint fd, jlong buf, jlong count) {
-    (void) env;
+static jlong c_read_native(JNIEnv *env, jclass cls, jint fd, jobject buf, jlong count) {
     UNUSED_CLASS;
-    ssize_t n = read(fd, PTR(buf), (size_t) count);
+    ssize_t n = read(fd, block(env, buf), (size_t) count);
     SAVE_ERRNO(n);
 }
 
@@ -291,10 +299,9 @@ static jint c_statx(JNIEnv *env, jclass cls, jint dir_fd, jbyteArray path, jint 
     return r;
 }
 
-static jint c_poll(JNIEnv *env, jclass cls, jlong fds, jlong nfds, jint timeout) {
-    (void) env;
+static jint c_poll(JNIEnv *env, jclass cls, jobject fds, jlong nfds, jint timeout) {
     UNUSED_CLASS;
-    SAVE_ERRNO(poll(PTR(fds), (nfds_t) nfds, timeout));
+    SAVE_ERRNO(poll(block(env, fds), (nfds_t) nfds, timeout));
 }
 
 static jint c_fcntl(JNIEnv *env, jclass cls, jint fd, jint cmd, jint arg) {
@@ -387,7 +394,7 @@ static jint c_prctl(JNIEnv *env, jclass cls, jint option, jlong a2, jlong a3, jl
     SAVE_ERRNO(prctl(option, a2, a3, a4, a5));
 }
 
-static jint c_posix_spawn(JNIEnv *env, jclass cls, jintArray pid, jbyteArray path, jlong actions, jlong attr,
+static jint c_posix_spawn(JNIEnv *env, jclass cls, jintArray pid, jbyteArray path, jobject actions, jobject attr,
                           jobjectArray argv, jobjectArray envp) {
     UNUSED_CLASS;
     char *p = copy_string(env, path);
@@ -396,7 +403,7 @@ static jint c_posix_spawn(JNIEnv *env, jclass cls, jintArray pid, jbyteArray pat
     int r = ENOMEM;
     pid_t child = 0;
     if (p != NULL && args != NULL && environment != NULL) {
-        r = posix_spawn(&child, p, PTR(actions), PTR(attr), args, environment);
+        r = posix_spawn(&child, p, block(env, actions), block(env, attr), args, environment);
     }
     free(environment);
     free(args);
@@ -407,96 +414,83 @@ static jint c_posix_spawn(JNIEnv *env, jclass cls, jintArray pid, jbyteArray pat
     return r;   /* posix_spawn returns the error number itself */
 }
 
-static jint c_actions_init(JNIEnv *env, jclass cls, jlong actions) {
-    (void) env;
+static jint c_actions_init(JNIEnv *env, jclass cls, jobject actions) {
     UNUSED_CLASS;
-    return posix_spawn_file_actions_init(PTR(actions));
+    return posix_spawn_file_actions_init(block(env, actions));
 }
 
-static jint c_actions_destroy(JNIEnv *env, jclass cls, jlong actions) {
-    (void) env;
+static jint c_actions_destroy(JNIEnv *env, jclass cls, jobject actions) {
     UNUSED_CLASS;
-    return posix_spawn_file_actions_destroy(PTR(actions));
+    return posix_spawn_file_actions_destroy(block(env, actions));
 }
 
-static jint c_actions_adddup2(JNIEnv *env, jclass cls, jlong actions, jint fd, jint new_fd) {
-    (void) env;
+static jint c_actions_adddup2(JNIEnv *env, jclass cls, jobject actions, jint fd, jint new_fd) {
     UNUSED_CLASS;
-    return posix_spawn_file_actions_adddup2(PTR(actions), fd, new_fd);
+    return posix_spawn_file_actions_adddup2(block(env, actions), fd, new_fd);
 }
 
-static jint c_actions_addopen(JNIEnv *env, jclass cls, jlong actions, jint fd, jbyteArray path, jint flags,
+static jint c_actions_addopen(JNIEnv *env, jclass cls, jobject actions, jint fd, jbyteArray path, jint flags,
                               jint mode) {
     UNUSED_CLASS;
     char *p = copy_string(env, path);
     if (p == NULL) {
         return ENOMEM;
     }
-    int r = posix_spawn_file_actions_addopen(PTR(actions), fd, p, flags, (mode_t) mode);
+    int r = posix_spawn_file_actions_addopen(block(env, actions), fd, p, flags, (mode_t) mode);
     free(p);
     return r;
 }
 
-static jint c_actions_addclosefrom(JNIEnv *env, jclass cls, jlong actions, jint from) {
-    (void) env;
+static jint c_actions_addclosefrom(JNIEnv *env, jclass cls, jobject actions, jint from) {
     UNUSED_CLASS;
-    return posix_spawn_file_actions_addclosefrom_np(PTR(actions), from);
+    return posix_spawn_file_actions_addclosefrom_np(block(env, actions), from);
 }
 
-static jint c_attr_init(JNIEnv *env, jclass cls, jlong attr) {
-    (void) env;
+static jint c_attr_init(JNIEnv *env, jclass cls, jobject attr) {
     UNUSED_CLASS;
-    return posix_spawnattr_init(PTR(attr));
+    return posix_spawnattr_init(block(env, attr));
 }
 
-static jint c_attr_destroy(JNIEnv *env, jclass cls, jlong attr) {
-    (void) env;
+static jint c_attr_destroy(JNIEnv *env, jclass cls, jobject attr) {
     UNUSED_CLASS;
-    return posix_spawnattr_destroy(PTR(attr));
+    return posix_spawnattr_destroy(block(env, attr));
 }
 
-static jint c_attr_setflags(JNIEnv *env, jclass cls, jlong attr, jshort flags) {
-    (void) env;
+static jint c_attr_setflags(JNIEnv *env, jclass cls, jobject attr, jshort flags) {
     UNUSED_CLASS;
-    return posix_spawnattr_setflags(PTR(attr), flags);
+    return posix_spawnattr_setflags(block(env, attr), flags);
 }
 
-static jint c_attr_setsigmask(JNIEnv *env, jclass cls, jlong attr, jlong mask) {
-    (void) env;
+static jint c_attr_setsigmask(JNIEnv *env, jclass cls, jobject attr, jobject mask) {
     UNUSED_CLASS;
-    return posix_spawnattr_setsigmask(PTR(attr), PTR(mask));
+    return posix_spawnattr_setsigmask(block(env, attr), block(env, mask));
 }
 
-static jint c_attr_setsigdefault(JNIEnv *env, jclass cls, jlong attr, jlong mask) {
-    (void) env;
+static jint c_attr_setsigdefault(JNIEnv *env, jclass cls, jobject attr, jobject mask) {
     UNUSED_CLASS;
-    return posix_spawnattr_setsigdefault(PTR(attr), PTR(mask));
+    return posix_spawnattr_setsigdefault(block(env, attr), block(env, mask));
 }
 
 /* ---- signals, epoll, timers ---- */
 
-static jint c_sigprocmask(JNIEnv *env, jclass cls, jint how, jlong set, jlong old) {
-    (void) env;
+static jint c_sigprocmask(JNIEnv *env, jclass cls, jint how, jobject set, jobject old) {
     UNUSED_CLASS;
-    SAVE_ERRNO(sigprocmask(how, PTR(set), PTR(old)));
+    SAVE_ERRNO(sigprocmask(how, block(env, set), block(env, old)));
 }
 
-static jint c_sigemptyset(JNIEnv *env, jclass cls, jlong set) {
-    (void) env;
+static jint c_sigemptyset(JNIEnv *env, jclass cls, jobject set) {
     UNUSED_CLASS;
-    SAVE_ERRNO(sigemptyset(PTR(set)));
+    SAVE_ERRNO(sigemptyset(block(env, set)));
 }
 
-static jint c_sigfillset(JNIEnv *env, jclass cls, jlong set) {
-    (void) env;
+static jint c_sigfillset(JNIEnv *env, jclass cls, jobject set) {
     UNUSED_CLASS;
-    SAVE_ERRNO(sigfillset(PTR(set)));
+    SAVE_ERRNO(sigfillset(block(env, set)));
 }
 
-static jint c_signalfd(JNIEnv *env, jclass cls, jint fd, jlong mask, jint flags) {
-    (void) env;
+static jint c_signalfd(JNIEnv *env, jclass cls, jint fd, jobject mask, jint flags) {
     UNUSED_CLASS;
-    SAVE_ERRNO(signalfd(fd, PTR(mask), flags));
+    SAVE_ERRNO(signalfd(fd, block(env, mask), flags));
 }
 
 static jint c_epoll_create1(JNIEnv *env, jclass cls, jint flags) {
@@ -505,16 +499,14 @@ static jint c_epoll_create1(JNIEnv *env, jclass cls, jint flags) {
     SAVE_ERRNO(epoll_create1(flags));
 }
 
-static jint c_epoll_ctl(JNIEnv *env, jclass cls, jint epfd, jint op, jint fd, jlong event) {
-    (void) env;
+static jint c_epoll_ctl(JNIEnv *env, jclass cls, jint epfd, jint op, jint fd, jobject event) {
     UNUSED_CLASS;
-    SAVE_ERRNO(epoll_ctl(epfd, op, fd, PTR(event)));
+    SAVE_ERRNO(epoll_ctl(epfd, op, fd, block(env, event)));
 }
 
-static jint c_epoll_wait(JNIEnv *env, jclass cls, jint epfd, jlong events, jint max_events, jint timeout) {
-    (void) env;
+static jint c_epoll_wait(JNIEnv *env, jclass cls, jint epfd, jobject events, jint max_events, jint timeout) {
     UNUSED_CLASS;
-    SAVE_ERRNO(epoll_wait(epfd, PTR(events), max_events, timeout));
+    SAVE_ERRNO(epoll_wait(epfd, block(env, events), max_events, timeout));
 }
 
 static jint c_timerfd_create(JNIEnv *env, jclass cls, jint clock_id, jint flags) {
@@ -523,10 +515,9 @@ static jint c_timerfd_create(JNIEnv *env, jclass cls, jint clock_id, jint flags)
     SAVE_ERRNO(timerfd_create(clock_id, flags));
 }
 
-static jint c_timerfd_settime(JNIEnv *env, jclass cls, jint fd, jint flags, jlong new_value, jlong old_value) {
-    (void) env;
+static jint c_timerfd_settime(JNIEnv *env, jclass cls, jint fd, jint flags, jobject new_value, jobject old_value) {
     UNUSED_CLASS;
-    SAVE_ERRNO(timerfd_settime(fd, flags, PTR(new_value), PTR(old_value)));
+    SAVE_ERRNO(timerfd_settime(fd, flags, block(env, new_value), block(env, old_value)));
 }
 
 /* ---- OOM watching ---- */
@@ -613,10 +604,11 @@ static jint c_listen(JNIEnv *env, jclass cls, jint fd, jint backlog) {
     SAVE_ERRNO(listen(fd, backlog));
 }
 
-static jint c_accept4(JNIEnv *env, jclass cls, jint fd, jlong addr, jlong addr_len, jint flags) {
+/* The peer's address is never asked for. */
+static jint c_accept4(JNIEnv *env, jclass cls, jint fd, jint flags) {
     (void) env;
     UNUSED_CLASS;
-    SAVE_ERRNO(accept4(fd, PTR(addr), PTR(addr_len), flags));
+    SAVE_ERRNO(accept4(fd, NULL, NULL, flags));
 }
 
 static jlong c_sendto(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jlong len, jint flags, jbyteArray addr,
@@ -645,10 +637,9 @@ static jlong c_send(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jlong len,
     return c_sendto(env, cls, fd, buf, len, flags, NULL, 0);
 }
 
-static jlong c_send_native(JNIEnv *env, jclass cls, jint fd, jlong buf, jlong len, jint flags) {
-    (void) env;
+static jlong c_send_native(JNIEnv *env, jclass cls, jint fd, jobject buf, jlong len, jint flags) {
     UNUSED_CLASS;
-    SAVE_ERRNO(send(fd, PTR(buf), (size_t) len, flags));
+    SAVE_ERRNO(send(fd, block(env, buf), (size_t) len, flags));
 }
 
 static jlong c_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jlong len, jint flags) {
@@ -672,16 +663,14 @@ static jint c_shutdown(JNIEnv *env, jclass cls, jint fd, jint how) {
     SAVE_ERRNO(shutdown(fd, how));
 }
 
-static jlong c_recvmsg(JNIEnv *env, jclass cls, jint fd, jlong msg, jint flags) {
-    (void) env;
+static jlong c_recvmsg(JNIEnv *env, jclass cls, jint fd, jobject msg, jint flags) {
     UNUSED_CLASS;
-    SAVE_ERRNO(recvmsg(fd, PTR(msg), flags));
+    SAVE_ERRNO(recvmsg(fd, block(env, msg), flags));
 }
 
-static jlong c_sendmsg(JNIEnv *env, jclass cls, jint fd, jlong msg, jint flags) {
-    (void) env;
+static jlong c_sendmsg(JNIEnv *env, jclass cls, jint fd, jobject msg, jint flags) {
     UNUSED_CLASS;
-    SAVE_ERRNO(sendmsg(fd, PTR(msg), flags));
+    SAVE_ERRNO(sendmsg(fd, block(env, msg), flags));
 }
 
 /* ---- file system ---- */
@@ -744,22 +733,19 @@ static jint c_mkstemp(JNIEnv *env, jclass cls, jbyteArray template) {
 
 /* ---- terminals ---- */
 
-static jint c_tcgetattr(JNIEnv *env, jclass cls, jint fd, jlong termios) {
-    (void) env;
+static jint c_tcgetattr(JNIEnv *env, jclass cls, jint fd, jobject termios) {
     UNUSED_CLASS;
-    SAVE_ERRNO(tcgetattr(fd, PTR(termios)));
+    SAVE_ERRNO(tcgetattr(fd, block(env, termios)));
 }
 
-static jint c_tcsetattr(JNIEnv *env, jclass cls, jint fd, jint optional_actions, jlong termios) {
-    (void) env;
+static jint c_tcsetattr(JNIEnv *env, jclass cls, jint fd, jint optional_actions, jobject termios) {
     UNUSED_CLASS;
-    SAVE_ERRNO(tcsetattr(fd, optional_actions, PTR(termios)));
+    SAVE_ERRNO(tcsetattr(fd, optional_actions, block(env, termios)));
 }
 
-static jint c_ioctl(JNIEnv *env, jclass cls, jint fd, jlong request, jlong arg) {
-    (void) env;
+static jint c_ioctl(JNIEnv *env, jclass cls, jint fd, jlong request, jobject arg) {
     UNUSED_CLASS;
-    SAVE_ERRNO(ioctl(fd, (unsigned long) request, PTR(arg)));
+    SAVE_ERRNO(ioctl(fd, (unsigned long) request, block(env, arg)));
 }
 
 static jint c_isatty(JNIEnv *env, jclass cls, jint fd) {
@@ -815,7 +801,7 @@ static void c_syslog(JNIEnv *env, jclass cls, jint priority, jbyteArray message)
 /* ---- the binding ---- */
 
 #define BIND(name, signature, function) {(char *) (name), (char *) (signature), (void *) (function)}
-#define NATIVE "J"   /* the address of a NativeMemory (or 0 for NULL) */
+#define NATIVE "Lio/conmonj/sys/NativeMemory;"   /* a block of native memory, or null */
 #define STR "[B"     /* a NUL-terminated UTF-8 string */
 
 static const JNINativeMethod METHODS[] = {
@@ -879,7 +865,7 @@ static const JNINativeMethod METHODS[] = {
     BIND("socketpair", "(III[I)I", c_socketpair),
     BIND("bind", "(I[BI)I", c_bind),
     BIND("listen", "(II)I", c_listen),
-    BIND("accept4", "(I" NATIVE NATIVE "I)I", c_accept4),
+    BIND("accept4", "(II)I", c_accept4),
     BIND("connect", "(I[BI)I", c_connect),
     BIND("send", "(I[BJI)J", c_send),
     BIND("sendNative", "(I" NATIVE "JI)J", c_send_native),
@@ -912,6 +898,10 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     (void) reserved;
     JNIEnv *env;
     if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_10) != JNI_OK) {
+        return JNI_ERR;
+    }
+    jclass memory = (*env)->FindClass(env, "io/conmonj/sys/NativeMemory");
+    if (memory == NULL || (memory_address = (*env)->GetFieldID(env, memory, "address", "J")) == NULL) {
         return JNI_ERR;
     }
     jclass natives = (*env)->FindClass(env, "io/conmonj/sys/Natives");

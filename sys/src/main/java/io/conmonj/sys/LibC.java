@@ -1,6 +1,5 @@
 package io.conmonj.sys;
 
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,11 +28,7 @@ public final class LibC {
     /** read(2) into native memory (no copy through a Java array). */
     public static long read(int fd, NativeMemory buf, long count) {
         checkRoom(buf, count);
-        try {
-            return Natives.readNative(fd, buf.address(), count);
-        } finally {
-            Reference.reachabilityFence(buf);
-        }
+        return Natives.readNative(fd, buf, count);
     }
 
     public static int close(int fd) {
@@ -64,11 +59,7 @@ public final class LibC {
     /** {@code fds}: struct pollfd images ({@link Layouts#POLLFD}). */
     public static int poll(NativeMemory fds, long nfds, int timeout) {
         checkRoom(fds, nfds * Layouts.POLLFD.size());
-        try {
-            return Natives.poll(fds.address(), nfds, timeout);
-        } finally {
-            Reference.reachabilityFence(fds);
-        }
+        return Natives.poll(fds, nfds, timeout);
     }
 
     public static int fcntl(int fd, int cmd, int arg) {
@@ -128,129 +119,65 @@ public final class LibC {
     /** Returns 0 or the error number (posix_spawn does not set errno). */
     public static int posix_spawn(int[] pid, String path, NativeMemory fileActions, NativeMemory attr,
                                   String[] argv, String[] envp) {
-        try {
-            return Natives.posixSpawn(pid, c(path), fileActions.address(), attr.address(), c(argv), c(envp));
-        } finally {
-            Reference.reachabilityFence(fileActions);
-            Reference.reachabilityFence(attr);
-        }
+        return Natives.posixSpawn(pid, c(path), fileActions, attr, c(argv), c(envp));
     }
 
     public static int posix_spawn_file_actions_init(NativeMemory actions) {
-        try {
-            return Natives.actionsInit(actions.address());
-        } finally {
-            Reference.reachabilityFence(actions);
-        }
+        return Natives.actionsInit(actions);
     }
 
     public static int posix_spawn_file_actions_destroy(NativeMemory actions) {
-        try {
-            return Natives.actionsDestroy(actions.address());
-        } finally {
-            Reference.reachabilityFence(actions);
-        }
+        return Natives.actionsDestroy(actions);
     }
 
     public static int posix_spawn_file_actions_adddup2(NativeMemory actions, int fd, int newFd) {
-        try {
-            return Natives.actionsAddDup2(actions.address(), fd, newFd);
-        } finally {
-            Reference.reachabilityFence(actions);
-        }
+        return Natives.actionsAddDup2(actions, fd, newFd);
     }
 
     public static int posix_spawn_file_actions_addopen(NativeMemory actions, int fd, String path, int flags,
                                                        int mode) {
-        try {
-            return Natives.actionsAddOpen(actions.address(), fd, c(path), flags, mode);
-        } finally {
-            Reference.reachabilityFence(actions);
-        }
+        return Natives.actionsAddOpen(actions, fd, c(path), flags, mode);
     }
 
     public static int posix_spawn_file_actions_addclosefrom_np(NativeMemory actions, int from) {
-        try {
-            return Natives.actionsAddCloseFrom(actions.address(), from);
-        } finally {
-            Reference.reachabilityFence(actions);
-        }
+        return Natives.actionsAddCloseFrom(actions, from);
     }
 
     public static int posix_spawnattr_init(NativeMemory attr) {
-        try {
-            return Natives.attrInit(attr.address());
-        } finally {
-            Reference.reachabilityFence(attr);
-        }
+        return Natives.attrInit(attr);
     }
 
     public static int posix_spawnattr_destroy(NativeMemory attr) {
-        try {
-            return Natives.attrDestroy(attr.address());
-        } finally {
-            Reference.reachabilityFence(attr);
-        }
+        return Natives.attrDestroy(attr);
     }
 
     public static int posix_spawnattr_setflags(NativeMemory attr, short flags) {
-        try {
-            return Natives.attrSetFlags(attr.address(), flags);
-        } finally {
-            Reference.reachabilityFence(attr);
-        }
+        return Natives.attrSetFlags(attr, flags);
     }
 
     public static int posix_spawnattr_setsigmask(NativeMemory attr, NativeMemory mask) {
-        try {
-            return Natives.attrSetSigMask(attr.address(), mask.address());
-        } finally {
-            Reference.reachabilityFence(attr);
-            Reference.reachabilityFence(mask);
-        }
+        return Natives.attrSetSigMask(attr, mask);
     }
 
     public static int posix_spawnattr_setsigdefault(NativeMemory attr, NativeMemory mask) {
-        try {
-            return Natives.attrSetSigDefault(attr.address(), mask.address());
-        } finally {
-            Reference.reachabilityFence(attr);
-            Reference.reachabilityFence(mask);
-        }
+        return Natives.attrSetSigDefault(attr, mask);
     }
 
     // signals, epoll, timers
     public static int sigprocmask(int how, NativeMemory set, NativeMemory old) {
-        try {
-            return Natives.sigprocmask(how, address(set), address(old));
-        } finally {
-            Reference.reachabilityFence(set);
-            Reference.reachabilityFence(old);
-        }
+        return Natives.sigprocmask(how, set, old);
     }
 
     public static int sigemptyset(NativeMemory set) {
-        try {
-            return Natives.sigemptyset(set.address());
-        } finally {
-            Reference.reachabilityFence(set);
-        }
+        return Natives.sigemptyset(set);
     }
 
     public static int sigfillset(NativeMemory set) {
-        try {
-            return Natives.sigfillset(set.address());
-        } finally {
-            Reference.reachabilityFence(set);
-        }
+        return Natives.sigfillset(set);
     }
 
     public static int signalfd(int fd, NativeMemory mask, int flags) {
-        try {
-            return Natives.signalfd(fd, mask.address(), flags);
-        } finally {
-            Reference.reachabilityFence(mask);
-        }
+        return Natives.signalfd(fd, mask, flags);
     }
 
     public static int epoll_create1(int flags) {
@@ -258,20 +185,12 @@ public final class LibC {
     }
 
     public static int epoll_ctl(int epfd, int op, int fd, NativeMemory event) {
-        try {
-            return Natives.epollCtl(epfd, op, fd, address(event));
-        } finally {
-            Reference.reachabilityFence(event);
-        }
+        return Natives.epollCtl(epfd, op, fd, event);
     }
 
     public static int epoll_wait(int epfd, NativeMemory events, int maxEvents, int timeout) {
         checkRoom(events, maxEvents * Layouts.EPOLL_EVENT.size());
-        try {
-            return Natives.epollWait(epfd, events.address(), maxEvents, timeout);
-        } finally {
-            Reference.reachabilityFence(events);
-        }
+        return Natives.epollWait(epfd, events, maxEvents, timeout);
     }
 
     public static int timerfd_create(int clockId, int flags) {
@@ -279,12 +198,7 @@ public final class LibC {
     }
 
     public static int timerfd_settime(int fd, int flags, NativeMemory newValue, NativeMemory oldValue) {
-        try {
-            return Natives.timerfdSettime(fd, flags, newValue.address(), address(oldValue));
-        } finally {
-            Reference.reachabilityFence(newValue);
-            Reference.reachabilityFence(oldValue);
-        }
+        return Natives.timerfdSettime(fd, flags, newValue, oldValue);
     }
 
     // OOM watching: eventfd (cgroup v1), inotify (cgroup v2 memory.events), statfs (which layout)
@@ -324,7 +238,7 @@ public final class LibC {
 
     /** The peer's address is not asked for: accept4(fd, NULL, NULL, flags). */
     public static int accept4(int fd, int flags) {
-        return Natives.accept4(fd, 0, 0, flags);
+        return Natives.accept4(fd, flags);
     }
 
     public static int connect(int fd, byte[] addr, int addrLen) {
@@ -338,11 +252,7 @@ public final class LibC {
     /** send(2) from native memory (no copy through a Java array). */
     public static long send(int fd, NativeMemory buf, long len, int flags) {
         checkRoom(buf, len);
-        try {
-            return Natives.sendNative(fd, buf.address(), len, flags);
-        } finally {
-            Reference.reachabilityFence(buf);
-        }
+        return Natives.sendNative(fd, buf, len, flags);
     }
 
     public static long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen) {
@@ -359,20 +269,12 @@ public final class LibC {
 
     public static long recvmsg(int fd, NativeMemory msg, int flags) {
         checkRoom(msg, Layouts.MSGHDR.size());
-        try {
-            return Natives.recvmsgNative(fd, msg.address(), flags);
-        } finally {
-            Reference.reachabilityFence(msg);
-        }
+        return Natives.recvmsgNative(fd, msg, flags);
     }
 
     public static long sendmsg(int fd, NativeMemory msg, int flags) {
         checkRoom(msg, Layouts.MSGHDR.size());
-        try {
-            return Natives.sendmsgNative(fd, msg.address(), flags);
-        } finally {
-            Reference.reachabilityFence(msg);
-        }
+        return Natives.sendmsgNative(fd, msg, flags);
     }
 
     // file system
@@ -404,29 +306,17 @@ public final class LibC {
     // terminals; termios and winsize are struct images
     public static int tcgetattr(int fd, NativeMemory termios) {
         checkRoom(termios, Layouts.TERMIOS.size());
-        try {
-            return Natives.tcgetattrNative(fd, termios.address());
-        } finally {
-            Reference.reachabilityFence(termios);
-        }
+        return Natives.tcgetattrNative(fd, termios);
     }
 
     public static int tcsetattr(int fd, int optionalActions, NativeMemory termios) {
         checkRoom(termios, Layouts.TERMIOS.size());
-        try {
-            return Natives.tcsetattrNative(fd, optionalActions, termios.address());
-        } finally {
-            Reference.reachabilityFence(termios);
-        }
+        return Natives.tcsetattrNative(fd, optionalActions, termios);
     }
 
     /** ioctl(2) with a struct argument the request reads or fills ({@code arg} must be large enough for it). */
     public static int ioctl(int fd, long request, NativeMemory arg) {
-        try {
-            return Natives.ioctlNative(fd, request, arg.address());
-        } finally {
-            Reference.reachabilityFence(arg);
-        }
+        return Natives.ioctlNative(fd, request, arg);
     }
 
     public static int isatty(int fd) {
@@ -473,10 +363,6 @@ public final class LibC {
             out[i] = c(strings[i]);
         }
         return out;
-    }
-
-    private static long address(NativeMemory memory) {
-        return memory == null ? 0 : memory.address();
     }
 
     /** A call that would write past the end of a block is refused before it is made. */

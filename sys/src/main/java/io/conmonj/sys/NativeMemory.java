@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class NativeMemory {
     private final ByteBuffer buffer;
+    /** Read by the JNI library by this name (conmonj-sys.c, {@code block}) when a call receives this block. */
     private final long address;
     private final List<NativeMemory> pointees = new ArrayList<>(2);
 
@@ -43,7 +44,7 @@ public final class NativeMemory {
         return buffer.capacity();
     }
 
-    /** The address, for the call that receives this block; valid while this object is reachable. */
+    /** The address, valid while this object is reachable (what {@link #setPointer} stores). */
     long address() {
         return address;
     }
