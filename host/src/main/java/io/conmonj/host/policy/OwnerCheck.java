@@ -1,5 +1,7 @@
 package io.conmonj.host.policy;
 
+import io.conmonj.host.sys.Sys;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -70,41 +72,8 @@ public final class OwnerCheck {
         return a;
     }
 
-    /** The monitor's effective user id, from {@code /proc/self/status} (no native call needed). */
+    /** The monitor's effective user id. */
     public static int effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return secondField(line.substring(4));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through: unknown means "not root", the stricter reading for ownership (root-owned still passes)
-        }
-        return -1;
-    }
-
-    /**
-     * The second whitespace-separated number of {@code "\tREAL\tEFFECTIVE\tSAVED\tFS"}. By hand: a regex here
-     * loaded {@code java.util.regex} on every monitor's start (docs/design.md, "The monitor's own start").
-     */
-    static int secondField(String fields) {
-        int at = skipWord(fields, skipSpace(fields, 0)); // past the real uid
-        int start = skipSpace(fields, at);
-        return Integer.parseInt(fields.substring(start, skipWord(fields, start))); // NumberFormatException if absent
-    }
-
-    private static int skipSpace(String s, int at) {
-        while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
-            at++;
-        }
-        return at;
-    }
-
-    private static int skipWord(String s, int at) {
-        while (at < s.length() && !Character.isWhitespace(s.charAt(at))) {
-            at++;
-        }
-        return at;
+        return Sys.geteuid();
     }
 }

@@ -130,6 +130,10 @@ public final class Sys {
         return LibC.getpid();
     }
 
+    public static int geteuid() {
+        return LibC.geteuid();
+    }
+
     /** Becomes a session leader; fails harmlessly if already one (as conmon, errors ignored). */
     public static void setsid() {
         LibC.setsid();
