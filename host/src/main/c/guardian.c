@@ -467,13 +467,14 @@ static void wait_for_container(struct guard *g)
     }
 }
 
-/* Runs the exit command after the delay, as the monitor's exec helper does; returns its status. */
-static int run_exit_command(struct guard *g)
+/* Runs the exit command after the delay, as the monitor's exec helper does, and waits for it (its status does not
+ * change ours: conmon-behaviour.md §10.8). */
+static void run_exit_command(struct guard *g)
 {
     pid_t pid = fork();
     if (pid < 0) {
         guardian_note(LOG_ERR, "conmon-j guardian: fork: %s", strerror(errno));
-        return -1;
+        return;
     }
     if (pid == 0) {
         sigset_t none;
@@ -499,16 +500,15 @@ static int run_exit_command(struct guard *g)
         _exit(127);
     }
     for (;;) {
-        int status;
-        pid_t done = waitpid(-1, &status, 0);
+        pid_t done = waitpid(-1, NULL, 0);
         if (done < 0 && errno == EINTR)
             continue;
         if (done < 0) {
             guardian_note(LOG_ERR, "conmon-j guardian: waitpid: %s", strerror(errno));
-            return -1;
+            return;
         }
         if (done == pid)
-            return status_of(status);
+            return;
     }
 }
 
@@ -552,7 +552,6 @@ static void take_over(struct guard *g)
     }
     for (int i = 0; i < g->exit_file_count; i++)
         guardian_write_exit_file(g->exit_files[i], g->container_status);
-    /* the exit command's own status does not change ours, as with the monitor (conmon-behaviour.md §10.8) */
     if (g->exit_argv != NULL)
         run_exit_command(g);
     _exit(g->container_status & 0xff);
