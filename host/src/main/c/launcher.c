@@ -53,7 +53,8 @@
 
 #define ENV_LAUNCH "CONMONJ_LAUNCH"
 #define MAX_JVM_OPTIONS 64
-#define MAX_JVM_OPTIONS_TEXT "64"
+#define TEXT_OF(x) TEXT_OF_EXPANDED(x)
+#define TEXT_OF_EXPANDED(x) #x
 
 /* the guardian, which relays the monitor's status and forwards signals to it */
 static pid_t monitor_pid = -1;
@@ -166,7 +167,7 @@ static int read_jvm_options(const char *root, char **options)
         if (line[0] == '\0' || line[0] == '#')
             continue;
         if (count == MAX_JVM_OPTIONS)
-            bad_jvm_options(path, "more than " MAX_JVM_OPTIONS_TEXT " options");
+            bad_jvm_options(path, "more than " TEXT_OF(MAX_JVM_OPTIONS) " options");
         options[count++] = with_root(root, line);
     }
     fclose(file);
