@@ -1,0 +1,413 @@
+package io.conmonj.it;
+
+import static io.conmonj.it.PrivatePodman.IMG;
+import static io.conmonj.it.PrivatePodman.name;
+import static io.conmonj.it.PrivatePodman.podman;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hibernation (issue 12, docs/reliability.md): a conmon-j monitor idle for {@code CONMONJ_HIBERNATE} seconds hands the
+ * fds it watches to the guardian and its JVM exits; the guardian starts a new JVM at the first event (output, an attach
+ * connection, the container's exit). Every case runs under {@code CONMONJ_HIBERNATE=2} ({@code conmon_env_vars}), so
+ * a case waits seconds, not the default 10.
+ *
+ * <p>What Podman sees must not change: where a case makes sense for the C conmon (idle then output, {@code podman
+ * stop}, an exit while idle, attach, a burst) it runs against both monitors with the same assertions, and only the
+ * process-level ones (the JVM gone, only the guardian left, a JVM again after the event) are conmon-j's. The setting
+ * itself and who is eligible are conmon-j only.
+ *
+ * <p>The container is idle by construction: it waits for a trigger file in a bind-mounted directory of the test
+ * ({@code until [ -e /t/go ]; do sleep 0.1; done}), which writes nothing the monitor would see.
+ */
+@ExtendWith(PodmanEnvironment.class)
+class HibernationPodmanTest {
+    static final String MONITORS = "io.conmonj.it.MonitorUnderTest#monitors";
+    static final String WHY = "hibernation is conmon-j's: the C conmon has no JVM to hand its container over";
+    static final String ENV = "CONMONJ_HIBERNATE=";
+    /** The idle period every case runs with (seconds). */
+    static final int PERIOD_S = 2;
+    /** From the last event to the JVM's exit: up to two periods, plus a loaded shared machine's margin. */
+    static final Duration HIBERNATE_BOUND = Duration.ofSeconds(20);
+    /** From the event to a running JVM (the guardian forks and execs a JVM). */
+    static final Duration WAKE_BOUND = Duration.ofSeconds(20);
+    /** From the container's exit to `podman wait` returning (as MonitorKillPodmanTest). */
+    static final int EXIT_BOUND_S = 10;
+    /** Waits for the trigger file {@code /t/NAME}, silently. */
+    static final String AWAIT_TRIGGER = "until [ -e /t/%s ]; do sleep 0.1; done; ";
+
+    // ---------------------------------------------------------------- 1. idle, then output
+
+    /**
+     * An idle container's monitor JVM exits, the guardian (still Podman's ConmonPid) alone holds the container, which
+     * `podman ps` shows Up; output written later reaches the k8s-file log complete and in order, and a JVM runs again.
+     * The resumed JVM hibernates again and wakes again for the next output.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void idleMonitorHibernatesAndWakesForLaterOutput(MonitorUnderTest m) throws Exception {
+        hibernating(m, "idle", List.of(), "echo first; " + trigger("go1")
+                + "echo second; echo err-second >&2; seq 1 100 | sed 's/^/line/'; "
+                + trigger("go2") + "echo third; sleep 600", (c, t) -> {
+            byte[] before = c.awaitLog("first", 20_000);
+            long guardian = c.conmonPid();
+            idle(c);
+            assertTrue(c.psStatus().startsWith("Up"), "podman ps while idle: " + c.psStatus());
+
+            touch(t, "go1");
+            awaitPodmanLogs(c, "line100\n");
+            woken(c, guardian);
+            c.assertLogKeeps(before);
+
+            idle(c); // the resumed JVM hibernates in turn
+            assertTrue(c.psStatus().startsWith("Up"), "podman ps while idle again: " + c.psStatus());
+            touch(t, "go2");
+            awaitPodmanLogs(c, "third\n");
+            woken(c, guardian);
+
+            StringBuilder out = new StringBuilder("first\nsecond\n");
+            for (int i = 1; i <= 100; i++) out.append("line").append(i).append('\n');
+            out.append("third\n");
+            List<K8sLog.Rec> recs = K8sLog.parse(Files.readAllBytes(c.logPath()));
+            assertEquals(out.toString(), K8sLog.text(recs, "stdout"), "stdout in the k8s-file log, in order");
+            assertEquals("err-second\n", K8sLog.text(recs, "stderr"), "stderr in the k8s-file log");
+            Fixtures.Proc logs = podman(m, "logs", c.name);
+            assertEquals(out.toString(), logs.out(), "podman logs stdout");
+            assertEquals("err-second\n", logs.err(), "podman logs stderr");
+            assertEquals(guardian, c.conmonPid(), "Podman's ConmonPid is still the guardian");
+        });
+    }
+
+    // ---------------------------------------------------------------- 2. podman stop
+
+    /**
+     * `podman stop` of a hibernated container: its trap's status (5) is recorded, `podman ps -a` shows it, the exit
+     * command ran (Podman's cleanup: the container is `exited`, not left `stopping`; observed with both monitors:
+     * two cleanup events, `podman stop`'s own and the exit command's), all within a bound.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void podmanStopOfAHibernatedContainerRecordsItsStatus(MonitorUnderTest m) throws Exception {
+        hibernating(m, "stop", List.of(), "trap 'echo got-term; exit 5' TERM; echo ready; while :; do sleep 0.1; done",
+                (c, t) -> {
+            c.awaitLog("ready", 20_000);
+            long guardian = c.conmonPid();
+            idle(c);
+            long started = System.nanoTime();
+            // -t 30: a TERM that is not delivered would show as 30 s and status 137, not 5
+            Fixtures.Proc stop = PrivatePodman.exec(PrivatePodman.cmd(m, "stop", "-t", "30", c.name), 60);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(0, stop.status(), "podman stop: " + stop.err());
+            assertTrue(tookMs < EXIT_BOUND_S * 1000L, "podman stop took " + tookMs + " ms");
+            assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps -a: " + c.psStatus());
+            assertEquals("exited 5", c.inspect("{{.State.Status}} {{.State.ExitCode}}"), "podman inspect");
+            assertEquals("ready\ngot-term\n", podman(m, "logs", c.name).out(), "podman logs");
+            awaitCleanupEvents(c, 2);
+            if (m.isConmonJ()) {
+                Await.until("the guardian " + guardian + " exited", Duration.ofSeconds(EXIT_BOUND_S),
+                        () -> !ConmonRun.alive(guardian));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- 3. the container exits while hibernated
+
+    /**
+     * A container that exits by itself while its monitor hibernates: `podman wait` returns its status, the log is
+     * complete, and the exit command ran: one cleanup event (nothing else cleans up a container that exited by itself),
+     * and a `--rm` container next to it is removed (only the exit command, `podman container cleanup --rm`, removes it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aContainerExitingWhileHibernatedKeepsItsStatusAndLog(MonitorUnderTest m) throws Exception {
+        Path t = PrivatePodman.freshDir(name(m, "hib-exit-trigger"));
+        hibernating(m, "exit", t, List.of(), "echo first; " + trigger("go") + "exit 7", c -> {
+            try (FaultContainer rm = FaultContainer.run(m, "hib-exit-rm", List.of("--rm", "-v", t + ":/t"),
+                    "echo first; " + trigger("go") + "echo last; exit 7")) {
+                c.awaitLog("first", 20_000);
+                rm.awaitLog("first", 20_000);
+                idle(c, rm);
+                touch(t, "go");
+
+                assertEquals("7", c.waitBounded(EXIT_BOUND_S), "podman wait");
+                assertTrue(c.psStatus().startsWith("Exited (7)"), "podman ps -a: " + c.psStatus());
+                List<K8sLog.Rec> recs = K8sLog.parse(Files.readAllBytes(c.logPath()));
+                assertEquals("first\n", K8sLog.text(recs, "stdout"), "the k8s-file log");
+                assertEquals("first\n", podman(m, "logs", c.name).out(), "podman logs");
+                awaitCleanupEvents(c, 1);
+
+                Await.until("the --rm container removed by its exit command", Duration.ofSeconds(EXIT_BOUND_S),
+                        () -> podman(m, "container", "exists", rm.name).status() == 1);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- 4. attach
+
+    /**
+     * An attach client connecting to a hibernated container (its connection waits in the listen backlog; for conmon-j
+     * it wakes the monitor) receives what the container writes afterwards, then EOF at the container's exit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void anAttachClientOfAHibernatedContainerGetsLaterOutput(MonitorUnderTest m) throws Exception {
+        hibernating(m, "attach", List.of(), "echo first; " + trigger("go")
+                + "until [ -e /t/stop ]; do echo tick; sleep 0.1; done; echo end; exit 3", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            long guardian = c.conmonPid();
+            idle(c);
+            try (Attach a = Attach.connect(Path.of(c.inspect("{{.StaticDir}}"), "attach"))) {
+                woken(c, guardian); // the connection alone woke the monitor
+                touch(t, "go");
+                List<byte[]> got = new ArrayList<>(a.readUntil(2, "tick\n", Duration.ofSeconds(20)));
+                touch(t, "stop");
+                got.addAll(a.readAll(Duration.ofSeconds(EXIT_BOUND_S + 10)));
+                String stdout = Attach.payload(got, 2);
+                assertTrue(Pattern.matches("(tick\n)+end\n", stdout),
+                        "attach stdout: what was written after attaching, nothing before: " + Json.quote(stdout));
+                assertEquals("", Attach.payload(got, 3), "attach stderr");
+            }
+            assertEquals("3", c.waitBounded(EXIT_BOUND_S), "podman wait");
+        });
+    }
+
+    // ---------------------------------------------------------------- 5. a burst after hibernation
+
+    /**
+     * 5 MB written at once into a hibernated monitor's pipe (64 KiB: the container blocks until the resumed JVM
+     * reads): every byte reaches the k8s-file log, in order, the long line as partial records.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aBurstAfterHibernationArrivesByteForByte(MonitorUnderTest m) throws Exception {
+        int lines = 5000, pad = 993, longLine = 300_000;
+        hibernating(m, "burst", List.of(), "echo first; pad=$(head -c " + pad + " /dev/zero | tr '\\0' x); " + trigger("go")
+                + "seq 100001 " + (100000 + lines) + " | sed \"s/\\$/ $pad/\"; head -c " + longLine
+                + " /dev/zero | tr '\\0' y; echo; echo err-end >&2; echo end; " + trigger("done") + "exit 0", (c, t) -> {
+            byte[] before = c.awaitLog("first", 20_000);
+            long guardian = c.conmonPid();
+            idle(c);
+            touch(t, "go");
+            woken(c, guardian);
+            c.awaitLog("stdout F end\n", 60_000); // the burst is in; the container exits at "done"
+            touch(t, "done");
+            assertEquals("0", c.waitBounded(EXIT_BOUND_S), "podman wait");
+
+            StringBuilder out = new StringBuilder("first\n");
+            String padding = "x".repeat(pad);
+            for (int i = 100001; i <= 100000 + lines; i++) out.append(i).append(' ').append(padding).append('\n');
+            out.append("y".repeat(longLine)).append('\n').append("end\n");
+            c.assertLogKeeps(before);
+            List<K8sLog.Rec> recs = K8sLog.parse(Files.readAllBytes(c.logPath()));
+            String stdout = K8sLog.text(recs, "stdout");
+            assertEquals(out.length(), stdout.length(), "stdout bytes in the k8s-file log");
+            assertTrue(out.toString().equals(stdout), "stdout in the k8s-file log differs at byte " + firstDifference(out.toString(), stdout));
+            assertEquals("err-end\n", K8sLog.text(recs, "stderr"), "stderr in the k8s-file log");
+            assertTrue(recs.stream().anyMatch(r -> r.tag() == 'P'), "the long line as partial records");
+        });
+    }
+
+    // ---------------------------------------------------------------- 6. the setting
+
+    /** {@code off}: the monitor JVM stays, while a container started next to it with a period hibernates. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void offKeepsTheJvm(MonitorUnderTest m) throws Exception {
+        m.onlyConmonJ(WHY);
+        try (FaultContainer off = startUnder(m, "off", ENV + "off", List.of())) {
+            long jvm = jvmOf(off);
+            assertKeptWhileAnotherHibernates(m, List.of(off), List.of(jvm));
+        }
+    }
+
+    /** A value other than {@code off} or a positive number of seconds fails `podman run`, naming the setting. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aBadValueFailsTheStartNamingTheSetting(MonitorUnderTest m) throws IOException {
+        m.onlyConmonJ(WHY);
+        for (String bad : List.of("abc", "0", "-1")) {
+            String n = name(m, "hib-bad");
+            PrivatePodman.withConmonEnv(List.of(ENV + bad), () -> {
+                try {
+                    Fixtures.Proc p = podman(m, "run", "--name", n, "--network", "none", IMG, "echo", "must-not-run");
+                    assertNotEquals(0, p.status(), "podman run with " + ENV + bad + " must fail: " + p);
+                    assertTrue(p.err().contains(ENV + bad + ":"), "the reason reaches podman's stderr: " + p.err());
+                    assertFalse(p.out().contains("must-not-run"), "the container did not run: " + p.out());
+                } finally {
+                    podman(m, "rm", "-f", "-t", "0", n);
+                }
+                return null;
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- 7. not eligible
+
+    /**
+     * A container with stdin ({@code -i}) or a terminal ({@code -t}) keeps its monitor JVM, while a plain container
+     * started after them under the same setting hibernates.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void stdinOrTerminalKeepsTheJvm(MonitorUnderTest m) throws Exception {
+        m.onlyConmonJ(WHY);
+        try (FaultContainer in = startUnder(m, "stdin", ENV + PERIOD_S, List.of("-i"));
+             FaultContainer tty = startUnder(m, "tty", ENV + PERIOD_S, List.of("-t"))) {
+            assertKeptWhileAnotherHibernates(m, List.of(in, tty), List.of(jvmOf(in), jvmOf(tty)));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    interface Body {
+        void run(FaultContainer c, Path trigger) throws Exception;
+    }
+
+    interface ContainerBody {
+        void run(FaultContainer c) throws Exception;
+    }
+
+    static String trigger(String file) {
+        return String.format(AWAIT_TRIGGER, file);
+    }
+
+    /** A detached container running {@code script} under {@code CONMONJ_HIBERNATE=2}, its trigger dir at /t; removed after. */
+    private static void hibernating(MonitorUnderTest m, String what, List<String> runOptions, String script, Body body)
+            throws Exception {
+        Path t = PrivatePodman.freshDir(name(m, "hib-" + what + "-trigger"));
+        hibernating(m, what, t, runOptions, script, c -> body.run(c, t));
+    }
+
+    private static void hibernating(MonitorUnderTest m, String what, Path t, List<String> runOptions, String script,
+            ContainerBody body) throws Exception {
+        List<String> options = new ArrayList<>(List.of("--log-driver", "k8s-file", "-v", t + ":/t"));
+        options.addAll(runOptions);
+        Exception[] failure = new Exception[1];
+        PrivatePodman.withConmonEnv(List.of(ENV + PERIOD_S), () -> {
+            try (FaultContainer c = FaultContainer.run(m, "hib-" + what, options, script)) {
+                body.run(c);
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+            return null;
+        });
+        if (failure[0] != null) throw failure[0];
+    }
+
+    /** A detached, silent container ({@code echo up; sleep 600}) started under {@code env}. */
+    private static FaultContainer startUnder(MonitorUnderTest m, String what, String env, List<String> runOptions)
+            throws IOException {
+        return PrivatePodman.withConmonEnv(List.of(env), () -> {
+            List<String> options = new ArrayList<>(List.of("--log-driver", "k8s-file"));
+            options.addAll(runOptions);
+            FaultContainer c = FaultContainer.run(m, "hib-" + what, options, "echo up; sleep 600");
+            try {
+                c.awaitLog("up", 20_000);
+            } catch (IOException e) {
+                c.close();
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException | RuntimeException | Error e) {
+                c.close();
+                throw new AssertionError("container " + c.name + " did not start", e);
+            }
+            return c;
+        });
+    }
+
+    /**
+     * The absence of hibernation, shown against a positive control: a plain container started after {@code kept}
+     * under {@code CONMONJ_HIBERNATE=2} hibernates, and meanwhile every one of {@code kept} still runs the same JVM.
+     */
+    private static void assertKeptWhileAnotherHibernates(MonitorUnderTest m, List<FaultContainer> kept, List<Long> jvms)
+            throws Exception {
+        try (FaultContainer control = startUnder(m, "control", ENV + PERIOD_S, List.of())) {
+            awaitHibernated(control);
+            for (int i = 0; i < kept.size(); i++) {
+                FaultContainer c = kept.get(i);
+                assertEquals(List.of(jvms.get(i)), MonitorProcesses.childrenRunning(c.conmonPid(), "java"),
+                        c.name + " keeps its monitor JVM (the control hibernated meanwhile)");
+                assertTrue(c.psStatus().startsWith("Up"), c.name + ": " + c.psStatus());
+            }
+        }
+    }
+
+    /** The only monitor JVM below the container's guardian. */
+    private static long jvmOf(FaultContainer c) {
+        List<Long> jvms = MonitorProcesses.childrenRunning(c.conmonPid(), "java");
+        assertEquals(1, jvms.size(), "one monitor JVM below the guardian of " + c.name + ": " + jvms);
+        return jvms.get(0);
+    }
+
+    /**
+     * The containers have been idle for a while: for conmon-j, each monitor has hibernated ({@link #awaitHibernated});
+     * the reference has no hibernation, so it simply stays idle as long as conmon-j needs at least.
+     */
+    private static void idle(FaultContainer... containers) throws InterruptedException {
+        if (!containers[0].monitor.isConmonJ()) {
+            Thread.sleep(PERIOD_S * 1000L + 500); // the idleness is the behaviour under test
+            return;
+        }
+        for (FaultContainer c : containers) awaitHibernated(c);
+    }
+
+    /**
+     * Awaits the monitor JVM's exit: the guardian, still Podman's ConmonPid (-P), is left alone with the container's
+     * first process as its only child (the container was reparented to it, a subreaper); `podman ps` shows Up.
+     */
+    private static void awaitHibernated(FaultContainer c) {
+        long guardian = c.conmonPid();
+        long container = Long.parseLong(c.inspect("{{.State.Pid}}"));
+        Await.value("the monitor JVM of " + c.name + " gone, only the container (" + container + ") below the guardian "
+                + guardian, HIBERNATE_BOUND, () -> MonitorProcesses.children(guardian), ch -> ch.equals(List.of(container)));
+        assertTrue(ConmonRun.alive(guardian), "the guardian " + guardian + " stays");
+        assertEquals(guardian, c.conmonPid(), "Podman's ConmonPid is still the guardian");
+        assertTrue(c.psStatus().startsWith("Up"), "podman ps while hibernated: " + c.psStatus());
+    }
+
+    /** conmon-j: a monitor JVM runs below the same guardian again (a resumed one). */
+    private static void woken(FaultContainer c, long guardian) {
+        if (!c.monitor.isConmonJ()) return;
+        Await.value("a monitor JVM below the guardian " + guardian + " again", WAKE_BOUND,
+                () -> MonitorProcesses.childrenRunning(guardian, "java"), jvms -> jvms.size() == 1);
+    }
+
+    private static void touch(Path dir, String file) throws IOException {
+        Files.createFile(dir.resolve(file));
+    }
+
+    private static void awaitPodmanLogs(FaultContainer c, String text) {
+        Await.value("\"" + text.strip() + "\" in podman logs of " + c.name, WAKE_BOUND, c::podmanLogs, l -> l.contains(text));
+    }
+
+    /** Awaits {@code count} cleanup events of the container (Podman's file events log). */
+    private static void awaitCleanupEvents(FaultContainer c, int count) {
+        String id = c.inspect("{{.Id}}");
+        Await.value(count + " cleanup events of " + c.name, Duration.ofSeconds(EXIT_BOUND_S), () -> {
+            Fixtures.Proc p = podman(c.monitor, "events", "--stream=false", "--filter", "container=" + id, "--format", "{{.Status}}");
+            assertEquals(0, p.status(), "podman events: " + p.err());
+            return p.out().lines().filter(l -> l.equals("cleanup")).count();
+        }, n -> n >= count);
+    }
+
+    private static int firstDifference(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) if (a.charAt(i) != b.charAt(i)) return i;
+        return n;
+    }
+}
