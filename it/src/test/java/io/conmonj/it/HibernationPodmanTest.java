@@ -236,18 +236,22 @@ class HibernationPodmanTest {
         }
     }
 
-    /** A value other than {@code off} or a positive number of seconds fails `podman run`, naming the setting. */
+    /**
+     * A value other than {@code off} or a number of seconds from 1 to a day (86400; more is a mistyped unit) fails
+     * `podman run` with the setting and what it accepts.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void aBadValueFailsTheStartNamingTheSetting(MonitorUnderTest m) throws IOException {
         m.onlyConmonJ(WHY);
-        for (String bad : List.of("abc", "0", "-1")) {
+        for (String bad : List.of("abc", "0", "-1", "86401")) {
             String n = name(m, "hib-bad");
             PrivatePodman.withConmonEnv(List.of(ENV + bad), () -> {
                 try {
                     Fixtures.Proc p = podman(m, "run", "--name", n, "--network", "none", IMG, "echo", "must-not-run");
                     assertNotEquals(0, p.status(), "podman run with " + ENV + bad + " must fail: " + p);
-                    assertTrue(p.err().contains(ENV + bad + ":"), "the reason reaches podman's stderr: " + p.err());
+                    assertTrue(p.err().contains(ENV + bad + ": expected \"off\" or a number of idle seconds from 1 to 86400"),
+                            "the reason reaches podman's stderr: " + p.err());
                     assertFalse(p.out().contains("must-not-run"), "the container did not run: " + p.out());
                 } finally {
                     podman(m, "rm", "-f", "-t", "0", n);
