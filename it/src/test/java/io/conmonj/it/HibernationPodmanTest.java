@@ -68,6 +68,9 @@ class HibernationPodmanTest {
             long guardian = c.conmonPid();
             idle(c);
             assertTrue(c.psStatus().startsWith("Up"), "podman ps while idle: " + c.psStatus());
+            // `podman exec` has a monitor of its own: it works, and the container's monitor sleeps on
+            assertEquals("via-exec\n", podman(m, "exec", c.name, "echo", "via-exec").out(), "podman exec while idle");
+            if (m.isConmonJ()) awaitHibernated(c);
 
             touch(t, "go1");
             awaitPodmanLogs(c, "line100\n");
@@ -221,6 +224,30 @@ class HibernationPodmanTest {
             assertEquals("err-end\n", K8sLog.text(recs, "stderr"), "stderr in the k8s-file log");
             assertTrue(recs.stream().anyMatch(r -> r.tag() == 'P'), "the long line as partial records");
         });
+    }
+
+    // ---------------------------------------------------------------- OOM while hibernated
+
+    /**
+     * The memory cgroup's OOM killer ends a hibernated container (cgroup v1 here, as PodmanTest's OOM case): status
+     * 137 for both monitors; conmon-j also reports it ({@code OOMKilled}, from the OOM watch it handed to the guardian
+     * with its counters); the reference 2.1.6 does not on this host (PodmanTest#oomKillExit137AndOomKilledForConmonJ).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void anOomKillWhileHibernatedIsReported(MonitorUnderTest m) throws Exception {
+        hibernating(m, "oom", List.of("--memory", "8m", "--memory-swap", "8m"), "echo first; " + trigger("go") + "tail /dev/zero",
+                (c, t) -> {
+            c.awaitLog("first", 20_000);
+            idle(c);
+            touch(t, "go");
+            assertEquals("137", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (137)"), "podman ps -a: " + c.psStatus());
+            if (m.isConmonJ()) {
+                assertEquals("true", c.inspect("{{.State.OOMKilled}}"), "podman inspect OOMKilled");
+            }
+        });
+        Files.deleteIfExists(PrivatePodman.base.resolve("cwd/oom")); // the reference's stray file (PodmanTest)
     }
 
     // ---------------------------------------------------------------- 6. the setting
