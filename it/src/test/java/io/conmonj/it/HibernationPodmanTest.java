@@ -165,28 +165,124 @@ class HibernationPodmanTest {
 
     /**
      * An attach client connecting to a hibernated container (its connection waits in the listen backlog; for conmon-j
-     * it wakes the monitor) receives what the container writes afterwards, then EOF at the container's exit.
+     * it wakes the monitor) receives what the container writes afterwards. Once it has left, the monitor hibernates
+     * again (a connected client keeps it awake), and a second client connecting then gets what follows, then EOF at the
+     * container's exit. The container writes a line every 0.1 s until told to stop, so a client accepted a little
+     * after the wake misses nothing the case asserts.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
     void anAttachClientOfAHibernatedContainerGetsLaterOutput(MonitorUnderTest m) throws Exception {
         hibernating(m, "attach", List.of(), "echo first; " + trigger("go")
-                + "until [ -e /t/stop ]; do echo tick; sleep 0.1; done; echo end; exit 3", (c, t) -> {
+                + "until [ -e /t/stop ]; do echo tick; sleep 0.1; done; " + trigger("end")
+                + "until [ -e /t/fin ]; do echo tock; sleep 0.1; done; exit 3", (c, t) -> {
             c.awaitLog("first", 20_000);
             long guardian = c.conmonPid();
+            Path socket = Path.of(c.inspect("{{.StaticDir}}"), "attach");
             idle(c);
-            try (Attach a = Attach.connect(Path.of(c.inspect("{{.StaticDir}}"), "attach"))) {
+            try (Attach a = Attach.connect(socket)) {
                 woken(c, guardian); // the connection alone woke the monitor
                 touch(t, "go");
-                List<byte[]> got = new ArrayList<>(a.readUntil(2, "tick\n", Duration.ofSeconds(20)));
-                touch(t, "stop");
-                got.addAll(a.readAll(Duration.ofSeconds(EXIT_BOUND_S + 10)));
-                String stdout = Attach.payload(got, 2);
-                assertTrue(Pattern.matches("(tick\n)+end\n", stdout),
+                String stdout = Attach.payload(a.readUntil(2, "tick\n", Duration.ofSeconds(20)), 2);
+                assertTrue(Pattern.matches("(tick\n)+", stdout),
                         "attach stdout: what was written after attaching, nothing before: " + Json.quote(stdout));
+                touch(t, "stop");
+            }
+            idle(c); // the client left: nothing keeps the monitor awake
+            try (Attach second = Attach.connect(socket)) {
+                woken(c, guardian);
+                touch(t, "end");
+                List<byte[]> got = new ArrayList<>(second.readUntil(2, "tock\n", Duration.ofSeconds(20)));
+                touch(t, "fin");
+                got.addAll(second.readAll(Duration.ofSeconds(EXIT_BOUND_S + 10)));
+                String stdout = Attach.payload(got, 2);
+                assertTrue(Pattern.matches("(tock\n)+", stdout), "the second client's stdout, then EOF: " + Json.quote(stdout));
                 assertEquals("", Attach.payload(got, 3), "attach stderr");
             }
             assertEquals("3", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            String logs = podman(m, "logs", c.name).out();
+            assertTrue(Pattern.matches("first\n(tick\n)+(tock\n)+", logs), "podman logs: " + Json.quote(logs));
+        });
+    }
+
+    // ---------------------------------------------------------------- signals to the guardian
+
+    /**
+     * SIGTERM to Podman's ConmonPid (what a service manager sends) while the monitor hibernates reaches the container,
+     * as conmon forwards it: the trap's status and output are recorded.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aSigtermToTheHibernatedMonitorReachesTheContainer(MonitorUnderTest m) throws Exception {
+        hibernating(m, "sigterm", List.of(), "trap 'echo got-term; exit 5' TERM; echo ready; while :; do sleep 0.1; done",
+                (c, t) -> {
+            c.awaitLog("ready", 20_000);
+            int conmon = c.conmonPid();
+            idle(c);
+            assertEquals(0, Libc.C.kill(conmon, 15), "kill -TERM " + conmon);
+            assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps -a: " + c.psStatus());
+            assertEquals("ready\ngot-term\n", podman(m, "logs", c.name).out(), "podman logs");
+        });
+    }
+
+    // ---------------------------------------------------------------- the resumed monitor killed
+
+    /**
+     * The resumed JVM is "the monitor" like the first: SIGKILLed, the guardian takes the container over as
+     * MonitorKillPodmanTest shows for the first JVM (the status, every line, the reason in the log). conmon-j only:
+     * the C conmon has no resumed monitor (and loses the status when killed, MonitorKillPodmanTest).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aResumedMonitorKilledIsTakenOverByTheGuardian(MonitorUnderTest m) throws Exception {
+        m.onlyConmonJ(WHY);
+        hibernating(m, "kill-resumed", List.of(), "echo first; " + trigger("go1") + "echo second; " + trigger("go2")
+                + "echo third; exit 7", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            long guardian = c.conmonPid();
+            idle(c);
+            touch(t, "go1");
+            awaitPodmanLogs(c, "second\n");
+            woken(c, guardian);
+            long resumed = jvmOf(c);
+            assertEquals(0, Libc.C.kill((int) resumed, Libc.SIGKILL), "kill -KILL " + resumed);
+            touch(t, "go2");
+            assertEquals("7", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (7)"), "podman ps -a: " + c.psStatus());
+            String logs = c.podmanLogs();
+            assertTrue(logs.startsWith("first\nsecond\n") && logs.contains("third\n"), "every line: " + logs);
+            assertTrue(logs.contains("killed by signal 9"), "the reason is visible in podman logs: " + logs);
+        });
+    }
+
+    // ---------------------------------------------------------------- the log's directory gone while hibernated
+
+    /**
+     * The log's directory deleted while the monitor hibernates: the resumed JVM cannot reopen the log and says why
+     * (conmon-j: "cannot resume the hibernated monitor: ..."), the guardian keeps the container, and its real status
+     * reaches Podman, as with the C conmon, which keeps writing into the unlinked file (LogStorageFaultPodmanTest).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void theLogDirectoryDeletedWhileHibernatedKeepsTheStatus(MonitorUnderTest m) throws Exception {
+        Path dir = PrivatePodman.freshDir(name(m, "hib-logdir"));
+        Path diagnostics = PrivatePodman.fresh(name(m, "hib-logdir.diag"));
+        hibernating(m, "logdir", List.of("CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), List.of("--log-opt", "path=" + dir.resolve("ctr.log")),
+                "echo first; " + trigger("go") + "echo second; " + trigger("end") + "exit 5", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            idle(c);
+            Fixtures.rmrf(dir);
+            touch(t, "go");
+            if (m.isConmonJ()) {
+                String diag = Await.value("the resumed monitor's reason in " + diagnostics, WAKE_BOUND,
+                        () -> Files.exists(diagnostics) ? Files.readString(diagnostics) : "",
+                        d -> d.contains("cannot resume the hibernated monitor"));
+                assertTrue(diag.contains(dir.toString()) || diag.contains("ctr.log"), "the reason names the log: " + diag);
+            }
+            touch(t, "end");
+            assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps -a: " + c.psStatus());
         });
     }
 
@@ -248,6 +344,30 @@ class HibernationPodmanTest {
             }
         });
         Files.deleteIfExists(PrivatePodman.base.resolve("cwd/oom")); // the reference's stray file (PodmanTest)
+    }
+
+    /**
+     * A burst written just before the container exits while hibernated: the container ends while the resumed JVM is
+     * still reading (conmon-j: the guardian reaps it and tells that JVM), and still every byte and the status arrive.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aBurstThenAnExitWhileHibernatedKeepsEveryByteAndTheStatus(MonitorUnderTest m) throws Exception {
+        int lines = 2000, pad = 993;
+        hibernating(m, "burst-exit", List.of(), "echo first; pad=$(head -c " + pad + " /dev/zero | tr '\\0' x); "
+                + trigger("go") + "seq 100001 " + (100000 + lines) + " | sed \"s/\\$/ $pad/\"; exit 9", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            idle(c);
+            touch(t, "go");
+            assertEquals("9", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (9)"), "podman ps -a: " + c.psStatus());
+            StringBuilder out = new StringBuilder("first\n");
+            String padding = "x".repeat(pad);
+            for (int i = 100001; i <= 100000 + lines; i++) out.append(i).append(' ').append(padding).append('\n');
+            String stdout = K8sLog.text(K8sLog.parse(Files.readAllBytes(c.logPath())), "stdout");
+            assertEquals(out.length(), stdout.length(), "stdout bytes in the k8s-file log");
+            assertTrue(out.toString().equals(stdout), "stdout differs at byte " + firstDifference(out.toString(), stdout));
+        });
     }
 
     // ---------------------------------------------------------------- 6. the setting
@@ -321,16 +441,29 @@ class HibernationPodmanTest {
     /** A detached container running {@code script} under {@code CONMONJ_HIBERNATE=2}, its trigger dir at /t; removed after. */
     private static void hibernating(MonitorUnderTest m, String what, List<String> runOptions, String script, Body body)
             throws Exception {
+        hibernating(m, what, List.of(), runOptions, script, body);
+    }
+
+    /** The same, with more monitor environment ({@code conmon_env_vars}). */
+    private static void hibernating(MonitorUnderTest m, String what, List<String> env, List<String> runOptions, String script,
+            Body body) throws Exception {
         Path t = PrivatePodman.freshDir(name(m, "hib-" + what + "-trigger"));
-        hibernating(m, what, t, runOptions, script, c -> body.run(c, t));
+        hibernating(m, what, t, env, runOptions, script, c -> body.run(c, t));
     }
 
     private static void hibernating(MonitorUnderTest m, String what, Path t, List<String> runOptions, String script,
             ContainerBody body) throws Exception {
+        hibernating(m, what, t, List.of(), runOptions, script, body);
+    }
+
+    private static void hibernating(MonitorUnderTest m, String what, Path t, List<String> env, List<String> runOptions,
+            String script, ContainerBody body) throws Exception {
         List<String> options = new ArrayList<>(List.of("--log-driver", "k8s-file", "-v", t + ":/t"));
         options.addAll(runOptions);
         Exception[] failure = new Exception[1];
-        PrivatePodman.withConmonEnv(List.of(ENV + PERIOD_S), () -> {
+        List<String> vars = new ArrayList<>(List.of(ENV + PERIOD_S));
+        vars.addAll(env);
+        PrivatePodman.withConmonEnv(vars, () -> {
             try (FaultContainer c = FaultContainer.run(m, "hib-" + what, options, script)) {
                 body.run(c);
             } catch (Exception e) {
