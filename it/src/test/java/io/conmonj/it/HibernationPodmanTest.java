@@ -205,6 +205,30 @@ class HibernationPodmanTest {
         });
     }
 
+    // ---------------------------------------------------------------- podman rm -f
+
+    /**
+     * `podman rm -f` of a hibernated container (the runtime kills it; for conmon-j the guardian reaps it and a
+     * resumed JVM ends the monitor): the container is gone and no process of its monitor is left.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void podmanRmOfAHibernatedContainerLeavesNoProcess(MonitorUnderTest m) throws Exception {
+        hibernating(m, "rm", List.of(), "echo first; sleep 600", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            String id = c.inspect("{{.Id}}");
+            long conmon = c.conmonPid();
+            idle(c);
+            Fixtures.Proc rm = PrivatePodman.exec(PrivatePodman.cmd(m, "rm", "-f", "-t", "0", c.name), 60);
+            assertEquals(0, rm.status(), "podman rm -f: " + rm.err());
+            assertEquals(1, podman(m, "container", "exists", c.name).status(), "the container is gone");
+            Await.value("no process of the container's monitor left", Duration.ofSeconds(EXIT_BOUND_S),
+                    () -> PrivatePodman.processesUsingStore().stream().map(PrivatePodman::cmdline)
+                            .filter(cmd -> cmd.contains(id)).toList(), List::isEmpty);
+            assertFalse(ConmonRun.alive(conmon), "ConmonPid " + conmon + " exited");
+        });
+    }
+
     // ---------------------------------------------------------------- signals to the guardian
 
     /**
@@ -412,16 +436,34 @@ class HibernationPodmanTest {
     // ---------------------------------------------------------------- 7. not eligible
 
     /**
-     * A container with stdin ({@code -i}) or a terminal ({@code -t}) keeps its monitor JVM, while a plain container
-     * started after them under the same setting hibernates.
+     * A container with stdin ({@code -i}) or a terminal ({@code -t}), and one whose `podman run` is attached (an attach
+     * client connected), keep their monitor JVMs, while a plain container started after them under the same setting
+     * hibernates.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
-    void stdinOrTerminalKeepsTheJvm(MonitorUnderTest m) throws Exception {
+    void stdinTerminalOrAnAttachedClientKeepsTheJvm(MonitorUnderTest m) throws Exception {
         m.onlyConmonJ(WHY);
+        String attachedName = name(m, "hib-attached");
+        podman(m, "rm", "-f", "-t", "0", attachedName);
         try (FaultContainer in = startUnder(m, "stdin", ENV + PERIOD_S, List.of("-i"));
-             FaultContainer tty = startUnder(m, "tty", ENV + PERIOD_S, List.of("-t"))) {
-            assertKeptWhileAnotherHibernates(m, List.of(in, tty), List.of(jvmOf(in), jvmOf(tty)));
+             FaultContainer tty = startUnder(m, "tty", ENV + PERIOD_S, List.of("-t"));
+             FaultContainer attached = FaultContainer.attach(m, attachedName)) {
+            // the private containers.conf must stay until Podman has started the monitor: awaited inside
+            PrivatePodman.Running run = PrivatePodman.withConmonEnv(List.of(ENV + PERIOD_S), () -> {
+                PrivatePodman.Running r = PrivatePodman.start(PrivatePodman.cmd(m, "run", "--name", attachedName,
+                        "--network", "none", "--log-driver", "k8s-file", IMG, "sh", "-c", "echo up; sleep 600"));
+                Await.until("the attached container running", Duration.ofSeconds(20), () -> podman(m, "ps",
+                        "--filter", "name=^" + attachedName + "$", "--format", "{{.Status}}").out().startsWith("Up"));
+                return r;
+            });
+            try {
+                attached.awaitLog("up", 20_000);
+                assertKeptWhileAnotherHibernates(m, List.of(in, tty, attached), List.of(jvmOf(in), jvmOf(tty), jvmOf(attached)));
+            } finally {
+                attached.close();
+                run.await(60);
+            }
         }
     }
 
