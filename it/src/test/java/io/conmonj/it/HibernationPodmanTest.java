@@ -70,7 +70,10 @@ class HibernationPodmanTest {
             assertTrue(c.psStatus().startsWith("Up"), "podman ps while idle: " + c.psStatus());
             // `podman exec` has a monitor of its own: it works, and the container's monitor sleeps on
             assertEquals("via-exec\n", podman(m, "exec", c.name, "echo", "via-exec").out(), "podman exec while idle");
-            if (m.isConmonJ()) awaitHibernated(c);
+            if (m.isConmonJ()) {
+                assertEquals(List.of(Long.parseLong(c.inspect("{{.State.Pid}}"))), MonitorProcesses.children(guardian),
+                        "still only the container below the guardian: the exec did not wake the monitor");
+            }
 
             touch(t, "go1");
             awaitPodmanLogs(c, "line100\n");
