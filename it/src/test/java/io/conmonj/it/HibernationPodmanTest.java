@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Native;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -347,6 +351,76 @@ class HibernationPodmanTest {
             assertTrue(out.toString().equals(stdout), "stdout in the k8s-file log differs at byte " + firstDifference(out.toString(), stdout));
             assertEquals("err-end\n", K8sLog.text(recs, "stderr"), "stderr in the k8s-file log");
             assertTrue(recs.stream().anyMatch(r -> r.tag() == 'P'), "the long line as partial records");
+        });
+    }
+
+    // ---------------------------------------------------------------- a symbolic link planted at the log path
+
+    /**
+     * An attack while the monitor hibernates: the k8s-file log replaced by a symbolic link to a file elsewhere. The
+     * link is never followed (conmon-j's resumed JVM refuses to reopen the log and its guardian, taking over, refuses
+     * too; the C conmon keeps writing into its open, now unlinked file): the target keeps its bytes and mode, and the
+     * container's real status reaches Podman.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aSymlinkPlantedAtTheLogPathWhileHibernatedIsNotFollowed(MonitorUnderTest m) throws Exception {
+        Path dir = PrivatePodman.freshDir(name(m, "hib-logsymlink"));
+        Path target = PrivatePodman.fresh(name(m, "hib-symlink-target"));
+        Files.writeString(target, "untouched\n");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+        Path diagnostics = PrivatePodman.fresh(name(m, "hib-logsymlink.diag"));
+        Path log = dir.resolve("ctr.log");
+        hibernating(m, "logsymlink", List.of("CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), List.of("--log-opt", "path=" + log),
+                "echo first; " + trigger("go") + "echo second; " + trigger("end") + "exit 5", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            idle(c);
+            Files.delete(log);
+            Files.createSymbolicLink(log, target);
+            touch(t, "go");
+            if (m.isConmonJ()) {
+                Await.value("the resumed monitor's reason in " + diagnostics, WAKE_BOUND,
+                        () -> Files.exists(diagnostics) ? Files.readString(diagnostics) : "",
+                        d -> d.contains("cannot resume the hibernated monitor"));
+            }
+            touch(t, "end");
+            assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
+            assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps -a: " + c.psStatus());
+            assertEquals("untouched\n", Files.readString(target), "the link's target keeps its bytes");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)), "and its mode");
+            assertTrue(Files.isSymbolicLink(log), "the planted link is left as it was");
+        });
+    }
+
+    // ---------------------------------------------------------------- a ctl message while hibernated
+
+    /**
+     * A message on the ctl FIFO (a resize, which a container without a terminal ignores) wakes a hibernated conmon-j
+     * monitor; it handles it and hibernates again, and the container's later output is logged as before.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aCtlMessageWakesTheMonitorWhichSleepsAgain(MonitorUnderTest m) throws Exception {
+        m.onlyConmonJ(WHY);
+        hibernating(m, "ctl", List.of(), "echo first; " + trigger("go") + "echo second; sleep 600", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            long guardian = c.conmonPid();
+            idle(c);
+            Path ctl = Path.of(c.inspect("{{.StaticDir}}"), "ctl");
+            // as Podman opens it: O_WRONLY|O_NONBLOCK, which fails with ENXIO if nobody holds the read end
+            int fd = Libc.C.open(ctl.toString(), Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+            assertTrue(fd >= 0, "open " + ctl + " while hibernated: errno " + Native.getLastError());
+            try {
+                byte[] line = "1 40 100\n".getBytes(StandardCharsets.US_ASCII);
+                assertEquals(line.length, Libc.C.write(fd, line, line.length), "ctl write");
+            } finally {
+                Libc.C.close(fd);
+            }
+            woken(c, guardian);
+            idle(c);
+            touch(t, "go");
+            awaitPodmanLogs(c, "second\n");
+            assertEquals("first\nsecond\n", podman(m, "logs", c.name).out(), "podman logs");
         });
     }
 
