@@ -11,8 +11,9 @@
 #define ENV_GUARDIAN "CONMONJ_GUARDIAN"
 
 /*
- * Execs the monitor JVM in the calling process; channel_fd is its end of the
- * guardian channel, verdict_fd the launcher's verdict pipe. Does not return.
+ * Execs the monitor JVM in the calling process (CONMONJ_GUARDIAN already set);
+ * verdict_fd is the launcher's verdict pipe, or -1 for a resumed monitor after
+ * a hibernation (no verdict, no inherited fds: guardian-sleep.h). Does not return.
  */
 typedef void (*guardian_exec_fn)(int verdict_fd, void *context);
 
