@@ -21,7 +21,8 @@
 
 static void hold_release(struct hold *hold);
 
-/* "12w,13w,17k": 1 to HOLD_MAX_FDS entries NUMBER MODE. Returns the count, or -1. */
+/* "12w,13w,17k": 0 to HOLD_MAX_FDS entries NUMBER MODE (none: only the container's end wakes us). Returns the
+ * count, or -1. */
 static int parse_fds(const char *text, size_t len, int numbers[], char modes[])
 {
     int count = 0;
@@ -42,7 +43,7 @@ static int parse_fds(const char *text, size_t len, int numbers[], char modes[])
         if (i < len && (text[i++] != ',' || i == len)) /* a separator, never a trailing one */
             return -1;
     }
-    return count > 0 ? count : -1;
+    return count;
 }
 
 /* Copies the monitor's fds; on failure closes the copies already taken. */
@@ -99,7 +100,7 @@ static int hold_take(struct hold *hold, pid_t monitor, const char *payload, size
     char modes[HOLD_MAX_FDS];
     int count = parse_fds(payload, list_len, numbers, modes);
     if (count < 0) {
-        snprintf(why, size, "a bad fd list (1 to %d entries NUMBER w|k, comma-separated)", HOLD_MAX_FDS);
+        snprintf(why, size, "a bad fd list (at most %d entries NUMBER w|k, comma-separated)", HOLD_MAX_FDS);
         return -1;
     }
     char *copy = malloc(state_len + 1);
