@@ -20,9 +20,10 @@ typedef void (*guardian_exec_fn)(int verdict_fd, void *context);
 /*
  * Runs in the launcher's child, after setsid(), with SIGCHLD, SIGTERM,
  * SIGINT, SIGQUIT and SIGUSR1 blocked. Forks the monitor (which calls
- * exec_monitor) and guards it; exits with the monitor's status when the
- * monitor finished its own exit path, else with the container's. Does not
- * return.
+ * exec_monitor) and guards it; holds the fds of a monitor that hibernates and
+ * starts a resumed one (exec_monitor again, verdict_fd -1) when they need it;
+ * exits with the monitor's status when the monitor finished its own exit path,
+ * else with the container's. Does not return.
  */
 void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context) __attribute__((noreturn));
 
