@@ -1,7 +1,7 @@
 /*
- * What a hibernating guardian holds for the next monitor JVM (guardian-sleep.h). The 'H' record comes
- * from the monitor, which is trusted no more than any other record: the fd list and the state are
- * bounded and checked before anything is taken, and a failure leaves nothing held.
+ * Hibernation (guardian-sleep.h): what the guardian holds for the next monitor JVM, the sleep, the wake.
+ * The 'H' record comes from the monitor, which is trusted no more than any other record: the fd list and
+ * the state are bounded and checked before anything is taken, and a failure leaves nothing held.
  */
 #define _GNU_SOURCE
 #include "guardian-sleep.h"
@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

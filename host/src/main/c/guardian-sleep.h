@@ -1,14 +1,12 @@
 /*
  * Hibernation, the guardian's part (docs/reliability.md, "Hibernation"): an idle monitor JVM hands the
- * fds it watches to the guardian ('H' record) and exits; the guardian holds them and, at the first event
- * on one of them, starts a resumed JVM that adopts them. This file keeps what is held (copies of the
- * fds, their modes, the JVM's opaque state) and tells the resumed JVM about it; the waiting and the
- * start are here too; the guardian's state is guardian-state.h.
+ * fds it watches to the guardian ('H' record) and exits; the guardian holds them with the JVM's opaque
+ * state, sleeps until one of them has an event or the container ends, then starts a resumed JVM that
+ * adopts them (CONMONJ_RESUME). guardian.c calls these four; the guardian's state is guardian-state.h.
  */
 #ifndef CONMONJ_GUARDIAN_SLEEP_H
 #define CONMONJ_GUARDIAN_SLEEP_H
 
-#include <poll.h>
 #include <stddef.h>
 #include <sys/types.h>
 
