@@ -341,7 +341,10 @@ void guard_reap(struct guard *g)
 
 static void forward(struct guard *g, int signal)
 {
-    pid_t target = !g->monitor_done ? g->monitor : g->container;
+    /* a monitor that handed off only exits now: the signal would die with it */
+    pid_t target = !g->monitor_done && !g->handed_off ? g->monitor : g->container;
+    if (target == g->container && g->container_done)
+        return; /* reaped: its pid may be another process's now */
     if (target > 0 && kill(target, signal) < 0 && errno != ESRCH)
         guardian_note(LOG_ERR, "conmon-j guardian: kill %d: %s", (int)target, strerror(errno));
 }
