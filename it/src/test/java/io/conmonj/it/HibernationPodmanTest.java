@@ -357,10 +357,10 @@ class HibernationPodmanTest {
     // ---------------------------------------------------------------- a symbolic link planted at the log path
 
     /**
-     * An attack while the monitor hibernates: the k8s-file log replaced by a symbolic link to a file elsewhere. The
-     * link is never followed (conmon-j's resumed JVM refuses to reopen the log and its guardian, taking over, refuses
-     * too; the C conmon keeps writing into its open, now unlinked file): the target keeps its bytes and mode, and the
-     * container's real status reaches Podman.
+     * An attack while the monitor hibernates: the k8s-file log replaced by a symbolic link to a file elsewhere (root's,
+     * mode 0600), by someone who may write to the log's directory but not to that file. The C conmon never reopens
+     * its log by name on its own: it keeps writing into its open, now unlinked file. Hibernation must not add such a
+     * reopen through the link: the target keeps its bytes and mode, and the container's real status reaches Podman.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(MONITORS)
@@ -369,21 +369,14 @@ class HibernationPodmanTest {
         Path target = PrivatePodman.fresh(name(m, "hib-symlink-target"));
         Files.writeString(target, "untouched\n");
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-        Path diagnostics = PrivatePodman.fresh(name(m, "hib-logsymlink.diag"));
         Path log = dir.resolve("ctr.log");
-        hibernating(m, "logsymlink", List.of("CONMONJ_DIAGNOSTICS_FILE=" + diagnostics), List.of("--log-opt", "path=" + log),
-                "echo first; " + trigger("go") + "echo second; " + trigger("end") + "exit 5", (c, t) -> {
+        hibernating(m, "logsymlink", List.of(), List.of("--log-opt", "path=" + log),
+                "echo first; " + trigger("go") + "echo second; sleep 1; exit 5", (c, t) -> {
             c.awaitLog("first", 20_000);
             idle(c);
             Files.delete(log);
             Files.createSymbolicLink(log, target);
             touch(t, "go");
-            if (m.isConmonJ()) {
-                Await.value("the resumed monitor's reason in " + diagnostics, WAKE_BOUND,
-                        () -> Files.exists(diagnostics) ? Files.readString(diagnostics) : "",
-                        d -> d.contains("cannot resume the hibernated monitor"));
-            }
-            touch(t, "end");
             assertEquals("5", c.waitBounded(EXIT_BOUND_S), "podman wait");
             assertTrue(c.psStatus().startsWith("Exited (5)"), "podman ps -a: " + c.psStatus());
             assertEquals("untouched\n", Files.readString(target), "the link's target keeps its bytes");
