@@ -354,6 +354,55 @@ class HibernationPodmanTest {
         });
     }
 
+    // ---------------------------------------------------------------- the log's size limit across a hibernation
+
+    /**
+     * {@code --log-opt max-size} (conmon's {@code --log-size-max}: the file is truncated when the next record would
+     * pass it): a monitor resumed after hibernating counts the bytes already in the file, so the limit falls where it
+     * falls for a monitor that never slept: 6 KB before, 6 KB after a 10 KiB limit truncate once, losing the first part.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void theLogSizeLimitCountsWhatWasWrittenBeforeHibernating(MonitorUnderTest m) throws Exception {
+        String line = "echo $(head -c 1000 /dev/zero | tr '\\0' %s); ";
+        hibernating(m, "maxsize", List.of("--log-opt", "max-size=10k"), "echo first; " + String.format(line, "a").repeat(6)
+                + trigger("go") + String.format(line, "b").repeat(6) + "echo last; sleep 600", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            Await.until("six lines in the log", Duration.ofSeconds(20),
+                    () -> Files.readString(c.logPath()).split("stdout F a", -1).length == 7);
+            assertTrue(Files.size(c.logPath()) > 6000, "6 KB before the idle period: " + Files.size(c.logPath()));
+            idle(c);
+            touch(t, "go");
+            awaitPodmanLogs(c, "last\n");
+            long size = Files.size(c.logPath());
+            assertTrue(size <= 10 * 1024, "the file stays within the limit: " + size);
+            String logs = c.podmanLogs();
+            assertFalse(logs.contains("first\n"), "truncated once the limit was reached: " + logs.length() + " bytes");
+            assertTrue(logs.endsWith("b".repeat(1000) + "\nlast\n"), "the lines after the truncation are kept");
+        });
+    }
+
+    // ---------------------------------------------------------------- a restart policy
+
+    /**
+     * {@code --restart on-failure:1}: a container failing while its monitor hibernates is restarted by Podman's exit
+     * command ({@code podman container cleanup} applies the policy), once; the restarted run fails at once (its trigger
+     * exists) and stays exited.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void aRestartPolicyAppliesToAContainerFailingWhileHibernated(MonitorUnderTest m) throws Exception {
+        hibernating(m, "restart", List.of("--restart", "on-failure:1"), "echo run; " + trigger("go") + "exit 3", (c, t) -> {
+            c.awaitLog("run", 20_000);
+            idle(c);
+            touch(t, "go");
+            Await.value("the restart count of " + c.name, Duration.ofSeconds(EXIT_BOUND_S + 10),
+                    () -> c.inspect("{{.RestartCount}} {{.State.Status}}"), v -> v.equals("1 exited"));
+            assertTrue(c.psStatus().startsWith("Exited (3)"), "podman ps -a: " + c.psStatus());
+            assertEquals("run\nrun\n", podman(m, "logs", c.name).out(), "podman logs: both runs");
+        });
+    }
+
     // ---------------------------------------------------------------- a symbolic link planted at the log path
 
     /**
