@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -584,6 +586,77 @@ class HibernationPodmanTest {
                 run.await(60);
             }
         }
+    }
+
+    /**
+     * An exec session's monitor ({@code podman exec -d}: conmon with {@code -e}) never hibernates, while the
+     * container's own monitor, idle as long, does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void anExecSessionsMonitorKeepsItsJvm(MonitorUnderTest m) throws Exception {
+        m.onlyConmonJ(WHY);
+        hibernating(m, "exec-session", List.of(), "echo first; sleep 600", (c, t) -> {
+            c.awaitLog("first", 20_000);
+            String id = c.inspect("{{.Id}}");
+            long containerMonitor = c.conmonPid();
+            Fixtures.Proc exec = podman(m, "exec", "-d", c.name, "sh", "-c", "sleep 600");
+            assertEquals(0, exec.status(), "podman exec -d: " + exec.err());
+            // the exec session's guardian: a monitor process of this container other than the container's own
+            long execGuardian = Await.value("the exec session's monitor", Duration.ofSeconds(20), () -> PrivatePodman
+                    .processesUsingStore().stream().filter(pid -> pid != containerMonitor)
+                    .filter(pid -> PrivatePodman.cmdline(pid).startsWith(m.binary() + " ")
+                            && PrivatePodman.cmdline(pid).contains(id) && PrivatePodman.cmdline(pid).contains(" -e "))
+                    .findFirst().orElse(-1L), pid -> pid > 0);
+            List<Long> execJvm = MonitorProcesses.childrenRunning(execGuardian, "java");
+            assertEquals(1, execJvm.size(), "one JVM below the exec session's guardian " + execGuardian);
+            awaitHibernated(c); // the container's monitor: idle since "first"
+            assertEquals(execJvm, MonitorProcesses.childrenRunning(execGuardian, "java"),
+                    "the exec session's monitor keeps its JVM");
+        });
+    }
+
+    // ---------------------------------------------------------------- several at once
+
+    /**
+     * Four containers hibernate and are woken by the same trigger at once: each log complete and in order; for
+     * conmon-j each monitor hibernated and each runs a JVM again.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(MONITORS)
+    void severalHibernatedMonitorsWakeAtOnce(MonitorUnderTest m) throws Exception {
+        Path t = PrivatePodman.freshDir(name(m, "hib-many-trigger"));
+        String script = "echo first; " + trigger("go") + "seq 1 2000; sleep 600";
+        hibernating(m, "many-0", t, List.of(), script, c0 -> {
+            List<FaultContainer> all = new ArrayList<>(List.of(c0));
+            try {
+                for (int i = 1; i < 4; i++) all.add(FaultContainer.run(m, "hib-many-" + i, List.of("--log-driver", "k8s-file",
+                        "-v", t + ":/t"), script));
+                List<Long> guardians = new ArrayList<>();
+                for (FaultContainer c : all) {
+                    c.awaitLog("first", 20_000);
+                    guardians.add((long) c.conmonPid());
+                }
+                idle(all.toArray(FaultContainer[]::new));
+                touch(t, "go");
+                if (m.isConmonJ()) {
+                    // each guardian seen with a JVM again at least once (a woken JVM sleeps again after its period)
+                    Set<Long> seen = new HashSet<>();
+                    Await.value("a JVM again below each guardian " + guardians, WAKE_BOUND, () -> {
+                        for (long g : guardians) if (!MonitorProcesses.childrenRunning(g, "java").isEmpty()) seen.add(g);
+                        return seen;
+                    }, x -> x.size() == guardians.size());
+                }
+                StringBuilder expected = new StringBuilder("first\n");
+                for (int i = 1; i <= 2000; i++) expected.append(i).append('\n');
+                for (FaultContainer c : all) {
+                    awaitPodmanLogs(c, "\n2000\n");
+                    assertEquals(expected.toString(), podman(m, "logs", c.name).out(), "podman logs of " + c.name);
+                }
+            } finally {
+                for (FaultContainer c : all.subList(1, all.size())) c.close();
+            }
+        });
     }
 
     // ---------------------------------------------------------------- helpers
