@@ -451,23 +451,32 @@ idleN_measure() {
 }
 
 # 3a. IDLE_N idle monitors, hibernated: conmon-j with its default hibernation delay (CONMONJ_HIBERNATE unset,
-#     HIB_DELAY s), read HIB_DELAY + SETTLE s after the last container started. A monitor is the ConmonPid's tree:
-#     conmon-j's guardian and any JVM still (or again) running under it; the C conmon, the same measurement.
+#     HIB_DELAY s), read 2 x HIB_DELAY + SETTLE s after the last container started: the monitor checks once per
+#     period whether the whole period was idle, and its first period holds the container's start, so it hibernates
+#     between one and two periods after its last event (the JVMs still running after one period + SETTLE are
+#     logged). A monitor is the ConmonPid's tree: conmon-j's guardian and any JVM still (or again) running under
+#     it; the C conmon, the same measurement.
 bench_idle_hibernated() {
-    local mon=$1 rows=(hib_pss hib_rss hib_jvms hib_kinds) i ctr rc pid ctrs=() roots=() procs pids=() jvms=0
-    log "[$mon] idle, $IDLE_N containers, hibernated: podman run -d $IMAGE ${IDLE_CMD[*]} x $IDLE_N, then ${HIB_DELAY}s (hibernation delay) + ${SETTLE}s"
+    local mon=$1 rows=(hib_pss hib_rss hib_jvms hib_kinds) i ctr rc pid roots=() procs pids=() jvms=0
+    log "[$mon] idle, $IDLE_N containers, hibernated: podman run -d $IMAGE ${IDLE_CMD[*]} x $IDLE_N, then 2 x ${HIB_DELAY}s (hibernation delay) + ${SETTLE}s"
     for (( i = 1; i <= IDLE_N; i++ )); do
         ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
         (( rc == 0 )) || { set_rows_na "$mon" "run -d $i/$IDLE_N failed: $(why $rc)" "${rows[@]}"; return; }
-        ctrs+=("$ctr")
-    done
-    sleep $(( HIB_DELAY + SETTLE ))
-    for ctr in "${ctrs[@]}"; do
         pid=$(conmon_pid "$ctr" "$mon") || { set_rows_na "$mon" "$pid" "${rows[@]}"; return; }
         roots+=("$pid")
     done
     (( $(printf '%s\n' "${roots[@]}" | sort -u | wc -l) == IDLE_N )) || {
         set_rows_na "$mon" "fewer distinct monitor pids than containers" "${rows[@]}"; return; }
+    sleep $(( HIB_DELAY + SETTLE ))
+    if [ "$mon" = j ]; then
+        for pid in "${roots[@]}"; do jvms=$(( jvms + $(monitor_jvms "$pid" | wc -l) )); done
+        log "[$mon] ${HIB_DELAY}s + ${SETTLE}s after the last start: $jvms JVM(s) running"
+        jvms=0
+    fi
+    sleep "$HIB_DELAY"
+    for pid in "${roots[@]}"; do
+        [ -e "/proc/$pid" ] || { set_rows_na "$mon" "monitor $pid exited" "${rows[@]}"; return; }
+    done
     for pid in "${roots[@]}"; do
         mapfile -t procs < <(monitor_tree "$pid" "$mon")
         pids+=("${procs[@]}")
@@ -1078,7 +1087,7 @@ declare -A ROW_NAME=(
     [mem_libjvm]="… of which libjvm.so (relocated data, .bss, shared code) (MiB)"
     [mem_files]="… of which other file mappings (libraries, jimage) (MiB)"
     [mem_other]="… of which other anonymous memory (MiB)"
-    [hib_pss]="idle, $IDLE_N containers, hibernated (conmon-j's default delay; read $HIB_DELAY + $SETTLE s after the last start): PSS per monitor (MiB; conmon-j: guardian + any JVM)"
+    [hib_pss]="idle, $IDLE_N containers, hibernated (conmon-j's default delay; read 2 × $HIB_DELAY + $SETTLE s after the last start): PSS per monitor (MiB; conmon-j: guardian + any JVM)"
     [hib_rss]="idle, $IDLE_N containers, hibernated: mean monitor RSS (MiB)"
     [hib_jvms]="… JVMs still running (of $IDLE_N)"
     [hib_kinds]="… of which, by kind (MiB per monitor; bench/mem-breakdown.sh)"
@@ -1163,8 +1172,8 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
   (shared pages counted once across them) and the mean Rss.
 - "… of which": the same Pss split by kind of mapping in /proc/PID/smaps (bench/mem-breakdown.sh;
   method in bench/README.md); the kinds add up to the PSS row.
-- hibernated: the same $IDLE_N containers with conmon-j's default hibernation delay, read ${HIB_DELAY} + ${SETTLE} s
-  after the last one started; a monitor is the ConmonPid's tree (conmon-j: the guardian and any JVM running
+- hibernated: the same $IDLE_N containers with conmon-j's default hibernation delay, read 2 × ${HIB_DELAY} + ${SETTLE} s
+  after the last one started (the monitor hibernates one to two delays after its last event); a monitor is the ConmonPid's tree (conmon-j: the guardian and any JVM running
   under it), the kinds as above, those that hold any memory.
 - wake: one such container, conmon-j with CONMONJ_HIBERNATE=$WAKE_DELAY; $RUNS times, once the JVM has hibernated,
   a line written into the container's stdout pipe (/proc/PID/fd/1 of its pid 1); latency from just before the
