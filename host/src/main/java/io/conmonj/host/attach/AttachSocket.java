@@ -173,6 +173,44 @@ public final class AttachSocket {
     }
 
     /**
+     * A resumed monitor (hibernation): the listening socket its predecessor made, kept by the guardian meanwhile;
+     * connections that arrived in between wait in its backlog and are accepted now. Nothing is created or removed.
+     */
+    public static AttachSocket adopt(Placement placement, int listener, EventLoop loop, StdinSink stdin,
+                                     Runnable onClientInputClosed, Consumer<String> warn) throws NativeCallException {
+        AttachSocket socket = new AttachSocket(loop, placement.socketPath(), placement.symlinkPath(), stdin,
+                onClientInputClosed, warn);
+        Sys.setNonBlocking(listener);
+        socket.listener = listener;
+        loop.register(listener, Epoll.IN, events -> socket.acceptOne());
+        socket.backlog = socket.watchBacklog(listener);
+        return socket;
+    }
+
+    /**
+     * Hibernation: the listening socket, for the guardian to keep while no monitor runs; -1 if it is closed. Only
+     * with no client connected (a client's stream is state this JVM holds).
+     */
+    public int listenerFd() {
+        return listener;
+    }
+
+    /**
+     * Hibernation, after the guardian took its copy of the listener: closes ours, and leaves the socket file and
+     * the symlink where they are, for the next monitor.
+     */
+    public void handedOff() {
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            clients.get(i).close();
+        }
+        if (listener >= 0) {
+            unregister(listener);
+            closeListener();
+        }
+        socketUnlinked = symlinkRemoved = true;
+    }
+
+    /**
      * The {@code onClientInputClosed} policy of conmon-behaviour.md §5.5: with {@code -i}
      * and without {@code --leave-stdin-open}, container stdin is closed when
      * a client's input ends (later clients cannot feed it anymore); otherwise

@@ -90,16 +90,44 @@ public final class ControlFifos implements AutoCloseable {
             // resize requests the monitor would stall in write(). Ours drops the
             // request with a warning instead.
             Sys.setNonBlocking(fifos.winszWrite);
-            fifos.winszReader = new CtlLineReader(fifos.winszRead, fifos::winszLine, warn);
-            CtlLineReader winszReader = fifos.winszReader;
-            fifos.winszHandler = events -> winszReader.readOnce();
-            CtlLineReader reader = new CtlLineReader(fifos.ctlRead, fifos::ctlLine, warn);
-            loop.register(fifos.ctlRead, Epoll.IN, events -> reader.readOnce());
+            fifos.startReading();
         } catch (SetupException | NativeCallException | RuntimeException e) {
             fifos.close();
             throw e;
         }
         return fifos;
+    }
+
+    /**
+     * A resumed monitor (hibernation): the four descriptors its predecessor opened, kept by the guardian meanwhile
+     * ({@link #descriptors()}'s order); lines written in between wait in the FIFOs and are read now.
+     */
+    public static ControlFifos adopt(String bundle, int[] fds, EventLoop loop, LogReopener reopener,
+                                     Consumer<String> warn) throws NativeCallException {
+        ControlFifos fifos = new ControlFifos(loop, bundle, reopener, warn);
+        fifos.ctlRead = fds[0];
+        fifos.ctlWrite = fds[1];
+        fifos.winszRead = fds[2];
+        fifos.winszWrite = fds[3];
+        fifos.startReading();
+        return fifos;
+    }
+
+    /** Reads ctl on the loop from now on; winsz only once {@link #watchWinsz} is called. */
+    private void startReading() throws NativeCallException {
+        winszReader = new CtlLineReader(winszRead, this::winszLine, warn);
+        CtlLineReader winsz = winszReader;
+        winszHandler = events -> winsz.readOnce();
+        CtlLineReader reader = new CtlLineReader(ctlRead, this::ctlLine, warn);
+        loop.register(ctlRead, Epoll.IN, events -> reader.readOnce());
+    }
+
+    /**
+     * Hibernation: ctl's read and write sides, winsz's read and write sides, for the guardian to keep; null while
+     * winsz is read (terminal mode, whose pty stays with a running monitor).
+     */
+    public int[] descriptors() {
+        return watchingWinsz ? null : new int[] {ctlRead, ctlWrite, winszRead, winszWrite};
     }
 
     /** mkfifo (replacing what is there), then a non-blocking read side and a blocking write side. */

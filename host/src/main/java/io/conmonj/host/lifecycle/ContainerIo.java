@@ -94,6 +94,17 @@ final class ContainerIo {
         return io;
     }
 
+    /**
+     * A resumed monitor (hibernation): the read ends of the container's stdout and stderr pipes, kept by the
+     * guardian while no monitor ran (-1 for one the previous monitor had seen end).
+     */
+    static ContainerIo adopt(int stdoutRead, int stderrRead) {
+        ContainerIo io = new ContainerIo(false);
+        io.stdoutRead = stdoutRead;
+        io.stderrRead = stderrRead;
+        return io;
+    }
+
     /** Passthrough: the runtime gets the caller's stdio; nothing is read or logged. */
     static ContainerIo passthrough() {
         return new ContainerIo(true);
@@ -181,9 +192,23 @@ final class ContainerIo {
         if (ptyOut != null) {
             ptyOut.register();
         }
-        err = new OutputPump(Stream.STDERR, stderrRead, sink);
-        stderrRead = -1;
-        err.register(loop);
+        if (stderrRead >= 0) {
+            err = new OutputPump(Stream.STDERR, stderrRead, sink);
+            stderrRead = -1;
+            err.register(loop);
+        }
+    }
+
+    /**
+     * Hibernation: the fds still reading the container's output ({@link OutputPump#fd()}, -1 once a stream ended);
+     * null when this shape cannot be handed over (a terminal, passthrough, or container stdin, whose state lives
+     * here).
+     */
+    int[] handOffFds() {
+        if (passthrough || ptyOut != null || console != null || containerStdin != null) {
+            return null;
+        }
+        return new int[] {out == null ? -1 : out.fd(), err == null ? -1 : err.fd()};
     }
 
     /** What is still buffered: stdout (or the pty) first, then stderr (conmon-behaviour.md §10.2). */

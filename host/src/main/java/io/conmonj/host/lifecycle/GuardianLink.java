@@ -1,6 +1,8 @@
 package io.conmonj.host.lifecycle;
 
 import io.conmonj.host.Diagnostics;
+import io.conmonj.host.loop.EventLoop;
+import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.Sys;
 
@@ -28,12 +30,22 @@ public final class GuardianLink {
     /** The guardian takes at most this much of a failure's account (REASON_MAX in guardian.c). */
     static final int REASON_MAX = 512;
 
+    /** How long a hibernating monitor waits for the guardian to take its descriptors before it stays awake. */
+    static final int HAND_OFF_ANSWER_MILLIS = 1000;
+
+    /** Receives the container's status from the guardian, which reaped it (a resumed monitor's container is not its child). */
+    @FunctionalInterface
+    public interface StatusListener {
+        void containerExited(int status);
+    }
+
     private static final GuardianLink ABSENT = new GuardianLink(-1, -1);
 
     private final int fd;
     private final int guardianPid;
     private boolean broken;
     private boolean finished;
+    private StatusListener statusListener;
 
     /** Package-private for tests, which read the records from a pipe. */
     GuardianLink(int fd, int guardianPid) {
@@ -153,6 +165,92 @@ public final class GuardianLink {
             return; // the guardian still has work to do after us: it must wait for our exit
         }
         send('X', text(Integer.toString(status & 0xff)));
+    }
+
+    /**
+     * Hibernation: asks the guardian to hold {@code state}'s descriptors and text until the container needs a monitor
+     * again ({@code 'H'}), and waits (bounded) for its answer. True when it took them ({@code 'h'}): this JVM may
+     * exit now and the guardian starts the next one. False when it refused ({@code 'n'}, the reason is logged), did
+     * not answer in time, or is gone: the monitor stays.
+     */
+    boolean handOff(ResumeState state) {
+        if (fd < 0 || broken) {
+            return false;
+        }
+        byte[] fds = state.fdList().getBytes(StandardCharsets.US_ASCII);
+        byte[] text = text(state.stateText());
+        byte[] payload = new byte[fds.length + 1 + text.length];
+        System.arraycopy(fds, 0, payload, 0, fds.length);
+        System.arraycopy(text, 0, payload, fds.length + 1, text.length);
+        send('H', payload);
+        if (broken) {
+            return false;
+        }
+        byte[] answer = new byte[REASON_MAX + 1];
+        int n;
+        try (Epoll wait = new Epoll()) {
+            wait.add(fd, Epoll.IN);
+            do { // a resumed monitor may get the container's status first: it is kept, and the answer follows
+                if (wait.await(HAND_OFF_ANSWER_MILLIS) == 0) {
+                    Diagnostics.warn("the guardian did not answer the hand-off within " + HAND_OFF_ANSWER_MILLIS
+                            + " ms; the monitor stays");
+                    return false;
+                }
+                n = Sys.read(fd, answer, answer.length);
+            } while (n > 0 && takeStatus(answer, n));
+        } catch (NativeCallException e) {
+            Diagnostics.warn("hand-off to the guardian: " + e.getMessage());
+            return false;
+        }
+        if (n == 1 && answer[0] == 'h') {
+            return true;
+        }
+        String why = n > 1 && answer[0] == 'n'
+                ? new String(answer, 1, n - 1, StandardCharsets.UTF_8) : "an answer of " + Math.max(n, 0) + " bytes";
+        Diagnostics.warn("the guardian refused the hand-off: " + why + "; the monitor stays");
+        return false;
+    }
+
+    /** An {@code 's'} record goes to the status listener; false for any other record. */
+    private boolean takeStatus(byte[] record, int n) {
+        if (n < 2 || record[0] != 's' || statusListener == null) {
+            return false;
+        }
+        String text = new String(record, 1, n - 1, StandardCharsets.US_ASCII);
+        try {
+            statusListener.containerExited(Integer.parseInt(text));
+        } catch (NumberFormatException e) {
+            Diagnostics.warn("ignored a bad status from the guardian: " + text);
+        }
+        return true;
+    }
+
+    /**
+     * A resumed monitor: the guardian reaped the container (it became the guardian's child when the first monitor
+     * exited) and sends its status as an {@code 's'} record; {@code listener} gets it on the loop.
+     */
+    void watchContainerStatus(EventLoop loop, StatusListener listener) throws NativeCallException {
+        if (fd < 0) {
+            return;
+        }
+        statusListener = listener;
+        byte[] record = new byte[64];
+        loop.register(fd, Epoll.IN, events -> {
+            int n;
+            try {
+                n = Sys.read(fd, record, record.length);
+            } catch (NativeCallException e) {
+                n = -1;
+            }
+            if (n <= 0) { // the guardian is gone: nobody will tell us; the exit path must not wait for it
+                loop.unregister(fd);
+                broken = true;
+                Diagnostics.warn("the guardian is gone; the container's status cannot be learnt");
+                listener.containerExited(-1);
+            } else if (!takeStatus(record, n)) {
+                Diagnostics.warn("ignored a record of " + n + " bytes from the guardian");
+            }
+        });
     }
 
     private void send(char tag, byte[] payload) {

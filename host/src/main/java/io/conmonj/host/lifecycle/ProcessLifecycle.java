@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The life of one conmon-j process, in conmon's order (conmon-behaviour.md §2):
@@ -45,10 +46,22 @@ public final class ProcessLifecycle {
 
     public int run(String[] argv) {
         Sys.umask(0022);
+        ResumeState resume;
+        Integer exited;
+        try {
+            resume = ResumeState.fromEnvironment();
+            exited = ResumeState.exitedStatusFromEnvironment();
+        } catch (ResumeState.ResumeException e) {
+            return giveUpResuming(e.getMessage());
+        }
+        if (resume != null) {
+            return resume(argv, resume, exited);
+        }
         Options options;
         ValidatedConfig config;
         ContainerLog log;
         ProcessState process;
+        Hibernation hibernation;
         try {
             options = Options.parse(argv);
             if (options.helpRequested()) {
@@ -65,6 +78,7 @@ public final class ProcessLifecycle {
             Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
             config.warnings().forEach(Diagnostics::warn);
             NotYetSupported.check(config);
+            hibernation = Hibernation.fromEnvironment();
             log = openSelectedLogs(config, conmonLogs);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
             process.useGuardian(guardian);
@@ -87,11 +101,48 @@ public final class ProcessLifecycle {
         } else if (writeConmonPidfile(options)) {
             launcher.daemonized();
         }
-        return monitor(config, process, log);
+        return monitor(config, process, log, hibernation, null, null);
+    }
+
+    /**
+     * A monitor started by the guardian for a container whose monitor hibernated (docs/reliability.md,
+     * "Hibernation"): the same arguments, checked again, and the logs reopened; no launcher, no Podman pipes, no
+     * runtime. Anything that fails here is left to the guardian, which takes the container over.
+     */
+    private int resume(String[] argv, ResumeState resume, Integer exited) {
+        Options options;
+        ValidatedConfig config;
+        ContainerLog log;
+        ProcessState process;
+        Hibernation hibernation;
+        try {
+            options = Options.parse(argv);
+            config = Validator.validate(options);
+            List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config);
+            config.refuseAfterLogOpen();
+            Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
+            hibernation = Hibernation.fromEnvironment();
+            log = openSelectedLogs(config, conmonLogs);
+            process = new ProcessState(installRoot(), Set.of());
+            process.useGuardian(guardian);
+        } catch (OptionParsingException | ConfigError | IOException | RuntimeException e) {
+            return giveUpResuming(e.getMessage());
+        }
+        process.protectFromOomKiller();
+        return monitor(config, process, log, hibernation, resume, exited);
+    }
+
+    /** The guardian takes the container over when a resumed monitor cannot carry on: it needs the reason. */
+    private int giveUpResuming(String why) {
+        String reason = "cannot resume the hibernated monitor: " + why;
+        Diagnostics.error(reason);
+        guardian.failing(reason);
+        return 1;
     }
 
     /** Everything after the launcher has gone: failures now reach Podman only through the sync pipe and syslog. */
-    private int monitor(ValidatedConfig config, ProcessState process, ContainerLog log) {
+    private int monitor(ValidatedConfig config, ProcessState process, ContainerLog log, Hibernation hibernation,
+                        ResumeState resume, Integer exited) {
         Options options = config.options();
         int status;
         try {
@@ -100,7 +151,11 @@ public final class ProcessLifecycle {
             }
             Sys.setsid();
             Sys.becomeChildSubreaper();
-            status = new SessionMonitor(config, process, log).run();
+            SessionMonitor session = new SessionMonitor(config, process, log, hibernation);
+            status = resume == null ? session.run() : session.resume(resume, exited);
+            if (session.handedOff()) {
+                return 0; // the guardian holds the container; it starts a monitor again when one is needed
+            }
         } catch (IOException | RuntimeException | Error e) {
             Diagnostics.error(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
             reportLateFailure(process, e);

@@ -43,6 +43,7 @@ public final class SessionMonitor {
     private final ContainerLog log;
     private final ChildReaper reaper = new ChildReaper();
 
+    private ContainerIo io;
     private AttachSocket attach;
     private ControlFifos fifos;
     private int runtimePid = -1;
@@ -52,30 +53,87 @@ public final class SessionMonitor {
     private SdNotifyProxy sdNotify;
 
     private final boolean passthrough;
+    private final Hibernation hibernation;
+    /** Set when this JVM resumed a hibernated monitor: the container is the guardian's child, not ours. */
+    private ResumeState resumed;
+    /** A resumed monitor learns the container's status from the guardian, which reaps it. */
+    private Integer statusFromGuardian;
+    private boolean handedOff;
 
-    public SessionMonitor(ValidatedConfig config, MonitorContext context, ContainerLog log) {
+    public SessionMonitor(ValidatedConfig config, MonitorContext context, ContainerLog log, Hibernation hibernation) {
         this.options = config.options();
         this.passthrough = config.uses(LogTarget.Driver.PASSTHROUGH);
         this.context = context;
         this.log = log;
+        this.hibernation = hibernation;
+    }
+
+    /** True when {@link #run} or {@link #resume} ended by handing the container to the guardian (hibernation). */
+    public boolean handedOff() {
+        return handedOff;
     }
 
     /** Runs to the end; returns the process's status (conmon-behaviour.md §10.3), or 1 if it could not be started. */
     public int run() throws IOException {
+        return inLoop((loop, timeout) -> {
+            io = openContainerIo(loop);
+            return monitor(loop, io, timeout);
+        });
+    }
+
+    /**
+     * Carries on for a monitor that hibernated (docs/reliability.md, "Hibernation"): adopts the descriptors the
+     * guardian kept, and follows the container from there to its exit files. {@code exited}: the status the
+     * guardian got when it reaped the container before starting us, or null if it still runs.
+     */
+    public int resume(ResumeState state, Integer exited) throws IOException {
+        resumed = state;
+        statusFromGuardian = exited;
+        containerPid = state.containerPid();
+        return inLoop((loop, timeout) -> {
+            io = ContainerIo.adopt(state.fd(ResumeState.STDOUT), state.fd(ResumeState.STDERR));
+            if (options.bundle() != null) {
+                if (state.fd(ResumeState.ATTACH) >= 0) {
+                    attach = AttachSocket.adopt(placement(), state.fd(ResumeState.ATTACH), loop, io.stdin(),
+                            () -> { }, Diagnostics::warn);
+                }
+                if (state.fd(ResumeState.CTL_READ) >= 0) {
+                    fifos = ControlFifos.adopt(options.bundle(), new int[] {state.fd(ResumeState.CTL_READ),
+                            state.fd(ResumeState.CTL_WRITE), state.fd(ResumeState.WINSZ_READ),
+                            state.fd(ResumeState.WINSZ_WRITE)}, loop, log::reopen, Diagnostics::warn);
+                }
+            }
+            if (exited == null) {
+                context.guardian().watchContainerStatus(loop, status -> statusFromGuardian = status);
+            }
+            oom = OomWatcher.resume(state.get(ResumeState.OOM), state.fd(ResumeState.OOM),
+                    state.fd(ResumeState.OOM_CONTROL), loop, this::recordOom, Diagnostics::warn);
+            return follow(loop, io, timeout);
+        });
+    }
+
+    /** The body of {@link #run} and {@link #resume}, on a loop that watches the monitor's signals; returns the status. */
+    @FunctionalInterface
+    private interface LoopBody {
+        int run(EventLoop loop, TimerFd timeout) throws IOException;
+    }
+
+    private int inLoop(LoopBody body) throws IOException {
         try (EventLoop loop = new EventLoop();
              SignalFd signals = new SignalFd(Sys.SIGCHLD, Sys.SIGUSR1, Sys.SIGTERM, Sys.SIGINT, Sys.SIGQUIT);
              TimerFd timeout = new TimerFd()) {
             loop.register(signals.fd(), Epoll.IN, events -> onSignals(signals));
-            ContainerIo io = null;
             try {
-                io = openContainerIo(loop);
-                return monitor(loop, io, timeout);
+                return body.run(loop, timeout);
             } finally {
                 // before the loop itself is closed: these unregister their fds from it
+                hibernation.close();
                 if (io != null) {
                     io.close();
                 }
-                if (attach != null) {
+                if (attach != null && handedOff) {
+                    attach.handedOff(); // the socket file stays for the next monitor
+                } else if (attach != null) {
                     attach.closeAll();
                 }
                 if (fifos != null) {
@@ -107,13 +165,27 @@ public final class SessionMonitor {
             ExitWatch.start(containerPid, log::containerExited);
         }
         oom = OomWatcher.start(containerPid, loop, this::recordOom, Diagnostics::warn);
+        return follow(loop, io, timeout);
+    }
+
+    /**
+     * From the container's pid being known (or adopted) to its exit files: output to the logs and attach clients,
+     * the -T timeout, hibernation when idle. Returns the status, or 0 once handed off to the guardian.
+     */
+    private int follow(EventLoop loop, ContainerIo io, TimerFd timeout) throws IOException {
         io.pump(loop, this::deliver);
         if (options.timeout() > 0) {
             // armed once the pid is known: for create, before `runtime start` (conmon-behaviour.md §16.17)
             timeout.arm(options.timeout() * 1000L);
             loop.register(timeout.fd(), Epoll.IN, events -> timedOut = timeout.acknowledge());
         }
-        loop.runUntil(() -> timedOut || containerEnded());
+        if (mayEverHibernate()) {
+            hibernation.watch(loop, this::handOff);
+        }
+        loop.runUntil(() -> timedOut || handedOff || containerEnded());
+        if (handedOff) {
+            return 0;
+        }
 
         int status = finish(io);
         if (options.exec() && timedOut) {
@@ -218,8 +290,8 @@ public final class SessionMonitor {
      * the exit files.
      */
     private int finish(ContainerIo io) throws IOException {
-        Integer exited = reaper.statusOf(containerPid);
-        if (!timedOut && exited != null) {
+        Integer exited = exitStatus();
+        if (!timedOut && exited != null && resumed == null) {
             context.guardian().containerStatus(exited); // reaped: from now on only we know it
         }
         log.containerExited(); // remote drivers stop waiting without bound for their collectors
@@ -231,7 +303,7 @@ public final class SessionMonitor {
             status = -1;
         } else {
             io.drain();
-            Integer reaped = reaper.statusOf(containerPid);
+            Integer reaped = exitStatus();
             status = reaped != null ? reaped : 0;
         }
         if (!options.noSyncLog()) {
@@ -243,6 +315,60 @@ public final class SessionMonitor {
         }
         new ExitFiles(path(options.persistDir()), path(options.exitDir()), options.cid()).write(status);
         return status;
+    }
+
+    /** The container's status: reaped by us, or, for a resumed monitor, by the guardian; null while it runs. */
+    private Integer exitStatus() {
+        return resumed != null ? statusFromGuardian : reaper.statusOf(containerPid);
+    }
+
+    /**
+     * Whether this monitor's shape can ever be handed over (docs/reliability.md, "Hibernation"): a container (not
+     * an exec session) with a bundle, pipes without stdin (a terminal's pty and container stdin are state this JVM
+     * holds), no -T timer, no sd-notify proxy, a guardian to hand over to, and only logs another monitor can
+     * reopen without a difference.
+     */
+    private boolean mayEverHibernate() {
+        return hibernation.enabled() && context.guardian().present() && !options.exec() && options.bundle() != null
+                && !passthrough && !options.terminal() && !options.stdin() && options.timeout() <= 0
+                && sdNotify == null && attach != null && fifos != null && io.handOffFds() != null;
+    }
+
+    /**
+     * After a whole idle period: hands the descriptors to the guardian and ends the loop, unless a client is
+     * attached, the container was reaped, or the guardian does not take them (the monitor then stays).
+     */
+    private boolean handOff() {
+        if (attach.clientCount() > 0 || exitStatus() != null || !log.reopenableLater()) {
+            return false;
+        }
+        int[] output = io.handOffFds();
+        int[] control = fifos.descriptors();
+        if (output == null || control == null || attach.listenerFd() < 0) {
+            return false;
+        }
+        ResumeState state = new ResumeState(containerPid);
+        state.add(ResumeState.STDOUT, output[0], true);
+        state.add(ResumeState.STDERR, output[1], true);
+        state.add(ResumeState.ATTACH, attach.listenerFd(), true);
+        state.add(ResumeState.CTL_READ, control[0], true);
+        state.add(ResumeState.CTL_WRITE, control[1], false);
+        state.add(ResumeState.WINSZ_READ, control[2], false); // read only with a terminal: never a reason to wake
+        state.add(ResumeState.WINSZ_WRITE, control[3], false);
+        int[] oomFds = oom.handOffFds();
+        String oomState = oom.handOffState();
+        if (oomFds != null && oomState != null) {
+            state.add(ResumeState.OOM, oomFds[0], true);
+            state.add(ResumeState.OOM_CONTROL, oomFds[1], false);
+            state.put(ResumeState.OOM, oomState);
+        }
+        if (!context.guardian().handOff(state)) {
+            return false;
+        }
+        Diagnostics.info("idle for " + hibernation.periodMillis() / 1000 + " s: container " + containerPid
+                + " handed to the guardian until it needs a monitor again");
+        handedOff = true;
+        return true;
     }
 
     /** Podman sets OOMKilled when persist-dir/oom (or BUNDLE/oom) exists as it reads the exit file. */
@@ -307,6 +433,9 @@ public final class SessionMonitor {
      * child at all (ECHILD), when kill(pid, 0) no longer finds it (conmon-behaviour.md §10.1).
      */
     private boolean containerEnded() {
+        if (resumed != null) {
+            return statusFromGuardian != null; // the guardian's child: only its word counts
+        }
         if (reaper.statusOf(containerPid) != null) {
             return true;
         }

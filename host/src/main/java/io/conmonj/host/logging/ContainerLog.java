@@ -38,6 +38,14 @@ public interface ContainerLog extends Closeable {
         return false;
     }
 
+    /**
+     * Whether this log may be closed now and reopened by another monitor process without a difference in what is
+     * logged (hibernation, docs/reliability.md).
+     */
+    default boolean reopenableLater() {
+        return false;
+    }
+
     /** fsync before the exit files are written; the caller skips it with {@code --no-sync-log} (conmon-behaviour.md §7.1.6). */
     void sync() throws IOException;
 

@@ -49,6 +49,14 @@ abstract sealed class DriverSlot {
         return false;
     }
 
+    /**
+     * One of conmon's own logs ({@code -l}: k8s-file, journald), which keep nothing between reads that a reopen
+     * would lose: a monitor logging only to those may hibernate (docs/reliability.md, "Hibernation").
+     */
+    boolean isConmonLog() {
+        return false;
+    }
+
     /** Passed on at once, on the caller's thread (the driver's contract says it is thread-safe). */
     final void containerExited() {
         if (broken) {
@@ -142,6 +150,11 @@ abstract sealed class DriverSlot {
         @Override
         boolean mayBlockTheLoop() {
             return !fatal;
+        }
+
+        @Override
+        boolean isConmonLog() {
+            return fatal;
         }
 
         @Override

@@ -230,6 +230,24 @@ public final class LogPipeline implements ContainerLog {
         return false;
     }
 
+    /**
+     * Whether a monitor may close this log and a later monitor reopen it without a difference in what is logged
+     * (hibernation): only conmon's own logs, which append to their file or send each line as they get it. Drivers
+     * selected by annotations (remote sessions, plugins, buffers, workers) keep a monitor awake.
+     */
+    @Override
+    public boolean reopenableLater() {
+        if (closed) {
+            return false;
+        }
+        for (DriverSlot slot : slots) {
+            if (!slot.isConmonLog()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** May be called twice (the exit watch and the loop): drivers keep the first deadline. */
     @Override
     public void containerExited() {

@@ -24,6 +24,7 @@ public final class EventLoop implements AutoCloseable {
 
     private final Epoll epoll;
     private final Map<Integer, Handler> handlers = new HashMap<>();
+    private long dispatched;
 
     public EventLoop() throws NativeCallException {
         this.epoll = new Epoll();
@@ -47,10 +48,16 @@ public final class EventLoop implements AutoCloseable {
             for (int i = 0; i < ready; i++) {
                 Handler handler = handlers.get(epoll.readyFd(i));
                 if (handler != null) { // an earlier handler of this batch may have unregistered it
+                    dispatched++;
                     handler.ready(epoll.readyEvents(i));
                 }
             }
         }
+    }
+
+    /** How many times a handler was called so far: a count that has not moved means nothing happened. */
+    public long dispatched() {
+        return dispatched;
     }
 
     @Override

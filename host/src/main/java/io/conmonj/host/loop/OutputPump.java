@@ -62,6 +62,11 @@ public final class OutputPump {
         }
     }
 
+    /** The pipe's read end, -1 once it ended. */
+    public int fd() {
+        return fd;
+    }
+
     public boolean atEnd() {
         return fd < 0;
     }

@@ -37,6 +37,18 @@ final class OomCounters {
         return changed;
     }
 
+    /** The last value seen for {@code key} (0 if none). */
+    long last(String key) {
+        return lastSeen.getOrDefault(key, 0L);
+    }
+
+    /** A resumed watch (hibernation) starts from its predecessor's last values. */
+    void restore(String key, long value) {
+        if (value != 0) {
+            lastSeen.put(key, value);
+        }
+    }
+
     /** The {@code oom} and {@code oom_kill} counters of a memory.events text (others ignored). */
     static Map<String, Long> parseMemoryEvents(String text) {
         Map<String, Long> counters = new HashMap<>();

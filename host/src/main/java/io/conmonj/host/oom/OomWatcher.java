@@ -108,6 +108,63 @@ public final class OomWatcher implements AutoCloseable {
         return watcher;
     }
 
+    /**
+     * Hibernation: the watch's descriptors, {@code [0]} (the inotify fd or eventfd: an event on it must wake a
+     * monitor) and {@code [1]} (v1: memory.oom_control, kept open with the registration; else -1); null when
+     * nothing is watched.
+     */
+    public int[] handOffFds() {
+        return fd < 0 ? null : new int[] {fd, oomControlFd};
+    }
+
+    /** Hibernation: what a resumed watch needs besides the descriptors, one line: "v2 OOM OOM_KILL FILE" or "v1 KILLS DIR". */
+    public String handOffState() {
+        if (target instanceof OomTarget.V2 v2) {
+            return "v2 " + counters.last(OomCounters.OOM) + " " + counters.last(OomCounters.OOM_KILL) + " "
+                    + v2.memoryEvents();
+        }
+        if (target instanceof OomTarget.V1 v1) {
+            return "v1 " + oomKillsSeen + " " + v1.cgroupDir();
+        }
+        return null;
+    }
+
+    /**
+     * A resumed monitor (hibernation): the watch its predecessor set up, from {@link #handOffState()} and the
+     * descriptors the guardian kept (an OOM while no monitor ran left its event pending on them). A state that
+     * cannot be read is a warning, and no watch.
+     */
+    public static OomWatcher resume(String state, int fd, int controlFd, EventLoop loop, Runnable onOom,
+                                    Consumer<String> warn) {
+        String kind = state == null ? "" : state.split(" ", 2)[0];
+        try {
+            String[] v2 = state == null ? new String[0] : state.split(" ", 4);
+            if (kind.equals("v2") && v2.length == 4 && fd >= 0) {
+                OomWatcher watcher = new OomWatcher(new OomTarget.V2(Path.of(v2[3])), loop, onOom, warn);
+                watcher.counters.restore(OomCounters.OOM, Long.parseLong(v2[1]));
+                watcher.counters.restore(OomCounters.OOM_KILL, Long.parseLong(v2[2]));
+                watcher.fd = fd;
+                loop.register(fd, Epoll.IN, events -> watcher.v2Ready());
+                return watcher;
+            }
+            String[] v1 = state == null ? new String[0] : state.split(" ", 3);
+            if (kind.equals("v1") && v1.length == 3 && fd >= 0) {
+                OomWatcher watcher = new OomWatcher(new OomTarget.V1(Path.of(v1[2])), loop, onOom, warn);
+                watcher.oomKillsSeen = Long.parseLong(v1[1]);
+                watcher.fd = fd;
+                watcher.oomControlFd = controlFd;
+                loop.register(fd, Epoll.IN, events -> watcher.v1Ready());
+                return watcher;
+            }
+        } catch (NumberFormatException | NativeCallException e) {
+            // below
+        }
+        warn.accept("cannot resume the OOM watch (" + state + "): no OOM monitoring");
+        Sys.closeQuietly(fd);
+        Sys.closeQuietly(controlFd);
+        return new OomWatcher(new OomTarget.None("not resumed"), loop, onOom, warn);
+    }
+
     /** What is watched, for diagnostics: "cgroup v1 DIR", "cgroup v2 FILE" or "none". */
     public String description() {
         if (target instanceof OomTarget.V1 v1) {
