@@ -25,7 +25,8 @@ mkdir -p "$root/bin" "$root/libexec" "$root/lib/native" "$root/lib/drivers" "$ro
 cflags=(-O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong)
 gcc "${cflags[@]}" -DCONMON_VERSION="\"$conmon_version\"" -DCONMONJ_VERSION="\"$conmonj_version\"" \
     -o "$root/bin/conmon" "$module/src/main/c/launcher.c" "$module/src/main/c/guardian.c" \
-    "$module/src/main/c/guardian-output.c" "$module/src/main/c/memory-sharing.c"
+    "$module/src/main/c/guardian-output.c" "$module/src/main/c/guardian-sleep.c" \
+    "$module/src/main/c/memory-sharing.c"
 # conmon-logs, the log reader (io.conmonj.host.reader)
 install -m 0755 "$module/src/main/dist/bin/conmon-logs" "$root/bin/conmon-logs"
 gcc "${cflags[@]}" -o "$root/libexec/conmon-j-exec" "$module/src/main/c/exec-helper.c" \

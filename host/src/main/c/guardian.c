@@ -21,6 +21,11 @@
  *   'F'               the monitor wrote the exit files and started the exit command itself
  *   'X' STATUS        after 'F': the monitor reaped every child and only exits now, with STATUS; we exit
  *                     at once with it (Podman waits for our pid: it need not wait for the JVM's teardown)
+ *   'H' FDS\0STATE    the monitor hibernates: we hold copies of the fds it watches ("12w,13w,17k": w wakes,
+ *                     k is only kept) and its opaque STATE (guardian-sleep.h); we answer
+ *                     'h' (held: the monitor exits and its death is no fault) or 'n' TEXT (refused, why)
+ * and to a resumed monitor (one we started when a held fd became ready, CONMONJ_RESUME):
+ *   's' STATUS        we reaped the container (it is our child since the first monitor exited)
  * A record longer than RECORD_MAX, an unknown tag or a bad number is reported and ignored.
  *
  * The choice for a container still running when its monitor dies: we keep it
@@ -34,6 +39,8 @@
 #define _GNU_SOURCE
 #include "guardian.h"
 #include "guardian-output.h"
+#include "guardian-sleep.h"
+#include "guardian-state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +64,6 @@
 extern char **environ;
 
 #define RECORD_MAX 65536
-#define MAX_EXIT_FILES 2
 #define MAX_EXIT_ARGS 1024
 /* the longest account of a failure the monitor may give ('R'), so the reason line stays one k8s-file record */
 #define REASON_MAX 512
@@ -65,32 +71,6 @@ extern char **environ;
 #define FINAL_DRAIN_MS 1000
 /* the status of a JVM that ends at its first OutOfMemoryError (jvm.options: -XX:+ExitOnOutOfMemoryError) */
 #define JVM_OUT_OF_MEMORY 3
-
-struct guard {
-    pid_t monitor;
-    int monitor_status; /* wait status */
-    int monitor_done;
-    int channel;
-    int signals;
-    int finished;
-    int exit_now;    /* 'X' came after 'F': exit with exit_status without waiting for the monitor */
-    int exit_status;
-
-    char *id;
-    char *exit_files[MAX_EXIT_FILES];
-    int exit_file_count;
-    struct guardian_log log; /* the k8s-file log and the id for messages */
-    char **exit_argv; /* NULL-terminated */
-    int exit_delay;
-
-    pid_t container;
-    int container_status; /* conmon's form: exit code or 128+signal */
-    int container_done;
-    int container_pidfd;
-    int out_fds[2]; /* our copies: stdout, stderr */
-    char *oom_score_adj; /* the value we inherited, restored for the exit command */
-    char *failure;       /* 'R': the monitor's own account of why it gives up */
-};
 
 static int parse_int(const char *text, long min, long max, long *out)
 {
@@ -138,6 +118,8 @@ static void take_output_fds(struct guard *g, const char *payload, size_t len)
     memcpy(text, payload, len);
     text[len] = '\0';
     const char *texts[2] = { text, text + (second - payload) + 1 };
+    if (g->monitor_done) /* a record read after the monitor was reaped: its pid may be another process's now */
+        return;
     int pidfd = pidfd_open(g->monitor, 0);
     if (pidfd < 0) {
         guardian_note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->monitor, strerror(errno));
@@ -196,6 +178,22 @@ static void take_exit_command(struct guard *g, const char *payload, size_t len)
     argv[count - 1] = NULL;
     g->exit_argv = argv;
     g->exit_delay = (int)delay;
+}
+
+/* One record to the monitor; never blocks (the monitor reads its channel on its event loop). */
+int guard_send(struct guard *g, const char *record, size_t len)
+{
+    if (g->channel < 0)
+        return -1;
+    ssize_t n;
+    do {
+        n = send(g->channel, record, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)len) {
+        guardian_note(LOG_ERR, "conmon-j guardian: send '%c': %s", record[0], n < 0 ? strerror(errno) : "short send");
+        return -1;
+    }
+    return 0;
 }
 
 static void take_record(struct guard *g, const char *record, size_t len)
@@ -268,6 +266,9 @@ static void take_record(struct guard *g, const char *record, size_t len)
     case 'F':
         g->finished = 1;
         return;
+    case 'H':
+        sleep_hand_off(g, payload, plen);
+        return;
     case 'X': {
         char text[32];
         if (g->finished && plen < sizeof text) {
@@ -315,7 +316,7 @@ static void read_channel(struct guard *g)
 
 /* ---- children and signals ------------------------------------------------ */
 
-static void reap(struct guard *g)
+void guard_reap(struct guard *g)
 {
     for (;;) {
         int status;
@@ -333,18 +334,22 @@ static void reap(struct guard *g)
         } else if (pid == g->container && !g->container_done) {
             g->container_status = status_of(status);
             g->container_done = 1;
+            sleep_tell_status(g);
         }
     }
 }
 
 static void forward(struct guard *g, int signal)
 {
-    pid_t target = !g->monitor_done ? g->monitor : g->container;
+    /* a monitor that handed off only exits now: the signal would die with it */
+    pid_t target = !g->monitor_done && !g->handed_off ? g->monitor : g->container;
+    if (target == g->container && g->container_done)
+        return; /* reaped: its pid may be another process's now */
     if (target > 0 && kill(target, signal) < 0 && errno != ESRCH)
         guardian_note(LOG_ERR, "conmon-j guardian: kill %d: %s", (int)target, strerror(errno));
 }
 
-static void read_signals(struct guard *g)
+void guard_read_signals(struct guard *g)
 {
     struct signalfd_siginfo info;
     for (;;) {
@@ -358,7 +363,7 @@ static void read_signals(struct guard *g)
             return;
         }
         if (info.ssi_signo == SIGCHLD || info.ssi_signo == SIGUSR1)
-            reap(g);
+            guard_reap(g);
         else
             forward(g, (int)info.ssi_signo);
     }
@@ -388,13 +393,14 @@ static void drain_fd(struct guard *g, int index)
 }
 
 /* When the container is not our descendant (it was never reparented to us), its pidfd tells its end. */
-static void check_container(struct guard *g)
+void guard_check_container(struct guard *g)
 {
     int status;
     pid_t pid = waitpid(g->container, &status, WNOHANG);
     if (pid == g->container) {
         g->container_status = status_of(status);
         g->container_done = 1;
+        sleep_tell_status(g);
     } else if (pid < 0 && errno == ECHILD) {
         /* someone else reaped it: its status is lost */
         g->container_status = -1;
@@ -410,9 +416,9 @@ static void wait_for_container(struct guard *g)
     if (!g->container_done && g->container_pidfd < 0) {
         if (errno != ESRCH)
             guardian_note(LOG_ERR, "conmon-j guardian: pidfd_open %d: %s", (int)g->container, strerror(errno));
-        reap(g);
+        guard_reap(g);
         if (!g->container_done)
-            check_container(g);
+            guard_check_container(g);
     }
     struct timespec deadline = { 0, 0 };
     for (;;) {
@@ -453,18 +459,34 @@ static void wait_for_container(struct guard *g)
             break;
         }
         if (fds[0].revents)
-            read_signals(g);
+            guard_read_signals(g);
         for (int i = 0; i < 2; i++)
             if (out_at[i] >= 0 && fds[out_at[i]].revents)
                 drain_fd(g, i);
         if (pidfd_at >= 0 && fds[pidfd_at].revents && !g->container_done) {
-            reap(g);
+            guard_reap(g);
             if (!g->container_done)
-                check_container(g);
+                guard_check_container(g);
         }
         if (g->container_done && g->out_fds[0] < 0 && g->out_fds[1] < 0)
             break;
     }
+}
+
+/* In a child about to exec: our -1000 is for the guardian alone (the OOM killer must be able to pick the rest). */
+void guard_restore_oom_score_adj(const struct guard *g)
+{
+    if (g->oom_score_adj == NULL)
+        return;
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        syslog(LOG_WARNING, "conmon-j guardian: open /proc/self/oom_score_adj: %m");
+        return;
+    }
+    if (write(fd, g->oom_score_adj, strlen(g->oom_score_adj)) < 0)
+        syslog(LOG_WARNING, "conmon-j guardian: restore oom_score_adj: %m");
+    if (close(fd) < 0)
+        syslog(LOG_WARNING, "conmon-j guardian: close: %m");
 }
 
 /* Runs the exit command after the delay, as the monitor's exec helper does, and waits for it (its status does not
@@ -486,15 +508,7 @@ static void run_exit_command(struct guard *g)
         struct timespec delay = { g->exit_delay, 0 };
         while (nanosleep(&delay, &delay) < 0 && errno == EINTR)
             ;
-        if (g->oom_score_adj != NULL) {
-            int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-            if (fd >= 0) {
-                if (write(fd, g->oom_score_adj, strlen(g->oom_score_adj)) < 0)
-                    syslog(LOG_WARNING, "conmon-j guardian: restore oom_score_adj: %m");
-                if (close(fd) < 0)
-                    syslog(LOG_WARNING, "conmon-j guardian: close: %m");
-            }
-        }
+        guard_restore_oom_score_adj(g);
         execve(g->exit_argv[0], g->exit_argv, environ);
         syslog(LOG_ERR, "conmon-j guardian: exec %s: %m", g->exit_argv[0]);
         _exit(127);
@@ -525,20 +539,9 @@ static void describe_death(int wait_status, char *out, size_t size)
 
 static void take_over(struct guard *g) __attribute__((noreturn));
 
-static void take_over(struct guard *g)
+/* Finishes the container's exit path without a monitor; death says what became of the monitor. */
+void guard_keep_container(struct guard *g, const char *death)
 {
-    char death[REASON_MAX + 128];
-    describe_death(g->monitor_status, death, sizeof death);
-    if (g->failure != NULL) {
-        size_t used = strlen(death);
-        snprintf(death + used, sizeof death - used, ": %s", g->failure);
-    }
-    if (g->container <= 0 && !g->container_done) {
-        /* before a container existed: the caller saw the monitor fail on the sync pipe or the verdict */
-        syslog(LOG_ERR, "%s: conmon-j monitor %s before the container started", g->id ? g->id : "conmon-j", death);
-        reap(g);
-        _exit(status_of(g->monitor_status) & 0xff);
-    }
     if (g->container_done) {
         guardian_log_reason(&g->log, "conmon-j: the monitor (pid %d) %s; the container had exited with status %d",
                (int)g->monitor, death, g->container_status);
@@ -555,6 +558,23 @@ static void take_over(struct guard *g)
     if (g->exit_argv != NULL)
         run_exit_command(g);
     _exit(g->container_status & 0xff);
+}
+
+static void take_over(struct guard *g)
+{
+    char death[REASON_MAX + 128];
+    describe_death(g->monitor_status, death, sizeof death);
+    if (g->failure != NULL) {
+        size_t used = strlen(death);
+        snprintf(death + used, sizeof death - used, ": %s", g->failure);
+    }
+    if (g->container <= 0 && !g->container_done) {
+        /* before a container existed: the caller saw the monitor fail on the sync pipe or the verdict */
+        syslog(LOG_ERR, "%s: conmon-j monitor %s before the container started", g->id ? g->id : "conmon-j", death);
+        guard_reap(g);
+        _exit(status_of(g->monitor_status) & 0xff);
+    }
+    guard_keep_container(g, death);
 }
 
 /* ---- set-up ----------------------------------------------------------------- */
@@ -593,6 +613,48 @@ static int release_caller_fds(int keep)
     return 3;
 }
 
+/* ---- the monitor's life ------------------------------------------------------ */
+
+/* In a forked child: the JVM finds its end of the channel (not close-on-exec) in CONMONJ_GUARDIAN. */
+void guard_exec_monitor(struct guard *g, int pair[2], int verdict_fd)
+{
+    if (close(pair[0]) < 0 || fcntl(pair[1], F_SETFD, 0) < 0 || (verdict_fd >= 0 && fcntl(verdict_fd, F_SETFD, 0) < 0))
+        _exit(1);
+    char value[64];
+    snprintf(value, sizeof value, "%d;%d", pair[1], (int)g->self);
+    if (setenv(ENV_GUARDIAN, value, 1) < 0)
+        _exit(1);
+    g->exec_monitor(verdict_fd, g->context);
+    _exit(1);
+}
+
+/* Reads the channel and reaps until the monitor is gone (or said 'X': then we exit at once). */
+static void guard_monitor(struct guard *g)
+{
+    while (!g->monitor_done) {
+        struct pollfd fds[2];
+        int count = 0;
+        if (g->signals >= 0)
+            fds[count++] = (struct pollfd){ .fd = g->signals, .events = POLLIN };
+        if (g->channel >= 0)
+            fds[count++] = (struct pollfd){ .fd = g->channel, .events = POLLIN };
+        int n = poll(fds, (nfds_t)count, g->signals >= 0 ? -1 : 1000);
+        if (n < 0 && errno != EINTR) {
+            syslog(LOG_ERR, "conmon-j guardian: poll: %m");
+            struct timespec pause = { 0, 100000000 };
+            nanosleep(&pause, NULL);
+        }
+        if (g->signals >= 0)
+            guard_read_signals(g);
+        else
+            guard_reap(g);
+        read_channel(g);
+        if (g->exit_now)
+            _exit(g->exit_status);
+    }
+    read_channel(g); /* what the monitor said before it died */
+}
+
 void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context)
 {
     openlog("conmon", LOG_PID, LOG_DAEMON);
@@ -605,27 +667,19 @@ void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context)
         fprintf(stderr, "[conmon:e]: conmon-j guardian: socketpair: %s\n", strerror(errno));
         _exit(1);
     }
-    pid_t guardian = getpid();
-    pid_t monitor = fork();
-    if (monitor < 0) {
+    struct guard g = {
+        .channel = -1, .signals = -1, .log = { .fd = -1 }, .self = getpid(),
+        .exec_monitor = exec_monitor, .context = context,
+        .container = -1, .container_pidfd = -1, .out_fds = { -1, -1 },
+    };
+    g.monitor = fork();
+    if (g.monitor < 0) {
         fprintf(stderr, "[conmon:e]: conmon-j guardian: fork: %s\n", strerror(errno));
         _exit(1);
     }
-    if (monitor == 0) {
-        if (close(pair[0]) < 0 || fcntl(pair[1], F_SETFD, 0) < 0 || fcntl(verdict_fd, F_SETFD, 0) < 0)
-            _exit(1);
-        char value[64];
-        snprintf(value, sizeof value, "%d;%d", pair[1], (int)guardian);
-        if (setenv(ENV_GUARDIAN, value, 1) < 0)
-            _exit(1);
-        exec_monitor(verdict_fd, context);
-        _exit(1);
-    }
+    if (g.monitor == 0)
+        guard_exec_monitor(&g, pair, verdict_fd);
 
-    struct guard g = {
-        .monitor = monitor, .channel = -1, .signals = -1, .log = { .fd = -1 },
-        .container = -1, .container_pidfd = -1, .out_fds = { -1, -1 },
-    };
     g.oom_score_adj = read_oom_score_adj();
     /* only the monitor may hold the verdict pipe: its death must reach the launcher as EOF */
     if (close(verdict_fd) < 0 || close(pair[1]) < 0) {
@@ -656,29 +710,13 @@ void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context)
         /* without signals we can still guard by waiting; the monitor's end is what matters */
     }
 
-    while (!g.monitor_done) {
-        struct pollfd fds[2];
-        int count = 0;
-        if (g.signals >= 0)
-            fds[count++] = (struct pollfd){ .fd = g.signals, .events = POLLIN };
-        if (g.channel >= 0)
-            fds[count++] = (struct pollfd){ .fd = g.channel, .events = POLLIN };
-        int n = poll(fds, (nfds_t)count, g.signals >= 0 ? -1 : 1000);
-        if (n < 0 && errno != EINTR) {
-            syslog(LOG_ERR, "conmon-j guardian: poll: %m");
-            struct timespec pause = { 0, 100000000 };
-            nanosleep(&pause, NULL);
-        }
-        if (g.signals >= 0)
-            read_signals(&g);
-        else
-            reap(&g);
-        read_channel(&g);
-        if (g.exit_now)
-            _exit(g.exit_status);
+    for (;;) {
+        guard_monitor(&g);
+        if (g.finished)
+            _exit(status_of(g.monitor_status) & 0xff);
+        if (!g.handed_off)
+            take_over(&g);
+        sleep_hibernate(&g);
+        sleep_resume(&g);
     }
-    read_channel(&g); /* what the monitor said before it died */
-    if (g.finished)
-        _exit(status_of(g.monitor_status) & 0xff);
-    take_over(&g);
 }

@@ -11,17 +11,19 @@
 #define ENV_GUARDIAN "CONMONJ_GUARDIAN"
 
 /*
- * Execs the monitor JVM in the calling process; channel_fd is its end of the
- * guardian channel, verdict_fd the launcher's verdict pipe. Does not return.
+ * Execs the monitor JVM in the calling process (CONMONJ_GUARDIAN already set);
+ * verdict_fd is the launcher's verdict pipe, or -1 for a resumed monitor after
+ * a hibernation (no verdict, no inherited fds: guardian-sleep.h). Does not return.
  */
 typedef void (*guardian_exec_fn)(int verdict_fd, void *context);
 
 /*
  * Runs in the launcher's child, after setsid(), with SIGCHLD, SIGTERM,
  * SIGINT, SIGQUIT and SIGUSR1 blocked. Forks the monitor (which calls
- * exec_monitor) and guards it; exits with the monitor's status when the
- * monitor finished its own exit path, else with the container's. Does not
- * return.
+ * exec_monitor) and guards it; holds the fds of a monitor that hibernates and
+ * starts a resumed one (exec_monitor again, verdict_fd -1) when they need it;
+ * exits with the monitor's status when the monitor finished its own exit path,
+ * else with the container's. Does not return.
  */
 void guardian_run(int verdict_fd, guardian_exec_fn exec_monitor, void *context) __attribute__((noreturn));
 

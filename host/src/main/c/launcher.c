@@ -19,7 +19,8 @@
  *      sees them all; the guardian stays the JVM's parent and finishes the
  *      container's exit path if the JVM dies;
  *      the JVM alone opts in to memory sharing between monitors
- *      (memory-sharing.h, CONMONJ_MEMORY_SHARING);
+ *      (memory-sharing.h, CONMONJ_MEMORY_SHARING); after a hibernation the
+ *      guardian starts a resumed JVM the same way (start_monitor, verdict fd -1);
  *   4. wait for the monitor's verdict on a pipe: one byte. 'D' = arguments
  *      valid, log open, -P written: exit 0. 'S' = --sync: stay, forward
  *      SIGTERM/SIGINT/SIGQUIT and exit with the monitor's status. 'E' and a
@@ -199,7 +200,8 @@ static void exec_monitor(int argc, char **argv, int verdict_fd, const char *fds,
     /* verdict fd, whether start byte #1 was consumed, inherited fds */
     char launch[4096];
     snprintf(launch, sizeof launch, "%d;%d;%s", verdict_fd, start_read, fds);
-    setenv(ENV_LAUNCH, launch, 1);
+    if (setenv(ENV_LAUNCH, launch, 1) < 0)
+        die("setenv " ENV_LAUNCH);
 
     if (memory_sharing_apply(sharing) < 0) {
         fprintf(stderr, "[conmon:e]: conmon-j launcher: %s: %s\n", MEMORY_SHARING_ENV, strerror(errno));
@@ -218,10 +220,15 @@ struct monitor_start {
     enum memory_sharing sharing;
 };
 
+/* The guardian's exec callback: the first start, or (verdict_fd -1) a resumed monitor after a hibernation,
+ * which inherits none of the caller's fds and has consumed no start byte: CONMONJ_LAUNCH "-1;0;". */
 static void start_monitor(int verdict_fd, void *context)
 {
     struct monitor_start *start = context;
-    exec_monitor(start->argc, start->argv, verdict_fd, start->fds, start->start_read, start->sharing);
+    if (verdict_fd < 0)
+        exec_monitor(start->argc, start->argv, -1, "", 0, start->sharing);
+    else
+        exec_monitor(start->argc, start->argv, verdict_fd, start->fds, start->start_read, start->sharing);
 }
 
 static void forward_signal(int sig)
