@@ -18,7 +18,7 @@ IDLE_N=${BENCH_IDLE_N:-20}
 MB=${BENCH_MB:-200}
 JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
 SETTLE=${BENCH_SETTLE:-5}
-HIB_DELAY=${BENCH_HIBERNATE_DELAY:-10}   # conmon-j's default CONMONJ_HIBERNATE (s): the hibernated row waits it
+HIB_DELAY=${BENCH_HIBERNATE_DELAY:-10}   # conmon-j's default CONMONJ_HIBERNATE (s): the hibernated row waits 2x it + SETTLE
 WAKE_DELAY=2                             # CONMONJ_HIBERNATE of the wake row: short, so that each wake is quick
 OUT_DIR=$here/out
 # An idle container has logged something, as real ones have: a monitor that never wrote a record would be
