@@ -2,6 +2,7 @@
 # Side-by-side benchmark of the C conmon and conmon-j under a real Podman, in one run.
 # Prints figures, asserts nothing. Usage: sudo bench/run.sh [CONMONJ_BIN]
 # Environment: BENCH_RUNS (10), BENCH_IDLE_N (20), BENCH_MB (200), BENCH_JOURNALD_MB (20), BENCH_SETTLE (5 s),
+#              BENCH_HIBERNATE_DELAY (10 s: conmon-j's default CONMONJ_HIBERNATE),
 #              BENCH_C_CONMON (/usr/bin/conmon), BENCH_SANDBOX_SH (path of podman-sandbox.sh), BENCH_BURST_WAIT (30 s),
 #              BENCH_KSM_WAIT (300 s), BENCH_KSM_CPU_WINDOW (60 s), BENCH_KSM_PAGES (the kernel's pages_to_scan).
 # See bench/README.md for what each row measures and how to read it.
@@ -17,6 +18,8 @@ IDLE_N=${BENCH_IDLE_N:-20}
 MB=${BENCH_MB:-200}
 JOURNALD_MB=${BENCH_JOURNALD_MB:-20}   # journald takes ~30k entries/s here: 20 MB is ~7 s per monitor
 SETTLE=${BENCH_SETTLE:-5}
+HIB_DELAY=${BENCH_HIBERNATE_DELAY:-10}   # conmon-j's default CONMONJ_HIBERNATE (s): the hibernated row waits 2x it + SETTLE
+WAKE_DELAY=2                             # CONMONJ_HIBERNATE of the wake row: short, so that each wake is quick
 OUT_DIR=$here/out
 # An idle container has logged something, as real ones have: a monitor that never wrote a record would be
 # measured without what its log driver keeps after the first one (e.g. the k8s-file clock's time zone).
@@ -28,8 +31,9 @@ T_LOG=600             # seconds allowed for the k8s-file run to log everything
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for v in RUNS IDLE_N MB JOURNALD_MB SETTLE; do
-    [[ ${!v} =~ ^[0-9]+$ ]] && (( ${!v} > 0 )) || die "BENCH_$v must be a positive integer (got '${!v}')"
+for v in RUNS IDLE_N MB JOURNALD_MB SETTLE HIB_DELAY; do
+    n=BENCH_$v; [ "$v" = HIB_DELAY ] && n=BENCH_HIBERNATE_DELAY
+    [[ ${!v} =~ ^[0-9]+$ ]] && (( ${!v} > 0 )) || die "$n must be a positive integer (got '${!v}')"
 done
 (( RUNS >= 1 )) || die "BENCH_RUNS must be >= 1"
 [ "$(id -u)" = 0 ] || die "must run as root (Podman with runc and cgroupfs): sudo $0 [CONMONJ_BIN]"
@@ -141,8 +145,8 @@ set_rows_na() { # set_rows_na MON REASON ROW...
     local r; for r in "$@"; do R[$r:$mon]=$(na "$reason"); done
 }
 
-# monitor_pid CTR MON: ConmonPid of CTR, checked to be a live process running MON
-monitor_pid() {
+# conmon_pid CTR MON: ConmonPid of CTR (conmon-j: its guardian), checked to be a live process running MON
+conmon_pid() {
     local ctr=$1 mon=$2 pid rc
     pid=$(pq inspect --format '{{.State.ConmonPid}}' "$ctr"); rc=$?
     (( rc == 0 )) || { echo "inspect failed: $(why $rc)"; return 1; }
@@ -156,6 +160,12 @@ monitor_pid() {
     if [ "$mon" = j ] && [ "$exe" = "$(readlink -f "$CONMON_C")" ]; then
         echo "ConmonPid $pid runs the C conmon $exe"; return 1
     fi
+    echo "$pid"
+}
+# monitor_pid CTR MON: the process of CTR's monitor that does the work: the C conmon, or conmon-j's JVM
+monitor_pid() {
+    local ctr=$1 mon=$2 pid
+    pid=$(conmon_pid "$ctr" "$mon") || { echo "$pid"; return 1; }
     if [ "$mon" = j ]; then
         # ConmonPid is the guardian (launcher.c/guardian.c); the monitor JVM is its child
         local child
@@ -195,7 +205,43 @@ cpu_s() {
     rest=${stat##*) }
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }' <<<"$rest"
 }
+# utime+stime+cutime+cstime in seconds: the process's CPU and that of the children it has reaped (conmon-j's
+# guardian reaps each JVM it started, so over a hibernation cycle this is the guardian's and the resumed JVM's)
+tree_cpu_s() {
+    local stat rest
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    rest=${stat##*) }
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13 + $14 + $15) / hz }' <<<"$rest"
+}
+# monitor_tree PID MON: PID and every descendant of it that runs a file of conmon-j's install tree (the guardian,
+# and the JVM while it runs), never the container's processes; for the C conmon, PID
+monitor_tree() {
+    local pid=$1 mon=$2 q exe root
+    echo "$pid"
+    [ "$mon" = j ] || return 0
+    root=$(dirname "$(dirname "$(readlink -f "$CONMONJ")")")
+    for q in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+        exe=$(readlink "/proc/$q/exe" 2>/dev/null) || continue
+        case $exe in "$root"/*) monitor_tree "$q" "$mon" ;; esac
+    done
+}
+# monitor_jvms PID: the JVMs in conmon-j's monitor tree of PID (under its guardian: the monitor JVM, while awake)
+monitor_jvms() {
+    local p
+    for p in $(monitor_tree "$1" j); do
+        [[ $(readlink "/proc/$p/exe" 2>/dev/null) == */java ]] && echo "$p"
+    done
+}
 mib() { awk -v k="$1" 'BEGIN { printf "%.2f", k / 1024 }'; }
+# awake MON COMMAND...: COMMAND with conmon-j's monitors kept awake (CONMONJ_HIBERNATE=off in the monitors'
+# environment): for the rows that measure the JVM itself over longer than the hibernation delay
+awake() {
+    local mon=$1; shift
+    [ "$mon" = j ] && sandbox_conmon_env CONMONJ_HIBERNATE=off
+    "$@"
+    [ "$mon" = j ] && sandbox_conmon_env
+    return 0
+}
 
 # ---------------------------------------------------------------- sections
 # 1. podman run --rm IMG true
@@ -327,10 +373,12 @@ bench_handoff() {
     log "[$mon] hand-off ms: launcher exit ${exits[*]}; runtime invoked ${readies[*]}"
 }
 
-# 2. one idle monitor: RSS, PSS, threads
-bench_idle1() {
+# 2. one idle monitor, awake (conmon-j with CONMONJ_HIBERNATE=off: the JVM's own cost, whatever the settle time):
+#    RSS, PSS, threads
+bench_idle1() { awake "$1" idle1_measure "$1"; }
+idle1_measure() {
     local mon=$1 ctr rc pid rss pss
-    log "[$mon] idle, 1 container: podman run -d $IMAGE ${IDLE_CMD[*]}, settle ${SETTLE}s"
+    log "[$mon] idle, 1 container, awake: podman run -d $IMAGE ${IDLE_CMD[*]}, settle ${SETTLE}s"
     ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
     if (( rc != 0 )); then
         set_rows_na "$mon" "run -d failed: $(why $rc)" idle1_rss idle1_pss idle1_thr; return
@@ -350,7 +398,8 @@ bench_idle1() {
     (( ${#procs[@]} > 1 )) && log "[$mon] monitor of 1 container: ${#procs[@]} processes ($(for p in "${procs[@]}"; do printf '%s ' "$(readlink "/proc/$p/exe")"; done))"
 }
 
-# 3. IDLE_N idle monitors: PSS per monitor, mean RSS
+# 3. IDLE_N idle monitors, awake (conmon-j with CONMONJ_HIBERNATE=off: starting them takes longer than the
+#    hibernation delay): PSS per monitor, mean RSS
 # start_idle MON: IDLE_N idle containers; sets IDLE_PIDS (every process of every monitor: conmon-j's JVM
 # and guardian), or IDLE_WHY and returns 1
 start_idle() {
@@ -382,7 +431,8 @@ idle_pss_kb() {
     done
     echo "$sum"
 }
-bench_idleN() {
+bench_idleN() { awake "$1" idleN_measure "$1"; }
+idleN_measure() {
     local mon=$1 pid kb sum_pss sum_rss=0
     start_idle "$mon" || { set_rows_na "$mon" "$IDLE_WHY" idleN_pss idleN_rss $MEM_ROWS; return; }
     sum_pss=$(idle_pss_kb) || { set_rows_na "$mon" "$sum_pss" idleN_pss idleN_rss $MEM_ROWS; return; }
@@ -400,7 +450,139 @@ bench_idleN() {
     done < <("$here/mem-breakdown.sh" "${IDLE_PIDS[@]}")
 }
 
-# 3b. the floor under any JVM monitor: IDLE_N plain JVMs (bench/floor/Idle.java: print a line, sleep) on the
+# 3a. IDLE_N idle monitors, hibernated: conmon-j with its default hibernation delay (CONMONJ_HIBERNATE unset,
+#     HIB_DELAY s), read 2 x HIB_DELAY + SETTLE s after the last container started: the monitor checks once per
+#     period whether the whole period was idle, and its first period holds the container's start, so it hibernates
+#     between one and two periods after its last event (the JVMs still running after one period + SETTLE are
+#     logged). A monitor is the ConmonPid's tree: conmon-j's guardian and any JVM still (or again) running under
+#     it; the C conmon, the same measurement.
+bench_idle_hibernated() {
+    local mon=$1 rows=(hib_pss hib_rss hib_jvms hib_kinds) i ctr rc pid roots=() procs pids=() jvms=0
+    log "[$mon] idle, $IDLE_N containers, hibernated: podman run -d $IMAGE ${IDLE_CMD[*]} x $IDLE_N, then 2 x ${HIB_DELAY}s (hibernation delay) + ${SETTLE}s"
+    for (( i = 1; i <= IDLE_N; i++ )); do
+        ctr=$(pm "$mon" run -d "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
+        (( rc == 0 )) || { set_rows_na "$mon" "run -d $i/$IDLE_N failed: $(why $rc)" "${rows[@]}"; return; }
+        pid=$(conmon_pid "$ctr" "$mon") || { set_rows_na "$mon" "$pid" "${rows[@]}"; return; }
+        roots+=("$pid")
+    done
+    (( $(printf '%s\n' "${roots[@]}" | sort -u | wc -l) == IDLE_N )) || {
+        set_rows_na "$mon" "fewer distinct monitor pids than containers" "${rows[@]}"; return; }
+    sleep $(( HIB_DELAY + SETTLE ))
+    if [ "$mon" = j ]; then
+        for pid in "${roots[@]}"; do jvms=$(( jvms + $(monitor_jvms "$pid" | wc -l) )); done
+        log "[$mon] ${HIB_DELAY}s + ${SETTLE}s after the last start: $jvms JVM(s) running"
+        jvms=0
+    fi
+    sleep "$HIB_DELAY"
+    for pid in "${roots[@]}"; do
+        [ -e "/proc/$pid" ] || { set_rows_na "$mon" "monitor $pid exited" "${rows[@]}"; return; }
+    done
+    for pid in "${roots[@]}"; do
+        mapfile -t procs < <(monitor_tree "$pid" "$mon")
+        pids+=("${procs[@]}")
+        [ "$mon" = j ] && jvms=$(( jvms + $(monitor_jvms "$pid" | wc -l) ))
+    done
+    # Pss in one pass (it depends on the sharers), then Rss
+    local sum_pss sum_rss
+    sum_pss=$(procs_kb Pss "${pids[@]}") && sum_rss=$(procs_kb Rss "${pids[@]}") || {
+        set_rows_na "$mon" "a monitor process exited while being read" "${rows[@]}"; return; }
+    set_row hib_pss "$mon" "$(mib $(( sum_pss / IDLE_N )))"
+    set_row hib_rss "$mon" "$(mib $(( sum_rss / IDLE_N )))"
+    if [ "$mon" = j ]; then set_row hib_jvms "$mon" "$jvms"; else set_row hib_jvms "$mon" "$(na "no JVM")"; fi
+    # where it is: Pss by kind (bench/mem-breakdown.sh), per monitor, the kinds that hold any
+    set_row hib_kinds "$mon" "$("$here/mem-breakdown.sh" "${pids[@]}" | awk -v n="$IDLE_N" '
+        $1 != "total" && $2 / n >= 5 { printf "%s%s %.2f", sep, $1, $2 / n / 1024; sep = ", " }')"
+    log "[$mon] hibernated: ${#pids[@]} processes for $IDLE_N monitors, $jvms JVM(s) running"
+}
+
+# 3b. the wake: one container whose monitor hibernates after WAKE_DELAY s (conmon-j, CONMONJ_HIBERNATE=2); RUNS
+#     times, once it has hibernated, the benchmark writes a line into the container's stdout pipe (as its pid 1
+#     would: /proc/PID/fd/1) and reads the line's k8s-file record. Latency = the record's timestamp (the monitor's
+#     clock as it writes the record) - the time just before the write. CPU = utime+stime+cutime+cstime of the
+#     ConmonPid from just before the write until the resumed JVM has hibernated again and been reaped by the
+#     guardian (the guardian and the resumed JVM). The C conmon, never asleep: the same latency, and its CPU from
+#     the write until the line is logged (its baseline).
+bench_wake() {
+    local mon=$1
+    [ "$mon" = j ] && sandbox_conmon_env "CONMONJ_HIBERNATE=$WAKE_DELAY"
+    wake_measure "$mon" || set_rows_na "$mon" "$WAKE_WHY" wake_lat wake_p90 wake_cpu wake_up
+    [ "$mon" = j ] && sandbox_conmon_env
+    return 0
+}
+# wait_hibernated ROOT: until no JVM runs under conmon-j's guardian ROOT (at most T_WAIT s), or return 1
+wait_hibernated() {
+    local deadline=$(( $(date +%s) + T_WAIT ))
+    while [ -n "$(monitor_jvms "$1")" ]; do
+        (( $(date +%s) < deadline )) || return 1
+        sleep 0.05
+    done
+}
+wake_measure() {
+    local mon=$1 ctr rc root cpid logf i t0 rec t_rec deadline jvm c0 c1 lat=() cpu=() up=()
+    WAKE_WHY=
+    log "[$mon] wake: podman run -d --log-driver k8s-file $IMAGE ${IDLE_CMD[*]}, $RUNS lines into its stdout$([ "$mon" = j ] && echo ", each once the JVM hibernated (CONMONJ_HIBERNATE=$WAKE_DELAY)")"
+    ctr=$(pm "$mon" run -d --log-driver k8s-file "$IMAGE" "${IDLE_CMD[@]}"); rc=$?
+    (( rc == 0 )) || { WAKE_WHY="run -d failed: $(why $rc)"; return 1; }
+    root=$(conmon_pid "$ctr" "$mon") || { WAKE_WHY=$root; return 1; }
+    cpid=$(pq inspect --format '{{.State.Pid}}' "$ctr") && [[ $cpid =~ ^[1-9][0-9]*$ ]] || {
+        WAKE_WHY="no container pid from inspect"; return 1; }
+    logf=$(pq inspect --format '{{.HostConfig.LogConfig.Path}}' "$ctr") && [ -n "$logf" ] || {
+        WAKE_WHY="no log path from inspect"; return 1; }
+    [ "$mon" = c ] || [ -n "$(monitor_jvms "$root")" ] || { WAKE_WHY="no JVM under the guardian at the start"; return 1; }
+    for (( i = 1; i <= RUNS; i++ )); do
+        if [ "$mon" = j ]; then
+            wait_hibernated "$root" || { WAKE_WHY="wake $i: the JVM did not hibernate within ${T_WAIT}s"; return 1; }
+        fi
+        c0=$(tree_cpu_s "$root") || { WAKE_WHY="monitor $root exited"; return 1; }
+        t0=${EPOCHREALTIME/./}   # microseconds, read in the shell itself: no fork between it and the write
+        printf 'BENCH-WAKE %d\n' "$i" > "/proc/$cpid/fd/1" || { WAKE_WHY="cannot write to the container's stdout"; return 1; }
+        deadline=$(( $(date +%s) + T_WAIT ))
+        until rec=$(grep -m 1 " stdout F BENCH-WAKE $i\$" "$logf" 2>/dev/null); do
+            (( $(date +%s) < deadline )) || { WAKE_WHY="wake $i: line not logged within ${T_WAIT}s"; return 1; }
+            sleep 0.02
+        done
+        if [ "$mon" = j ]; then
+            jvm=$(monitor_jvms "$root" | head -n 1)
+            [ -n "$jvm" ] || { WAKE_WHY="wake $i: the line was logged with no JVM running"; return 1; }
+            # hibernated again, and the JVM reaped (its CPU is then in the guardian's cutime/cstime)
+            deadline=$(( $(date +%s) + T_WAIT ))
+            while [ -e "/proc/$jvm" ]; do
+                (( $(date +%s) < deadline )) || { WAKE_WHY="wake $i: the JVM did not hibernate again within ${T_WAIT}s"; return 1; }
+                sleep 0.05
+            done
+            up+=( $(( ${EPOCHREALTIME/./} - t0 )) )
+        fi
+        c1=$(tree_cpu_s "$root") || { WAKE_WHY="monitor $root exited"; return 1; }
+        t_rec=$(date -d "${rec%% *}" +%s%N 2>/dev/null) || { WAKE_WHY="unparsable record timestamp '${rec%% *}'"; return 1; }
+        lat+=( $(( t_rec / 1000 - t0 )) )
+        cpu+=( "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" )
+        [ "$mon" = c ] && sleep 0.5
+    done
+    # every line once in the log: nothing lost or repeated across hibernation and resume
+    local counts bad=""
+    counts=$(grep -o ' stdout F BENCH-WAKE [0-9]*$' "$logf" | awk '{ n[$4]++ } END { for (i in n) print i, n[i] }')
+    for (( i = 1; i <= RUNS; i++ )); do
+        [ "$(awk -v i="$i" '$1 == i { print $2 }' <<<"$counts")" = 1 ] || bad+=" $i"
+    done
+    local stats
+    stats=$(printf '%s\n' "${lat[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+        n = NR; med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        r = int(0.9 * n); if (r < 0.9 * n) r++; if (r < 1) r = 1
+        printf "%.1f %.1f", med / 1000, v[r] / 1000 }')
+    set_row wake_lat "$mon" "${stats% *}${bad:+ (lines not logged exactly once:$bad!)}"
+    set_row wake_p90 "$mon" "${stats#* }"
+    set_row wake_cpu "$mon" "$(printf '%s\n' "${cpu[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+        n = NR; printf "%.2f", (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }')"
+    if [ "$mon" = j ]; then
+        set_row wake_up "$mon" "$(printf '%s\n' "${up[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+            n = NR; printf "%.1f", ((n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) / 1e6 }')"
+    else
+        set_row wake_up "$mon" "$(na "never hibernates")"
+    fi
+    log "[$mon] wake: latency us ${lat[*]}; CPU s ${cpu[*]}${up[*]:+; awake us ${up[*]}}"
+}
+
+# 3c. the floor under any JVM monitor: IDLE_N plain JVMs (bench/floor/Idle.java: print a line, sleep) on the
 #     install tree's runtime with conmon-j's JVM options and an AOT cache of their own; PSS per process.
 #     The C conmon has no such floor (its column is n/a).
 bench_floor() {
@@ -438,7 +620,7 @@ bench_floor() {
     rm -rf "$work"
 }
 
-# 3c. the same idle monitors with the host's same-page merging on (/sys/kernel/mm/ksm/run = 1, an
+# 3d. the same idle monitors with the host's same-page merging on (/sys/kernel/mm/ksm/run = 1, an
 #     operator's setting, at the kernel's scan rate unless BENCH_KSM_PAGES is set; the benchmark turns it
 #     on and restores it), conmon-j in CONMONJ_MEMORY_SHARING mode ksm (the default) and ksm-fixed-layout.
 #     Measured once merging settled: two full scans after the last container started whose pages_sharing
@@ -493,7 +675,8 @@ bench_ksm_mode() {
     local mon=$1 prefix=$2 mode=$3 rows=("$2_pss" "$2_kern" "$2_cpu" "$2_wait") ksmd
     ksmd=$(pgrep -x ksmd | head -n 1)
     [ -n "$ksmd" ] && ksm_on || { set_rows_na "$mon" "no KSM in this kernel" "${rows[@]}"; return; }
-    [ "$mon" = j ] && sandbox_conmon_env "CONMONJ_MEMORY_SHARING=$mode"
+    # the JVMs stay awake (CONMONJ_HIBERNATE=off): merging takes longer than the hibernation delay
+    [ "$mon" = j ] && sandbox_conmon_env "CONMONJ_MEMORY_SHARING=$mode" CONMONJ_HIBERNATE=off
     ksm_measure "$mon" "$prefix" "$mode" "$ksmd" || set_rows_na "$mon" "$KSM_WHY" "${rows[@]}"
     [ "$mon" = j ] && sandbox_conmon_env
     reset_containers
@@ -517,11 +700,14 @@ ksm_measure() {
     log "[$mon] KSM $mode: settled in ${secs}s, pages_sharing $(cat "$KSM/pages_sharing"), rmap items $items"
 }
 
-# 3b. memory given back after a burst: one monitor's PSS (guardian included) idle, right after
-#     BENCH_MB of output, and BURST_WAIT s later (issue 12: back within 1.2x the idle figure in 30 s)
+# 3e. memory given back after a burst: one monitor's PSS (guardian included) idle, right after
+#     BENCH_MB of output, and BURST_WAIT s later (issue 12: back within 1.2x the idle figure in 30 s); conmon-j's
+#     JVM kept awake (CONMONJ_HIBERNATE=off): the row is about what the JVM gives back, and BURST_WAIT is longer
+#     than the hibernation delay
 MEM_ROWS="mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
 BURST_WAIT=${BENCH_BURST_WAIT:-30}
-bench_burst() {
+bench_burst() { awake "$1" burst_measure "$1"; }
+burst_measure() {
     local mon=$1 rows=(burst_idle burst_end burst_later burst_ratio) ctr rc pid logf deadline procs p0 p1 p2
     local bytes=$(( MB * 1000000 ))
     log "[$mon] burst: PSS idle, after $MB MB of output, and ${BURST_WAIT}s later"
@@ -829,10 +1015,10 @@ facts() {
             echo "- $name: \`${MON_BIN[$mon]}\`: ${MON_VERSION[$mon]}; monitor process runs \`${MON_EXE[$mon]}\`"
         fi
     done
-    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
+    echo "- settings: BENCH_RUNS=$RUNS BENCH_IDLE_N=$IDLE_N BENCH_MB=$MB BENCH_JOURNALD_MB=$JOURNALD_MB BENCH_SETTLE=$SETTLE BENCH_HIBERNATE_DELAY=$HIB_DELAY${BENCH_SECTIONS:+ BENCH_SECTIONS=\"$BENCH_SECTIONS\"}"
 }
 
-sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_floor bench_ksm bench_ksm_fixed bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
+sections=(bench_latency bench_policy bench_exec bench_handoff bench_idle1 bench_idleN bench_idle_hibernated bench_wake bench_floor bench_ksm bench_ksm_fixed bench_burst bench_k8s bench_plugin bench_plugin_inproc bench_json bench_jsonalone
           bench_journald bench_syslog bench_gelf_udp bench_gelf_tcp bench_fluentd)
 declare -A SECTION_ROWS=(
     [bench_latency]="lat_p50 lat_p90"
@@ -841,6 +1027,8 @@ declare -A SECTION_ROWS=(
     [bench_handoff]="hand_exit hand_ready"
     [bench_idle1]="idle1_rss idle1_pss idle1_thr"
     [bench_idleN]="idleN_pss idleN_rss mem_aot mem_heap mem_meta mem_code mem_malloc mem_stacks mem_libjvm mem_files mem_other"
+    [bench_idle_hibernated]="hib_pss hib_rss hib_jvms hib_kinds"
+    [bench_wake]="wake_lat wake_p90 wake_cpu wake_up"
     [bench_floor]="floor_pss"
     [bench_ksm]="ksm_pss ksm_kern ksm_cpu ksm_wait"
     [bench_ksm_fixed]="ksmf_pss ksmf_kern ksmf_cpu ksmf_wait"
@@ -876,7 +1064,7 @@ done
 
 # ---------------------------------------------------------------- report
 ROW_IDS=(lat_p50 lat_p90 pol_none pol_with exec_p50 hand_exit hand_ready idle1_rss idle1_pss idle1_thr idleN_pss idleN_rss $MEM_ROWS
-         floor_pss ksm_pss ksm_kern ksm_cpu ksm_wait ksmf_pss ksmf_kern ksmf_cpu ksmf_wait burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
+         hib_pss hib_rss hib_jvms hib_kinds wake_lat wake_p90 wake_cpu wake_up floor_pss ksm_pss ksm_kern ksm_cpu ksm_wait ksmf_pss ksmf_kern ksmf_cpu ksmf_wait burst_idle burst_end burst_later burst_ratio k8s_mbs k8s_cpu k8s_cpu0 plug_mbs plug_cpu plug_hcpu plug_cpu0 plugi_mbs plugi_cpu plugi_cpu0 json_mbs json_cpu json_cpu0 jsa_mbs jsa_cpu jsa_cpu0 jd_mbs jd_cpu jd_cpu0 sysl_mbs sysl_cpu gelfu_mbs gelfu_cpu gelft_mbs gelft_cpu fluent_mbs fluent_cpu)
 declare -A ROW_NAME=(
     [lat_p50]="\`podman run --rm IMG true\`, median of $RUNS (ms)"
     [lat_p90]="\`podman run --rm IMG true\`, p90 of $RUNS (ms)"
@@ -885,11 +1073,11 @@ declare -A ROW_NAME=(
     [exec_p50]="\`podman exec CTR true\`, median of $RUNS (ms)"
     [hand_exit]="launcher exits after the start byte, median of $RUNS (ms)"
     [hand_ready]="monitor invokes the runtime after the start byte, median of $RUNS (ms)"
-    [idle1_rss]="idle, 1 container: monitor RSS (MiB)"
-    [idle1_pss]="idle, 1 container: monitor PSS (MiB; conmon-j: JVM + guardian)"
-    [idle1_thr]="idle, 1 container: monitor threads"
-    [idleN_pss]="idle, $IDLE_N containers: PSS per monitor (MiB; conmon-j: JVM + guardian)"
-    [idleN_rss]="idle, $IDLE_N containers: mean monitor RSS (MiB)"
+    [idle1_rss]="idle, 1 container, awake (conmon-j: CONMONJ_HIBERNATE=off): monitor RSS (MiB)"
+    [idle1_pss]="idle, 1 container, awake: monitor PSS (MiB; conmon-j: JVM + guardian)"
+    [idle1_thr]="idle, 1 container, awake: monitor threads"
+    [idleN_pss]="idle, $IDLE_N containers, awake (conmon-j: CONMONJ_HIBERNATE=off): PSS per monitor (MiB; conmon-j: JVM + guardian)"
+    [idleN_rss]="idle, $IDLE_N containers, awake: mean monitor RSS (MiB)"
     [mem_aot]="… of which AOT cache (MiB)"
     [mem_heap]="… of which Java heap (MiB)"
     [mem_meta]="… of which metaspace and class space (MiB)"
@@ -899,12 +1087,20 @@ declare -A ROW_NAME=(
     [mem_libjvm]="… of which libjvm.so (relocated data, .bss, shared code) (MiB)"
     [mem_files]="… of which other file mappings (libraries, jimage) (MiB)"
     [mem_other]="… of which other anonymous memory (MiB)"
+    [hib_pss]="idle, $IDLE_N containers, hibernated (conmon-j's default delay; read 2 × $HIB_DELAY + $SETTLE s after the last start): PSS per monitor (MiB; conmon-j: guardian + any JVM)"
+    [hib_rss]="idle, $IDLE_N containers, hibernated: mean monitor RSS (MiB)"
+    [hib_jvms]="… JVMs still running (of $IDLE_N)"
+    [hib_kinds]="… of which, by kind (MiB per monitor; bench/mem-breakdown.sh)"
+    [wake_lat]="wake: a line into a hibernated container's stdout until its k8s-file record, median of $RUNS (ms; conmon-j: CONMONJ_HIBERNATE=$WAKE_DELAY; the C conmon never sleeps)"
+    [wake_p90]="wake: the same, p90 of $RUNS (ms)"
+    [wake_cpu]="wake: monitor CPU per wake, median of $RUNS (s; conmon-j: guardian + the resumed JVM until it hibernates again)"
+    [wake_up]="wake: seconds the resumed JVM runs per wake, median of $RUNS"
     [floor_pss]="floor: $IDLE_N plain JVMs (print a line, sleep) with the monitor's runtime, JVM options and an own AOT cache: PSS per process (MiB)"
-    [ksm_pss]="idle, $IDLE_N containers, host KSM on, conmon-j's default (ksm): PSS per monitor (MiB)"
+    [ksm_pss]="idle, $IDLE_N containers, awake, host KSM on, conmon-j's default (ksm): PSS per monitor (MiB)"
     [ksm_kern]="… kernel memory for merging, per monitor (MiB; 64 B per scanned page)"
     [ksm_cpu]="… ksmd CPU over ${KSM_CPU_WINDOW} s once settled (% of one CPU, all monitors)"
     [ksm_wait]="… seconds until merging settled"
-    [ksmf_pss]="idle, $IDLE_N containers, host KSM on, CONMONJ_MEMORY_SHARING=ksm-fixed-layout: PSS per monitor (MiB)"
+    [ksmf_pss]="idle, $IDLE_N containers, awake, host KSM on, CONMONJ_MEMORY_SHARING=ksm-fixed-layout: PSS per monitor (MiB)"
     [ksmf_kern]="… kernel memory for merging, per monitor (MiB; 64 B per scanned page)"
     [ksmf_cpu]="… ksmd CPU over ${KSM_CPU_WINDOW} s once settled (% of one CPU, all monitors)"
     [ksmf_wait]="… seconds until merging settled"
@@ -969,11 +1165,20 @@ ratio = conmon-j ÷ C (above 1 means more time or memory, or more MB/s for the t
 - idle, 1 container: \`podman run -d IMG sh -c 'echo idle; exec sleep 600'\` (one line logged, as a real
   container has), ${SETTLE} s to settle, then the ConmonPid
   process's Rss/Pss from /proc/PID/smaps_rollup and Threads from /proc/PID/status.
+- awake: conmon-j's monitors with CONMONJ_HIBERNATE=off (idle, KSM and burst rows), so their JVM is measured
+  whatever the timing.
 - idle, 1 and $IDLE_N containers: a monitor is every process of it (conmon-j: the JVM and the C guardian
   that stays its parent); $IDLE_N such containers at once; sum of the monitors' Pss ÷ $IDLE_N
   (shared pages counted once across them) and the mean Rss.
 - "… of which": the same Pss split by kind of mapping in /proc/PID/smaps (bench/mem-breakdown.sh;
   method in bench/README.md); the kinds add up to the PSS row.
+- hibernated: the same $IDLE_N containers with conmon-j's default hibernation delay, read 2 × ${HIB_DELAY} + ${SETTLE} s
+  after the last one started (the monitor hibernates one to two delays after its last event); a monitor is the ConmonPid's tree (conmon-j: the guardian and any JVM running
+  under it), the kinds as above, those that hold any memory.
+- wake: one such container, conmon-j with CONMONJ_HIBERNATE=$WAKE_DELAY; $RUNS times, once the JVM has hibernated,
+  a line written into the container's stdout pipe (/proc/PID/fd/1 of its pid 1); latency from just before the
+  write to the record's timestamp; CPU = utime+stime+cutime+cstime of the ConmonPid from the write until the
+  resumed JVM has hibernated again and been reaped (the C conmon: until the line is logged).
 - floor: $IDLE_N plain JVMs (bench/floor/Idle.java: print a line, sleep) on conmon-j's runtime with its JVM options
   and an AOT cache of their own: what any JVM monitor costs at least (the C conmon has no JVM).
 - host KSM on: the same idle containers with the kernel's same-page merging turned on (restored afterwards),
