@@ -118,7 +118,9 @@ public final class ProcessLifecycle {
         try {
             options = Options.parse(argv);
             config = Validator.validate(options);
-            List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config);
+            // the k8s-file log its predecessor had open, not what is at the path now
+            List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config, resume.fd(ResumeState.K8S_LOG));
+            Sys.closeQuietly(resume.fd(ResumeState.K8S_LOG)); // reopened through /proc/self/fd: this one is spare
             config.refuseAfterLogOpen();
             Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
             hibernation = Hibernation.fromEnvironment();
@@ -226,8 +228,14 @@ public final class ProcessLifecycle {
 
     /** conmon's own logs from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4). */
     private static List<LogPipeline.Attachment> openConmonLogs(ValidatedConfig config) throws ConfigError {
+        return openConmonLogs(config, -1);
+    }
+
+    /** {@code adoptedK8sFd}: a resumed monitor's k8s-file log, inherited from the guardian (-1: at its path). */
+    private static List<LogPipeline.Attachment> openConmonLogs(ValidatedConfig config, int adoptedK8sFd)
+            throws ConfigError {
         try {
-            return ConmonLogs.open(config.logs(), Diagnostics::warn);
+            return ConmonLogs.open(config.logs(), adoptedK8sFd, Diagnostics::warn);
         } catch (SelectionException e) {
             throw ConfigError.error(e.getMessage());
         }

@@ -22,7 +22,8 @@ public final class ResumeState {
 
     /** Roles of the descriptors a monitor hands over. */
     public static final String STDOUT = "stdout", STDERR = "stderr", ATTACH = "attach", CTL_READ = "ctl",
-            CTL_WRITE = "ctl-w", WINSZ_READ = "winsz", WINSZ_WRITE = "winsz-w", OOM = "oom", OOM_CONTROL = "oom-control";
+            CTL_WRITE = "ctl-w", WINSZ_READ = "winsz", WINSZ_WRITE = "winsz-w", OOM = "oom", OOM_CONTROL = "oom-control",
+            K8S_LOG = "k8s-log";
 
     private final List<String> roles = new ArrayList<>();
     private final List<Integer> fds = new ArrayList<>();

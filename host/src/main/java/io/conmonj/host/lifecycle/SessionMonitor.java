@@ -16,6 +16,7 @@ import io.conmonj.host.oom.OomFiles;
 import io.conmonj.host.oom.OomWatcher;
 import io.conmonj.host.runtime.RuntimeCommand;
 import io.conmonj.host.runtime.RuntimeProcess;
+import io.conmonj.host.sys.Descriptors;
 import io.conmonj.host.sys.Epoll;
 import io.conmonj.host.sys.NativeCallException;
 import io.conmonj.host.sys.PidFd;
@@ -347,7 +348,13 @@ public final class SessionMonitor {
         if (output == null || control == null || attach.listenerFd() < 0) {
             return false;
         }
+        Object logFile = log.conmonFileKey();
+        int logFd = logFile == null ? -1 : Descriptors.findOpenFile(logFile);
+        if (logFile != null && logFd < 0) {
+            return false; // the next monitor must write the file this one has open, never what is at the name then
+        }
         ResumeState state = new ResumeState(containerPid);
+        state.add(ResumeState.K8S_LOG, logFd, false);
         state.add(ResumeState.STDOUT, output[0], true);
         state.add(ResumeState.STDERR, output[1], true);
         state.add(ResumeState.ATTACH, attach.listenerFd(), true);

@@ -46,6 +46,11 @@ public interface ContainerLog extends Closeable {
         return false;
     }
 
+    /** Identity (device, inode) of conmon's own k8s-file log as now open, or null without one (hibernation). */
+    default Object conmonFileKey() {
+        return null;
+    }
+
     /** fsync before the exit files are written; the caller skips it with {@code --no-sync-log} (conmon-behaviour.md §7.1.6). */
     void sync() throws IOException;
 

@@ -1,5 +1,7 @@
 package io.conmonj.host.logging;
 
+import io.conmonj.drivers.builtin.k8sfile.K8sFileLog;
+
 import io.conmonj.plugin.LogDriver;
 import io.conmonj.plugin.LogRecord;
 
@@ -246,6 +248,16 @@ public final class LogPipeline implements ContainerLog {
             }
         }
         return true;
+    }
+
+    @Override
+    public Object conmonFileKey() {
+        for (DriverSlot slot : slots) {
+            if (slot.isConmonLog() && slot.driver instanceof K8sFileLog file) {
+                return file.fileKey();
+            }
+        }
+        return null;
     }
 
     /** May be called twice (the exit watch and the loop): drivers keep the first deadline. */

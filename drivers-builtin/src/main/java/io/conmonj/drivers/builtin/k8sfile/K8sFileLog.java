@@ -96,7 +96,17 @@ public final class K8sFileLog implements LogDriver {
      * @throws LogFileException {@code Failed to open log file <strerror>} (fatal in conmon)
      */
     public K8sFileLog(K8sFileOptions options, LogClock clock, Consumer<String> warnings) throws LogFileException {
-        this(locate(options), true, options, clock, warnings);
+        this(locate(options), -1, true, options, clock, warnings);
+    }
+
+    /**
+     * conmon's {@code -l} log for a monitor resumed after hibernation: the file its predecessor had open, inherited
+     * as {@code adoptedFd}, whatever is at the path now (a link planted there while no monitor ran is not followed:
+     * an awake monitor would not have opened the name again either). Rotation works on the path, as before.
+     */
+    public static K8sFileLog adopt(K8sFileOptions options, int adoptedFd, Consumer<String> warnings)
+            throws LogFileException {
+        return new K8sFileLog(locate(options), adoptedFd, true, options, LogClock.system(), warnings);
     }
 
     /**
@@ -106,11 +116,11 @@ public final class K8sFileLog implements LogDriver {
      */
     public K8sFileLog(LogDirectory.Location location, K8sFileOptions options, LogClock clock,
                       Consumer<String> warnings) throws LogFileException {
-        this(location, false, options, clock, warnings);
+        this(location, -1, false, options, clock, warnings);
     }
 
-    private K8sFileLog(LogDirectory.Location location, boolean followAtOpen, K8sFileOptions options, LogClock clock,
-                       Consumer<String> warnings) throws LogFileException {
+    private K8sFileLog(LogDirectory.Location location, int adoptedFd, boolean followAtOpen, K8sFileOptions options,
+                       LogClock clock, Consumer<String> warnings) throws LogFileException {
         this.options = Objects.requireNonNull(options, "options");
         this.warnings = Objects.requireNonNull(warnings, "warnings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,7 +130,8 @@ public final class K8sFileLog implements LogDriver {
         this.pathCheck = new LogPathCheck(path, options.allowlistDirs(), warnings);
         boolean compress = options.compress() && options.rotate() && options.maxFiles() > 0;
         try {
-            file = new LogFile(location, followAtOpen, K8sFileProvider.NAME, compress, compress, null, warnings);
+            file = new LogFile(location, adoptedFd, followAtOpen, K8sFileProvider.NAME, compress, compress, null,
+                    warnings);
         } catch (IOException | RuntimeException e) {
             closeQuietly(location.directory());
             throw new LogFileException("Failed to open log file " + ErrnoText.of(e), e);
@@ -154,6 +165,11 @@ public final class K8sFileLog implements LogDriver {
 
     public K8sFileOptions options() {
         return options;
+    }
+
+    /** Identity (dev/inode) of the file being written, so a hibernating monitor can find its descriptor. */
+    public Object fileKey() {
+        return file.fileKey();
     }
 
     /** Bytes accounted to the current file (conmon's {@code k8s_bytes_written}). */

@@ -271,6 +271,22 @@ public final class LogDirectory implements Closeable {
     }
 
     /**
+     * The file another process of this monitor had open, inherited as descriptor {@code fd} (a monitor resumed after
+     * hibernation): reopened for appending through {@code /proc/self/fd/N}, i.e. the same file whatever is at its
+     * name now (as a monitor that never stopped keeps writing the file it has open), never by name.
+     */
+    public static OpenFile adoptAppend(int fd) throws IOException {
+        Path proc = PROC_FD.resolve(Integer.toString(fd));
+        FileChannel c = FileChannel.open(proc, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        try {
+            return new OpenFile(c, Files.readAttributes(proc, BasicFileAttributes.class).fileKey());
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
      * Opens the existing {@code name} for reading (compression of a rotated file); a regular file with one link, not
      * followed, and the file whose identity is {@code expectedKey} (else {@code null}: not ours any more).
      */

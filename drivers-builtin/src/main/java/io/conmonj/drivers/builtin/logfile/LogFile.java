@@ -72,13 +72,23 @@ public final class LogFile implements Closeable {
      */
     public LogFile(LogDirectory.Location location, boolean followAtOpen, String driverName, boolean compress,
                    boolean gzForms, LongFunction<byte[]> gzipExtra, Consumer<String> warnings) throws IOException {
+        this(location, -1, followAtOpen, driverName, compress, gzForms, gzipExtra, warnings);
+    }
+
+    /**
+     * As above, but the current file is {@code adoptedFd} when it is not -1: the file a hibernated monitor had open,
+     * inherited by the one that resumes it ({@link LogDirectory#adoptAppend}), not the file now at the name.
+     */
+    public LogFile(LogDirectory.Location location, int adoptedFd, boolean followAtOpen, String driverName,
+                   boolean compress, boolean gzForms, LongFunction<byte[]> gzipExtra, Consumer<String> warnings)
+            throws IOException {
         Objects.requireNonNull(location, "location");
         this.dir = location.directory();
         this.name = location.name();
         this.followAtOpen = followAtOpen;
         this.gzForms = gzForms || compress;
         this.warnings = Objects.requireNonNull(warnings, "warnings");
-        LogDirectory.OpenFile f = dir.openAppend(name, followAtOpen);
+        LogDirectory.OpenFile f = adoptedFd >= 0 ? LogDirectory.adoptAppend(adoptedFd) : dir.openAppend(name, followAtOpen);
         channel = f.channel();
         fileKey = f.fileKey();
         try {

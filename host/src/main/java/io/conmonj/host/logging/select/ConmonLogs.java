@@ -31,13 +31,24 @@ public final class ConmonLogs {
      */
     public static List<LogPipeline.Attachment> open(LogConfig logs, Consumer<String> warnings)
             throws SelectionException {
+        return open(logs, -1, warnings);
+    }
+
+    /**
+     * As {@link #open(LogConfig, Consumer)}, for a monitor resumed after hibernation: the k8s-file log is the file
+     * its predecessor had open, inherited as {@code adoptedK8sFd} (-1: opened at its path).
+     */
+    public static List<LogPipeline.Attachment> open(LogConfig logs, int adoptedK8sFd, Consumer<String> warnings)
+            throws SelectionException {
         List<LogPipeline.Attachment> opened = new ArrayList<>(2);
         LogConfig.K8sFile file = logs.k8sFile();
         if (file != null) {
             K8sFileOptions options = new K8sFileOptions(Path.of(file.path()), file.sizeMax(), file.globalSizeMax(),
                     file.rotate(), file.maxFiles(), file.allowlistDirs());
             try {
-                opened.add(LogPipeline.Attachment.conmon("k8s-file", new K8sFileLog(options, warnings)));
+                K8sFileLog log = adoptedK8sFd >= 0 ? K8sFileLog.adopt(options, adoptedK8sFd, warnings)
+                        : new K8sFileLog(options, warnings);
+                opened.add(LogPipeline.Attachment.conmon("k8s-file", log));
             } catch (IOException e) {
                 throw new SelectionException(e.getMessage(), e);
             }
