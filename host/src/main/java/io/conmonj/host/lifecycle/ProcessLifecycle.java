@@ -72,14 +72,10 @@ public final class ProcessLifecycle {
                 Version.load().print(stdout);
                 return answer(0);
             }
-            config = Validator.validate(options);
-            List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config);
-            config.refuseAfterLogOpen(); // conmon checks --log-tag, --log-label and the CID after creating its log
-            Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
-            config.warnings().forEach(Diagnostics::warn);
-            NotYetSupported.check(config);
-            hibernation = Hibernation.fromEnvironment();
-            log = openSelectedLogs(config, conmonLogs);
+            Prepared prepared = prepare(options, false, -1);
+            config = prepared.config();
+            log = prepared.log();
+            hibernation = prepared.hibernation();
             process = new ProcessState(installRoot(), launcher.inheritedFds());
             process.useGuardian(guardian);
             PodmanPipes.attach(options, process, launcher);
@@ -117,14 +113,12 @@ public final class ProcessLifecycle {
         Hibernation hibernation;
         try {
             options = Options.parse(argv);
-            config = Validator.validate(options);
             // the k8s-file log its predecessor had open, not what is at the path now
-            List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config, resume.fd(ResumeState.K8S_LOG));
+            Prepared prepared = prepare(options, true, resume.fd(ResumeState.K8S_LOG));
             Sys.closeQuietly(resume.fd(ResumeState.K8S_LOG)); // reopened through /proc/self/fd: this one is spare
-            config.refuseAfterLogOpen();
-            Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
-            hibernation = Hibernation.fromEnvironment();
-            log = openSelectedLogs(config, conmonLogs);
+            config = prepared.config();
+            log = prepared.log();
+            hibernation = prepared.hibernation();
             process = new ProcessState(installRoot(), Set.of());
             process.useGuardian(guardian);
         } catch (OptionParsingException | ConfigError | IOException | RuntimeException e) {
@@ -132,6 +126,28 @@ public final class ProcessLifecycle {
         }
         process.protectFromOomKiller();
         return monitor(config, process, log, hibernation, resume, exited);
+    }
+
+    /** What the checks and the logs of {@link #prepare} give the monitor. */
+    private record Prepared(ValidatedConfig config, ContainerLog log, Hibernation hibernation) {
+    }
+
+    /**
+     * Validation and the logs, in conmon's order (conmon-behaviour.md §1.4), for a first monitor and for a resumed
+     * one alike; {@code adoptedK8sFd}: a resumed monitor's k8s-file log, inherited from the guardian (-1: opened at
+     * its path). The configuration's warnings are the first monitor's to give, not a resumed one's at every wake.
+     */
+    private static Prepared prepare(Options options, boolean resumed, int adoptedK8sFd) throws ConfigError {
+        ValidatedConfig config = Validator.validate(options);
+        List<LogPipeline.Attachment> conmonLogs = openConmonLogs(config, adoptedK8sFd);
+        config.refuseAfterLogOpen(); // conmon checks --log-tag, --log-label and the CID after creating its log
+        Diagnostics.configure(config.logLevel(), options.syslog(), options.cid(), options.logTag());
+        if (!resumed) {
+            config.warnings().forEach(Diagnostics::warn);
+        }
+        NotYetSupported.check(config);
+        Hibernation hibernation = Hibernation.fromEnvironment();
+        return new Prepared(config, openSelectedLogs(config, conmonLogs), hibernation);
     }
 
     /** The guardian takes the container over when a resumed monitor cannot carry on: it needs the reason. */
@@ -227,11 +243,6 @@ public final class ProcessLifecycle {
     }
 
     /** conmon's own logs from {@code -l}, opened during validation as conmon does (conmon-behaviour.md §1.4). */
-    private static List<LogPipeline.Attachment> openConmonLogs(ValidatedConfig config) throws ConfigError {
-        return openConmonLogs(config, -1);
-    }
-
-    /** {@code adoptedK8sFd}: a resumed monitor's k8s-file log, inherited from the guardian (-1: at its path). */
     private static List<LogPipeline.Attachment> openConmonLogs(ValidatedConfig config, int adoptedK8sFd)
             throws ConfigError {
         try {
