@@ -83,7 +83,8 @@ class ManPagesTest {
             assertTrue(text.contains(section), section);
         }
         for (String env : List.of("CONMONJ_LOG_DRIVER", "CONMONJ_LOG_OPTS", "CONMONJ_DRIVER_PATH",
-                "CONMONJ_DIAGNOSTICS_FILE", "CONMONJ_POLICY", "CONMONJ_MEMORY_SHARING")) {
+                "CONMONJ_DIAGNOSTICS_FILE", "CONMONJ_POLICY", "CONMONJ_MEMORY_SHARING",
+                "CONMONJ_HIBERNATE")) {
             assertTrue(text.contains(env), env);
         }
     }
