@@ -58,10 +58,8 @@ public final class ProcessLifecycle {
             return resume(argv, resume, exited);
         }
         Options options;
-        ValidatedConfig config;
-        ContainerLog log;
+        Prepared prepared;
         ProcessState process;
-        Hibernation hibernation;
         try {
             options = Options.parse(argv);
             if (options.helpRequested()) {
@@ -72,10 +70,7 @@ public final class ProcessLifecycle {
                 Version.load().print(stdout);
                 return answer(0);
             }
-            Prepared prepared = prepare(options, false, -1);
-            config = prepared.config();
-            log = prepared.log();
-            hibernation = prepared.hibernation();
+            prepared = prepare(options, false, -1);
             process = new ProcessState(installRoot(), launcher.inheritedFds());
             process.useGuardian(guardian);
             PodmanPipes.attach(options, process, launcher);
@@ -91,13 +86,13 @@ public final class ProcessLifecycle {
         }
 
         process.protectFromOomKiller();
-        tellGuardian(config);
+        tellGuardian(prepared.config());
         if (options.sync()) {
             launcher.synchronous();
         } else if (writeConmonPidfile(options)) {
             launcher.daemonized();
         }
-        return monitor(config, process, log, hibernation, null, null);
+        return monitor(prepared, process, null, null);
     }
 
     /**
@@ -106,26 +101,19 @@ public final class ProcessLifecycle {
      * runtime. Anything that fails here is left to the guardian, which takes the container over.
      */
     private int resume(String[] argv, ResumeState resume, Integer exited) {
-        Options options;
-        ValidatedConfig config;
-        ContainerLog log;
+        Prepared prepared;
         ProcessState process;
-        Hibernation hibernation;
         try {
-            options = Options.parse(argv);
             // the k8s-file log its predecessor had open, not what is at the path now
-            Prepared prepared = prepare(options, true, resume.fd(ResumeState.K8S_LOG));
+            prepared = prepare(Options.parse(argv), true, resume.fd(ResumeState.K8S_LOG));
             Sys.closeQuietly(resume.fd(ResumeState.K8S_LOG)); // reopened through /proc/self/fd: this one is spare
-            config = prepared.config();
-            log = prepared.log();
-            hibernation = prepared.hibernation();
             process = new ProcessState(installRoot(), Set.of());
             process.useGuardian(guardian);
         } catch (OptionParsingException | ConfigError | IOException | RuntimeException e) {
             return giveUpResuming(e.getMessage());
         }
         process.protectFromOomKiller();
-        return monitor(config, process, log, hibernation, resume, exited);
+        return monitor(prepared, process, resume, exited);
     }
 
     /** What the checks and the logs of {@link #prepare} give the monitor. */
@@ -159,8 +147,9 @@ public final class ProcessLifecycle {
     }
 
     /** Everything after the launcher has gone: failures now reach Podman only through the sync pipe and syslog. */
-    private int monitor(ValidatedConfig config, ProcessState process, ContainerLog log, Hibernation hibernation,
-                        ResumeState resume, Integer exited) {
+    private int monitor(Prepared prepared, ProcessState process, ResumeState resume, Integer exited) {
+        ValidatedConfig config = prepared.config();
+        ContainerLog log = prepared.log();
         Options options = config.options();
         int status;
         try {
@@ -169,7 +158,7 @@ public final class ProcessLifecycle {
             }
             Sys.setsid();
             Sys.becomeChildSubreaper();
-            SessionMonitor session = new SessionMonitor(config, process, log, hibernation);
+            SessionMonitor session = new SessionMonitor(config, process, log, prepared.hibernation());
             status = resume == null ? session.run() : session.resume(resume, exited);
             if (session.handedOff()) {
                 return 0; // the guardian holds the container; it starts a monitor again when one is needed
