@@ -59,17 +59,13 @@ static int copy_fds(struct hold *hold, pid_t monitor, const int numbers[], const
     int failed = 0;
     hold->count = 0;
     for (int i = 0; i < count && !failed; i++) {
+        /* close-on-exec (pidfd_getfd(2) sets it): held for the next JVM only, never for the exit command */
         int fd = pidfd_getfd(pidfd, numbers[i], 0);
         if (fd < 0) {
             snprintf(why, size, "pidfd_getfd %d: %s", numbers[i], strerror(errno));
             failed = 1;
         } else {
-            /* held for the next JVM only: nothing else the guardian starts (the exit command) gets it */
             hold->entries[hold->count++] = (struct hold_entry){ .fd = fd, .mode = modes[i] };
-            if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-                snprintf(why, size, "fcntl F_SETFD %d: %s", fd, strerror(errno));
-                failed = 1;
-            }
         }
     }
     if (close(pidfd) < 0)

@@ -133,13 +133,9 @@ static void take_output_fds(struct guard *g, const char *payload, size_t len)
         }
         if (fd < 0 || g->out_fds[i] >= 0)
             continue;
-        g->out_fds[i] = pidfd_getfd(pidfd, (int)fd, 0);
-        if (g->out_fds[i] < 0) {
+        g->out_fds[i] = pidfd_getfd(pidfd, (int)fd, 0); /* close-on-exec already: pidfd_getfd(2) sets it */
+        if (g->out_fds[i] < 0)
             guardian_note(LOG_ERR, "conmon-j guardian: pidfd_getfd %ld: %s", fd, strerror(errno));
-            continue;
-        }
-        if (fcntl(g->out_fds[i], F_SETFD, FD_CLOEXEC) < 0)
-            guardian_note(LOG_ERR, "conmon-j guardian: fcntl: %s", strerror(errno));
     }
     if (close(pidfd) < 0)
         guardian_note(LOG_ERR, "conmon-j guardian: close: %s", strerror(errno));
