@@ -325,14 +325,15 @@ public final class SessionMonitor {
 
     /**
      * Whether this monitor's shape can ever be handed over (docs/reliability.md, "Hibernation"): a container (not
-     * an exec session) with a bundle, pipes without stdin (a terminal's pty and container stdin are state this JVM
-     * holds), no -T timer, no sd-notify proxy, a guardian to hand over to, and only logs another monitor can
-     * reopen without a difference.
+     * an exec session) with a bundle, container I/O that can be handed over ({@link ContainerIo#handOffFds}: pipes
+     * without stdin, as a terminal's pty and container stdin are state this JVM holds), no -T timer, no sd-notify
+     * proxy, and a guardian to hand over to. The shape does not change afterwards; the logs are asked at each
+     * hand-off.
      */
     private boolean mayEverHibernate() {
         return hibernation.enabled() && context.guardian().present() && !options.exec() && options.bundle() != null
-                && !passthrough && !options.terminal() && !options.stdin() && options.timeout() <= 0
-                && sdNotify == null && attach != null && fifos != null && io.handOffFds() != null;
+                && options.timeout() <= 0 && sdNotify == null && attach != null && fifos != null
+                && io.handOffFds() != null;
     }
 
     /**
@@ -343,11 +344,8 @@ public final class SessionMonitor {
         if (attach.clientCount() > 0 || exitStatus() != null || !log.reopenableLater()) {
             return false;
         }
-        int[] output = io.handOffFds();
-        int[] control = fifos.descriptors();
-        if (output == null || control == null || attach.listenerFd() < 0) {
-            return false;
-        }
+        int[] output = io.handOffFds(); // not null: mayEverHibernate
+        int[] control = fifos.descriptors(); // not null: no terminal, so winsz is never read here
         Object logFile = log.conmonFileKey();
         int logFd = logFile == null ? -1 : Descriptors.findOpenFile(logFile);
         if (logFile != null && logFd < 0) {
